@@ -1,0 +1,240 @@
+// The one contract between the main process and the renderer.
+//
+// The renderer only ever sees `KioskApi`: in Electron it is `window.kiosk`, exposed by the preload over IPC;
+// under the web host it is the same interface carried over a WebSocket. Main implements it once
+// (main/core/api) and validates every payload it receives. This file holds types and constant names only,
+// so that main, preload and renderer can all import it.
+
+export type Speaker = 'interviewer' | 'candidate';
+
+export type Voice = 'alloy' | 'ash' | 'ballad' | 'coral' | 'echo' | 'sage' | 'shimmer' | 'verse' | 'marin' | 'cedar';
+export const VOICES: readonly Voice[] = ['alloy', 'ash', 'ballad', 'coral', 'echo', 'sage', 'shimmer', 'verse', 'marin', 'cedar'];
+
+/** What the operator may see of the settings. The OpenAI key is never in here, only whether one is set. */
+export interface SettingsView {
+  /** Practice mode talks to the built-in emulator; live mode to `openaiBaseUrl` with the stored key. */
+  practiceMode: boolean;
+  openaiBaseUrl: string;
+  model: string;
+  voice: Voice;
+  hasOpenAIKey: boolean;
+  /** Where the key is kept: 'safeStorage' (Electron, encrypted) or 'plaintext-file' (web host, 0600 file). */
+  secretStorage: 'safeStorage' | 'plaintext-file';
+}
+
+export interface SettingsPatch {
+  practiceMode?: boolean;
+  openaiBaseUrl?: string;
+  model?: string;
+  voice?: Voice;
+}
+
+export interface TenantView {
+  id: string;
+  name: string;
+  values: string;
+}
+
+export interface CandidateView {
+  id: string;
+  name: string;
+  email: string | null;
+}
+
+export interface PositionView {
+  id: string;
+  title: string;
+  description: string;
+  competencies: string[];
+}
+
+export interface SetupData {
+  tenant: TenantView;
+  candidates: CandidateView[];
+  positions: PositionView[];
+  /** True when the data is the built-in demo data (no backend configured). */
+  demo: boolean;
+}
+
+export type SessionStatus = 'scheduled' | 'in_progress' | 'completed' | 'failed';
+
+export interface SessionView {
+  id: string;
+  candidateId: string;
+  positionId: string;
+  candidateName: string;
+  positionTitle: string;
+  status: SessionStatus;
+  recordingConsent: boolean;
+  /** ISO-8601 times, null until they happen. */
+  startedAt: string | null;
+  endedAt: string | null;
+}
+
+export type EntryStatus = 'in_progress' | 'final' | 'failed';
+
+export interface TranscriptEntryView {
+  /** Client-generated UUID, the row's identity everywhere (SQLite, Supabase). */
+  id: string;
+  /** The Realtime conversation item this entry is for. */
+  itemId: string;
+  /** Position in conversation order (0-based), from previous_item_id links, not arrival. */
+  seq: number;
+  speaker: Speaker;
+  text: string;
+  /** Milliseconds from the interview's start; null while unknown. */
+  startMs: number | null;
+  status: EntryStatus;
+  /** Committed to SQLite in its current form. */
+  saved: boolean;
+  /** Uploaded to the backend (always false without one). */
+  synced: boolean;
+}
+
+export interface SessionSummary {
+  session: SessionView;
+  entries: TranscriptEntryView[];
+  durationMs: number | null;
+  recording: { bytes: number; finalized: boolean } | null;
+}
+
+/** A Realtime client event main asks the renderer to send on the data channel, as-is. */
+export type RealtimeClientEvent = { type: string } & Record<string, unknown>;
+
+export interface StartCallRequest {
+  sessionId: string;
+  offerSdp: string;
+}
+
+export interface StartCallResult {
+  callId: string;
+  answerSdp: string;
+  /** Send these, in order, once the data channel is open and `session.created` has arrived. */
+  openingEvents: RealtimeClientEvent[];
+}
+
+/** What main wants the renderer to do after seeing an event. */
+export type CallAction =
+  | { kind: 'send'; event: RealtimeClientEvent }
+  /** Finish the interview once the interviewer has finished speaking (the model called end_session). */
+  | { kind: 'finish'; reason: 'end_session' };
+
+export interface RealtimeEventReport {
+  sessionId: string;
+  /** 'server' = received on the data channel; 'client' = sent by the renderer. */
+  direction: 'server' | 'client';
+  /** The event exactly as it crossed the data channel (parsed JSON). */
+  event: { type: string } & Record<string, unknown>;
+  /** performance.now()-style milliseconds when the renderer saw it; optional, for latency figures. */
+  receivedAt?: number;
+}
+
+export interface RecordingChunk {
+  sessionId: string;
+  /** 0, 1, 2, …: chunks are appended in order; a repeated seq is ignored, a gap is an error. */
+  seq: number;
+  data: Uint8Array;
+}
+
+export type EndReason = 'operator' | 'end_session' | 'error';
+
+export interface EndInterviewRequest {
+  sessionId: string;
+  reason: EndReason;
+}
+
+/** Every request the renderer can make. Each returns a Promise; failures reject with a KioskError. */
+export interface KioskApi {
+  getSettings(): Promise<SettingsView>;
+  updateSettings(patch: SettingsPatch): Promise<SettingsView>;
+  /** Set or replace the OpenAI key. It can never be read back. */
+  setOpenAIKey(request: { key: string }): Promise<SettingsView>;
+  clearOpenAIKey(): Promise<SettingsView>;
+
+  getSetupData(): Promise<SetupData>;
+  createSession(request: { candidateId: string; positionId: string; recordingConsent: boolean }): Promise<SessionView>;
+
+  /** Main builds the session config, does the SDP exchange with the key, keeps the call id. */
+  startCall(request: StartCallRequest): Promise<StartCallResult>;
+  reportRealtimeEvent(report: RealtimeEventReport): Promise<{ actions: CallAction[] }>;
+  appendRecordingChunk(chunk: RecordingChunk): Promise<{ bytes: number }>;
+  endInterview(request: EndInterviewRequest): Promise<SessionSummary>;
+  getSessionSummary(request: { sessionId: string }): Promise<SessionSummary>;
+}
+
+export type KioskMethod = keyof KioskApi;
+
+/** Every method of KioskApi, for the bindings (and a test that they cover the interface). */
+export const KIOSK_METHODS = [
+  'getSettings',
+  'updateSettings',
+  'setOpenAIKey',
+  'clearOpenAIKey',
+  'getSetupData',
+  'createSession',
+  'startCall',
+  'reportRealtimeEvent',
+  'appendRecordingChunk',
+  'endInterview',
+  'getSessionSummary',
+] as const satisfies readonly KioskMethod[];
+
+// Compile-time proof that the list names every method exactly.
+type MissingMethods = Exclude<KioskMethod, (typeof KIOSK_METHODS)[number]>;
+const everyMethodListed: MissingMethods extends never ? true : never = true;
+void everyMethodListed;
+
+/** Events main pushes to the renderer. */
+export interface KioskEvents {
+  /** The transcript of a session changed (entries added, text grew, saved/synced state changed). */
+  transcript: { sessionId: string; entries: TranscriptEntryView[] };
+  /** The session row changed (status, times). */
+  session: SessionView;
+}
+
+export type KioskEventName = keyof KioskEvents;
+export const KIOSK_EVENTS = ['transcript', 'session'] as const satisfies readonly KioskEventName[];
+
+/** The renderer-side surface: the requests plus a subscription to pushed events. */
+export interface KioskBridge extends KioskApi {
+  on<E extends KioskEventName>(event: E, listener: (payload: KioskEvents[E]) => void): () => void;
+}
+
+/** Error codes a request can fail with; `message` is written for the operator. */
+export type KioskErrorCode =
+  | 'invalid_request'
+  | 'unknown_method'
+  | 'not_found'
+  | 'conflict'
+  | 'payload_too_large'
+  | 'realtime_unauthorized'
+  | 'realtime_rate_limited'
+  | 'realtime_unavailable'
+  | 'realtime_rejected'
+  | 'not_configured'
+  | 'internal';
+
+export interface KioskErrorShape {
+  code: KioskErrorCode;
+  message: string;
+}
+
+/** The envelope every request is answered with on the wire (IPC and WebSocket alike). */
+export type KioskResult<T> = { ok: true; value: T } | { ok: false; error: KioskErrorShape };
+
+export class KioskError extends Error {
+  constructor(
+    readonly code: KioskErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'KioskError';
+  }
+}
+
+/** IPC channel names (Electron): one for requests, one for pushed events; both under one prefix. */
+export const IPC_REQUEST_CHANNEL = 'kiosk:request';
+export const IPC_EVENT_CHANNEL = 'kiosk:event';
+
+/** Largest payload main accepts in one request (a recording chunk of ~1 s is ~20 KB). */
+export const MAX_REQUEST_BYTES = 1024 * 1024;
