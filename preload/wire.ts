@@ -1,0 +1,168 @@
+// The wire format of the KioskApi outside Electron IPC (the web host's WebSocket), plus the one bridge builder
+// both the Electron preload and the renderer's WebSocket client use. Pure: no Node (no Buffer), no DOM, so the
+// main process, the preload and the renderer can all import it.
+//
+//   request  {id: number, method: string, payload?: unknown}
+//   reply    {id: number, result: KioskResult}
+//   push     {event: KioskEventName, payload: unknown}
+//
+// JSON cannot carry bytes, so every Uint8Array is written as {"$bytes": "<base64>"} and read back as a Uint8Array.
+
+import {
+  KIOSK_EVENTS,
+  KIOSK_METHODS,
+  KioskError,
+  type KioskBridge,
+  type KioskErrorCode,
+  type KioskEventName,
+  type KioskEvents,
+  type KioskMethod,
+  type KioskResult,
+} from './contract';
+
+export interface WireRequest {
+  id: number;
+  method: string;
+  payload?: unknown;
+}
+export interface WireReply {
+  id: number;
+  result: KioskResult<unknown>;
+}
+export interface WirePush {
+  event: KioskEventName;
+  payload: unknown;
+}
+
+// ---- base64 (own implementation: Buffer is Node-only, btoa needs a binary string built char by char) ----
+
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+const LOOKUP = new Int16Array(128).fill(-1);
+for (let i = 0; i < ALPHABET.length; i++) LOOKUP[ALPHABET.charCodeAt(i)] = i;
+
+export function bytesToBase64(bytes: Uint8Array): string {
+  const parts: string[] = [];
+  let chunk = '';
+  const n = bytes.length;
+  let i = 0;
+  for (; i + 2 < n; i += 3) {
+    const v = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
+    chunk += ALPHABET[v >> 18]! + ALPHABET[(v >> 12) & 63]! + ALPHABET[(v >> 6) & 63]! + ALPHABET[v & 63]!;
+    if (chunk.length >= 8192) {
+      parts.push(chunk);
+      chunk = '';
+    }
+  }
+  if (i < n) {
+    const rest = n - i;
+    const v = (bytes[i]! << 16) | (rest === 2 ? bytes[i + 1]! << 8 : 0);
+    chunk += ALPHABET[v >> 18]! + ALPHABET[(v >> 12) & 63]! + (rest === 2 ? ALPHABET[(v >> 6) & 63]! : '=') + '=';
+  }
+  parts.push(chunk);
+  return parts.join('');
+}
+
+/** Strict decoder: rejects anything that is not canonical padded base64. */
+export function base64ToBytes(text: string): Uint8Array {
+  if (text.length % 4 !== 0) throw new Error('invalid base64: length is not a multiple of 4');
+  const pad = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
+  const out = new Uint8Array((text.length / 4) * 3 - pad);
+  let o = 0;
+  for (let i = 0; i < text.length; i += 4) {
+    const last = i + 4 === text.length;
+    const c = [0, 1, 2, 3].map((k) => {
+      const ch = text.charCodeAt(i + k);
+      if (last && ch === 61 /* = */ && k >= 4 - pad) return 0;
+      const v = ch < 128 ? LOOKUP[ch]! : -1;
+      if (v < 0) throw new Error('invalid base64 character');
+      return v;
+    });
+    const v = (c[0]! << 18) | (c[1]! << 12) | (c[2]! << 6) | c[3]!;
+    out[o++] = v >> 16;
+    if (o < out.length) out[o++] = (v >> 8) & 255;
+    if (o < out.length) out[o++] = v & 255;
+  }
+  return out;
+}
+
+// ---- encode / decode ----
+
+/** JSON text of a wire message; Uint8Arrays become {"$bytes": base64}. */
+export function encodeWire(message: unknown): string {
+  // Read the raw value from the holder: a Node Buffer's toJSON runs before the replacer sees it.
+  return JSON.stringify(message, function (this: Record<string, unknown>, key: string, value: unknown) {
+    const raw = this[key];
+    return raw instanceof Uint8Array ? { $bytes: bytesToBase64(raw) } : value;
+  });
+}
+
+/** Parses wire JSON, turning {"$bytes": base64} back into Uint8Arrays. Throws on malformed JSON or base64. */
+export function decodeWire(text: string): unknown {
+  return JSON.parse(text, (_key, value: unknown) => {
+    if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+      const keys = Object.keys(value);
+      const bytes = (value as { $bytes?: unknown }).$bytes;
+      if (keys.length === 1 && keys[0] === '$bytes' && typeof bytes === 'string') return base64ToBytes(bytes);
+    }
+    return value;
+  });
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** Checks the envelope of an incoming request (the payload itself is validated by main's dispatcher). */
+export function parseWireRequest(decoded: unknown): { ok: true; request: WireRequest } | { ok: false; id: number | null; message: string } {
+  if (!isRecord(decoded)) return { ok: false, id: null, message: 'A request must be a JSON object {id, method, payload}.' };
+  const id = decoded.id;
+  if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 0) {
+    return { ok: false, id: null, message: 'A request needs a non-negative integer "id".' };
+  }
+  if (typeof decoded.method !== 'string') return { ok: false, id, message: 'A request needs a string "method".' };
+  return { ok: true, request: { id, method: decoded.method, payload: decoded.payload } };
+}
+
+/** Classifies a message arriving at the client: a reply to a request, a pushed event, or garbage. */
+export function classifyServerMessage(decoded: unknown): { kind: 'reply'; reply: WireReply } | { kind: 'push'; push: WirePush } | { kind: 'invalid' } {
+  if (!isRecord(decoded)) return { kind: 'invalid' };
+  if (typeof decoded.id === 'number' && isRecord(decoded.result) && typeof decoded.result.ok === 'boolean') {
+    return { kind: 'reply', reply: { id: decoded.id, result: decoded.result as KioskResult<unknown> } };
+  }
+  if (typeof decoded.event === 'string' && (KIOSK_EVENTS as readonly string[]).includes(decoded.event)) {
+    return { kind: 'push', push: { event: decoded.event as KioskEventName, payload: decoded.payload } };
+  }
+  return { kind: 'invalid' };
+}
+
+// ---- the bridge ----
+
+export type InvokeFn = (method: KioskMethod, payload: unknown) => Promise<KioskResult<unknown>>;
+export type SubscribeFn = (event: KioskEventName, listener: (payload: unknown) => void) => () => void;
+
+const KNOWN_CODES = new Set<KioskErrorCode>([
+  'invalid_request', 'unknown_method', 'not_found', 'conflict', 'payload_too_large', 'realtime_unauthorized',
+  'realtime_rate_limited', 'realtime_unavailable', 'realtime_rejected', 'not_configured', 'internal',
+]);
+
+/** Unwraps an envelope: the value, or a thrown KioskError with the operator message. */
+export function unwrapResult<T>(result: KioskResult<T>): T {
+  if (result.ok) return result.value;
+  const code = KNOWN_CODES.has(result.error?.code) ? result.error.code : 'internal';
+  throw new KioskError(code, typeof result.error?.message === 'string' ? result.error.message : 'The request failed.');
+}
+
+/**
+ * Builds a KioskBridge from a transport: one method per KIOSK_METHODS entry (nothing else can be called), and
+ * `on()` that accepts only KIOSK_EVENTS names.
+ */
+export function createBridge(invoke: InvokeFn, subscribe: SubscribeFn): KioskBridge {
+  const bridge: Record<string, unknown> = {};
+  for (const method of KIOSK_METHODS) {
+    bridge[method] = async (payload?: unknown) => unwrapResult(await invoke(method, payload));
+  }
+  bridge.on = <E extends KioskEventName>(event: E, listener: (payload: KioskEvents[E]) => void): (() => void) => {
+    if (!(KIOSK_EVENTS as readonly string[]).includes(event)) throw new KioskError('invalid_request', `Unknown event "${String(event)}".`);
+    if (typeof listener !== 'function') throw new KioskError('invalid_request', 'The listener must be a function.');
+    return subscribe(event, listener as (payload: unknown) => void);
+  };
+  return bridge as unknown as KioskBridge;
+}
