@@ -1,0 +1,29 @@
+// The call's connection state in the operator's words, from the peer connection and data channel states.
+
+export type CallPhase = 'connecting' | 'live' | 'reconnecting' | 'ended';
+
+export function callPhase(
+  pcState: RTCPeerConnectionState | 'none',
+  dcState: RTCDataChannelState | 'none',
+  ended: boolean,
+): CallPhase {
+  if (ended) return 'ended';
+  if (pcState === 'failed' || pcState === 'closed') return 'ended';
+  if (pcState === 'disconnected') return 'reconnecting';
+  if (dcState === 'closing' || dcState === 'closed') return pcState === 'connected' ? 'reconnecting' : 'ended';
+  if (pcState === 'connected' && dcState === 'open') return 'live';
+  return 'connecting';
+}
+
+export function callPhaseLabel(phase: CallPhase): string {
+  switch (phase) {
+    case 'connecting':
+      return 'Connecting…';
+    case 'live':
+      return 'Live';
+    case 'reconnecting':
+      return 'Connection interrupted, reconnecting…';
+    case 'ended':
+      return 'Ended';
+  }
+}

@@ -1,0 +1,61 @@
+// Screen flow: setup → pre-flight → interview → summary → setup; operator settings from setup.
+import { useMemo, useState } from 'react';
+import type { CandidateView, PositionView, SessionSummary, SessionView } from '../../preload/contract';
+import { getKiosk } from '../transport';
+import { Interview } from './Interview';
+import { Preflight } from './Preflight';
+import { Settings } from './Settings';
+import { Setup } from './Setup';
+import { Summary } from './Summary';
+
+export type Screen =
+  | { name: 'setup' }
+  | { name: 'settings' }
+  | { name: 'preflight'; candidate: CandidateView; position: PositionView }
+  | { name: 'interview'; session: SessionView; mic: MediaStream }
+  | { name: 'summary'; sessionId: string; summary: SessionSummary | null };
+
+export function App() {
+  const kiosk = useMemo(() => getKiosk(), []);
+  const [screen, setScreen] = useState<Screen>({ name: 'setup' });
+  const toSetup = () => setScreen({ name: 'setup' });
+
+  return (
+    <div className="app">
+      <header className="topbar">
+        <span className="brand">Interview kiosk</span>
+      </header>
+      <main className="content">
+        {screen.name === 'setup' && (
+          <Setup
+            kiosk={kiosk}
+            onSettings={() => setScreen({ name: 'settings' })}
+            onContinue={(candidate, position) => setScreen({ name: 'preflight', candidate, position })}
+          />
+        )}
+        {screen.name === 'settings' && <Settings kiosk={kiosk} onDone={toSetup} />}
+        {screen.name === 'preflight' && (
+          <Preflight
+            kiosk={kiosk}
+            candidate={screen.candidate}
+            position={screen.position}
+            onBack={toSetup}
+            onStarted={(session, mic) => setScreen({ name: 'interview', session, mic })}
+          />
+        )}
+        {screen.name === 'interview' && (
+          <Interview
+            kiosk={kiosk}
+            session={screen.session}
+            mic={screen.mic}
+            onEnded={(summary) => setScreen({ name: 'summary', sessionId: summary.session.id, summary })}
+            onBack={toSetup}
+          />
+        )}
+        {screen.name === 'summary' && (
+          <Summary kiosk={kiosk} sessionId={screen.sessionId} initial={screen.summary} onNew={toSetup} />
+        )}
+      </main>
+    </div>
+  );
+}

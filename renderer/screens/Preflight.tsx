@@ -1,0 +1,184 @@
+// Pre-flight check: microphone level, speaker test, recording consent, then Start (creates the session).
+import { useEffect, useRef, useState } from 'react';
+import type { CandidateView, KioskBridge, PositionView, SessionView } from '../../preload/contract';
+import { levelLabel, meterLevel, rms } from '../logic/audio';
+import { ErrorBox, ScreenHeading } from './common';
+
+/** Faithful capture: Chromium's default processing (AGC) distorts the candidate's voice and the meter. */
+export const MIC_CONSTRAINTS: MediaStreamConstraints = {
+  audio: { echoCancellation: false, noiseSuppression: false, autoGainControl: false },
+  video: false,
+};
+
+export function Preflight(props: {
+  kiosk: KioskBridge;
+  candidate: CandidateView;
+  position: PositionView;
+  onBack: () => void;
+  onStarted: (session: SessionView, mic: MediaStream) => void;
+}) {
+  const [mic, setMic] = useState<MediaStream | null>(null);
+  const [micError, setMicError] = useState<unknown>(null);
+  const [micTry, setMicTry] = useState(0);
+  const [level, setLevel] = useState(0);
+  const [tone, setTone] = useState<'idle' | 'playing' | 'ask' | 'heard' | 'not-heard'>('idle');
+  const [consent, setConsent] = useState(false);
+  const [starting, setStarting] = useState(false);
+  const [startError, setStartError] = useState<unknown>(null);
+  const handedOver = useRef(false);
+
+  // Open the microphone and drive the level meter.
+  useEffect(() => {
+    let stream: MediaStream | null = null;
+    let ctx: AudioContext | null = null;
+    let timer: ReturnType<typeof setInterval> | undefined;
+    let live = true;
+    setMicError(null);
+    navigator.mediaDevices
+      .getUserMedia(MIC_CONSTRAINTS)
+      .then((s) => {
+        if (!live) {
+          s.getTracks().forEach((t) => t.stop());
+          return;
+        }
+        stream = s;
+        setMic(s);
+        ctx = new AudioContext();
+        const analyser = ctx.createAnalyser();
+        analyser.fftSize = 2048;
+        ctx.createMediaStreamSource(s).connect(analyser);
+        const buf = new Float32Array(analyser.fftSize);
+        timer = setInterval(() => {
+          analyser.getFloatTimeDomainData(buf);
+          setLevel(meterLevel(rms(buf)));
+        }, 100);
+      })
+      .catch((err: unknown) => {
+        if (!live) return;
+        const reason = err instanceof DOMException && err.name === 'NotAllowedError'
+          ? 'Access to the microphone was refused.'
+          : err instanceof DOMException && err.name === 'NotFoundError'
+            ? 'No microphone was found. Check that it is plugged in.'
+            : 'The microphone could not be opened.';
+        setMicError(new Error(`${reason} Then press "Try the microphone again".`));
+      });
+    return () => {
+      live = false;
+      clearInterval(timer);
+      void ctx?.close().catch(() => undefined);
+      // The stream lives on into the interview when Start handed it over.
+      if (stream && !handedOver.current) stream.getTracks().forEach((t) => t.stop());
+    };
+  }, [micTry]);
+
+  function playTone() {
+    setTone('playing');
+    const ctx = new AudioContext();
+    const osc = ctx.createOscillator();
+    const gain = ctx.createGain();
+    osc.frequency.value = 660;
+    const t0 = ctx.currentTime;
+    gain.gain.setValueAtTime(0, t0);
+    gain.gain.linearRampToValueAtTime(0.3, t0 + 0.05);
+    gain.gain.setValueAtTime(0.3, t0 + 0.95);
+    gain.gain.linearRampToValueAtTime(0, t0 + 1);
+    osc.connect(gain).connect(ctx.destination);
+    osc.onended = () => {
+      void ctx.close().catch(() => undefined);
+      setTone('ask');
+    };
+    osc.start(t0);
+    osc.stop(t0 + 1);
+  }
+
+  async function start() {
+    if (!mic || !consent || starting) return;
+    performance.mark('kiosk:start-pressed');
+    setStarting(true);
+    setStartError(null);
+    try {
+      const session = await props.kiosk.createSession({
+        candidateId: props.candidate.id,
+        positionId: props.position.id,
+        recordingConsent: consent,
+      });
+      handedOver.current = true;
+      props.onStarted(session, mic);
+    } catch (err) {
+      setStartError(err);
+      setStarting(false);
+    }
+  }
+
+  return (
+    <section className="screen" aria-labelledby="preflight-title">
+      <ScreenHeading>
+        <span id="preflight-title">Pre-flight check</span>
+      </ScreenHeading>
+      <p>
+        {props.candidate.name} — {props.position.title}
+      </p>
+
+      <div className="panel">
+        <h2>Microphone</h2>
+        <ErrorBox error={micError}>
+          <button type="button" onClick={() => setMicTry((n) => n + 1)}>
+            Try the microphone again
+          </button>
+        </ErrorBox>
+        {!micError && !mic && <p aria-live="polite">Opening the microphone…</p>}
+        {mic && (
+          <>
+            <p>Please say a few words. The bar should move.</p>
+            <meter className="level" min={0} max={1} low={0.15} high={0.9} optimum={0.6} value={level} aria-label="Microphone level" />
+            <p className="muted">{levelLabel(level)}</p>
+          </>
+        )}
+      </div>
+
+      <div className="panel">
+        <h2>Speaker</h2>
+        <div className="actions">
+          <button type="button" onClick={playTone} disabled={tone === 'playing'}>
+            {tone === 'idle' ? 'Play a test tone' : 'Play the test tone again'}
+          </button>
+        </div>
+        <div aria-live="polite">
+          {tone === 'playing' && <p>Playing…</p>}
+          {tone === 'ask' && (
+            <div className="actions" role="group" aria-label="Did you hear the tone?">
+              <p>Did you hear the tone?</p>
+              <button type="button" onClick={() => setTone('heard')}>
+                Yes, I heard it
+              </button>
+              <button type="button" onClick={() => setTone('not-heard')}>
+                No
+              </button>
+            </div>
+          )}
+          {tone === 'heard' && <p>Speaker works.</p>}
+          {tone === 'not-heard' && <p className="warn">Check the volume and the headphones or speaker cable, then play the tone again.</p>}
+        </div>
+      </div>
+
+      <div className="panel">
+        <h2>Recording</h2>
+        <label className="check">
+          <input type="checkbox" checked={consent} onChange={(e) => setConsent(e.target.checked)} />
+          <span>I agree that this interview is recorded (audio and transcript).</span>
+        </label>
+        {!consent && <p className="muted">The interview is recorded; consent is needed to start.</p>}
+      </div>
+
+      <ErrorBox error={startError} />
+      <div className="actions">
+        <button type="button" className="primary" onClick={() => void start()} disabled={!mic || !consent || starting}>
+          {starting ? 'Starting…' : 'Start interview'}
+        </button>
+        <button type="button" onClick={props.onBack}>
+          Back to setup
+        </button>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,123 @@
+import { useEffect, useState } from 'react';
+import type { CandidateView, KioskBridge, PositionView, SettingsView, SetupData } from '../../preload/contract';
+import { ErrorBox, ScreenHeading } from './common';
+
+export function Setup(props: {
+  kiosk: KioskBridge;
+  onSettings: () => void;
+  onContinue: (candidate: CandidateView, position: PositionView) => void;
+}) {
+  const { kiosk } = props;
+  const [data, setData] = useState<SetupData | null>(null);
+  const [settings, setSettings] = useState<SettingsView | null>(null);
+  const [candidateId, setCandidateId] = useState('');
+  const [positionId, setPositionId] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const [reload, setReload] = useState(0);
+
+  useEffect(() => {
+    let live = true;
+    setError(null);
+    Promise.all([kiosk.getSetupData(), kiosk.getSettings()]).then(
+      ([setup, view]) => {
+        if (!live) return;
+        setData(setup);
+        setSettings(view);
+        setCandidateId((id) => id || setup.candidates[0]?.id || '');
+        setPositionId((id) => id || setup.positions[0]?.id || '');
+      },
+      (err: unknown) => live && setError(err),
+    );
+    return () => {
+      live = false;
+    };
+  }, [kiosk, reload]);
+
+  const candidate = data?.candidates.find((c) => c.id === candidateId);
+  const position = data?.positions.find((p) => p.id === positionId);
+
+  return (
+    <section aria-labelledby="setup-title" className="screen">
+      <ScreenHeading>
+        <span id="setup-title">New interview</span>
+      </ScreenHeading>
+      {data && (
+        <p className="company">
+          {data.tenant.name}
+          {data.demo && (
+            <span className="badge" aria-label="Demo data">
+              Demo data
+            </span>
+          )}
+        </p>
+      )}
+      {settings && (
+        <p className="mode" aria-live="polite">
+          {settings.practiceMode
+            ? 'Practice mode: the built-in practice interviewer is used.'
+            : settings.hasOpenAIKey
+              ? `Live mode: ${settings.model}, voice ${settings.voice}.`
+              : 'Live mode, but no OpenAI key is set. Open operator settings to set one.'}
+        </p>
+      )}
+      <ErrorBox error={error}>
+        <button type="button" onClick={() => setReload((n) => n + 1)}>
+          Try again
+        </button>
+      </ErrorBox>
+      {!data && !error && <p aria-live="polite">Loading candidates and positions…</p>}
+      {data && (
+        <form
+          className="stack"
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (candidate && position) props.onContinue(candidate, position);
+          }}
+        >
+          <label className="field">
+            <span>Candidate</span>
+            <select value={candidateId} onChange={(e) => setCandidateId(e.target.value)} required>
+              {data.candidates.map((c) => (
+                <option key={c.id} value={c.id}>
+                  {c.name}
+                  {c.email ? ` (${c.email})` : ''}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className="field">
+            <span>Position</span>
+            <select value={positionId} onChange={(e) => setPositionId(e.target.value)} required>
+              {data.positions.map((p) => (
+                <option key={p.id} value={p.id}>
+                  {p.title}
+                </option>
+              ))}
+            </select>
+          </label>
+          {position && (
+            <div className="position-card">
+              <p>{position.description}</p>
+              {position.competencies.length > 0 && <p className="muted">Competencies: {position.competencies.join(', ')}</p>}
+            </div>
+          )}
+          <div className="actions">
+            <button type="submit" className="primary" disabled={!candidate || !position}>
+              Continue to pre-flight check
+            </button>
+            <button type="button" onClick={props.onSettings}>
+              Operator settings
+            </button>
+          </div>
+        </form>
+      )}
+      {!data && (
+        <div className="actions">
+          <button type="button" onClick={props.onSettings}>
+            Operator settings
+          </button>
+        </div>
+      )}
+    </section>
+  );
+}

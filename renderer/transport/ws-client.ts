@@ -1,0 +1,121 @@
+// The KioskBridge over the web host's WebSocket (`/kiosk`, same origin), for when there is no Electron preload.
+// Wire format and bridge shape come from preload/wire.ts, shared with main. The socket reconnects when it drops;
+// requests made while it is down wait for the reconnect (bounded), requests in flight when it drops fail with
+// words, because whether main handled them is unknown.
+import type { KioskBridge, KioskEventName, KioskMethod, KioskResult } from '../../preload/contract';
+import { classifyServerMessage, createBridge, decodeWire, encodeWire } from '../../preload/wire';
+import { reconnectDelayMs } from './backoff';
+
+export interface WsClientOptions {
+  url: string;
+  /** How long a request may wait for the socket to (re)open. */
+  connectTimeoutMs?: number;
+  /** How long a request may wait for its reply. */
+  replyTimeoutMs?: number;
+  WebSocketImpl?: typeof WebSocket;
+}
+
+interface Pending {
+  resolve: (result: KioskResult<unknown>) => void;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+const failure = (code: 'internal' | 'realtime_unavailable', message: string): KioskResult<unknown> => ({ ok: false, error: { code, message } });
+
+export function createWsBridge(options: WsClientOptions): KioskBridge & { close(): void } {
+  const Impl = options.WebSocketImpl ?? WebSocket;
+  const connectTimeoutMs = options.connectTimeoutMs ?? 15_000;
+  const replyTimeoutMs = options.replyTimeoutMs ?? 30_000;
+  let socket: WebSocket | null = null;
+  let attempts = 0;
+  let closed = false;
+  let nextId = 1;
+  const pending = new Map<number, Pending>();
+  const waitingForOpen = new Set<() => void>();
+  const listeners = new Map<KioskEventName, Set<(payload: unknown) => void>>();
+
+  function connect(): void {
+    if (closed) return;
+    const ws = new Impl(options.url);
+    socket = ws;
+    ws.addEventListener('open', () => {
+      attempts = 0;
+      for (const wake of [...waitingForOpen]) wake();
+    });
+    ws.addEventListener('message', (ev: MessageEvent) => {
+      if (typeof ev.data !== 'string') return;
+      let decoded: unknown;
+      try {
+        decoded = decodeWire(ev.data);
+      } catch {
+        return; // not ours to crash on; main never sends malformed JSON
+      }
+      const msg = classifyServerMessage(decoded);
+      if (msg.kind === 'reply') {
+        const p = pending.get(msg.reply.id);
+        if (p) {
+          pending.delete(msg.reply.id);
+          clearTimeout(p.timer);
+          p.resolve(msg.reply.result);
+        }
+      } else if (msg.kind === 'push') {
+        for (const listener of listeners.get(msg.push.event) ?? []) listener(msg.push.payload);
+      }
+    });
+    ws.addEventListener('close', () => {
+      if (socket === ws) socket = null;
+      for (const [id, p] of pending) {
+        pending.delete(id);
+        clearTimeout(p.timer);
+        p.resolve(failure('internal', 'The connection to the kiosk service was lost while a request was in flight. Please try again.'));
+      }
+      if (!closed) setTimeout(connect, reconnectDelayMs(attempts++));
+    });
+  }
+
+  function whenOpen(): Promise<WebSocket | null> {
+    if (socket && socket.readyState === Impl.OPEN) return Promise.resolve(socket);
+    return new Promise((resolve) => {
+      const wake = () => {
+        if (socket && socket.readyState === Impl.OPEN) finish(socket);
+      };
+      const timer = setTimeout(() => finish(null), connectTimeoutMs);
+      const finish = (ws: WebSocket | null) => {
+        clearTimeout(timer);
+        waitingForOpen.delete(wake);
+        resolve(ws);
+      };
+      waitingForOpen.add(wake);
+    });
+  }
+
+  async function invoke(method: KioskMethod, payload: unknown): Promise<KioskResult<unknown>> {
+    const ws = await whenOpen();
+    if (!ws) return failure('internal', 'The kiosk service cannot be reached. Check that it is running, then try again.');
+    const id = nextId++;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        pending.delete(id);
+        resolve(failure('internal', 'The kiosk service did not answer in time. Please try again.'));
+      }, replyTimeoutMs);
+      pending.set(id, { resolve, timer });
+      ws.send(encodeWire({ id, method, payload }));
+    });
+  }
+
+  function subscribe(event: KioskEventName, listener: (payload: unknown) => void): () => void {
+    let set = listeners.get(event);
+    if (!set) listeners.set(event, (set = new Set()));
+    set.add(listener);
+    return () => set.delete(listener);
+  }
+
+  connect();
+  const bridge = createBridge(invoke, subscribe);
+  return Object.assign(bridge, {
+    close() {
+      closed = true;
+      socket?.close();
+    },
+  });
+}

@@ -1,0 +1,19 @@
+// Builds the renderer into dist/renderer with relative URLs (served by the web host and by Electron's app://).
+import { fileURLToPath } from 'node:url';
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vite';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+
+export default defineConfig({
+  root: here,
+  base: './',
+  plugins: [react()],
+  build: {
+    outDir: fileURLToPath(new URL('../dist/renderer', import.meta.url)),
+    emptyOutDir: true,
+    // Everything ships with the app; no remote content, and no inline assets that a strict CSP would refuse.
+    assetsInlineLimit: 0,
+    sourcemap: false,
+  },
+});
