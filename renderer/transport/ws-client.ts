@@ -62,6 +62,8 @@ export function createWsBridge(options: WsClientOptions): KioskBridge & { close(
         for (const listener of listeners.get(msg.push.event) ?? []) listener(msg.push.payload);
       }
     });
+    // A failed connect is followed by 'close', which schedules the retry; the listener keeps it from being fatal.
+    ws.addEventListener('error', () => undefined);
     ws.addEventListener('close', () => {
       if (socket === ws) socket = null;
       for (const [id, p] of pending) {
