@@ -1,0 +1,548 @@
+// One emulated Realtime session: the data-channel protocol (GA events, §4 of realtime-protocol.md), the
+// conversation, server VAD turns and the scripted interviewer. No WebRTC here: the peer glue (peer.ts) feeds
+// it data-channel messages and decoded audio levels, and gives it ports to send events and play clips, so the
+// whole state machine runs under unit tests with fake ports.
+import { ApiErrorException, betaDisabled, invalid, type ApiError } from './errors';
+import { Conversation, normaliseClientItem } from './conversation';
+import { newId } from './ids';
+import { clipForStep, isClosingStep, transcriptPieces, type Clip } from './script';
+import {
+  isObject, mergeSession, validateMaxOutputTokens, validateOutputModalities, validateSessionPatch, validateToolChoice, viewSession,
+  type Json, type JsonObject, type SessionView,
+} from './session';
+import { EnergyVad } from './vad';
+
+/** Largest data-channel message accepted (UTF-8 bytes). Larger ones get `error` code `message_too_large`. */
+export const MAX_EVENT_BYTES = 1024 * 1024;
+
+export interface CallFaults {
+  transcriptionAfterResponse?: boolean;
+  transcriptionFailure?: boolean;
+}
+
+export interface CallPorts {
+  send(event: JsonObject): void;
+  /** Start sending a clip as paced RTP; call onEnd when its last packet has gone out. */
+  playClip(clip: Clip, onEnd: () => void): void;
+  stopAudio(): void;
+  /** The call logic wants the call torn down (session limit). */
+  close(reason: string): void;
+  log(line: string): void;
+}
+
+export interface CallOptions {
+  id: string;
+  session: JsonObject; // full config incl. object/id/expires_at
+  clips: Clip[];
+  userTranscripts?: string[];
+  faults: () => CallFaults;
+  ports: CallPorts;
+}
+
+interface ResponseRun {
+  id: string;
+  itemId: string;
+  modality: 'audio' | 'text';
+  clip: Clip;
+  pieces: string[];
+  sent: string; // transcript/text delivered so far
+  previousItemId: string | null;
+  withEndSession: boolean;
+  done: boolean;
+  audioEnded: boolean;
+  timers: Set<NodeJS.Timeout>;
+  metadata: Json;
+  maxOutputTokens: Json;
+}
+
+interface PendingTranscript {
+  itemId: string;
+  text: string;
+}
+
+const CLIENT_EVENTS = [
+  'session.update', 'conversation.item.create', 'conversation.item.delete', 'conversation.item.retrieve', 'conversation.item.truncate',
+  'response.create', 'response.cancel', 'output_audio_buffer.clear', 'input_audio_buffer.commit', 'input_audio_buffer.clear',
+  'input_audio_buffer.append',
+];
+
+export class RealtimeCall {
+  readonly id: string;
+  session: JsonObject;
+  private view: SessionView;
+  readonly conversation = new Conversation();
+  readonly conversationId = newId('conv_');
+  readonly events: { direction: 'in' | 'out'; type: string; at: number }[] = [];
+  userTurns = 0;
+  replayedItems = 0;
+  private active: ResponseRun | null = null;
+  private playing: ResponseRun | null = null;
+  private lastResponseId: string | null = null;
+  private audioOutputStarted = false;
+  private readonly vad: EnergyVad;
+  private turn: { itemId: string; startMs: number } | null = null;
+  private heldTranscripts: PendingTranscript[] = [];
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly audioDurations = new Map<string, number>(); // assistant item id → ms of audio spoken
+  private closed = false;
+
+  constructor(private readonly opts: CallOptions) {
+    this.id = opts.id;
+    this.session = opts.session;
+    this.view = viewSession(this.session);
+    const td = this.view.turnDetection;
+    this.vad = new EnergyVad({ threshold: td?.threshold ?? 0.5, prefixPaddingMs: td?.prefixPaddingMs ?? 300, silenceDurationMs: td?.silenceDurationMs ?? 500 });
+  }
+
+  /** Next script step the interviewer will speak. */
+  get scriptStep(): number {
+    return this.conversation.assistantMessages();
+  }
+
+  get hasActiveResponse(): boolean {
+    return this.active !== null;
+  }
+
+  // ---------------------------------------------------------------- outbound
+
+  private send(type: string, fields: JsonObject = {}): void {
+    if (this.closed) return;
+    this.events.push({ direction: 'out', type, at: Date.now() });
+    this.opts.ports.send({ type, event_id: newId('event_'), ...fields });
+  }
+
+  private sendError(error: ApiError, clientEventId: string | null): void {
+    this.send('error', { error: { type: error.type, code: error.code, message: error.message, param: error.param, event_id: clientEventId } });
+  }
+
+  private later(ms: number, fn: () => void, bag: Set<NodeJS.Timeout> = this.timers): NodeJS.Timeout {
+    const t = setTimeout(() => {
+      bag.delete(t);
+      if (!this.closed) fn();
+    }, ms);
+    bag.add(t);
+    return t;
+  }
+
+  // ---------------------------------------------------------------- lifecycle
+
+  /** Data channel open: the first server event is session.created. */
+  onOpen(): void {
+    this.send('session.created', { session: this.session });
+  }
+
+  /** Session limit reached: error session_expired, then the peer is torn down by the port. */
+  expire(limitMs: number): void {
+    const minutes = Math.round((limitMs / 60_000) * 100) / 100;
+    this.sendError(
+      { type: 'invalid_request_error', code: 'session_expired', message: `Your session hit the maximum duration of ${minutes} minutes.`, param: null },
+      null,
+    );
+    this.opts.ports.close('session_expired');
+  }
+
+  dispose(): void {
+    this.closed = true;
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    for (const run of [this.active, this.playing]) if (run) for (const t of run.timers) clearTimeout(t);
+    this.opts.ports.stopAudio();
+  }
+
+  // ---------------------------------------------------------------- inbound events
+
+  onMessage(data: string | Buffer): void {
+    if (this.closed) return;
+    const size = typeof data === 'string' ? Buffer.byteLength(data) : data.length;
+    if (size > MAX_EVENT_BYTES) {
+      this.events.push({ direction: 'in', type: '(oversized)', at: Date.now() });
+      this.sendError({ type: 'invalid_request_error', code: 'message_too_large', message: `Event of ${size} bytes exceeds the ${MAX_EVENT_BYTES}-byte limit.`, param: null }, null);
+      return;
+    }
+    if (typeof data !== 'string') {
+      this.events.push({ direction: 'in', type: '(binary)', at: Date.now() });
+      this.sendError({ type: 'invalid_request_error', code: 'invalid_value', message: 'Binary data-channel messages are not supported; send each event as JSON text.', param: null }, null);
+      return;
+    }
+    let event: unknown;
+    try {
+      event = JSON.parse(data);
+    } catch (e) {
+      this.events.push({ direction: 'in', type: '(invalid json)', at: Date.now() });
+      this.sendError({ type: 'invalid_request_error', code: 'invalid_json', message: `The event is not valid JSON: ${(e as Error).message}`, param: null }, null);
+      return;
+    }
+    const clientEventId = isObject(event) && typeof event.event_id === 'string' ? event.event_id : null;
+    try {
+      if (!isObject(event)) throw invalid('invalid_type', 'Each event must be a JSON object.', null);
+      if (typeof event.type !== 'string') throw invalid('missing_required_parameter', "Missing required parameter: 'type'.", 'type');
+      this.events.push({ direction: 'in', type: event.type, at: Date.now() });
+      if (event.event_id !== undefined && (typeof event.event_id !== 'string' || event.event_id.length > 512))
+        throw invalid('invalid_value', "'event_id' must be a string of at most 512 characters.", 'event_id');
+      this.dispatch(event);
+    } catch (e) {
+      if (e instanceof ApiErrorException) this.sendError(e.error, clientEventId);
+      else {
+        this.opts.ports.log(`call ${this.id}: internal error: ${(e as Error).stack ?? e}`);
+        this.sendError({ type: 'server_error', code: null, message: 'The emulator failed to handle this event.', param: null }, clientEventId);
+      }
+    }
+  }
+
+  private dispatch(event: JsonObject): void {
+    switch (event.type) {
+      case 'session.update':
+        return this.onSessionUpdate(event);
+      case 'conversation.item.create':
+        return this.onItemCreate(event);
+      case 'conversation.item.delete':
+        return this.onItemDelete(event);
+      case 'conversation.item.retrieve':
+        return this.onItemRetrieve(event);
+      case 'conversation.item.truncate':
+        return this.onItemTruncate(event);
+      case 'response.create':
+        return this.onResponseCreate(event);
+      case 'response.cancel':
+        return this.onResponseCancel(event);
+      case 'output_audio_buffer.clear':
+        return this.onOutputClear();
+      case 'input_audio_buffer.clear':
+        this.vad.reset();
+        this.turn = null;
+        return this.send('input_audio_buffer.cleared');
+      case 'input_audio_buffer.commit':
+        // Over WebRTC the emulator only turns audio into items through server VAD; a manual commit has nothing.
+        throw invalid('input_audio_buffer_commit_empty', 'Error committing input audio buffer: buffer is empty (audio is turned into turns by server VAD here).', null);
+      case 'input_audio_buffer.append':
+        throw invalid('invalid_value', 'input_audio_buffer.append is not used over WebRTC: send audio on the media track.', 'type');
+      default:
+        throw invalid(
+          'invalid_value',
+          `Invalid value: '${String(event.type).slice(0, 100)}'. Supported values are: ${CLIENT_EVENTS.map((t) => `'${t}'`).join(', ')}.`,
+          'type',
+        );
+    }
+  }
+
+  private onSessionUpdate(event: JsonObject): void {
+    const patch = event.session;
+    validateSessionPatch(patch, 'session');
+    if (patch.model !== undefined && patch.model !== this.session.model)
+      throw invalid('invalid_value', "Cannot update a session's model.", 'session.model');
+    const merged = mergeSession(this.session, patch);
+    const nextView = viewSession(merged);
+    if (this.audioOutputStarted && JSON.stringify(nextView.voice) !== JSON.stringify(this.view.voice))
+      throw invalid('cannot_update_voice', 'Cannot update a conversation\'s voice if assistant audio is present.', 'session.audio.output.voice');
+    this.session = merged;
+    this.view = nextView;
+    const td = this.view.turnDetection;
+    if (td) this.vad.params = { threshold: td.threshold, prefixPaddingMs: td.prefixPaddingMs, silenceDurationMs: td.silenceDurationMs };
+    else {
+      this.vad.reset();
+      this.turn = null;
+    }
+    this.send('session.updated', { session: this.session });
+  }
+
+  private onItemCreate(event: JsonObject): void {
+    const prev = event.previous_item_id;
+    if (prev !== undefined && prev !== null && typeof prev !== 'string')
+      throw invalid('invalid_type', "Invalid type for 'previous_item_id': expected a string.", 'previous_item_id');
+    const item = normaliseClientItem(event.item, (id) => this.conversation.find(id) !== undefined);
+    const previousItemId = this.conversation.insert(item, prev ?? undefined);
+    this.replayedItems++;
+    this.send('conversation.item.added', { previous_item_id: previousItemId, item });
+    this.send('conversation.item.done', { previous_item_id: previousItemId, item });
+  }
+
+  private itemIdOf(event: JsonObject): string {
+    if (typeof event.item_id !== 'string') throw invalid('missing_required_parameter', "Missing required parameter: 'item_id'.", 'item_id');
+    if (!this.conversation.find(event.item_id)) throw invalid('invalid_value', `Item with id '${event.item_id}' not found.`, 'item_id');
+    return event.item_id;
+  }
+
+  private onItemDelete(event: JsonObject): void {
+    const id = this.itemIdOf(event);
+    this.conversation.remove(id);
+    this.send('conversation.item.deleted', { item_id: id });
+  }
+
+  private onItemRetrieve(event: JsonObject): void {
+    const id = this.itemIdOf(event);
+    this.send('conversation.item.retrieved', { item: this.conversation.find(id)! });
+  }
+
+  private onItemTruncate(event: JsonObject): void {
+    const id = this.itemIdOf(event);
+    const item = this.conversation.find(id)!;
+    if (item.role !== 'assistant') throw invalid('invalid_value', 'Only assistant messages can be truncated.', 'item_id');
+    if (event.content_index !== 0) throw invalid('invalid_value', "'content_index' must be 0.", 'content_index');
+    const end = event.audio_end_ms;
+    const duration = this.audioDurations.get(id) ?? 0;
+    if (typeof end !== 'number' || !Number.isInteger(end) || end < 0) throw invalid('invalid_value', "'audio_end_ms' must be a non-negative integer.", 'audio_end_ms');
+    if (end > duration) throw invalid('invalid_value', `Audio content of ${duration}ms is already shorter than ${end}ms`, 'audio_end_ms');
+    this.send('conversation.item.truncated', { item_id: id, content_index: 0, audio_end_ms: end });
+  }
+
+  private onResponseCreate(event: JsonObject): void {
+    const r = event.response;
+    if (r !== undefined && !isObject(r)) throw invalid('invalid_type', "Invalid type for 'response': expected an object.", 'response');
+    const overrides: JsonObject = r ?? {};
+    for (const key of ['modalities', 'voice', 'temperature', 'output_audio_format', 'max_response_output_tokens'])
+      if (key in overrides) throw betaDisabled(`response.${key}`);
+    const allowed = ['instructions', 'output_modalities', 'tools', 'tool_choice', 'max_output_tokens', 'conversation', 'metadata', 'input', 'audio', 'prompt'];
+    for (const key of Object.keys(overrides))
+      if (!allowed.includes(key)) throw invalid('unknown_parameter', `Unknown parameter: 'response.${key}'.`, `response.${key}`);
+    if (overrides.instructions !== undefined && typeof overrides.instructions !== 'string')
+      throw invalid('invalid_type', "Invalid type for 'response.instructions': expected a string.", 'response.instructions');
+    if (overrides.output_modalities !== undefined) validateOutputModalities(overrides.output_modalities, 'response.output_modalities');
+    if (overrides.tool_choice !== undefined) validateToolChoice(overrides.tool_choice, 'response.tool_choice');
+    if (overrides.max_output_tokens !== undefined) validateMaxOutputTokens(overrides.max_output_tokens, 'response.max_output_tokens');
+    if (overrides.tools !== undefined && !Array.isArray(overrides.tools)) throw invalid('invalid_type', "Invalid type for 'response.tools': expected an array.", 'response.tools');
+    if (overrides.conversation !== undefined && overrides.conversation !== 'auto' && overrides.conversation !== 'none')
+      throw invalid('invalid_value', "Invalid value for 'response.conversation': expected 'auto' or 'none'.", 'response.conversation');
+    if (overrides.input !== undefined && !Array.isArray(overrides.input)) throw invalid('invalid_type', "Invalid type for 'response.input': expected an array.", 'response.input');
+    if (this.active)
+      throw invalid(
+        'conversation_already_has_active_response',
+        `Conversation already has an active response in progress: ${this.active.id}. Wait until the response is finished before creating a new one.`,
+        null,
+      );
+    this.startResponse(overrides);
+  }
+
+  private onResponseCancel(event: JsonObject): void {
+    const wanted = event.response_id;
+    if (!this.active || (typeof wanted === 'string' && wanted !== this.active.id))
+      throw invalid('response_cancel_not_active', 'Cancellation failed: no active response found.', null);
+    this.cancelActive('client_cancelled');
+  }
+
+  private onOutputClear(): void {
+    const run = this.playing;
+    if (run) {
+      this.opts.ports.stopAudio();
+      run.audioEnded = true;
+      this.playing = null;
+    }
+    this.send('output_audio_buffer.cleared', { response_id: run?.id ?? this.lastResponseId });
+  }
+
+  // ---------------------------------------------------------------- candidate audio → user turns
+
+  /** One decoded 20 ms frame of candidate audio: its RMS level and position on the call's audio clock. */
+  onAudioFrame(level: number, startMs: number, durationMs: number): void {
+    if (this.closed || !this.view.turnDetection) return;
+    for (const ev of this.vad.push(level, startMs, durationMs)) {
+      if (ev.type === 'speech_started') this.onSpeechStarted(ev.audioStartMs);
+      else this.onSpeechStopped(ev.audioEndMs);
+    }
+  }
+
+  private onSpeechStarted(audioStartMs: number): void {
+    const itemId = newId('item_');
+    this.turn = { itemId, startMs: audioStartMs };
+    this.send('input_audio_buffer.speech_started', { audio_start_ms: audioStartMs, item_id: itemId });
+    if (!this.view.turnDetection?.interruptResponse) return;
+    if (this.active) this.cancelActive('turn_detected');
+    else if (this.playing) {
+      // Response already complete but its audio still playing: cut it (the server owns the output buffer).
+      const run = this.playing;
+      this.opts.ports.stopAudio();
+      this.playing = null;
+      run.audioEnded = true;
+      this.send('output_audio_buffer.cleared', { response_id: run.id });
+    }
+  }
+
+  private onSpeechStopped(audioEndMs: number): void {
+    const turn = this.turn;
+    if (!turn) return;
+    this.turn = null;
+    this.send('input_audio_buffer.speech_stopped', { audio_end_ms: audioEndMs, item_id: turn.itemId });
+    const previousItemId = this.conversation.lastId;
+    this.send('input_audio_buffer.committed', { previous_item_id: previousItemId, item_id: turn.itemId });
+    const item: JsonObject = {
+      id: turn.itemId, object: 'realtime.item', type: 'message', status: 'completed', role: 'user',
+      content: [{ type: 'input_audio', transcript: null }],
+    };
+    this.conversation.insert(item);
+    this.send('conversation.item.added', { previous_item_id: previousItemId, item });
+    this.send('conversation.item.done', { previous_item_id: previousItemId, item });
+    const turnIndex = this.userTurns++;
+    if (this.view.transcriptionEnabled) {
+      const seconds = Math.max(0, audioEndMs - turn.startMs) / 1000;
+      const text = this.opts.userTranscripts?.[turnIndex] ?? `(practice answer, ${seconds.toFixed(1)} seconds)`;
+      const pending = { itemId: turn.itemId, text };
+      if (this.opts.faults().transcriptionAfterResponse) this.heldTranscripts.push(pending);
+      else this.later(150, () => this.deliverTranscript(pending)); // asynchronous, like the real ASR
+    }
+    if (this.view.turnDetection?.createResponse && !this.active) this.startResponse({});
+  }
+
+  private deliverTranscript(p: PendingTranscript): void {
+    const item = this.conversation.find(p.itemId);
+    if (this.opts.faults().transcriptionFailure) {
+      this.send('conversation.item.input_audio_transcription.failed', {
+        item_id: p.itemId, content_index: 0,
+        error: { type: 'transcription_error', code: 'audio_unintelligible', message: 'Audio could not be transcribed (fault injected by the emulator).', param: null },
+      });
+      return;
+    }
+    for (const delta of transcriptPieces(p.text, 3))
+      this.send('conversation.item.input_audio_transcription.delta', { item_id: p.itemId, content_index: 0, delta });
+    if (item && Array.isArray(item.content) && isObject(item.content[0])) item.content[0].transcript = p.text;
+    const words = p.text.split(/\s+/).filter(Boolean).length;
+    this.send('conversation.item.input_audio_transcription.completed', {
+      item_id: p.itemId, content_index: 0, transcript: p.text, logprobs: null,
+      usage: { type: 'tokens', total_tokens: words * 2 + 10, input_tokens: words + 10, output_tokens: words },
+    });
+  }
+
+  // ---------------------------------------------------------------- assistant responses
+
+  private startResponse(overrides: JsonObject): void {
+    const step = this.scriptStep;
+    const clip = clipForStep(this.opts.clips, step);
+    const modality = overrides.output_modalities !== undefined ? ((overrides.output_modalities as string[])[0] as 'audio' | 'text') : this.view.outputModalities;
+    const tools = Array.isArray(overrides.tools) ? overrides.tools.filter(isObject).map((t) => String(t.name)) : this.view.toolNames;
+    const toolChoice = overrides.tool_choice ?? this.view.toolChoice;
+    const run: ResponseRun = {
+      id: newId('resp_'), itemId: newId('item_'), modality, clip, pieces: transcriptPieces(clip.text), sent: '', previousItemId: null,
+      withEndSession: isClosingStep(this.opts.clips, step) && tools.includes('end_session') && toolChoice !== 'none',
+      done: false, audioEnded: modality !== 'audio', timers: new Set(),
+      metadata: overrides.metadata ?? null, maxOutputTokens: overrides.max_output_tokens ?? this.session.max_output_tokens ?? 'inf',
+    };
+    this.active = run;
+    this.lastResponseId = run.id;
+    this.send('response.created', { response: this.responseObject(run, 'in_progress', null, []) });
+    const item: JsonObject = { id: run.itemId, object: 'realtime.item', type: 'message', status: 'in_progress', role: 'assistant', content: [] };
+    run.previousItemId = this.conversation.insert(item);
+    this.send('response.output_item.added', { response_id: run.id, output_index: 0, item });
+    this.send('conversation.item.added', { previous_item_id: run.previousItemId, item });
+    const ids = { response_id: run.id, item_id: run.itemId, output_index: 0, content_index: 0 };
+    if (modality === 'audio') {
+      this.send('response.content_part.added', { ...ids, part: { type: 'audio', transcript: '' } });
+      this.audioOutputStarted = true;
+      this.playing = run;
+      this.send('output_audio_buffer.started', { response_id: run.id });
+      this.opts.ports.playClip(clip, () => this.onClipEnded(run));
+      // Transcript deltas are paced over the clip (finishing a little before the audio, like the real model,
+      // which generates faster than real time).
+      const span = clip.durationMs * 0.85;
+      run.pieces.forEach((piece, i) => {
+        this.later((span * i) / run.pieces.length, () => {
+          run.sent += piece;
+          this.send('response.output_audio_transcript.delta', { ...ids, delta: piece });
+          if (i === run.pieces.length - 1) this.finishResponse(run, 'completed', null);
+        }, run.timers);
+      });
+      if (run.pieces.length === 0) this.later(0, () => this.finishResponse(run, 'completed', null), run.timers);
+    } else {
+      this.send('response.content_part.added', { ...ids, part: { type: 'text', text: '' } });
+      run.pieces.forEach((piece, i) => {
+        this.later(20 * (i + 1), () => {
+          run.sent += piece;
+          this.send('response.output_text.delta', { ...ids, delta: piece });
+          if (i === run.pieces.length - 1) this.finishResponse(run, 'completed', null);
+        }, run.timers);
+      });
+    }
+  }
+
+  private onClipEnded(run: ResponseRun): void {
+    if (this.playing === run) this.playing = null;
+    if (run.audioEnded) return;
+    run.audioEnded = true;
+    // output_audio_buffer.stopped follows response.done: if the response is still open it is sent from there.
+    if (run.done) this.send('output_audio_buffer.stopped', { response_id: run.id });
+  }
+
+  private cancelActive(reason: 'turn_detected' | 'client_cancelled'): void {
+    const run = this.active;
+    if (!run) return;
+    for (const t of run.timers) clearTimeout(t);
+    run.timers.clear();
+    const wasPlaying = this.playing === run;
+    if (wasPlaying) {
+      this.opts.ports.stopAudio();
+      this.playing = null;
+    }
+    const audioWasRunning = run.modality === 'audio' && !run.audioEnded;
+    run.audioEnded = true;
+    this.finishResponse(run, 'cancelled', reason);
+    if (audioWasRunning) {
+      // Barge-in: the server cuts its own output buffer. A client cancel also stops generation, and with it
+      // this emulator's audio (generation and playback are one here).
+      this.send(reason === 'turn_detected' ? 'output_audio_buffer.cleared' : 'output_audio_buffer.stopped', { response_id: run.id });
+    }
+  }
+
+  private finishResponse(run: ResponseRun, status: 'completed' | 'cancelled', reason: string | null): void {
+    if (run.done) return;
+    run.done = true;
+    if (this.active === run) this.active = null;
+    const ids = { response_id: run.id, item_id: run.itemId, output_index: 0, content_index: 0 };
+    const text = status === 'completed' ? run.clip.text : run.sent;
+    const itemStatus = status === 'completed' ? 'completed' : 'incomplete';
+    let content: JsonObject;
+    if (run.modality === 'audio') {
+      this.send('response.output_audio.done', ids);
+      this.send('response.output_audio_transcript.done', { ...ids, transcript: text });
+      this.send('response.content_part.done', { ...ids, part: { type: 'audio', transcript: text } });
+      content = { type: 'output_audio', transcript: text };
+    } else {
+      this.send('response.output_text.done', { ...ids, text });
+      this.send('response.content_part.done', { ...ids, part: { type: 'text', text } });
+      content = { type: 'output_text', text };
+    }
+    const item: JsonObject = { id: run.itemId, object: 'realtime.item', type: 'message', status: itemStatus, role: 'assistant', content: [content] };
+    const stored = this.conversation.find(run.itemId);
+    if (stored) Object.assign(stored, item);
+    if (run.modality === 'audio') this.audioDurations.set(run.itemId, run.clip.durationMs);
+    this.send('response.output_item.done', { response_id: run.id, output_index: 0, item });
+    this.send('conversation.item.done', { previous_item_id: run.previousItemId, item });
+    const output: JsonObject[] = [item];
+    if (status === 'completed' && run.withEndSession) output.push(this.emitEndSessionCall(run));
+    const details: Json = reason ? { type: 'cancelled', reason } : null;
+    this.send('response.done', { response: this.responseObject(run, status, details, output) });
+    if (status === 'completed' && run.audioEnded && run.modality === 'audio') this.send('output_audio_buffer.stopped', { response_id: run.id });
+    const held = this.heldTranscripts;
+    this.heldTranscripts = [];
+    for (const p of held) this.deliverTranscript(p);
+  }
+
+  private emitEndSessionCall(run: ResponseRun): JsonObject {
+    const itemId = newId('item_');
+    const callId = newId('call_');
+    const base = { id: itemId, object: 'realtime.item', type: 'function_call', call_id: callId, name: 'end_session' };
+    const added: JsonObject = { ...base, status: 'in_progress', arguments: '' };
+    const previousItemId = this.conversation.insert(added);
+    this.send('response.output_item.added', { response_id: run.id, output_index: 1, item: added });
+    this.send('conversation.item.added', { previous_item_id: previousItemId, item: added });
+    const ids = { response_id: run.id, item_id: itemId, output_index: 1, call_id: callId };
+    this.send('response.function_call_arguments.delta', { ...ids, delta: '{}' });
+    this.send('response.function_call_arguments.done', { ...ids, name: 'end_session', arguments: '{}' });
+    const done: JsonObject = { ...base, status: 'completed', arguments: '{}' };
+    Object.assign(added, done);
+    this.send('response.output_item.done', { response_id: run.id, output_index: 1, item: done });
+    this.send('conversation.item.done', { previous_item_id: previousItemId, item: done });
+    return done;
+  }
+
+  private responseObject(run: ResponseRun, status: string, details: Json, output: JsonObject[]): JsonObject {
+    const outTokens = Math.ceil(run.sent.length / 4) + 8;
+    return {
+      object: 'realtime.response', id: run.id, status, status_details: details, output, conversation_id: this.conversationId,
+      output_modalities: [run.modality], max_output_tokens: run.maxOutputTokens,
+      audio: { output: { format: { type: 'audio/pcm', rate: 24000 }, voice: this.view.voice } },
+      usage: status === 'in_progress' ? null : {
+        total_tokens: 120 + outTokens, input_tokens: 120, output_tokens: outTokens,
+        input_token_details: { text_tokens: 100, audio_tokens: 20, image_tokens: 0, cached_tokens: 0 },
+        output_token_details: { text_tokens: Math.ceil(outTokens / 4), audio_tokens: outTokens - Math.ceil(outTokens / 4) },
+      },
+      metadata: run.metadata,
+    };
+  }
+}

@@ -1,0 +1,170 @@
+// The WebRTC answerer (werift, pure JS: runs in Node and in Electron's main process). Thin glue between the
+// wire and RealtimeCall: data channel `oai-events` in/out, candidate Opus RTP → decoded RMS levels, and the
+// interviewer's clips → paced RTP. See shared/reference/webrtc-in-node.md for the recipe and its measurements.
+import OpusScript from 'opusscript';
+import { RTCPeerConnection, RtpHeader, RtpPacket, type RTCDataChannel } from 'werift';
+import { ApiErrorException, invalid } from './errors';
+import { PacedRtpSender } from './rtp';
+import { filterCandidates, isLoopbackV4, opusPayloadType, validateOfferSdp } from './sdp';
+import { rms } from './vad';
+
+/** Advertised SCTP max-message-size: above our own 1 MiB event limit, so oversized events reach the
+ * application layer and get a proper `error` event instead of failing inside the sender's stack. */
+export const ADVERTISED_MAX_MESSAGE_SIZE = 4 * 1024 * 1024;
+
+export interface PeerSink {
+  onOpen(): void;
+  onMessage(data: string | Buffer): void;
+  onAudioFrame(level: number, startMs: number, durationMs: number): void;
+  onConnected(): void;
+  onClosed(reason: string): void;
+}
+
+export interface PeerOptions {
+  candidates: 'loopback' | 'all';
+  log: (line: string) => void;
+  onRtpSent?: (at: number) => void;
+}
+
+export class EmulatorPeer {
+  readonly pc: RTCPeerConnection;
+  answerSdp = '';
+  private dc: RTCDataChannel | null = null;
+  private sink: PeerSink | null = null;
+  private pendingOpen = false;
+  private readonly sender: PacedRtpSender;
+  private payloadType = 111;
+  private decoder: OpusScript | null = null;
+  private firstTs: number | null = null;
+  private closed = false;
+  connected = false;
+
+  constructor(private readonly opts: PeerOptions) {
+    this.pc = new RTCPeerConnection({ iceAdditionalHostAddresses: ['127.0.0.1'], iceUseIpv6: false, maxMessageSize: ADVERTISED_MAX_MESSAGE_SIZE });
+    this.sender = new PacedRtpSender((p) => {
+      const transceiver = this.audioTransceiver();
+      if (!transceiver || this.closed || !this.connected) return;
+      const header = new RtpHeader({ payloadType: this.payloadType, sequenceNumber: p.sequenceNumber, timestamp: p.timestamp, marker: p.marker });
+      transceiver.sender.sendRtp(new RtpPacket(header, p.payload)).catch(() => {
+        /* transport closing: the call's close path reports it */
+      });
+    }, opts.onRtpSent);
+    this.pc.connectionStateChange.subscribe((state) => {
+      opts.log(`peer connection ${state}`);
+      if (state === 'connected' && !this.connected) {
+        this.connected = true;
+        this.sink?.onConnected();
+      }
+      if (state === 'failed' || state === 'closed') void this.close(`connection ${state}`);
+    });
+    this.pc.onDataChannel.subscribe((dc) => {
+      if (dc.label !== 'oai-events') {
+        opts.log(`ignoring data channel '${dc.label}' (only 'oai-events' carries events)`);
+        return;
+      }
+      this.dc = dc;
+      dc.onMessage.subscribe((data) => this.sink?.onMessage(data));
+      const opened = () => (this.sink ? this.sink.onOpen() : (this.pendingOpen = true));
+      if (dc.readyState === 'open') opened();
+      else
+        dc.stateChanged.subscribe((s) => {
+          if (s === 'open') opened();
+        });
+    });
+    this.pc.onTransceiverAdded.subscribe((transceiver) => {
+      transceiver.onTrack.subscribe((track) => {
+        track.onReceiveRtp.subscribe((rtp) => this.onRtp(rtp));
+      });
+    });
+  }
+
+  private audioTransceiver() {
+    return this.pc.getTransceivers().find((t) => t.kind === 'audio');
+  }
+
+  /** Applies the offer and returns the answer SDP (non-trickle: candidates included). Throws invalid_offer. */
+  async answer(offerSdp: string): Promise<string> {
+    validateOfferSdp(offerSdp);
+    const loopback = this.opts.candidates === 'loopback';
+    const offer = loopback ? filterCandidates(offerSdp, isLoopbackV4) : offerSdp;
+    try {
+      await this.pc.setRemoteDescription({ type: 'offer', sdp: offer });
+    } catch (e) {
+      throw invalid('invalid_offer', `Invalid SDP offer: ${(e as Error).message}`, 'sdp');
+    }
+    const audio = this.audioTransceiver();
+    if (audio) audio.setDirection('sendrecv');
+    const answer = await this.pc.createAnswer();
+    await this.pc.setLocalDescription(answer);
+    const sdp = this.pc.localDescription?.sdp;
+    if (!sdp) throw new ApiErrorException({ type: 'server_error', code: null, message: 'The emulator could not create an SDP answer.', param: null });
+    this.payloadType = opusPayloadType(sdp) ?? 111;
+    this.answerSdp = loopback ? filterCandidates(sdp, isLoopbackV4) : sdp;
+    return this.answerSdp;
+  }
+
+  attach(sink: PeerSink): void {
+    this.sink = sink;
+    if (this.connected) sink.onConnected();
+    if (this.pendingOpen) {
+      this.pendingOpen = false;
+      sink.onOpen();
+    }
+  }
+
+  sendEvent(event: object): void {
+    if (this.closed || !this.dc || this.dc.readyState !== 'open') return;
+    try {
+      this.dc.send(JSON.stringify(event));
+    } catch (e) {
+      this.opts.log(`data channel send failed: ${(e as Error).message}`);
+    }
+  }
+
+  /** Waits (bounded) until queued data-channel messages have left, so a last `error` is not lost on close. */
+  async flush(maxMs = 500): Promise<void> {
+    const dc = this.dc;
+    if (!dc || dc.readyState !== 'open') return;
+    const until = Date.now() + maxMs;
+    while (dc.bufferedAmount > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setTimeout(r, 50)); // SCTP hands the last chunk to DTLS asynchronously
+  }
+
+  playClip(packets: Buffer[], onEnd: () => void): void {
+    this.sender.play(packets, onEnd);
+  }
+
+  stopAudio(): void {
+    this.sender.stop();
+  }
+
+  private onRtp(rtp: RtpPacket): void {
+    if (this.closed || rtp.header.payloadType !== this.payloadType || rtp.payload.length === 0) return;
+    try {
+      this.decoder ??= new OpusScript(48000, 1, OpusScript.Application.VOIP);
+      const decoded = this.decoder.decode(rtp.payload);
+      const pcmBytes = decoded.byteOffset % 2 === 0 ? decoded : Buffer.from(decoded); // Int16Array needs alignment
+      const pcm = new Int16Array(pcmBytes.buffer, pcmBytes.byteOffset, pcmBytes.length >> 1);
+      if (this.firstTs === null) this.firstTs = rtp.header.timestamp;
+      // The call's audio clock: RTP time since the first packet (survives packet loss and DTX gaps).
+      const startMs = ((rtp.header.timestamp - this.firstTs) >>> 0) / 48;
+      this.sink?.onAudioFrame(rms(pcm), startMs, pcm.length / 48);
+    } catch (e) {
+      this.opts.log(`undecodable audio packet ignored: ${(e as Error).message}`);
+    }
+  }
+
+  async close(reason = 'closed'): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.sender.stop();
+    try {
+      this.decoder?.delete();
+    } catch {
+      /* already freed */
+    }
+    this.decoder = null;
+    this.sink?.onClosed(reason);
+    await this.pc.close().catch(() => undefined);
+  }
+}

@@ -1,0 +1,52 @@
+// The practice interview script: pre-rendered interviewer clips (resources/voice, made by
+// scripts/make-audio.sh). Step 0 = introduction + first question, 1–3 = one question per candidate turn,
+// 4 = closing line (followed by the end_session function call when the session offers that tool).
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { opusPacketDurationMs, parseOggOpus } from './ogg';
+
+export interface Clip {
+  step: number;
+  text: string;
+  durationMs: number;
+  packets: Buffer[]; // one Opus packet per 20 ms RTP packet
+}
+
+/** resources/voice, found from this file (source tree) or from the working directory (packaged builds set it). */
+export function defaultVoiceDir(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const candidates = [process.env.KIOSK_VOICE_DIR, resolve(here, '../../resources/voice'), resolve(process.cwd(), 'resources/voice')];
+  for (const dir of candidates) if (dir && existsSync(join(dir, 'manifest.json'))) return dir;
+  throw new Error(`practice-mode voice clips not found (looked in ${candidates.filter(Boolean).join(', ')}); run scripts/make-audio.sh`);
+}
+
+export function loadClips(dir = defaultVoiceDir()): Clip[] {
+  const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { clips?: { step: number; file: string; text: string }[] };
+  if (!Array.isArray(manifest.clips) || manifest.clips.length === 0) throw new Error(`${dir}/manifest.json has no clips`);
+  const clips = manifest.clips.map((c, i) => {
+    if (c.step !== i || typeof c.file !== 'string' || typeof c.text !== 'string') throw new Error(`manifest clip ${i} is malformed`);
+    if (c.file.includes('/') || c.file.includes('..')) throw new Error(`manifest clip ${i} names a file outside the voice folder`);
+    const stream = parseOggOpus(readFileSync(join(dir, c.file)));
+    for (const p of stream.packets) {
+      if (opusPacketDurationMs(p) !== 20) throw new Error(`${c.file}: packets must be 20 ms (encode with opusenc --framesize 20)`);
+    }
+    return { step: i, text: c.text, durationMs: stream.packets.length * 20, packets: stream.packets };
+  });
+  return clips;
+}
+
+/** The clip for a script step; steps past the end repeat the closing line. */
+export function clipForStep(clips: Clip[], step: number): Clip {
+  return clips[Math.min(Math.max(0, step), clips.length - 1)]!;
+}
+
+export const isClosingStep = (clips: Clip[], step: number) => step >= clips.length - 1;
+
+/** Splits a line into transcript deltas of about two words each (each delta keeps its trailing space). */
+export function transcriptPieces(text: string, wordsPerPiece = 2): string[] {
+  const words = text.match(/\S+\s*/g) ?? [];
+  const pieces: string[] = [];
+  for (let i = 0; i < words.length; i += wordsPerPiece) pieces.push(words.slice(i, i + wordsPerPiece).join(''));
+  return pieces;
+}
