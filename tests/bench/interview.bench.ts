@@ -1,0 +1,126 @@
+// start_to_first_audio_ms: the operator presses Start → the first interviewer audio reaches the browser
+// (output_audio_buffer.started, marked by the renderer), through the whole app: createSession over the web
+// host's WebSocket, the renderer's offer, main's multipart SDP exchange with the emulator, ICE/DTLS, the
+// data channel, session.created, the opening response.create reported to main and sent.
+// Baseline, same run, same emulator code: a bare page that does the same connect + response.create against an
+// emulator directly (a tiny Node route forwards its offer as the same multipart request), no app in between.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Browser } from 'playwright';
+import { startEmulator } from '../../main/simulator';
+import { launchChromium } from '../support/chromium';
+import { startTestWebHost } from '../support/webhost';
+import { FIXTURE, FIXTURE_WAV, pressEnd, startInterview, waitForSummary } from '../e2e/support-interview';
+import { median, metric, type BenchResults } from './metric';
+
+const RUNS = 5;
+
+async function appOnce(browser: Browser, url: string): Promise<number> {
+  const context = await browser.newContext({ permissions: ['microphone'] });
+  try {
+    const page = await context.newPage();
+    await page.goto(url);
+    await startInterview(page);
+    await page.waitForFunction(() => performance.getEntriesByName('kiosk:first-interviewer-audio').length > 0, null, { timeout: 30_000 });
+    const ms = await page.evaluate(() => {
+      const start = performance.getEntriesByName('kiosk:start-pressed')[0]!;
+      const audio = performance.getEntriesByName('kiosk:first-interviewer-audio')[0]!;
+      return audio.startTime - start.startTime;
+    });
+    await pressEnd(page);
+    await waitForSummary(page, 30_000);
+    return ms;
+  } finally {
+    await context.close();
+  }
+}
+
+const BARE_PAGE = `<!doctype html><meta charset="utf-8"><title>bare</title><script>
+window.connectOnce = async () => {
+  const mic = await navigator.mediaDevices.getUserMedia({ audio: { echoCancellation: false, noiseSuppression: false, autoGainControl: false } });
+  const t0 = performance.now(); // like Start: the mic is already open (the app opens it in pre-flight)
+  const pc = new RTCPeerConnection();
+  const dc = pc.createDataChannel('oai-events');
+  for (const t of mic.getAudioTracks()) pc.addTrack(t, mic);
+  const audio = new Audio(); audio.autoplay = true;
+  pc.ontrack = (e) => { audio.srcObject = e.streams[0]; audio.play().catch(() => {}); };
+  const firstAudio = new Promise((resolve, reject) => {
+    setTimeout(() => reject(new Error('no audio within 30 s')), 30000);
+    dc.onmessage = (m) => {
+      const ev = JSON.parse(m.data);
+      if (ev.type === 'session.created') dc.send(JSON.stringify({ type: 'response.create', response: { instructions: 'Greet the candidate.' } }));
+      if (ev.type === 'output_audio_buffer.started') resolve(performance.now() - t0);
+    };
+  });
+  await pc.setLocalDescription(await pc.createOffer());
+  await new Promise((r) => { if (pc.iceGatheringState === 'complete') r(); const t = setTimeout(r, 2000); pc.onicegatheringstatechange = () => { if (pc.iceGatheringState === 'complete') { clearTimeout(t); r(); } }; });
+  const res = await fetch('/call', { method: 'POST', body: pc.localDescription.sdp });
+  if (!res.ok) throw new Error('call failed ' + res.status);
+  await pc.setRemoteDescription({ type: 'answer', sdp: await res.text() });
+  try { return await firstAudio; } finally { pc.close(); mic.getTracks().forEach((t) => t.stop()); }
+};
+</script>`;
+
+async function startBareServer(emulatorBase: string, apiKey: string): Promise<{ url: string; server: Server }> {
+  const session = { type: 'realtime', model: 'gpt-realtime', audio: { output: { voice: 'marin' } } };
+  const server = createServer((req, res) => {
+    if (req.method === 'GET' && req.url === '/') {
+      res.writeHead(200, { 'Content-Type': 'text/html' }).end(BARE_PAGE);
+      return;
+    }
+    if (req.method === 'POST' && req.url === '/call') {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', async () => {
+        const form = new FormData();
+        form.set('sdp', new Blob([Buffer.concat(chunks).toString('utf8')], { type: 'application/sdp' }));
+        form.set('session', new Blob([JSON.stringify(session)], { type: 'application/json' }));
+        const r = await fetch(`${emulatorBase}/v1/realtime/calls`, { method: 'POST', headers: { Authorization: `Bearer ${apiKey}` }, body: form });
+        res.writeHead(r.status, { 'Content-Type': r.headers.get('content-type') ?? 'text/plain' }).end(await r.text());
+      });
+      return;
+    }
+    res.writeHead(404).end();
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, server };
+}
+
+async function bareOnce(browser: Browser, url: string): Promise<number> {
+  const context = await browser.newContext({ permissions: ['microphone'] });
+  try {
+    const page = await context.newPage();
+    await page.goto(url);
+    return await page.evaluate(() => (window as unknown as { connectOnce: () => Promise<number> }).connectOnce());
+  } finally {
+    await context.close();
+  }
+}
+
+export async function run(): Promise<BenchResults> {
+  const host = await startTestWebHost({ emulator: { userTranscripts: FIXTURE.transcripts, candidates: 'loopback' } });
+  const apiKey = 'bench-key';
+  const emulator = await startEmulator({ apiKey, candidates: 'loopback', userTranscripts: FIXTURE.transcripts });
+  const bare = await startBareServer(emulator.baseUrl, apiKey);
+  const browser = await launchChromium({ fakeMicWav: FIXTURE_WAV });
+  try {
+    // One warm-up of each (first-run costs: emulator start in the app, clip loading, JIT), then interleaved runs.
+    await appOnce(browser, host.url);
+    await bareOnce(browser, bare.url);
+    const app: number[] = [];
+    const base: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      app.push(await appOnce(browser, host.url));
+      base.push(await bareOnce(browser, bare.url));
+    }
+    console.log(`app runs (ms): ${app.map((v) => v.toFixed(0)).join(', ')}; bare runs (ms): ${base.map((v) => v.toFixed(0)).join(', ')}`);
+    return {
+      start_to_first_audio_ms: metric(median(app), 'ms', median(base), `median of ${RUNS}; goal ≤ 800 ms; baseline = bare page, same emulator`),
+    };
+  } finally {
+    await browser.close();
+    await new Promise<void>((r) => bare.server.close(() => r()));
+    await emulator.close();
+    await host.close();
+  }
+}

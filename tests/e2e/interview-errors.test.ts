@@ -1,0 +1,45 @@
+// A rejected Realtime call (401 bad key, 429 rate limit) is shown to the operator in words, with a way back.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { startTestWebHost } from '../support/webhost';
+import { openKiosk, readDatabase, startInterview } from './support-interview';
+
+async function expectCallRejected(sdpStatus: number, words: RegExp) {
+  const host = await startTestWebHost({ emulator: { candidates: 'loopback', faults: { sdpStatus } } });
+  const kiosk = await openKiosk(host.url).catch(async (e: unknown) => {
+    await host.close();
+    throw e;
+  });
+  try {
+    const { page } = kiosk;
+    await startInterview(page);
+    const alert = page.getByRole('alert').filter({ hasText: 'could not start' });
+    await alert.waitFor({ timeout: 20_000 });
+    const text = (await alert.innerText()).trim();
+    assert.match(text, words);
+    assert.doesNotMatch(text, /\bat \S+:\d+|Error:|stack|undefined|\{/, 'words, not a stack trace or JSON');
+    // The call never went live.
+    assert.equal(await page.getByText('Live', { exact: true }).count(), 0);
+    // Back to setup by keyboard.
+    await page.getByRole('button', { name: 'Back to setup' }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'New interview' }).waitFor({ timeout: 10_000 });
+    // Nothing was transcribed, and the session did not become completed.
+    const db = readDatabase(host.dataDir);
+    assert.equal(db.entries.length, 0);
+    assert.ok(db.sessions.every((s) => s.status !== 'completed'));
+    assert.deepEqual(kiosk.pageErrors, []);
+  } finally {
+    await kiosk.close();
+    await host.close();
+  }
+}
+
+describe('Realtime call rejected', { timeout: 120_000 }, () => {
+  it('401 → the operator reads that the OpenAI key was rejected', { timeout: 60_000 }, async () => {
+    await expectCallRejected(401, /key/i);
+  });
+  it('429 → the operator reads that the service is rate limiting / busy', { timeout: 60_000 }, async () => {
+    await expectCallRejected(429, /rate|limit|too many|busy|quota/i);
+  });
+});

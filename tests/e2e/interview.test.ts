@@ -1,0 +1,140 @@
+// Issue 3 acceptance: the whole interview through the real renderer in Chromium, the web host and the practice
+// emulator, with the committed answers WAV as the microphone; then what reached SQLite and the recording file.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { startTestWebHost } from '../support/webhost';
+import {
+  FIXTURE,
+  decodedDurationSec,
+  normalise,
+  openKiosk,
+  pressEnd,
+  readDatabase,
+  shownEntries,
+  startInterview,
+  waitForSummary,
+  type EntryRow,
+} from './support-interview';
+
+const K = FIXTURE.transcripts.length;
+const INTERVIEW_LIMIT_MS = 120_000;
+
+/** The conversation of a complete practice interview: I, C, I, C, …, I (2K+1 entries), scripted answers in place. */
+function assertCompleteConversation(entries: EntryRow[]): void {
+  assert.ok(entries.length >= 2 * K + 1, `expected ≥ ${2 * K + 1} entries, got ${entries.length}`);
+  const seqs = entries.map((e) => e.seq);
+  assert.deepEqual(seqs, [...seqs].sort((a, b) => a - b), 'rows are read in seq order');
+  assert.equal(new Set(seqs).size, seqs.length, 'seq is unique');
+  assert.equal(new Set(entries.map((e) => e.item_id)).size, entries.length, 'one entry per item');
+  const speakers = entries.map((e) => e.speaker);
+  const expected = Array.from({ length: 2 * K + 1 }, (_, i) => (i % 2 === 0 ? 'interviewer' : 'candidate'));
+  assert.deepEqual(speakers.slice(0, 2 * K + 1), expected, 'speakers alternate, interviewer first and last');
+  const candidateTexts = entries.filter((e) => e.speaker === 'candidate').map((e) => normalise(e.text));
+  assert.deepEqual(candidateTexts, FIXTURE.transcripts.map(normalise), 'the scripted answers, in order');
+  for (const e of entries) {
+    assert.equal(e.status, 'final', `entry ${e.seq} is final`);
+    if (e.speaker === 'interviewer') assert.ok(e.text.trim().length > 0, `interviewer entry ${e.seq} has text`);
+  }
+}
+
+async function runFullInterview(faults: Record<string, unknown> = {}) {
+  const host = await startTestWebHost({ emulator: { userTranscripts: FIXTURE.transcripts, faults, candidates: 'loopback' } });
+  const kiosk = await openKiosk(host.url).catch(async (e: unknown) => {
+    await host.close();
+    throw e;
+  });
+  try {
+    const { page } = kiosk;
+    await startInterview(page);
+    await page.getByRole('status', { name: 'Connection' }).getByText('Live').waitFor({ timeout: 20_000 });
+    // The emulator's closing line calls end_session; the renderer ends by itself once the interviewer stops.
+    await waitForSummary(page, INTERVIEW_LIMIT_MS);
+    const shownOnSummary = await page.$$eval('ol.transcript > li', (lis) => lis.length);
+
+    const db = readDatabase(host.dataDir);
+    assert.equal(db.sessions.length, 1);
+    const session = db.sessions[0]!;
+    assert.equal(session.status, 'completed');
+    assert.ok(session.start_time && session.end_time);
+    const entries = db.entries.filter((e) => e.session_id === session.id);
+    assertCompleteConversation(entries);
+    assert.equal(shownOnSummary, entries.length, 'the summary shows every saved entry');
+    await page.getByText(`${entries.length} entries, all saved`).waitFor({ timeout: 5000 });
+
+    // The recording: mic + interviewer, appended chunk by chunk, decodes to the interview's length (±10 %).
+    const rec = db.recordings.find((r) => r.session_id === session.id);
+    assert.ok(rec, 'a recording row');
+    assert.equal(rec.finalized, 1);
+    const file = join(host.dataDir, 'recordings', `${session.id}.webm`);
+    const decoded = await decodedDurationSec(page, file);
+    const interviewSec = (Date.parse(session.end_time) - Date.parse(session.start_time)) / 1000;
+    assert.ok(
+      Math.abs(decoded - interviewSec) <= 0.1 * interviewSec,
+      `recording ${decoded.toFixed(2)} s vs interview ${interviewSec.toFixed(2)} s`,
+    );
+    assert.deepEqual(kiosk.pageErrors, []);
+    return { entries };
+  } finally {
+    await kiosk.close();
+    await host.close();
+  }
+}
+
+describe('interview end to end (Chromium + web host + emulator)', { timeout: 400_000 }, () => {
+  it('setup → pre-flight → interview → end_session → summary; SQLite and the recording hold it all', { timeout: 180_000 }, async () => {
+    await runFullInterview();
+  });
+
+  it('late transcription: each answer still precedes the interviewer reply to it', { timeout: 180_000 }, async () => {
+    const { entries } = await runFullInterview({ transcriptionAfterResponse: true });
+    // assertCompleteConversation already checked alternation in seq order; spell out the late-arrival rule too.
+    for (let i = 1; i < 2 * K; i += 2) {
+      assert.equal(entries[i]!.speaker, 'candidate');
+      assert.ok(entries[i]!.seq < entries[i + 1]!.seq, `answer ${(i + 1) / 2} precedes the next question`);
+      assert.equal(entries[i + 1]!.previous_item_id, entries[i]!.item_id, 'the reply follows the answer in the conversation');
+    }
+  });
+
+  it('End pressed mid-answer: nothing shown before End is lost or duplicated; the session completes', { timeout: 180_000 }, async () => {
+    const host = await startTestWebHost({ emulator: { userTranscripts: FIXTURE.transcripts, candidates: 'loopback' } });
+    const kiosk = await openKiosk(host.url).catch(async (e: unknown) => {
+      await host.close();
+      throw e;
+    });
+    try {
+      const { page } = kiosk;
+      await startInterview(page);
+      // Wait until the second answer is under way: Q2 is on screen and the candidate is speaking again.
+      await page.locator('ol.transcript > li.interviewer').nth(1).waitFor({ timeout: 60_000 });
+      await page.getByLabel('Who is speaking').getByText('Candidate speaking').waitFor({ timeout: 30_000 });
+      const before = await shownEntries(page);
+      await pressEnd(page);
+      await waitForSummary(page, 30_000);
+
+      const db = readDatabase(host.dataDir);
+      const session = db.sessions[0]!;
+      assert.equal(session.status, 'completed');
+      assert.ok(session.end_time);
+      const entries = db.entries.filter((e) => e.session_id === session.id);
+      assert.equal(new Set(entries.map((e) => e.item_id)).size, entries.length, 'one row per item');
+      assert.equal(new Set(entries.map((e) => e.seq)).size, entries.length, 'seq unique');
+      for (const shown of before) {
+        const rows = entries.filter((e) => e.item_id === shown.itemId);
+        assert.equal(rows.length, 1, `entry ${shown.itemId} (${shown.who}) is in SQLite exactly once`);
+        if (shown.text !== '…' && !shown.text.startsWith('(')) {
+          // What the screen showed was saved; the saved text may only have grown since.
+          assert.ok(normalise(rows[0]!.text).startsWith(normalise(shown.text)), `saved text of ${shown.itemId} keeps what was shown`);
+        }
+      }
+      assert.ok(before.length >= 3, 'intro/Q1, A1 and Q2 were on screen before End');
+      for (const e of entries) assert.notEqual(e.status, 'in_progress', 'no entry left in progress');
+      // The summary lists exactly what SQLite holds.
+      await page.getByText(`${entries.length} entries`).first().waitFor({ timeout: 5000 });
+      assert.deepEqual(kiosk.pageErrors, []);
+    } finally {
+      await kiosk.close();
+      await host.close();
+    }
+  });
+});

@@ -1,0 +1,191 @@
+// Helpers for the interview end-to-end tests: drive the real renderer in Chromium (fake mic = the committed
+// answers WAV) against the web host + practice emulator, then read what reached SQLite and the recording file.
+// They wait on visible state (roles, labels, text), never on sleeps, and every wait is bounded.
+import Database from 'better-sqlite3';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser, BrowserContext, Page } from 'playwright';
+import { launchChromium } from '../support/chromium';
+
+export const FIXTURE_WAV = fileURLToPath(new URL('../fixtures/answers-4.wav', import.meta.url));
+export const FIXTURE = JSON.parse(readFileSync(new URL('../fixtures/answers-4.json', import.meta.url), 'utf8')) as {
+  transcripts: string[];
+  answerStartsSec: number[];
+  durationSec: number;
+};
+
+export interface Kiosk {
+  browser: Browser;
+  context: BrowserContext;
+  page: Page;
+  /** Errors the page logged or threw (a test can assert there were none). */
+  pageErrors: string[];
+  close(): Promise<void>;
+}
+
+export async function openKiosk(url: string, beforeGoto?: (page: Page) => void): Promise<Kiosk> {
+  const browser = await launchChromium({ fakeMicWav: FIXTURE_WAV });
+  try {
+    // A fresh context is a fresh profile: no storage carries over between tests.
+    const context = await browser.newContext({ permissions: ['microphone'] });
+    const page = await context.newPage();
+    const pageErrors: string[] = [];
+    page.on('pageerror', (err) => pageErrors.push(err.message));
+    beforeGoto?.(page);
+    await page.goto(url);
+    return {
+      browser,
+      context,
+      page,
+      pageErrors,
+      close: async () => {
+        await context.close().catch(() => undefined);
+        await browser.close();
+      },
+    };
+  } catch (error) {
+    await browser.close();
+    throw error;
+  }
+}
+
+/** Setup (first candidate and position) → pre-flight (mic opens, consent) → Start. */
+export async function startInterview(page: Page, timeout = 20_000): Promise<void> {
+  await page.getByRole('heading', { name: 'New interview' }).waitFor({ timeout });
+  await page.getByRole('button', { name: 'Continue to pre-flight check' }).click({ timeout });
+  await page.getByRole('heading', { name: 'Pre-flight check' }).waitFor({ timeout });
+  await page.getByRole('meter', { name: 'Microphone level' }).waitFor({ timeout });
+  await page.getByRole('checkbox', { name: /agree that this interview is recorded/ }).check({ timeout });
+  await page.getByRole('button', { name: 'Start interview' }).click({ timeout });
+  await page.getByRole('heading', { name: 'Interview', exact: true }).waitFor({ timeout });
+}
+
+/** Presses End and confirms, by keyboard (the End button must be reachable and operable without a mouse). */
+export async function pressEnd(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'End interview' }).focus();
+  await page.keyboard.press('Enter');
+  await page.getByRole('button', { name: 'Yes, end now' }).waitFor({ timeout: 5000 });
+  await page.keyboard.press('Enter'); // the confirm button takes focus
+}
+
+export async function waitForSummary(page: Page, timeout: number): Promise<void> {
+  await page.getByRole('heading', { name: 'Interview finished' }).waitFor({ timeout });
+}
+
+export interface ShownEntry {
+  itemId: string;
+  seq: number;
+  who: string;
+  text: string;
+  state: string;
+}
+
+/** The transcript entries the interview screen shows right now, top to bottom. */
+export async function shownEntries(page: Page): Promise<ShownEntry[]> {
+  return page.$$eval('ol.transcript > li', (items) =>
+    items.map((li) => ({
+      itemId: li.getAttribute('data-item-id') ?? '',
+      seq: Number(li.getAttribute('data-seq')),
+      who: li.querySelector('.who')?.textContent ?? '',
+      text: li.querySelector('.text')?.textContent ?? '',
+      state: li.querySelector('.state')?.textContent ?? '',
+    })),
+  );
+}
+
+export interface EntryRow {
+  id: string;
+  session_id: string;
+  item_id: string;
+  previous_item_id: string | null;
+  seq: number;
+  speaker: 'interviewer' | 'candidate';
+  text: string;
+  status: string;
+  start_ms: number | null;
+}
+
+export interface SessionRow {
+  id: string;
+  status: string;
+  start_time: string | null;
+  end_time: string | null;
+  recording_consent: number;
+}
+
+export interface RecordingRow {
+  session_id: string;
+  file_name: string;
+  bytes: number;
+  chunks: number;
+  finalized: number;
+}
+
+/** Finds the SQLite file in a data dir (the core owns its name). */
+export function findDatabase(dataDir: string): string {
+  const found: string[] = [];
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir)) {
+      const full = join(dir, name);
+      if (statSync(full).isDirectory()) walk(full);
+      else if (/\.(db|sqlite|sqlite3)$/.test(name)) found.push(full);
+    }
+  };
+  walk(dataDir);
+  if (found.length !== 1) throw new Error(`Expected one SQLite file in ${dataDir}, found: ${found.join(', ') || 'none'}`);
+  return found[0]!;
+}
+
+export interface DbSnapshot {
+  sessions: SessionRow[];
+  entries: EntryRow[];
+  recordings: RecordingRow[];
+}
+
+/** Reads the kiosk's database read-only (the web host keeps writing to it; WAL lets us read alongside). */
+export function readDatabase(dataDir: string): DbSnapshot {
+  const db = new Database(findDatabase(dataDir), { readonly: true, fileMustExist: true });
+  try {
+    return {
+      sessions: db.prepare('SELECT id, status, start_time, end_time, recording_consent FROM interview_sessions').all() as SessionRow[],
+      entries: db
+        .prepare('SELECT id, session_id, item_id, previous_item_id, seq, speaker, text, status, start_ms FROM transcript_entries ORDER BY session_id, seq')
+        .all() as EntryRow[],
+      recordings: db.prepare('SELECT session_id, file_name, bytes, chunks, finalized FROM recordings').all() as RecordingRow[],
+    };
+  } finally {
+    db.close();
+  }
+}
+
+/** Loose text match for transcripts: case, punctuation and spacing do not matter. */
+export const normalise = (text: string) => text.toLowerCase().replace(/[^a-z0-9 ]+/g, ' ').replace(/\s+/g, ' ').trim();
+
+/**
+ * Decodes a recording in Chromium (WebM/Opus as MediaRecorder wrote it) and returns its duration in seconds.
+ * The bytes go to the page as base64; decodeAudioData reads the whole stream, so a missing duration header
+ * (MediaRecorder never writes one) does not matter.
+ */
+export async function decodedDurationSec(page: Page, file: string): Promise<number> {
+  const base64 = readFileSync(file).toString('base64');
+  return page.evaluate(async (b64) => {
+    const bin = atob(b64);
+    const bytes = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+    const ctx = new OfflineAudioContext(1, 48000, 48000);
+    const buffer = await ctx.decodeAudioData(bytes.buffer);
+    return buffer.duration;
+  }, base64);
+}
+
+/** Polls a condition with a bound (for state outside the page, e.g. SQLite after the summary appears). */
+export async function eventually<T>(probe: () => T | undefined | null | false, timeoutMs: number, what: string): Promise<T> {
+  const t0 = Date.now();
+  for (;;) {
+    const v = probe();
+    if (v) return v;
+    if (Date.now() - t0 > timeoutMs) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
