@@ -152,7 +152,7 @@ class Draft {
 
   // Copy-on-write per table: cheap for the common case (a delta touches one entry).
   private copied = new Set<string>();
-  cow<K extends 'entries' | 'links' | 'skipped' | 'responses' | 'speechStarts'>(key: K): this[K] {
+  cow<K extends 'entries' | 'links' | 'skipped' | 'responses' | 'speechStarts'>(key: K): Draft[K] {
     if (!this.copied.has(key)) {
       this.copied.add(key);
       (this as Record<K, unknown>)[key] = { ...(this[key] as object) };

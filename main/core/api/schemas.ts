@@ -1,0 +1,102 @@
+// zod schemas for every KioskApi request payload, typed against the contract so they cannot drift from it.
+import { z } from 'zod';
+import {
+  VOICES,
+  type Voice,
+  type EndInterviewRequest,
+  type KioskMethod,
+  type RealtimeEventReport,
+  type RecordingChunk,
+  type SettingsPatch,
+  type StartCallRequest,
+} from '../../../preload/contract';
+
+/** Realtime events are small JSON objects; anything bigger is not an event we want to store. */
+export const MAX_EVENT_BYTES = 256 * 1024;
+export const MAX_SDP_CHARS = 100_000;
+
+/** Session ids are UUIDs made by main; the format check also keeps them safe as file names. */
+const sessionId = z.string().regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, 'must be a session id (UUID)');
+const rowId = z.string().min(1).max(128).regex(/^[\w-]+$/, 'must be an id (letters, digits, - or _)');
+
+const noArgs = z.union([z.undefined(), z.null(), z.strictObject({})]).transform(() => undefined);
+
+/** https anywhere; plain http only to this machine (a test stub or a local proxy), never the key in clear text. */
+const baseUrl = z
+  .string()
+  .max(2048)
+  .refine((value) => {
+    try {
+      const u = new URL(value);
+      if (u.username || u.password || u.search || u.hash) return false;
+      if (u.protocol === 'https:') return true;
+      return u.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname);
+    } catch {
+      return false;
+    }
+  }, 'must be an https:// URL (http:// only for 127.0.0.1 or localhost), without credentials, query or fragment');
+
+export const settingsPatchSchema = z.strictObject({
+  practiceMode: z.boolean().optional(),
+  openaiBaseUrl: baseUrl.optional(),
+  model: z.string().regex(/^[\w.:-]{1,100}$/, 'must be a model name such as gpt-realtime').optional(),
+  voice: z.enum(VOICES as unknown as [Voice, ...Voice[]]).optional(),
+}) satisfies z.ZodType<SettingsPatch>;
+
+export const setKeySchema = z.strictObject({
+  key: z
+    .string()
+    .min(20, 'is too short to be an OpenAI API key')
+    .max(512, 'is too long to be an OpenAI API key')
+    .regex(/^[\x21-\x7e]+$/, 'may contain only printable characters without spaces'),
+}) satisfies z.ZodType<{ key: string }>;
+
+export const createSessionSchema = z.strictObject({
+  candidateId: rowId,
+  positionId: rowId,
+  recordingConsent: z.boolean(),
+}) satisfies z.ZodType<{ candidateId: string; positionId: string; recordingConsent: boolean }>;
+
+export const startCallSchema = z.strictObject({
+  sessionId,
+  offerSdp: z.string().min(1).max(MAX_SDP_CHARS).refine((s) => s.startsWith('v=0'), 'must be an SDP offer (starting with v=0)'),
+}) satisfies z.ZodType<StartCallRequest>;
+
+const realtimeEvent = z.looseObject({
+  type: z.string().min(1).max(200),
+}) satisfies z.ZodType<RealtimeEventReport['event']>;
+
+export const reportEventSchema = z.strictObject({
+  sessionId,
+  direction: z.enum(['server', 'client']),
+  event: realtimeEvent,
+  receivedAt: z.number().finite().optional(),
+}) satisfies z.ZodType<RealtimeEventReport>;
+
+export const recordingChunkSchema = z.strictObject({
+  sessionId,
+  seq: z.number().int().min(0).max(10_000_000),
+  data: z.instanceof(Uint8Array),
+}) satisfies z.ZodType<RecordingChunk>;
+
+export const endInterviewSchema = z.strictObject({
+  sessionId,
+  reason: z.enum(['operator', 'end_session', 'error']),
+}) satisfies z.ZodType<EndInterviewRequest>;
+
+export const sessionRefSchema = z.strictObject({ sessionId }) satisfies z.ZodType<{ sessionId: string }>;
+
+/** One schema per method: the dispatcher parses with it before the service sees anything. */
+export const REQUEST_SCHEMAS = {
+  getSettings: noArgs,
+  updateSettings: settingsPatchSchema,
+  setOpenAIKey: setKeySchema,
+  clearOpenAIKey: noArgs,
+  getSetupData: noArgs,
+  createSession: createSessionSchema,
+  startCall: startCallSchema,
+  reportRealtimeEvent: reportEventSchema,
+  appendRecordingChunk: recordingChunkSchema,
+  endInterview: endInterviewSchema,
+  getSessionSummary: sessionRefSchema,
+} satisfies Record<KioskMethod, z.ZodType>;

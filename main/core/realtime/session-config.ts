@@ -1,0 +1,76 @@
+// The GA session config sent with the SDP offer (multipart `session` part). Pure.
+import type { PositionView, RealtimeClientEvent, TenantView, Voice } from '../../../preload/contract';
+
+export interface SessionConfigSettings {
+  model: string;
+  voice: Voice;
+}
+
+export const TRANSCRIPTION_MODEL = 'gpt-4o-mini-transcribe';
+
+export const END_SESSION_TOOL = {
+  type: 'function',
+  name: 'end_session',
+  description:
+    'End the interview. Call this once, after you have asked all your questions, heard the last answer and said goodbye.',
+  parameters: { type: 'object', properties: {} },
+} as const;
+
+export function buildInstructions(position: Pick<PositionView, 'title' | 'description' | 'competencies'>, tenant: Pick<TenantView, 'name' | 'values'>): string {
+  const competencies = position.competencies.length > 0 ? position.competencies.join('; ') : 'general fit for the role';
+  return [
+    `You are a friendly, professional interviewer for ${tenant.name}, interviewing a candidate for the position of ${position.title}.`,
+    position.description ? `About the role: ${position.description}` : '',
+    `Evaluate these competencies: ${competencies}.`,
+    tenant.values ? `${tenant.name} values: ${tenant.values}` : '',
+    'Start by introducing yourself briefly as the AI interviewer and greeting the candidate.',
+    'Ask one question at a time and wait for the answer. Keep questions short and clear; ask a follow-up when an answer is vague.',
+    'Never repeat a question you have already asked, including after the conversation resumes.',
+    'Do not give feedback on performance or reveal any evaluation.',
+    'When you have covered the competencies (about four to six questions), thank the candidate, say goodbye, and then call the end_session tool.',
+  ].filter(Boolean).join('\n');
+}
+
+export function buildSessionConfig(
+  position: Pick<PositionView, 'title' | 'description' | 'competencies'>,
+  tenant: Pick<TenantView, 'name' | 'values'>,
+  settings: SessionConfigSettings,
+) {
+  return {
+    type: 'realtime' as const,
+    model: settings.model,
+    instructions: buildInstructions(position, tenant),
+    output_modalities: ['audio'],
+    audio: {
+      input: {
+        transcription: { model: TRANSCRIPTION_MODEL },
+        turn_detection: {
+          type: 'server_vad' as const,
+          threshold: 0.5,
+          prefix_padding_ms: 300,
+          silence_duration_ms: 700,
+          create_response: true,
+          interrupt_response: true,
+        },
+      },
+      output: { voice: settings.voice },
+    },
+    tools: [END_SESSION_TOOL],
+    tool_choice: 'auto' as const,
+  };
+}
+
+export type RealtimeSessionConfig = ReturnType<typeof buildSessionConfig>;
+
+/** Sent by the renderer once the data channel is open and session.created has arrived. */
+export function openingEvents(): RealtimeClientEvent[] {
+  return [
+    {
+      type: 'response.create',
+      response: {
+        instructions:
+          'Greet the candidate, introduce yourself as the AI interviewer for this position, explain briefly how the interview works, then ask your first question.',
+      },
+    },
+  ];
+}

@@ -1,0 +1,76 @@
+// Web-host (and dev) stores: settings as JSON in the data dir; the key in a 0600 file whose name says that it
+// is plaintext. Writes are atomic (temp file + rename) so a crash never leaves half a file.
+import { chmodSync, closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { VOICES, type Voice } from '../../../preload/contract';
+import { DEFAULT_SETTINGS, type SecretStore, type SettingsStore, type StoredSettings } from './types';
+
+export const SETTINGS_FILE = 'settings.json';
+export const PLAINTEXT_SECRETS_FILE = 'secrets.plaintext.json';
+
+function writeAtomic(file: string, text: string, mode: number): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  const fd = openSync(tmp, 'w', mode);
+  try {
+    writeSync(fd, text);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  chmodSync(tmp, mode); // the umask may have narrowed or the file pre-existed with other bits
+  renameSync(tmp, file);
+}
+
+function readJson(file: string): unknown {
+  if (!existsSync(file)) return undefined;
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    return undefined; // a damaged file falls back to defaults; the next write replaces it
+  }
+}
+
+/** Keeps only well-formed fields, so a hand-edited or damaged file cannot inject bad values. */
+export function sanitizeSettings(raw: unknown): StoredSettings {
+  const out: StoredSettings = { ...DEFAULT_SETTINGS };
+  if (raw === null || typeof raw !== 'object') return out;
+  const r = raw as Record<string, unknown>;
+  if (typeof r.openaiBaseUrl === 'string' && /^https?:\/\/[^\s]+$/.test(r.openaiBaseUrl)) out.openaiBaseUrl = r.openaiBaseUrl;
+  if (typeof r.model === 'string' && /^[\w.:-]{1,100}$/.test(r.model)) out.model = r.model;
+  if (typeof r.voice === 'string' && (VOICES as readonly string[]).includes(r.voice)) out.voice = r.voice as Voice;
+  if (typeof r.practiceMode === 'boolean') out.practiceMode = r.practiceMode;
+  return out;
+}
+
+export function fileSettingsStore(dataDir: string): SettingsStore {
+  const file = join(dataDir, SETTINGS_FILE);
+  let current = sanitizeSettings(readJson(file));
+  return {
+    get: () => ({ ...current }),
+    update(patch) {
+      const next = sanitizeSettings({ ...current, ...patch });
+      writeAtomic(file, JSON.stringify(next, null, 2) + '\n', 0o644);
+      current = next;
+      return { ...current };
+    },
+  };
+}
+
+export function plaintextSecretStore(dataDir: string): SecretStore {
+  const file = join(dataDir, PLAINTEXT_SECRETS_FILE);
+  const read = (): string | null => {
+    const raw = readJson(file) as { openaiKey?: unknown } | undefined;
+    return typeof raw?.openaiKey === 'string' && raw.openaiKey.length > 0 ? raw.openaiKey : null;
+  };
+  if (existsSync(file)) chmodSync(file, 0o600);
+  return {
+    kind: 'plaintext-file',
+    getOpenAIKey: read,
+    setOpenAIKey(key) {
+      writeAtomic(file, JSON.stringify({ openaiKey: key }) + '\n', 0o600);
+    },
+    clearOpenAIKey() {
+      rmSync(file, { force: true });
+    },
+  };
+}

@@ -1,0 +1,55 @@
+// Settings and secrets behind small interfaces: Electron stores them with electron-store and safeStorage
+// (main/electron/), the web host in files in its data dir (./file-stores.ts). The core sees only these.
+import type { Voice } from '../../../preload/contract';
+
+export const DEFAULT_OPENAI_BASE_URL = 'https://api.openai.com';
+export const DEFAULT_MODEL = 'gpt-realtime';
+export const DEFAULT_VOICE: Voice = 'marin';
+
+/** What is persisted. practiceMode is absent until the operator chooses: then it follows "is a key set?". */
+export interface StoredSettings {
+  openaiBaseUrl: string;
+  model: string;
+  voice: Voice;
+  practiceMode?: boolean;
+}
+
+export const DEFAULT_SETTINGS: StoredSettings = {
+  openaiBaseUrl: DEFAULT_OPENAI_BASE_URL,
+  model: DEFAULT_MODEL,
+  voice: DEFAULT_VOICE,
+};
+
+export interface SettingsStore {
+  get(): StoredSettings;
+  update(patch: Partial<StoredSettings>): StoredSettings;
+}
+
+export interface SecretStore {
+  readonly kind: 'safeStorage' | 'plaintext-file';
+  getOpenAIKey(): string | null;
+  setOpenAIKey(key: string): void;
+  clearOpenAIKey(): void;
+}
+
+/** In-memory stores, for tests and benchmarks. */
+export function memorySettingsStore(initial: Partial<StoredSettings> = {}): SettingsStore {
+  let current: StoredSettings = { ...DEFAULT_SETTINGS, ...initial };
+  return {
+    get: () => ({ ...current }),
+    update(patch) {
+      current = { ...current, ...patch };
+      return { ...current };
+    },
+  };
+}
+
+export function memorySecretStore(key: string | null = null): SecretStore {
+  let value = key;
+  return {
+    kind: 'plaintext-file',
+    getOpenAIKey: () => value,
+    setOpenAIKey: (k) => void (value = k),
+    clearOpenAIKey: () => void (value = null),
+  };
+}

@@ -1,0 +1,1 @@
+export declare function entryIdFor(sessionId: string, itemId: string): string;

@@ -1,0 +1,153 @@
+// The web host: the same main-process core in plain Node, behind HTTP (the built renderer) and a WebSocket
+// (`/kiosk`) carrying the KioskApi in the wire format of preload/wire.ts. It is what the tests and
+// `npm run dev:web` drive, since the Electron binary cannot run everywhere. Loopback only.
+import { mkdirSync } from 'node:fs';
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import type { KioskResult } from '../../preload/contract';
+import { decodeWire, encodeWire, parseWireRequest } from '../../preload/wire';
+import { createKioskService, type KioskService } from '../core/api/service';
+import type { EmulatorHandleLike, EmulatorOptionsLike, StartEmulatorFn } from '../core/api/emulator';
+import { openDatabase } from '../core/db/database';
+import { fileSettingsStore, plaintextSecretStore } from '../core/settings/file-stores';
+import { serveStatic } from './static';
+
+export const DATABASE_FILE = 'kiosk.sqlite';
+export const KIOSK_WS_PATH = '/kiosk';
+/** Frames beyond this are cut off by the socket itself (close 1009); below it the dispatcher answers in words. */
+const MAX_FRAME_BYTES = 8 * 1024 * 1024;
+
+export interface WebHostOptions {
+  dataDir: string;
+  port?: number;
+  /** Default: dist/renderer of this checkout. */
+  rendererDir?: string;
+  /** Practice-emulator options for tests (userTranscripts, faults, candidates). */
+  emulator?: Partial<EmulatorOptionsLike>;
+  /** Stores this OpenAI key at start (as the settings screen would). */
+  openaiKey?: string;
+  /** Sets practice mode at start (otherwise the stored setting, or "no key set"). */
+  practiceMode?: boolean;
+  startEmulator?: StartEmulatorFn;
+  fetch?: typeof fetch;
+  log?: (line: string) => void;
+}
+
+export interface WebHost {
+  url: string;
+  core: KioskService;
+  emulator(): EmulatorHandleLike | null;
+  close(): Promise<void>;
+}
+
+export const defaultRendererDir = () => fileURLToPath(new URL('../../dist/renderer', import.meta.url));
+
+/** The web analogue of an IPC sender check: only pages served by this host may open the socket. */
+export function isAllowedOrigin(origin: string | undefined, port: number): boolean {
+  return origin === `http://127.0.0.1:${port}` || origin === `http://localhost:${port}`;
+}
+
+export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
+  const log = options.log ?? (() => {});
+  const dataDir = resolve(options.dataDir);
+  mkdirSync(dataDir, { recursive: true });
+  const rendererDir = options.rendererDir ?? defaultRendererDir();
+  const db = openDatabase(join(dataDir, DATABASE_FILE));
+  const settings = fileSettingsStore(dataDir);
+  const secrets = plaintextSecretStore(dataDir);
+  if (options.openaiKey) secrets.setOpenAIKey(options.openaiKey);
+  if (options.practiceMode !== undefined) settings.update({ practiceMode: options.practiceMode });
+  const core = createKioskService({
+    db,
+    dataDir,
+    settings,
+    secrets,
+    ...(options.emulator ? { emulator: options.emulator } : {}),
+    ...(options.startEmulator ? { startEmulator: options.startEmulator } : {}),
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+    log,
+  });
+
+  const server = createServer((req, res) => {
+    res.setHeader('Referrer-Policy', 'no-referrer');
+    serveStatic(rendererDir, req, res);
+  });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
+  let port = 0;
+
+  server.on('upgrade', (req: IncomingMessage, socket, head) => {
+    const path = (req.url ?? '').split('?')[0];
+    if (path !== KIOSK_WS_PATH) {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    if (!isAllowedOrigin(req.headers.origin, port)) {
+      log(`refused a WebSocket from origin ${JSON.stringify(req.headers.origin ?? null)}`);
+      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\nThis origin may not use the kiosk API.\n');
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+  });
+
+  wss.on('connection', (ws: WebSocket) => {
+    const send = (message: unknown) => {
+      if (ws.readyState === ws.OPEN) ws.send(encodeWire(message));
+    };
+    const reply = (id: number, result: KioskResult<unknown>) => send({ id, result });
+    const unsubscribe = core.events.onAny((event, payload) => send({ event, payload }));
+    ws.on('message', (data: RawData, isBinary: boolean) => {
+      if (isBinary) {
+        reply(-1, { ok: false, error: { code: 'invalid_request', message: 'Requests must be JSON text frames.' } });
+        return;
+      }
+      let decoded: unknown;
+      try {
+        decoded = decodeWire(data.toString());
+      } catch {
+        reply(-1, { ok: false, error: { code: 'invalid_request', message: 'The request is not valid JSON (or holds malformed bytes).' } });
+        return;
+      }
+      const envelope = parseWireRequest(decoded);
+      if (!envelope.ok) {
+        reply(envelope.id ?? -1, { ok: false, error: { code: 'invalid_request', message: envelope.message } });
+        return;
+      }
+      const { id, method, payload } = envelope.request;
+      void core.dispatch(method, payload).then((result) => reply(id, result));
+    });
+    ws.on('close', unsubscribe);
+    ws.on('error', (error) => log(`websocket error: ${error.message}`));
+  });
+
+  await new Promise<void>((ok, fail) => {
+    server.once('error', fail);
+    server.listen(options.port ?? 0, '127.0.0.1', () => {
+      server.off('error', fail);
+      ok();
+    });
+  });
+  port = (server.address() as AddressInfo).port;
+  const url = `http://127.0.0.1:${port}`;
+  log(`web host listening on ${url} (data dir ${dataDir})`);
+
+  let closed: Promise<void> | null = null;
+  return {
+    url,
+    core,
+    emulator: () => core.emulator(),
+    close() {
+      closed ??= (async () => {
+        for (const client of wss.clients) client.terminate();
+        wss.close();
+        await new Promise<void>((ok) => server.close(() => ok()));
+        server.closeAllConnections?.();
+        await core.close();
+        db.close();
+      })();
+      return closed;
+    },
+  };
+}

@@ -1,0 +1,76 @@
+// Static files of the built renderer: GET/HEAD only, MIME types, index.html for app routes, and no path may
+// leave the renderer directory (decoded, normalised, then checked against the root).
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+
+export const MIME_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.wav': 'audio/wav',
+  '.ogg': 'audio/ogg',
+  '.webm': 'audio/webm',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+/**
+ * Maps a request path to a file under root, or null when the path is malformed or escapes root. Pure apart from
+ * nothing: the caller checks existence.
+ */
+export function resolveStaticPath(root: string, urlPath: string): string | null {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(urlPath.split('?')[0]!.split('#')[0]!);
+  } catch {
+    return null;
+  }
+  if (decoded.includes('\0') || decoded.includes('\\')) return null;
+  const rootAbs = resolve(root);
+  const target = resolve(rootAbs, '.' + normalize('/' + decoded));
+  if (target !== rootAbs && !target.startsWith(rootAbs + sep)) return null;
+  return target;
+}
+
+export function serveStatic(root: string, req: IncomingMessage, res: ServerResponse): void {
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    res.writeHead(405, { Allow: 'GET, HEAD', 'Content-Type': 'text/plain; charset=utf-8' }).end('Method not allowed\n');
+    return;
+  }
+  const path = resolveStaticPath(root, req.url ?? '/');
+  if (path === null) {
+    res.writeHead(400, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Bad path\n');
+    return;
+  }
+  let file = path;
+  const isFile = (p: string) => existsSync(p) && statSync(p).isFile();
+  if (!isFile(file)) {
+    if (isFile(join(file, 'index.html'))) file = join(file, 'index.html');
+    else if (extname(file) === '' && isFile(join(root, 'index.html'))) file = join(root, 'index.html'); // app route
+    else {
+      const hint = isFile(join(root, 'index.html')) ? '' : ' (the renderer is not built: run `npm run build:renderer`)';
+      res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end(`Not found${hint}\n`);
+      return;
+    }
+  }
+  const type = MIME_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream';
+  res.writeHead(200, {
+    'Content-Type': type,
+    'Content-Length': statSync(file).size,
+    'X-Content-Type-Options': 'nosniff',
+    'Cache-Control': 'no-cache',
+  });
+  if (req.method === 'HEAD') {
+    res.end();
+    return;
+  }
+  createReadStream(file).on('error', () => res.destroy()).pipe(res);
+}
