@@ -33,7 +33,8 @@ export class PacedRtpSender {
     const now = performance.now();
     // RTP time follows the sampling clock: after a silent gap the timestamp jumps by the gap.
     let firstTs = (this.tsBase + Math.round((now - this.streamStart) * 48)) >>> 0;
-    if (this.lastTs !== null && ((firstTs - this.lastTs) >>> 0) > 0x80000000) firstTs = (this.lastTs + SAMPLES_PER_FRAME) >>> 0;
+    // …but never overlaps the previous spurt (its last packet covers 20 ms past its send time).
+    if (this.lastTs !== null && ((firstTs - this.lastTs) | 0) < SAMPLES_PER_FRAME) firstTs = (this.lastTs + SAMPLES_PER_FRAME) >>> 0;
     this.playback = { packets, index: 0, start: now, firstTs, onEnd };
     this.tick();
   }
