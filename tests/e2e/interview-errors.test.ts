@@ -25,7 +25,7 @@ async function expectCallRejected(sdpStatus: number, words: RegExp) {
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: 'New interview' }).waitFor({ timeout: 10_000 });
     // Nothing was transcribed, and the session did not become completed.
-    const db = readDatabase(host.dataDir);
+    const db = readDatabase(host.dbFile);
     assert.equal(db.entries.length, 0);
     assert.ok(db.sessions.every((s) => s.status !== 'completed'));
     assert.deepEqual(kiosk.pageErrors, []);

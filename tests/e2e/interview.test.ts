@@ -52,7 +52,7 @@ async function runFullInterview(faults: Record<string, unknown> = {}) {
     await waitForSummary(page, INTERVIEW_LIMIT_MS);
     const shownOnSummary = await page.$$eval('ol.transcript > li', (lis) => lis.length);
 
-    const db = readDatabase(host.dataDir);
+    const db = readDatabase(host.dbFile);
     assert.equal(db.sessions.length, 1);
     const session = db.sessions[0]!;
     assert.equal(session.status, 'completed');
@@ -66,7 +66,7 @@ async function runFullInterview(faults: Record<string, unknown> = {}) {
     const rec = db.recordings.find((r) => r.session_id === session.id);
     assert.ok(rec, 'a recording row');
     assert.equal(rec.finalized, 1);
-    const file = join(host.dataDir, 'recordings', `${session.id}.webm`);
+    const file = join(host.dataDir, 'recordings', rec.file_name);
     const decoded = await decodedDurationSec(page, file);
     const interviewSec = (Date.parse(session.end_time) - Date.parse(session.start_time)) / 1000;
     assert.ok(
@@ -112,7 +112,7 @@ describe('interview end to end (Chromium + web host + emulator)', { timeout: 400
       await pressEnd(page);
       await waitForSummary(page, 30_000);
 
-      const db = readDatabase(host.dataDir);
+      const db = readDatabase(host.dbFile);
       const session = db.sessions[0]!;
       assert.equal(session.status, 'completed');
       assert.ok(session.end_time);

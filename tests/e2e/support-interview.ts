@@ -2,8 +2,7 @@
 // answers WAV) against the web host + practice emulator, then read what reached SQLite and the recording file.
 // They wait on visible state (roles, labels, text), never on sleeps, and every wait is bounded.
 import Database from 'better-sqlite3';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright';
 import { launchChromium } from '../support/chromium';
@@ -24,7 +23,10 @@ export interface Kiosk {
   close(): Promise<void>;
 }
 
+const RENDERER_INDEX = fileURLToPath(new URL('../../dist/renderer/index.html', import.meta.url));
+
 export async function openKiosk(url: string, beforeGoto?: (page: Page) => void): Promise<Kiosk> {
+  if (!existsSync(RENDERER_INDEX)) throw new Error('The renderer is not built: run `npm run build:renderer` first (npm test does it).');
   const browser = await launchChromium({ fakeMicWav: FIXTURE_WAV });
   try {
     // A fresh context is a fresh profile: no storage carries over between tests.
@@ -122,21 +124,6 @@ export interface RecordingRow {
   finalized: number;
 }
 
-/** Finds the SQLite file in a data dir (the core owns its name). */
-export function findDatabase(dataDir: string): string {
-  const found: string[] = [];
-  const walk = (dir: string) => {
-    for (const name of readdirSync(dir)) {
-      const full = join(dir, name);
-      if (statSync(full).isDirectory()) walk(full);
-      else if (/\.(db|sqlite|sqlite3)$/.test(name)) found.push(full);
-    }
-  };
-  walk(dataDir);
-  if (found.length !== 1) throw new Error(`Expected one SQLite file in ${dataDir}, found: ${found.join(', ') || 'none'}`);
-  return found[0]!;
-}
-
 export interface DbSnapshot {
   sessions: SessionRow[];
   entries: EntryRow[];
@@ -144,8 +131,8 @@ export interface DbSnapshot {
 }
 
 /** Reads the kiosk's database read-only (the web host keeps writing to it; WAL lets us read alongside). */
-export function readDatabase(dataDir: string): DbSnapshot {
-  const db = new Database(findDatabase(dataDir), { readonly: true, fileMustExist: true });
+export function readDatabase(dbFile: string): DbSnapshot {
+  const db = new Database(dbFile, { readonly: true, fileMustExist: true });
   try {
     return {
       sessions: db.prepare('SELECT id, status, start_time, end_time, recording_consent FROM interview_sessions').all() as SessionRow[],
@@ -179,13 +166,3 @@ export async function decodedDurationSec(page: Page, file: string): Promise<numb
   }, base64);
 }
 
-/** Polls a condition with a bound (for state outside the page, e.g. SQLite after the summary appears). */
-export async function eventually<T>(probe: () => T | undefined | null | false, timeoutMs: number, what: string): Promise<T> {
-  const t0 = Date.now();
-  for (;;) {
-    const v = probe();
-    if (v) return v;
-    if (Date.now() - t0 > timeoutMs) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}

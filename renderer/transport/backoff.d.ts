@@ -1,0 +1,1 @@
+export declare function reconnectDelayMs(attempt: number, random?: () => number): number;
