@@ -143,21 +143,52 @@ const KNOWN_CODES = new Set<KioskErrorCode>([
   'realtime_rate_limited', 'realtime_unavailable', 'realtime_rejected', 'not_configured', 'internal',
 ]);
 
+export type ErrorFactory = (code: KioskErrorCode, message: string) => unknown;
+
+const kioskErrorFactory: ErrorFactory = (code, message) => new KioskError(code, message);
+
+/**
+ * For the Electron preload: contextBridge copies a thrown Error with its message only (custom properties such
+ * as `code` are lost), but copies a plain object whole. So the preload rejects with this shape, and the
+ * renderer turns it back into a KioskError with `toKioskError`.
+ */
+export const plainErrorFactory: ErrorFactory = (code, message) => ({ name: 'KioskError', code, message });
+
+/** Normalises anything a bridge call rejected with (KioskError, the plain shape above, an Error) to a KioskError. */
+export function toKioskError(error: unknown): KioskError {
+  if (error instanceof KioskError) return error;
+  const e = error as { name?: unknown; code?: unknown; message?: unknown } | null;
+  if (e && typeof e === 'object' && typeof e.message === 'string') {
+    const code = typeof e.code === 'string' && KNOWN_CODES.has(e.code as KioskErrorCode) ? (e.code as KioskErrorCode) : 'internal';
+    return new KioskError(code, e.message);
+  }
+  return new KioskError('internal', 'The request failed.');
+}
+
 /** Unwraps an envelope: the value, or a thrown KioskError with the operator message. */
-export function unwrapResult<T>(result: KioskResult<T>): T {
+export function unwrapResult<T>(result: KioskResult<T>, makeError: ErrorFactory = kioskErrorFactory): T {
   if (result.ok) return result.value;
   const code = KNOWN_CODES.has(result.error?.code) ? result.error.code : 'internal';
-  throw new KioskError(code, typeof result.error?.message === 'string' ? result.error.message : 'The request failed.');
+  throw makeError(code, typeof result.error?.message === 'string' ? result.error.message : 'The request failed.');
 }
 
 /**
  * Builds a KioskBridge from a transport: one method per KIOSK_METHODS entry (nothing else can be called), and
  * `on()` that accepts only KIOSK_EVENTS names.
  */
-export function createBridge(invoke: InvokeFn, subscribe: SubscribeFn): KioskBridge {
+export function createBridge(invoke: InvokeFn, subscribe: SubscribeFn, makeError: ErrorFactory = kioskErrorFactory): KioskBridge {
   const bridge: Record<string, unknown> = {};
   for (const method of KIOSK_METHODS) {
-    bridge[method] = async (payload?: unknown) => unwrapResult(await invoke(method, payload));
+    bridge[method] = async (payload?: unknown) => {
+      let result: KioskResult<unknown>;
+      try {
+        result = await invoke(method, payload);
+      } catch {
+        // The transport itself failed (IPC handler missing, socket gone): still a KioskError, in words.
+        throw makeError('internal', 'The kiosk could not reach its main process. Restart the app if this persists.');
+      }
+      return unwrapResult(result, makeError);
+    };
   }
   bridge.on = <E extends KioskEventName>(event: E, listener: (payload: KioskEvents[E]) => void): (() => void) => {
     if (!(KIOSK_EVENTS as readonly string[]).includes(event)) throw new KioskError('invalid_request', `Unknown event "${String(event)}".`);

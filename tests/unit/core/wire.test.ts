@@ -86,3 +86,18 @@ test('createBridge exposes exactly KIOSK_METHODS plus on, unwraps values and thr
   assert.deepEqual(seen, { event: 'session' });
   assert.throws(() => bridge.on('bogus' as 'session', () => {}), KioskError);
 });
+
+test('the preload variant rejects with a plain {name, code, message} object that toKioskError restores', async () => {
+  const { plainErrorFactory, toKioskError } = await import('../../../preload/wire');
+  const bridge = createBridge(async () => ({ ok: false, error: { code: 'realtime_unauthorized', message: 'Key rejected.' } }), () => () => {}, plainErrorFactory);
+  const rejected = await bridge.getSettings().then(() => null, (e: unknown) => e);
+  assert.deepEqual(rejected, { name: 'KioskError', code: 'realtime_unauthorized', message: 'Key rejected.' });
+  const restored = toKioskError(rejected);
+  assert.ok(restored instanceof KioskError);
+  assert.equal(restored.code, 'realtime_unauthorized');
+  assert.equal(toKioskError(new Error('x')).code, 'internal');
+  assert.equal(toKioskError({ code: 'bogus', message: 'm' }).code, 'internal');
+  // A transport failure is a KioskError too.
+  const broken = createBridge(async () => { throw new Error('no handler'); }, () => () => {});
+  await assert.rejects(broken.getSettings(), (e: unknown) => e instanceof KioskError && e.code === 'internal');
+});

@@ -1,1 +1,0 @@
-export declare function entryIdFor(sessionId: string, itemId: string): string;

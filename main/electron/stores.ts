@@ -1,0 +1,60 @@
+// Electron's settings (electron-store) and secrets (safeStorage, OS-backed encryption) behind the core's
+// interfaces. safeStorage is injected so the secret store can be unit-tested with a fake.
+import { chmodSync, closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import type ElectronStore from 'electron-store';
+import { KioskError } from '../../preload/contract';
+import { sanitizeSettings } from '../core/settings/file-stores';
+import type { SecretStore, SettingsStore, StoredSettings } from '../core/settings/types';
+
+export function electronSettingsStore(store: Pick<ElectronStore<Record<string, unknown>>, 'store'>): SettingsStore {
+  return {
+    get: () => sanitizeSettings(store.store),
+    update(patch: Partial<StoredSettings>) {
+      const next = sanitizeSettings({ ...sanitizeSettings(store.store), ...patch });
+      store.store = next as unknown as Record<string, unknown>;
+      return next;
+    },
+  };
+}
+
+export interface SafeStorageLike {
+  isEncryptionAvailable(): boolean;
+  encryptString(plainText: string): Buffer;
+  decryptString(encrypted: Buffer): string;
+}
+
+/** The key, encrypted with safeStorage, in a 0600 file (e.g. <userData>/secrets.bin). */
+export function safeStorageSecretStore(safe: SafeStorageLike, file: string, log: (line: string) => void = () => {}): SecretStore {
+  return {
+    kind: 'safeStorage',
+    getOpenAIKey() {
+      if (!existsSync(file)) return null;
+      try {
+        const parsed = JSON.parse(safe.decryptString(readFileSync(file))) as { openaiKey?: unknown };
+        return typeof parsed.openaiKey === 'string' && parsed.openaiKey ? parsed.openaiKey : null;
+      } catch (error) {
+        // Undecryptable (another OS user, a changed keyring): treat as unset; the operator enters it again.
+        log(`the stored OpenAI key could not be decrypted: ${error instanceof Error ? error.message : String(error)}`);
+        return null;
+      }
+    },
+    setOpenAIKey(key: string) {
+      if (!safe.isEncryptionAvailable()) {
+        throw new KioskError('not_configured', 'This computer offers no secure storage for the key (no OS keyring), so it was not saved.');
+      }
+      const tmp = `${file}.tmp`;
+      const fd = openSync(tmp, 'w', 0o600);
+      try {
+        writeSync(fd, safe.encryptString(JSON.stringify({ openaiKey: key })));
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+      chmodSync(tmp, 0o600);
+      renameSync(tmp, file);
+    },
+    clearOpenAIKey() {
+      rmSync(file, { force: true });
+    },
+  };
+}
