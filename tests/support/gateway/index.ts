@@ -717,7 +717,9 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   }
 
   async function handleStorage(req: http.IncomingMessage, res: http.ServerResponse, u: URL): Promise<void> {
-    const segments = u.pathname.slice('/storage/v1/'.length).split('/');
+    // The raw request path: URL parsing would resolve "." and ".." segments, which must be refused instead.
+    const rawPath = (req.url ?? '').split('?')[0]!;
+    const segments = rawPath.slice('/storage/v1/'.length).split('/');
     if (segments[0] !== 'object' || segments.length < 3) {
       throw storageError('404', 'not_found', `Route ${req.method}:${u.pathname} not found`);
     }
