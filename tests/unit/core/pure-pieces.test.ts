@@ -1,0 +1,156 @@
+// Unit tests of the small pure pieces: session config, HTTP error mapping, call ids, payload sizes, the
+// dispatcher's gatekeeping, settings sanitizing, static path resolution, the event emitter.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, statSync, writeFileSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { KioskError, MAX_REQUEST_BYTES, type KioskApi } from '../../../preload/contract';
+import { createDispatcher, payloadSize } from '../../../main/core/api/dispatch';
+import { createEventEmitter } from '../../../main/core/api/events';
+import { buildSessionConfig, openingEvents } from '../../../main/core/realtime/session-config';
+import { callIdFromLocation, realtimeHttpError } from '../../../main/core/realtime/signalling';
+import { fileSettingsStore, plaintextSecretStore, sanitizeSettings } from '../../../main/core/settings/file-stores';
+import { resolveStaticPath } from '../../../main/web/static';
+import { isAllowedOrigin } from '../../../main/web/host';
+
+test('buildSessionConfig: GA shape with instructions, voice, transcription, server VAD and the end_session tool', () => {
+  const c = buildSessionConfig(
+    { title: 'Senior Backend Engineer', description: 'Runs services.', competencies: ['System design', 'Mentoring'] },
+    { name: 'Northwind', values: 'Curiosity and candour' },
+    { model: 'gpt-realtime', voice: 'cedar' },
+  );
+  assert.equal(c.type, 'realtime');
+  assert.equal(c.model, 'gpt-realtime');
+  for (const s of ['Senior Backend Engineer', 'System design', 'Mentoring', 'Northwind', 'Curiosity and candour', 'one question at a time', 'Never repeat a question', 'end_session', 'introducing yourself']) {
+    assert.ok(c.instructions.includes(s), s);
+  }
+  assert.equal(c.audio.output.voice, 'cedar');
+  assert.deepEqual(c.audio.input.transcription, { model: 'gpt-4o-mini-transcribe' });
+  assert.equal(c.audio.input.turn_detection.type, 'server_vad');
+  assert.equal(c.audio.input.turn_detection.create_response, true);
+  assert.equal(c.audio.input.turn_detection.interrupt_response, true);
+  assert.deepEqual(c.tools, [{ type: 'function', name: 'end_session', description: c.tools[0]!.description, parameters: { type: 'object', properties: {} } }]);
+  assert.ok(!('temperature' in c) && !('voice' in c) && !('modalities' in c), 'no beta fields');
+  const [open] = openingEvents();
+  assert.equal(open!.type, 'response.create');
+  assert.match(String((open!.response as { instructions: string }).instructions), /^Greet the candidate, introduce yourself/);
+});
+
+test('HTTP failures map to operator words and codes', () => {
+  const e401 = realtimeHttpError(401, JSON.stringify({ error: { message: 'Incorrect API key provided', type: 'invalid_request_error', param: null, code: 'invalid_api_key' } }));
+  assert.equal(e401.code, 'realtime_unauthorized');
+  assert.match(e401.message, /^The OpenAI API key was rejected/);
+  assert.equal(realtimeHttpError(429, '').code, 'realtime_rate_limited');
+  assert.equal(realtimeHttpError(500, 'oops').code, 'realtime_unavailable');
+  assert.equal(realtimeHttpError(503, '').code, 'realtime_unavailable');
+  const e400 = realtimeHttpError(400, JSON.stringify({ error: { message: 'Invalid SDP', type: 'invalid_request_error', param: null, code: null } }));
+  assert.equal(e400.code, 'realtime_rejected');
+  assert.match(e400.message, /Invalid SDP/);
+  assert.equal(realtimeHttpError(404, '<html>').message, 'OpenAI rejected the call (HTTP 404).');
+});
+
+test('call id from Location', () => {
+  assert.equal(callIdFromLocation('/v1/realtime/calls/rtc_u1_9c65'), 'rtc_u1_9c65');
+  assert.equal(callIdFromLocation('https://api.openai.com/v1/realtime/calls/rtc_abc/'), 'rtc_abc');
+  assert.equal(callIdFromLocation(null), null);
+  assert.equal(callIdFromLocation('/v1/realtime/calls/a b'), null);
+});
+
+test('payloadSize counts bytes as bytes, stops early, and refuses absurd nesting', () => {
+  assert.equal(payloadSize({ data: new Uint8Array(1000) }, 1e9) >= 1000, true);
+  assert.ok(payloadSize({ data: new Uint8Array(1000) }, 1e9) < 1100);
+  assert.ok(payloadSize('x'.repeat(5000), 100) > 100);
+  let deep: unknown = 1;
+  for (let i = 0; i < 100; i++) deep = [deep];
+  assert.equal(payloadSize(deep, 1e9), Infinity);
+});
+
+test('the dispatcher rejects before the service sees anything, and maps errors to envelopes', async () => {
+  const calls: string[] = [];
+  const api = new Proxy({}, {
+    get: (_t, name: string) => async (payload: unknown) => {
+      calls.push(name);
+      if (name === 'getSetupData') throw new KioskError('not_configured', 'No data.');
+      if (name === 'clearOpenAIKey') throw Object.assign(new Error('disk'), { code: 'SQLITE_FULL' });
+      if (name === 'getSessionSummary') throw new Error('secret internals sk-abc');
+      return payload ?? 'value';
+    },
+  }) as unknown as KioskApi;
+  const logs: string[] = [];
+  const dispatch = createDispatcher(api, { log: (l) => logs.push(l) });
+  assert.deepEqual(await dispatch('getSettings', undefined), { ok: true, value: 'value' });
+  assert.deepEqual(await dispatch('getSettings', {}), { ok: true, value: 'value' });
+  assert.equal((await dispatch('constructor', {})).ok, false);
+  assert.equal((await dispatch('__proto__', {})).ok, false);
+  assert.equal((await dispatch('updateSettings', { voice: 1 })).ok, false);
+  assert.equal((await dispatch('startCall', { sessionId: 'x'.repeat(10), offerSdp: 'v=0' })).ok, false);
+  const big = await dispatch('updateSettings', { model: 'x'.repeat(MAX_REQUEST_BYTES + 1) });
+  assert.ok(!big.ok && big.error.code === 'payload_too_large');
+  assert.deepEqual(calls, ['getSettings', 'getSettings'], 'only valid requests reached the service');
+  assert.deepEqual(await dispatch('getSetupData', null), { ok: false, error: { code: 'not_configured', message: 'No data.' } });
+  const full = await dispatch('clearOpenAIKey', undefined);
+  assert.ok(!full.ok && /disk is full/.test(full.error.message));
+  const internal = await dispatch('getSessionSummary', { sessionId: '10000000-0000-4000-8000-000000000001' });
+  assert.ok(!internal.ok && internal.error.code === 'internal' && !internal.error.message.includes('sk-abc'), 'internals stay in the log');
+  assert.ok(logs.some((l) => l.includes('secret internals')));
+});
+
+test('settings files: sanitized, atomic; the plaintext key file is 0600 and named so', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kiosk-settings-'));
+  try {
+    assert.deepEqual(sanitizeSettings({ openaiBaseUrl: 'ftp://x', model: 'bad model', voice: 'robot', practiceMode: 'yes' }), {
+      openaiBaseUrl: 'https://api.openai.com', model: 'gpt-realtime', voice: 'marin',
+    });
+    const s = fileSettingsStore(dir);
+    s.update({ voice: 'ash', practiceMode: true });
+    assert.deepEqual(fileSettingsStore(dir).get(), { openaiBaseUrl: 'https://api.openai.com', model: 'gpt-realtime', voice: 'ash', practiceMode: true });
+    writeFileSync(join(dir, 'settings.json'), '{broken');
+    assert.equal(fileSettingsStore(dir).get().voice, 'marin', 'a damaged file falls back to defaults');
+    const secrets = plaintextSecretStore(dir);
+    assert.equal(secrets.kind, 'plaintext-file');
+    secrets.setOpenAIKey('sk-abcdefghijklmnopqrstuvwxyz');
+    assert.equal(statSync(join(dir, 'secrets.plaintext.json')).mode & 0o777, 0o600);
+    assert.equal(plaintextSecretStore(dir).getOpenAIKey(), 'sk-abcdefghijklmnopqrstuvwxyz');
+    assert.match(readFileSync(join(dir, 'secrets.plaintext.json'), 'utf8'), /openaiKey/);
+    secrets.clearOpenAIKey();
+    assert.equal(secrets.getOpenAIKey(), null);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('static paths stay inside the renderer dir', () => {
+  assert.equal(resolveStaticPath('/srv/r', '/assets/a.js'), '/srv/r/assets/a.js');
+  assert.equal(resolveStaticPath('/srv/r', '/'), '/srv/r');
+  assert.equal(resolveStaticPath('/srv/r', '/../../etc/passwd'), '/srv/r/etc/passwd');
+  assert.equal(resolveStaticPath('/srv/r', '/%2e%2e/%2e%2e/etc/passwd'), '/srv/r/etc/passwd');
+  assert.equal(resolveStaticPath('/srv/r', '/a%00b'), null);
+  assert.equal(resolveStaticPath('/srv/r', '/a\\..\\b'), null);
+  assert.equal(resolveStaticPath('/srv/r', '/%E0%A4%A'), null);
+});
+
+test('web host origin rule', () => {
+  assert.equal(isAllowedOrigin('http://127.0.0.1:5180', 5180), true);
+  assert.equal(isAllowedOrigin('http://localhost:5180', 5180), true);
+  assert.equal(isAllowedOrigin('http://127.0.0.1:5181', 5180), false);
+  assert.equal(isAllowedOrigin('null', 5180), false);
+  assert.equal(isAllowedOrigin(undefined, 5180), false);
+});
+
+test('the event emitter isolates a failing listener and unsubscribes', () => {
+  const errors: unknown[] = [];
+  const e = createEventEmitter((err) => errors.push(err));
+  const got: string[] = [];
+  const off = e.on('session', (s) => got.push(s.id));
+  e.on('session', () => {
+    throw new Error('broken socket');
+  });
+  const offAny = e.onAny((name) => got.push(`any:${name}`));
+  e.emit('session', { id: 's1' } as never);
+  off();
+  offAny();
+  e.emit('session', { id: 's2' } as never);
+  assert.deepEqual(got, ['s1', 'any:session']);
+  assert.equal(errors.length, 2);
+});
