@@ -15,18 +15,21 @@ interface RendererView {
   indexedDbNames: string[];
 }
 
+// Runs in the page. A string, because tsx's name-keeping helpers (__name) do not exist in the page.
+const RENDERER_VIEW_SCRIPT = `(async () => {
+  const dump = (s) => JSON.stringify(Object.fromEntries(Array.from({ length: s.length }, (_, i) => [s.key(i), s.getItem(s.key(i))])));
+  const dbs = typeof indexedDB.databases === 'function' ? await indexedDB.databases() : [];
+  return {
+    dom: document.documentElement.outerHTML,
+    inputValues: Array.from(document.querySelectorAll('input, textarea')).map((el) => el.value),
+    local: dump(localStorage),
+    session: dump(sessionStorage),
+    indexedDbNames: dbs.map((d) => d.name || ''),
+  };
+})()`;
+
 async function rendererView(page: Page): Promise<RendererView> {
-  return page.evaluate(async () => {
-    const dump = (s: Storage) => JSON.stringify(Object.fromEntries(Array.from({ length: s.length }, (_, i) => [s.key(i), s.getItem(s.key(i)!)])));
-    const dbs = typeof indexedDB.databases === 'function' ? await indexedDB.databases() : [];
-    return {
-      dom: document.documentElement.outerHTML,
-      inputValues: Array.from(document.querySelectorAll('input, textarea')).map((el) => (el as HTMLInputElement).value),
-      local: dump(localStorage),
-      session: dump(sessionStorage),
-      indexedDbNames: dbs.map((d) => d.name ?? ''),
-    };
-  });
+  return (await page.evaluate(RENDERER_VIEW_SCRIPT)) as RendererView;
 }
 
 function findIn(view: RendererView, frames: string[], needle: string): string[] {
@@ -62,7 +65,12 @@ describe('key isolation', { timeout: 120_000 }, () => {
       await page.getByLabel('Set OpenAI key').fill(canary);
       await page.getByRole('button', { name: 'Set key' }).click();
       await page.getByText('A key is set.').waitFor({ timeout: 10_000 });
+      // With a key set the kiosk would go live (to OpenAI, unreachable here): stay in practice mode.
+      await page.getByRole('checkbox', { name: /Practice mode/ }).check();
+      await page.getByRole('button', { name: 'Save settings' }).click();
+      await page.getByText('Settings saved.').waitFor({ timeout: 10_000 });
       await page.getByRole('button', { name: 'Back to setup' }).click();
+      await page.getByText(/^Practice mode/).waitFor({ timeout: 10_000 });
 
       await startInterview(page);
       await page.getByRole('status', { name: 'Connection' }).getByText('Live').waitFor({ timeout: 20_000 });
