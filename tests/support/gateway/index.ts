@@ -588,6 +588,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       aal: 'aal1', amr: [{ method: 'password', timestamp: iat }], session_id: sessionId, is_anonymous: false,
     }, jwtSecret);
     issuedTokens.add(token);
+    // Same user, session and second give the same JWT; a token issued now is valid even if an identical one was expired.
+    expiredTokens.delete(token);
     return { token, exp };
   }
 
