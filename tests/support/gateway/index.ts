@@ -768,6 +768,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       } else {
         const hash = crypto.createHash('md5');
         const out = fs.createWriteStream(tmp);
+        out.on('error', () => {}); // surfaced by write/finish below
         try {
           // Not pipeline(): on "too large" we answer 400 and drain the rest, so the request must not be destroyed.
           for await (const chunk of req.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
@@ -779,7 +780,9 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
           out.end();
           await once(out, 'finish');
         } catch (err) {
+          const closed = once(out, 'close').catch(() => {});
           out.destroy();
+          await closed;
           throw err;
         }
         md5 = hash.digest('hex');

@@ -59,9 +59,21 @@ export async function parseMultipart(
   let hash: crypto.Hash | null = null;
   let fileSize = 0;
   let isFile = false;
+  let outError: Error | null = null;
+  // Destroy the half-written file stream and wait until it is closed, so the caller's cleanup sees the final state.
+  const discard = async () => {
+    const o = out;
+    out = null;
+    if (o && !o.closed) {
+      const closed = once(o, 'close').catch(() => {});
+      o.destroy();
+      await closed;
+    }
+  };
 
   const emit = async (data: Buffer) => {
     if (data.length === 0) return;
+    if (outError) throw outError;
     if (isFile && out && hash) {
       fileSize += data.length;
       if (fileSize > maxFileBytes) throw new MultipartError('The object exceeded the maximum allowed size', true);
@@ -77,6 +89,7 @@ export async function parseMultipart(
     if (isFile && out && hash) {
       out.end();
       await once(out, 'finish');
+      if (outError) throw outError;
       file = { size: fileSize, md5: hash.digest('hex'), contentType: part!.contentType };
       out = null;
     } else if (part?.name !== null && part?.name !== undefined && !isFile) {
@@ -110,6 +123,7 @@ export async function parseMultipart(
           isFile = file === null && (part.filename !== null || part.name === '');
           if (isFile) {
             out = fs.createWriteStream(filePath);
+            out.on('error', (e) => { outError = e; });
             hash = crypto.createHash('md5');
             fileSize = 0;
           }
@@ -132,13 +146,11 @@ export async function parseMultipart(
       if (state === 'done') break;
     }
   } catch (err) {
-    const o = out as fs.WriteStream | null;
-    if (o) o.destroy();
+    await discard();
     throw err;
   }
   if (state !== 'done') {
-    const o = out as fs.WriteStream | null;
-    if (o) o.destroy();
+    await discard();
     throw new MultipartError('multipart body ended before its closing boundary');
   }
   return { fields, file };
