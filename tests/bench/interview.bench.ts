@@ -13,7 +13,8 @@ import { startTestWebHost } from '../support/webhost';
 import { FIXTURE, FIXTURE_WAV, pressEnd, startInterview, waitForSummary } from '../e2e/support-interview';
 import { median, metric, type BenchResults } from './metric';
 
-const RUNS = 5;
+const RUNS = 7;
+const phases: string[] = [];
 
 async function appOnce(browser: Browser, url: string): Promise<number> {
   const context = await browser.newContext({ permissions: ['microphone'] });
@@ -22,11 +23,12 @@ async function appOnce(browser: Browser, url: string): Promise<number> {
     await page.goto(url);
     await startInterview(page);
     await page.waitForFunction(() => performance.getEntriesByName('kiosk:first-interviewer-audio').length > 0, null, { timeout: 30_000 });
-    const ms = await page.evaluate(() => {
-      const start = performance.getEntriesByName('kiosk:start-pressed')[0]!;
-      const audio = performance.getEntriesByName('kiosk:first-interviewer-audio')[0]!;
-      return audio.startTime - start.startTime;
-    });
+    const marks = await page.evaluate(() =>
+      performance.getEntriesByType('mark').filter((m) => m.name.startsWith('kiosk:')).map((m) => [m.name.slice(6), m.startTime] as const),
+    );
+    const at = Object.fromEntries(marks);
+    const ms = at['first-interviewer-audio']! - at['start-pressed']!;
+    phases.push(marks.map(([name, t]) => `${name} +${(t - at['start-pressed']!).toFixed(0)}`).join(', '));
     await pressEnd(page);
     await waitForSummary(page, 30_000);
     return ms;
@@ -113,6 +115,7 @@ export async function run(): Promise<BenchResults> {
       app.push(await appOnce(browser, host.url));
       base.push(await bareOnce(browser, bare.url));
     }
+    for (const p of phases) console.log(`app phases (ms from Start): ${p}`);
     console.log(`app runs (ms): ${app.map((v) => v.toFixed(0)).join(', ')}; bare runs (ms): ${base.map((v) => v.toFixed(0)).join(', ')}`);
     return {
       start_to_first_audio_ms: metric(median(app), 'ms', median(base), `median of ${RUNS}; goal ≤ 800 ms; baseline = bare page, same emulator`),
