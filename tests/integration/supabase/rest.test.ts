@@ -181,6 +181,15 @@ describe('Supabase REST + Auth through supabase-js', { timeout: 60_000 }, () => 
     assert.equal(((await forged.json()) as { code: string }).code, 'PGRST301');
   });
 
+  it('the service role bypasses RLS (sees every tenant)', async () => {
+    const { createClient } = await import('@supabase/supabase-js');
+    const ws = (await import('ws')).default;
+    const service = createClient(s.gateway.url, s.gateway.serviceKey, { realtime: { transport: ws as never }, auth: { persistSession: false, autoRefreshToken: false } });
+    const r = await service.from('tenants').select('id').order('name');
+    assert.equal(r.error, null);
+    assert.deepEqual(r.data?.map((t) => t.id), [s.a.id, s.b.id]);
+  });
+
   it('anon (signed out) sees no rows and cannot write', async () => {
     const anon = newClient(s.gateway);
     const read = await anon.from('interview_sessions').select();

@@ -48,8 +48,9 @@ interface PgLikeError {
   hint?: string;
 }
 
+/** A PostgreSQL error from node-pg (has a severity), not a Node system error such as EPIPE. */
 export function isPgError(err: unknown): err is PgLikeError & Error {
-  return err instanceof Error && typeof (err as PgLikeError).code === 'string' && /^[0-9A-Z]{5}$/.test((err as PgLikeError).code!);
+  return err instanceof Error && 'severity' in err && typeof (err as PgLikeError).code === 'string' && /^[0-9A-Z]{5}$/.test((err as PgLikeError).code!);
 }
 
 export function fromPgError(err: PgLikeError, role: string): HttpError {
