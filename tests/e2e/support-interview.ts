@@ -34,6 +34,10 @@ export async function openKiosk(url: string, beforeGoto?: (page: Page) => void):
     const page = await context.newPage();
     const pageErrors: string[] = [];
     page.on('pageerror', (err) => pageErrors.push(err.message));
+    // A CSP violation means the strict policy in index.html broke something: count it as a page error.
+    page.on('console', (msg) => {
+      if (msg.type() === 'error' && /Content Security Policy/i.test(msg.text())) pageErrors.push(msg.text());
+    });
     beforeGoto?.(page);
     await page.goto(url);
     return {

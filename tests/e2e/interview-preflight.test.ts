@@ -1,0 +1,61 @@
+// Pre-flight, by keyboard alone: the level meter follows the (fake) microphone, the speaker test asks whether the
+// tone was heard, and Start stays disabled until the candidate consents to the recording.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { startTestWebHost } from '../support/webhost';
+import { FIXTURE, openKiosk } from './support-interview';
+
+describe('pre-flight check', { timeout: 90_000 }, () => {
+  it('meter, speaker test and consent gate, operated by keyboard', { timeout: 60_000 }, async () => {
+    const host = await startTestWebHost({ emulator: { userTranscripts: FIXTURE.transcripts } });
+    const kiosk = await openKiosk(host.url).catch(async (e: unknown) => {
+      await host.close();
+      throw e;
+    });
+    try {
+      const { page } = kiosk;
+      await page.getByRole('heading', { name: 'New interview' }).waitFor({ timeout: 15_000 });
+      // Demo data is labelled as such.
+      await page.getByText('Demo data').waitFor({ timeout: 5000 });
+      await page.getByRole('button', { name: 'Continue to pre-flight check' }).focus();
+      await page.keyboard.press('Enter');
+      await page.getByRole('heading', { name: 'Pre-flight check' }).waitFor({ timeout: 10_000 });
+      // The new screen's heading has focus, so keyboard users start at the top of it.
+      assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Pre-flight check');
+
+      const meter = page.getByRole('meter', { name: 'Microphone level' });
+      await meter.waitFor({ timeout: 10_000 });
+      // The WAV starts with silence, then speech: the meter must rise into the speech range.
+      await page.waitForFunction(
+        () => Number((document.querySelector('meter.level') as HTMLMeterElement | null)?.value ?? 0) > 0.4,
+        null,
+        { timeout: (FIXTURE.answerStartsSec[0]! + 8) * 1000 },
+      );
+
+      const start = page.getByRole('button', { name: 'Start interview' });
+      assert.equal(await start.isDisabled(), true, 'Start needs consent first');
+
+      await page.getByRole('button', { name: 'Play a test tone' }).focus();
+      await page.keyboard.press('Enter');
+      await page.getByRole('group', { name: 'Did you hear the tone?' }).waitFor({ timeout: 10_000 });
+      await page.getByRole('button', { name: 'No' }).focus();
+      await page.keyboard.press('Space');
+      await page.getByText('Check the volume').waitFor({ timeout: 5000 });
+      await page.getByRole('button', { name: 'Play the test tone again' }).focus();
+      await page.keyboard.press('Enter');
+      await page.getByRole('button', { name: 'Yes, I heard it' }).focus();
+      await page.keyboard.press('Enter');
+      await page.getByText('Speaker works.').waitFor({ timeout: 5000 });
+
+      await page.getByRole('checkbox', { name: /agree that this interview is recorded/ }).focus();
+      await page.keyboard.press('Space');
+      assert.equal(await start.isEnabled(), true, 'consent enables Start');
+      await page.keyboard.press('Space');
+      assert.equal(await start.isDisabled(), true, 'withdrawing consent disables Start again');
+      assert.deepEqual(kiosk.pageErrors, []);
+    } finally {
+      await kiosk.close();
+      await host.close();
+    }
+  });
+});
