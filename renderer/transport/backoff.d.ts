@@ -1,1 +1,0 @@
-export declare function reconnectDelayMs(attempt: number, random?: () => number): number;
