@@ -12,7 +12,7 @@ function sources(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const full = join(dir, name);
     if (statSync(full).isDirectory()) return sources(full);
-    return /\.(ts|tsx)$/.test(name) && name !== 'vite.config.ts' ? [full] : [];
+    return /\.(ts|tsx)$/.test(name) && !name.endsWith('.d.ts') && name !== 'vite.config.ts' ? [full] : [];
   });
 }
 
