@@ -120,6 +120,22 @@ describe('redeem_invitation', { timeout: 60_000 }, () => {
     assert.equal(other.error?.code, 'KI409');
   });
 
+  it('a redemption whose answer is lost (committed, connection dropped) can be retried by the same device', async () => {
+    await invite('LOST-1');
+    s.gateway.faults = { resetAfterCommit: 1 };
+    try {
+      const lost = await a1.rpc('redeem_invitation', { p_token: 'LOST-1', p_device: 'kiosk-1' });
+      assert.ok(lost.error, 'the dropped answer surfaces as an error');
+    } finally {
+      s.gateway.faults = {};
+    }
+    const row = await s.db.query(`select status from interview_invitations where token = 'LOST-1'`);
+    assert.equal(row.rows[0].status, 'redeemed', 'the redemption was committed');
+    const retry = await a1.rpc('redeem_invitation', { p_token: 'LOST-1', p_device: 'kiosk-1' });
+    assert.equal(retry.error, null);
+    assert.equal(retry.data.redeemed_by_device, 'kiosk-1');
+  });
+
   it('completion links the session; status never moves backwards', async () => {
     await invite('FLOW-1');
     const red = await a1.rpc('redeem_invitation', { p_token: 'FLOW-1', p_device: 'kiosk-1' });

@@ -94,6 +94,25 @@ describe('Storage: recordings bucket', { timeout: 120_000 }, () => {
     assert.deepEqual(fs.readdirSync(`${s.gateway.storageDir}/.tmp`), [], 'no temp files left behind');
   });
 
+  it('an upload whose answer is lost is committed; the upsert retry leaves one object with the same content', async () => {
+    const name = path();
+    const body = crypto.randomBytes(1024 * 1024);
+    s.gateway.faults = { resetAfterCommit: 1 };
+    try {
+      const lost = await a.storage.from('recordings').upload(name, body, { contentType: 'audio/webm', upsert: true });
+      assert.ok(lost.error);
+    } finally {
+      s.gateway.faults = {};
+    }
+    assert.ok(await s.gateway.objectFile('recordings', name), 'committed despite the lost answer');
+    const retry = await a.storage.from('recordings').upload(name, body, { contentType: 'audio/webm', upsert: true });
+    assert.equal(retry.error, null);
+    const rows = await s.db.query('select count(*)::int as n from storage.objects where name = $1', [name]);
+    assert.equal(rows.rows[0].n, 1);
+    assert.equal(await fileSha((await s.gateway.objectFile('recordings', name))!), sha(body));
+    assert.equal(fs.readdirSync(`${s.gateway.storageDir}/recordings/${name}`).length, 1, 'the replaced version was removed');
+  });
+
   it('update() (PUT) replaces an existing object and 404s a missing one', async () => {
     const name = path();
     assert.equal((await a.storage.from('recordings').upload(name, Buffer.from('v1'), { contentType: 'audio/webm' })).error, null);
