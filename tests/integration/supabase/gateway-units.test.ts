@@ -40,12 +40,20 @@ describe('PostgREST parsing', () => {
     assert.deepEqual(buildWhere(new URLSearchParams('text=like.*abc*'), table).values, ['%abc%']);
   });
 
+  it('builds or/and logic trees (keyset pagination shape)', () => {
+    const w = buildWhere(new URLSearchParams('seq=gte.0&or=(start_ms.gt.5,and(start_ms.eq.5,id.gt."a,b"))&not.and=(seq.eq.1,text.is.null)'), table);
+    assert.equal(w.sql, `"t"."seq" >= $1 AND ("t"."start_ms" > $2 OR ("t"."start_ms" = $3 AND "t"."id" > $4)) AND NOT ("t"."seq" = $5 AND "t"."text" IS NULL)`);
+    assert.deepEqual(w.values, ['0', '5', '5', 'a,b', '1']);
+  });
+
   it('refuses unknown columns, operators and injection attempts', () => {
     const code = (f: () => unknown) => { try { f(); return null; } catch (e) { return (e as { body: { code: string } }).body.code; } };
     assert.equal(code(() => buildWhere(new URLSearchParams('colour=eq.red'), table)), '42703');
     assert.equal(code(() => buildWhere(new URLSearchParams('seq=approx.3'), table)), 'PGRST100');
     assert.equal(code(() => buildWhere(new URLSearchParams('seq=is.1;drop table x'), table)), 'PGRST100');
-    assert.equal(code(() => buildWhere(new URLSearchParams('or=(seq.eq.1,seq.eq.2)'), table)), 'PGRST100');
+    assert.equal(code(() => buildWhere(new URLSearchParams('or=(seq.eq.1,colour.eq.2)'), table)), '42703');
+    assert.equal(code(() => buildWhere(new URLSearchParams('or=seq.eq.1'), table)), 'PGRST100');
+    assert.equal(code(() => buildWhere(new URLSearchParams('or=(seq.eq.1,)'), table)), 'PGRST100');
     assert.equal(code(() => buildSelectList('id,"x"; drop', table)), 'PGRST100');
     assert.equal(code(() => buildSelectList('id,other(*)', table)), 'PGRST100');
     assert.equal(code(() => buildOrder('seq.sideways', table)), 'PGRST100');

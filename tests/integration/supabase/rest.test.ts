@@ -86,6 +86,12 @@ describe('Supabase REST + Auth through supabase-js', { timeout: 60_000 }, () => 
     const counted = await a.from('transcript_entries').select('id', { count: 'exact' }).eq('session_id', sid).limit(2);
     assert.equal(counted.count, 6);
     assert.equal(counted.data?.length, 2);
+    // Keyset pagination on (start_ms, id) with or(): rows after cursor (200, rows[2].id).
+    const cursor = rows[2]!;
+    const page = await a.from('transcript_entries').select('seq').eq('session_id', sid)
+      .or(`start_ms.gt.200,and(start_ms.eq.200,id.gt.${cursor.id})`).order('start_ms').order('id');
+    assert.equal(page.error, null);
+    assert.deepEqual(seqs(page), [3, 4]);
     const inText = await a.from('transcript_entries').select('seq').eq('session_id', sid).in('item_id', [rows[1]!.item_id as string, 'a,b "c"']);
     assert.deepEqual(seqs(inText), [1]);
   });

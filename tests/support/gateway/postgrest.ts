@@ -99,44 +99,68 @@ export interface WhereClause {
   values: unknown[];
 }
 
-/** Horizontal filters `col=op.value` (with `not.` negation), ANDed. Parameter numbers start after `offset`. */
+/** Horizontal filters `col=op.value` (with `not.` negation) and logic trees `or=(…)`, `and=(…)`, `not.or=(…)`,
+ *  ANDed. Parameter numbers start after `offset`. */
 export function buildWhere(params: URLSearchParams, table: TableInfo, offset = 0): WhereClause {
   const conds: string[] = [];
   const values: unknown[] = [];
   const param = (v: unknown) => { values.push(v); return `$${offset + values.length}`; };
   for (const [key, raw] of params) {
     if (RESERVED.has(key)) continue;
-    if (key === 'or' || key === 'and' || key.startsWith('not.')) {
-      throw pgrstError(400, 'PGRST100', `"failed to parse logic tree (${raw})"`, 'or/and filters are not supported by the test gateway');
-    }
-    const col = requireColumn(table, key);
-    let rest = raw;
-    let negate = false;
-    if (rest.startsWith('not.')) { negate = true; rest = rest.slice(4); }
-    const dot = rest.indexOf('.');
-    if (dot < 0) throw pgrstError(400, 'PGRST100', `"failed to parse filter (${raw})"`, `unexpected end of input in "${raw}"`);
-    const op = rest.slice(0, dot);
-    const value = rest.slice(dot + 1); // eq values are never quoted: split on the first dot only
-    const ref = `"t".${qi(col)}`;
-    let cond: string;
-    if (op in COMPARE) {
-      const v = op === 'like' || op === 'ilike' ? value.replace(/\*/g, '%') : value;
-      cond = `${ref} ${COMPARE[op]} ${param(v)}`;
-    } else if (op === 'in') {
-      const m = /^\((.*)\)$/s.exec(value);
-      if (!m) throw pgrstError(400, 'PGRST100', `"failed to parse filter (${raw})"`, 'in. expects a list: in.(a,b)');
-      const list = m[1]!.trim() === '' ? [] : splitTopLevel(m[1]!).map(unquote);
-      cond = `${ref} = ANY(${param(list)})`;
-    } else if (op === 'is') {
-      const kw = ({ null: 'NULL', not_null: 'NOT NULL', true: 'TRUE', false: 'FALSE', unknown: 'UNKNOWN' } as Record<string, string>)[value.toLowerCase()];
-      if (!kw) throw pgrstError(400, 'PGRST100', `"failed to parse filter (${raw})"`, 'is. expects null, not_null, true, false or unknown');
-      cond = `${ref} IS ${kw}`;
-    } else {
-      throw pgrstError(400, 'PGRST100', `"failed to parse filter (${raw})"`, `unknown operator "${op}"`);
-    }
-    conds.push(negate ? `NOT (${cond})` : cond);
+    const logic = /^(not\.)?(or|and)$/.exec(key);
+    if (logic) conds.push(logicTree(!!logic[1], logic[2] as 'or' | 'and', raw, table, param));
+    else conds.push(condition(requireColumn(table, key), raw, param, false));
   }
   return { sql: conds.length ? conds.join(' AND ') : '', values };
+}
+
+/** One `op.value` (or `not.op.value`) on a column. In logic trees values may be "double-quoted". */
+function condition(col: string, raw: string, param: (v: unknown) => string, inTree: boolean): string {
+  let rest = raw;
+  let negate = false;
+  if (rest.startsWith('not.')) { negate = true; rest = rest.slice(4); }
+  const dot = rest.indexOf('.');
+  if (dot < 0) throw pgrstError(400, 'PGRST100', `"failed to parse filter (${raw})"`, `unexpected end of input in "${raw}"`);
+  const op = rest.slice(0, dot);
+  let value = rest.slice(dot + 1); // eq values are never quoted at top level: split on the first dot only
+  if (inTree && op !== 'in') value = unquote(value);
+  const ref = `"t".${qi(col)}`;
+  let cond: string;
+  if (op in COMPARE) {
+    const v = op === 'like' || op === 'ilike' ? value.replace(/\*/g, '%') : value;
+    cond = `${ref} ${COMPARE[op]} ${param(v)}`;
+  } else if (op === 'in') {
+    const m = /^\((.*)\)$/s.exec(value);
+    if (!m) throw pgrstError(400, 'PGRST100', `"failed to parse filter (${raw})"`, 'in. expects a list: in.(a,b)');
+    const list = m[1]!.trim() === '' ? [] : splitTopLevel(m[1]!).map(unquote);
+    cond = `${ref} = ANY(${param(list)})`;
+  } else if (op === 'is') {
+    const kw = ({ null: 'NULL', not_null: 'NOT NULL', true: 'TRUE', false: 'FALSE', unknown: 'UNKNOWN' } as Record<string, string>)[value.toLowerCase()];
+    if (!kw) throw pgrstError(400, 'PGRST100', `"failed to parse filter (${raw})"`, 'is. expects null, not_null, true, false or unknown');
+    cond = `${ref} IS ${kw}`;
+  } else {
+    throw pgrstError(400, 'PGRST100', `"failed to parse filter (${raw})"`, `unknown operator "${op}"`);
+  }
+  return negate ? `NOT (${cond})` : cond;
+}
+
+/** `(a.eq.1,and(b.gt.2,c.is.null))` joined by OR/AND; nested `and(…)`, `or(…)`, `not.and(…)`, `not.or(…)`. */
+function logicTree(negate: boolean, kind: 'or' | 'and', raw: string, table: TableInfo, param: (v: unknown) => string, depth = 0): string {
+  const fail = (why: string) => pgrstError(400, 'PGRST100', `"failed to parse logic tree (${raw})"`, why);
+  if (depth > 10) throw fail('logic tree nested too deeply');
+  const m = /^\((.*)\)$/s.exec(raw.trim());
+  if (!m) throw fail('expected a parenthesised list');
+  const parts = splitTopLevel(m[1]!).map((p) => p.trim());
+  if (parts.length === 0 || parts.some((p) => p === '')) throw fail('empty condition');
+  const sqls = parts.map((p) => {
+    const nested = /^(not\.)?(or|and)(\(.*\))$/s.exec(p);
+    if (nested) return logicTree(!!nested[1], nested[2] as 'or' | 'and', nested[3]!, table, param, depth + 1);
+    const dot = p.indexOf('.');
+    if (dot < 0) throw fail(`unexpected "${p}"`);
+    return condition(requireColumn(table, p.slice(0, dot)), p.slice(dot + 1), param, true);
+  });
+  const joined = `(${sqls.join(kind === 'or' ? ' OR ' : ' AND ')})`;
+  return negate ? `NOT ${joined}` : joined;
 }
 
 /** `order=a.desc.nullslast,b` → `ORDER BY …` ('' when absent). */
