@@ -25,6 +25,13 @@ describe('seeded demo tenant', { timeout: 60_000 }, () => {
     // Incremental pull shape: ordered by (updated_at, id), filtered on a cursor.
     const since = await c.from('candidates').select('id,updated_at').gte('updated_at', '2000-01-01T00:00:00Z').order('updated_at').order('id').limit(2);
     assert.equal(since.data?.length, 2);
+    // Keyset cursor after the first row, timestamps quoted as the README says.
+    const cur = since.data![0]!;
+    const next = await c.from('candidates').select('id')
+      .or(`updated_at.gt."${cur.updated_at}",and(updated_at.eq."${cur.updated_at}",id.gt.${cur.id})`)
+      .order('updated_at').order('id');
+    assert.equal(next.error, null);
+    assert.deepEqual(next.data?.map((x) => x.id), [...DEMO.candidates].filter((id) => id !== cur.id));
     const open = await c.from('interview_invitations').select('token,status').eq('status', 'open');
     assert.deepEqual(open.data, [{ token: DEMO.invitationToken, status: 'open' }]);
     const first = await c.rpc('redeem_invitation', { p_token: DEMO.invitationToken, p_device: 'kiosk-1' });
