@@ -10,7 +10,8 @@ export function callPhase(
   if (ended) return 'ended';
   if (pcState === 'failed' || pcState === 'closed') return 'ended';
   if (pcState === 'disconnected') return 'reconnecting';
-  if (dcState === 'closing' || dcState === 'closed') return pcState === 'connected' ? 'reconnecting' : 'ended';
+  // A closed event channel does not come back by itself (a new call is needed): the call is over.
+  if (dcState === 'closing' || dcState === 'closed') return 'ended';
   if (pcState === 'connected' && dcState === 'open') return 'live';
   return 'connecting';
 }

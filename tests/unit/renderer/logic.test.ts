@@ -146,7 +146,7 @@ describe('connection phase', () => {
     assert.equal(callPhase('connected', 'open', false), 'live');
     assert.equal(callPhase('disconnected', 'open', false), 'reconnecting');
     assert.equal(callPhase('failed', 'open', false), 'ended');
-    assert.equal(callPhase('connected', 'closed', false), 'reconnecting');
+    assert.equal(callPhase('connected', 'closed', false), 'ended');
     assert.equal(callPhase('connected', 'open', true), 'ended');
   });
 });
