@@ -2,7 +2,7 @@
 // emulator, with the committed answers WAV as the microphone; then what reached SQLite and the recording file.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { describe, it, type TestContext } from 'node:test';
 import { startTestWebHost } from '../support/webhost';
 import {
   FIXTURE,
@@ -38,7 +38,7 @@ function assertCompleteConversation(entries: EntryRow[]): void {
   }
 }
 
-async function runFullInterview(faults: Record<string, unknown> = {}) {
+async function runFullInterview(t: TestContext, faults: Record<string, unknown> = {}) {
   const host = await startTestWebHost({ emulator: { userTranscripts: FIXTURE.transcripts, faults, candidates: 'loopback' } });
   const kiosk = await openKiosk(host.url).catch(async (e: unknown) => {
     await host.close();
@@ -69,12 +69,13 @@ async function runFullInterview(faults: Record<string, unknown> = {}) {
     const file = join(host.dataDir, 'recordings', rec.file_name);
     const decoded = await decodedDurationSec(page, file);
     const interviewSec = (Date.parse(session.end_time) - Date.parse(session.start_time)) / 1000;
+    t.diagnostic(`recording decodes to ${decoded.toFixed(2)} s; interview lasted ${interviewSec.toFixed(2)} s; ${rec.chunks} chunks, ${rec.bytes} bytes; ${entries.length} entries`);
     assert.ok(
       Math.abs(decoded - interviewSec) <= 0.1 * interviewSec,
       `recording ${decoded.toFixed(2)} s vs interview ${interviewSec.toFixed(2)} s`,
     );
     assert.deepEqual(kiosk.pageErrors, []);
-    return { entries };
+    return { entries, calls: host.emulator()?.calls() ?? [] };
   } finally {
     await kiosk.close();
     await host.close();
@@ -82,12 +83,18 @@ async function runFullInterview(faults: Record<string, unknown> = {}) {
 }
 
 describe('interview end to end (Chromium + web host + emulator)', { timeout: 400_000 }, () => {
-  it('setup → pre-flight → interview → end_session → summary; SQLite and the recording hold it all', { timeout: 180_000 }, async () => {
-    await runFullInterview();
+  it('setup → pre-flight → interview → end_session → summary; SQLite and the recording hold it all', { timeout: 180_000 }, async (t) => {
+    await runFullInterview(t);
   });
 
-  it('late transcription: each answer still precedes the interviewer reply to it', { timeout: 180_000 }, async () => {
-    const { entries } = await runFullInterview({ transcriptionAfterResponse: true });
+  it('late transcription: each answer still precedes the interviewer reply to it', { timeout: 180_000 }, async (t) => {
+    const { entries, calls } = await runFullInterview(t, { transcriptionAfterResponse: true });
+    // The fault was in effect: the emulator sent some transcription only after the reply to it had begun.
+    const out = (calls[0]?.events ?? []).filter((e) => e.direction === 'out').map((e) => e.type);
+    const committed = out.indexOf('input_audio_buffer.committed');
+    const transcribed = out.indexOf('conversation.item.input_audio_transcription.completed', committed);
+    assert.ok(committed >= 0 && transcribed > committed, 'the emulator committed and transcribed a turn');
+    assert.ok(out.slice(committed, transcribed).includes('response.done'), 'the transcription arrived after the reply (late)');
     // assertCompleteConversation already checked alternation in seq order; spell out the late-arrival rule too.
     for (let i = 1; i < 2 * K; i += 2) {
       assert.equal(entries[i]!.speaker, 'candidate');
