@@ -24,6 +24,8 @@ export interface CallOptions {
   audio: HTMLAudioElement;
   record: boolean;
   callbacks: CallCallbacks;
+  /** A peer prepared while the session was being created (see preparePeer); made here when absent. */
+  prepared?: Promise<PreparedPeer>;
 }
 
 /** How long to wait for Chromium's ICE gathering before sending the offer with what it has (non-trickle). */
@@ -34,6 +36,33 @@ const FINISH_SPEAKING_LIMIT_MS = 8000;
 const CANCEL_SETTLE_LIMIT_MS = 1500;
 const RECORDER_STOP_LIMIT_MS = 5000;
 const RECORDING_MIME = 'audio/webm;codecs=opus';
+
+export interface PreparedPeer {
+  pc: RTCPeerConnection;
+  dc: RTCDataChannel;
+  offerSdp: string;
+}
+
+/**
+ * The peer up to a complete offer: data channel first (the server opens none), the mic track, ICE gathered
+ * (non-trickle, bounded). Needs no session, so Start can run it while main creates the session.
+ */
+export async function preparePeer(mic: MediaStream): Promise<PreparedPeer> {
+  const pc = new RTCPeerConnection(); // no ICE servers: host candidates only
+  try {
+    const dc = pc.createDataChannel('oai-events');
+    for (const track of mic.getAudioTracks()) pc.addTrack(track, mic);
+    await pc.setLocalDescription(await pc.createOffer());
+    await waitForIceGathering(pc, ICE_GATHERING_LIMIT_MS);
+    performance.mark('kiosk:offer-ready');
+    const offerSdp = pc.localDescription?.sdp;
+    if (!offerSdp) throw new Error('The browser produced no connection offer. Please try again.');
+    return { pc, dc, offerSdp };
+  } catch (error) {
+    pc.close();
+    throw error;
+  }
+}
 
 export class InterviewCall {
   private readonly kiosk: KioskBridge;
@@ -67,11 +96,17 @@ export class InterviewCall {
   async start(): Promise<void> {
     // performance marks (kiosk:*) let the benchmark split Start → first audio into its phases.
     performance.mark('kiosk:call-start');
-    const pc = new RTCPeerConnection(); // no ICE servers: host candidates only
+    let prepared: PreparedPeer;
+    try {
+      prepared = await (this.options.prepared ?? preparePeer(this.options.mic));
+    } catch (error) {
+      this.teardown();
+      throw error;
+    }
+    const { pc, dc, offerSdp } = prepared;
     this.pc = pc;
-    // The client creates the data channel, before the offer (the server opens none).
-    const dc = pc.createDataChannel('oai-events');
     this.dc = dc;
+    // Nothing arrives before the answer is applied, so listening from here on misses nothing.
     const updatePhase = () => this.updatePhase();
     pc.addEventListener('connectionstatechange', updatePhase);
     dc.addEventListener('open', updatePhase);
@@ -79,14 +114,7 @@ export class InterviewCall {
     dc.addEventListener('message', (message) => this.onMessage(message.data, performance.now()));
     pc.addEventListener('track', (ev) => this.onRemoteTrack(ev));
 
-    for (const track of this.options.mic.getAudioTracks()) pc.addTrack(track, this.options.mic);
-
     try {
-      await pc.setLocalDescription(await pc.createOffer());
-      await waitForIceGathering(pc, ICE_GATHERING_LIMIT_MS);
-      performance.mark('kiosk:offer-ready');
-      const offerSdp = pc.localDescription?.sdp;
-      if (!offerSdp) throw new Error('The browser produced no connection offer. Please try again.');
       const result = await this.kiosk.startCall({ sessionId: this.sessionId, offerSdp });
       performance.mark('kiosk:answer-received');
       this.openingEvents = result.openingEvents;

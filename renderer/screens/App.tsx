@@ -1,6 +1,7 @@
 // Screen flow: setup → pre-flight → interview → summary → setup; operator settings from setup.
 import { useMemo, useState } from 'react';
 import type { CandidateView, PositionView, SessionSummary, SessionView } from '../../preload/contract';
+import type { PreparedPeer } from '../call/interview-call';
 import { getKiosk } from '../transport';
 import { Interview } from './Interview';
 import { Preflight } from './Preflight';
@@ -12,7 +13,7 @@ export type Screen =
   | { name: 'setup' }
   | { name: 'settings' }
   | { name: 'preflight'; candidate: CandidateView; position: PositionView }
-  | { name: 'interview'; session: SessionView; mic: MediaStream }
+  | { name: 'interview'; session: SessionView; mic: MediaStream; prepared: Promise<PreparedPeer> }
   | { name: 'summary'; sessionId: string; summary: SessionSummary | null };
 
 export function App() {
@@ -40,7 +41,7 @@ export function App() {
             candidate={screen.candidate}
             position={screen.position}
             onBack={toSetup}
-            onStarted={(session, mic) => setScreen({ name: 'interview', session, mic })}
+            onStarted={(session, mic, prepared) => setScreen({ name: 'interview', session, mic, prepared })}
           />
         )}
         {screen.name === 'interview' && (
@@ -48,6 +49,7 @@ export function App() {
             kiosk={kiosk}
             session={screen.session}
             mic={screen.mic}
+            prepared={screen.prepared}
             onEnded={(summary) => setScreen({ name: 'summary', sessionId: summary.session.id, summary })}
             onBack={toSetup}
           />

@@ -1,7 +1,7 @@
 // The interview room: the call, who is speaking, the live transcript (as main saved it), elapsed time, End.
 import { useEffect, useRef, useState } from 'react';
 import type { KioskBridge, SessionSummary, SessionView, TranscriptEntryView } from '../../preload/contract';
-import { InterviewCall } from '../call/interview-call';
+import { InterviewCall, type PreparedPeer } from '../call/interview-call';
 import { callPhaseLabel, type CallPhase } from '../logic/connection';
 import { entryStateLabel, entryText, mergeEntries, orderedEntries, speakerLabel } from '../logic/entries';
 import { formatElapsed } from '../logic/format';
@@ -18,6 +18,7 @@ export function Interview(props: {
   kiosk: KioskBridge;
   session: SessionView;
   mic: MediaStream;
+  prepared?: Promise<PreparedPeer>;
   onEnded: (summary: SessionSummary) => void;
   onBack: () => void;
 }) {
@@ -64,6 +65,7 @@ export function Interview(props: {
       mic: props.mic,
       audio,
       record: session.recordingConsent,
+      ...(props.prepared ? { prepared: props.prepared } : {}),
       callbacks: {
         onPhase: setPhase,
         onSpeaking: setSpeaking,
@@ -81,7 +83,7 @@ export function Interview(props: {
       // Leaving the screen without End (should not happen): free the devices; main keeps what it has.
       call.abandon();
     };
-  }, [kiosk, session.id, session.recordingConsent, props.mic]);
+  }, [kiosk, session.id, session.recordingConsent, props.mic, props.prepared]);
 
   function end() {
     setConfirming(false);

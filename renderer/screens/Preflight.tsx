@@ -1,6 +1,7 @@
 // Pre-flight check: microphone level, speaker test, recording consent, then Start (creates the session).
 import { useEffect, useRef, useState } from 'react';
 import type { CandidateView, KioskBridge, PositionView, SessionView } from '../../preload/contract';
+import { preparePeer, type PreparedPeer } from '../call/interview-call';
 import { levelLabel, meterLevel, rms } from '../logic/audio';
 import { ErrorBox, ScreenHeading } from './common';
 
@@ -15,7 +16,7 @@ export function Preflight(props: {
   candidate: CandidateView;
   position: PositionView;
   onBack: () => void;
-  onStarted: (session: SessionView, mic: MediaStream) => void;
+  onStarted: (session: SessionView, mic: MediaStream, prepared: Promise<PreparedPeer>) => void;
 }) {
   const [mic, setMic] = useState<MediaStream | null>(null);
   const [micError, setMicError] = useState<unknown>(null);
@@ -96,6 +97,9 @@ export function Preflight(props: {
     performance.mark('kiosk:start-pressed');
     setStarting(true);
     setStartError(null);
+    // The offer (ICE gathering is the slow part) is prepared while main creates the session.
+    const prepared = preparePeer(mic);
+    prepared.catch(() => undefined); // the interview screen reports a failure
     try {
       const session = await props.kiosk.createSession({
         candidateId: props.candidate.id,
@@ -103,8 +107,9 @@ export function Preflight(props: {
         recordingConsent: consent,
       });
       handedOver.current = true;
-      props.onStarted(session, mic);
+      props.onStarted(session, mic, prepared);
     } catch (err) {
+      void prepared.then((p) => p.pc.close(), () => undefined);
       setStartError(err);
       setStarting(false);
     }
