@@ -25,7 +25,8 @@ export interface WebHostOptions {
   port?: number;
   /** Default: dist/renderer of this checkout. */
   rendererDir?: string;
-  /** Practice-emulator options for tests (userTranscripts, faults, candidates). */
+  /** Practice-emulator options for tests (userTranscripts, faults, candidates). When given, the emulator is
+   * started with the host, so `emulator()` is ready for setFaults before the first call. */
   emulator?: Partial<EmulatorOptionsLike>;
   /** Stores this OpenAI key at start (as the settings screen would). */
   openaiKey?: string;
@@ -70,6 +71,16 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     ...(options.fetch ? { fetch: options.fetch } : {}),
     log,
   });
+
+  if (options.emulator) {
+    try {
+      await core.startEmulator();
+    } catch (error) {
+      await core.close();
+      db.close();
+      throw error;
+    }
+  }
 
   const server = createServer((req, res) => {
     res.setHeader('Referrer-Policy', 'no-referrer');

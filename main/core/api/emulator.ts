@@ -1,38 +1,19 @@
 // The practice-mode emulator as the core sees it: started lazily, in process, on 127.0.0.1, with a random key.
-// The shapes mirror main/simulator/index.ts (startEmulator); the import is dynamic so the core stays usable
-// (live mode, tests with a stub) without loading WebRTC.
+// The import of main/simulator is dynamic so the core stays light (live mode, tests with a stub) until a
+// practice call actually starts.
 import { randomBytes } from 'node:crypto';
 
-export interface EmulatorFaultsLike {
-  sdpStatus?: number | null;
-  dropCallAfterMs?: number | null;
-  transcriptionAfterResponse?: boolean;
-  transcriptionFailure?: boolean;
-}
+import type { EmulatorFaults, EmulatorHandle, EmulatorOptions } from '../../simulator/index';
 
-export interface EmulatorOptionsLike {
-  apiKey: string;
-  host?: string;
-  port?: number;
-  candidates?: 'loopback' | 'all';
-  userTranscripts?: string[];
-  sessionLimitMs?: number;
-  faults?: EmulatorFaultsLike;
-  log?: (line: string) => void;
-}
+export type EmulatorFaultsLike = EmulatorFaults;
+export type EmulatorOptionsLike = EmulatorOptions;
+export type EmulatorHandleLike = EmulatorHandle;
+export type StartEmulatorFn = (options: EmulatorOptions) => Promise<EmulatorHandle>;
 
-export interface EmulatorHandleLike {
-  baseUrl: string;
-  setFaults(faults: Partial<EmulatorFaultsLike>): void;
-  calls(): unknown[];
-  close(): Promise<void>;
-}
-
-export type StartEmulatorFn = (options: EmulatorOptionsLike) => Promise<EmulatorHandleLike>;
-
+/** Loaded on first use: werift and the clips are only needed once a practice call starts. */
 export const loadEmulator: StartEmulatorFn = async (options) => {
-  const mod = (await import('../../simulator/index')) as unknown as { startEmulator: StartEmulatorFn };
-  return mod.startEmulator(options);
+  const { startEmulator } = await import('../../simulator/index');
+  return startEmulator(options);
 };
 
 export interface PracticeEmulator {

@@ -57,6 +57,8 @@ export interface KioskService extends KioskApi {
   readonly dispatch: Dispatch;
   /** The practice emulator, once started. */
   emulator(): EmulatorHandleLike | null;
+  /** Starts the practice emulator now instead of at the first practice call (tests set faults on it first). */
+  startEmulator(): Promise<EmulatorHandleLike>;
   close(): Promise<void>;
 }
 
@@ -317,6 +319,10 @@ export function createKioskService(deps: KioskServiceDeps): KioskService {
     events,
     dispatch,
     emulator: () => practice.handle(),
+    async startEmulator() {
+      await practice.ensure();
+      return practice.handle()!;
+    },
     async close() {
       await Promise.allSettled([...pendingHangups]);
       recorder.closeAll();
