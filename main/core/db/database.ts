@@ -9,13 +9,15 @@ export type KioskDatabase = Database.Database;
 export type SynchronousLevel = 'NORMAL' | 'FULL';
 
 /**
- * synchronous=FULL by default. In WAL mode NORMAL already survives an app crash or kill (the WAL is in the OS
- * page cache); only FULL also survives a power cut or OS crash, because it fsyncs the WAL on every commit.
- * A kiosk loses power (unplugged, battery) more often than a server, and the design rule is that nothing the
- * candidate said may be lost, so we pay for FULL. Measured by tests/bench/durable.bench.ts on the dev box
- * (2 shared cores, Debian 12, ext4/overlay): see `synchronous_full_vs_normal_ratio` in its output — FULL costs
- * about one fsync per commit (p50 ~0.1 ms NORMAL vs ~0.5 ms FULL per event there), well inside the 250 ms budget
- * for a transcript write. Override with `synchronous: 'NORMAL'` where the disk's fsync is pathologically slow.
+ * synchronous=FULL by default. In WAL mode NORMAL already survives an app crash or kill (committed pages sit in
+ * the WAL, which the OS keeps); only FULL also survives a power cut or OS crash, because it fsyncs the WAL on
+ * every commit. Kiosks lose power (unplugged, batteries) more often than servers, and the design rule is that
+ * nothing the candidate said may be lost, so we pay for FULL.
+ * The cost, measured by tests/bench/durable.bench.ts (dev box: 2 shared cores, Debian 12), per reported
+ * Realtime event through the dispatcher: p50 0.28–0.31 ms with FULL vs 0.05–0.06 ms with NORMAL (~5×), p99
+ * 1.4–2.2 ms vs 0.3–1.9 ms; a raw single-row INSERT costs 0.20 ms vs 0.017 ms (~11×). That is one fsync per
+ * transcript change, far inside the 250 ms a transcript write may take, so FULL stays. Pass
+ * `synchronous: 'NORMAL'` only on a disk whose fsync is pathologically slow.
  */
 export const DEFAULT_SYNCHRONOUS: SynchronousLevel = 'FULL';
 
