@@ -21,20 +21,27 @@ function endpoint(baseUrl: string, path: string): string {
   return `${baseUrl.replace(/\/+$/, '').replace(/\/v1$/, '')}/v1/realtime/calls${path}`;
 }
 
-/** OpenAI's error body → its message, if there is one (bounded, never echoing request data). */
-function openAIMessage(body: string): string | null {
+/** Removes anything key-like from text that goes to the renderer (OpenAI echoes masked key fragments). */
+export function redactSecrets(text: string, apiKey?: string): string {
+  let out = apiKey && apiKey.length >= 8 ? text.split(apiKey).join('[key]') : text;
+  out = out.replace(/\b(sk|ek|rk)-[\w*.-]{4,}/g, '$1-…');
+  return out;
+}
+
+/** OpenAI's error body → its message, if there is one (bounded, secrets redacted). */
+function openAIMessage(body: string, apiKey?: string): string | null {
   try {
     const parsed = JSON.parse(body) as { error?: { message?: unknown } };
     const m = parsed?.error?.message;
-    return typeof m === 'string' && m.length > 0 ? m.slice(0, 500) : null;
+    return typeof m === 'string' && m.length > 0 ? redactSecrets(m.slice(0, 500), apiKey) : null;
   } catch {
     return null;
   }
 }
 
 /** Maps an HTTP status from the Realtime endpoint to a KioskError (pure, unit-tested). */
-export function realtimeHttpError(status: number, body: string): KioskError {
-  const detail = openAIMessage(body);
+export function realtimeHttpError(status: number, body: string, apiKey?: string): KioskError {
+  const detail = openAIMessage(body, apiKey);
   const suffix = detail ? ` (OpenAI said: ${detail})` : '';
   if (status === 401 || status === 403) {
     return new KioskError('realtime_unauthorized',
@@ -78,7 +85,7 @@ export async function createCall(options: SignallingOptions, offerSdp: string, s
     throw new KioskError('realtime_unavailable', `The OpenAI Realtime service is not available: ${why}. Check the network and try again.`);
   }
   const body = await readBounded(response, MAX_ANSWER_BYTES);
-  if (!response.ok) throw realtimeHttpError(response.status, body);
+  if (!response.ok) throw realtimeHttpError(response.status, body, options.apiKey);
   if (!body.startsWith('v=')) {
     throw new KioskError('realtime_rejected', `OpenAI answered HTTP ${response.status} but not with an SDP answer.`);
   }

@@ -50,6 +50,13 @@ test('HTTP failures map to operator words and codes', () => {
   assert.equal(realtimeHttpError(404, '<html>').message, 'OpenAI rejected the call (HTTP 404).');
 });
 
+test('key-like strings in OpenAI messages never reach the operator', () => {
+  const key = 'sk-proj-SECRETSECRETSECRET1234';
+  const e = realtimeHttpError(401, JSON.stringify({ error: { message: `Incorrect API key provided: sk-proj-****1234 (${key}).` } }), key);
+  assert.ok(!e.message.includes(key) && !e.message.includes('****1234'), e.message);
+  assert.match(e.message, /Incorrect API key provided: sk-…/);
+});
+
 test('call id from Location', () => {
   assert.equal(callIdFromLocation('/v1/realtime/calls/rtc_u1_9c65'), 'rtc_u1_9c65');
   assert.equal(callIdFromLocation('https://api.openai.com/v1/realtime/calls/rtc_abc/'), 'rtc_abc');
