@@ -35,11 +35,36 @@ async function expectCallRejected(sdpStatus: number, words: RegExp) {
   }
 }
 
-describe('Realtime call rejected', { timeout: 120_000 }, () => {
+describe('interview cannot start', { timeout: 180_000 }, () => {
   it('401 → the operator reads that the OpenAI key was rejected', { timeout: 60_000 }, async () => {
     await expectCallRejected(401, /key/i);
   });
   it('429 → the operator reads that the service is rate limiting / busy', { timeout: 60_000 }, async () => {
     await expectCallRejected(429, /rate|limit|too many|busy|quota/i);
+  });
+  it('live mode without a key → the operator reads that no key is set, before and at Start', { timeout: 60_000 }, async () => {
+    const host = await startTestWebHost({ emulator: { candidates: 'loopback' } });
+    const kiosk = await openKiosk(host.url).catch(async (e: unknown) => {
+      await host.close();
+      throw e;
+    });
+    try {
+      const { page } = kiosk;
+      await page.getByRole('button', { name: 'Operator settings' }).click();
+      await page.getByText('No key is set.').waitFor({ timeout: 10_000 });
+      await page.getByRole('checkbox', { name: /Practice mode/ }).uncheck();
+      await page.getByRole('button', { name: 'Save settings' }).click();
+      await page.getByText('Settings saved.').waitFor({ timeout: 10_000 });
+      await page.getByRole('button', { name: 'Back to setup' }).click();
+      await page.getByText('Live mode, but no OpenAI key is set').waitFor({ timeout: 10_000 });
+      await startInterview(page);
+      const alert = page.getByRole('alert').filter({ hasText: 'could not start' });
+      await alert.waitFor({ timeout: 20_000 });
+      assert.match(await alert.innerText(), /key/i);
+      assert.deepEqual(kiosk.pageErrors, []);
+    } finally {
+      await kiosk.close();
+      await host.close();
+    }
   });
 });

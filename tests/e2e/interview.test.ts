@@ -6,7 +6,7 @@ import { describe, it, type TestContext } from 'node:test';
 import { startTestWebHost } from '../support/webhost';
 import {
   FIXTURE,
-  decodedDurationSec,
+  decodeRecording,
   normalise,
   openKiosk,
   pressEnd,
@@ -48,6 +48,10 @@ async function runFullInterview(t: TestContext, faults: Record<string, unknown> 
     const { page } = kiosk;
     await startInterview(page);
     await page.getByRole('status', { name: 'Connection' }).getByText('Live').waitFor({ timeout: 20_000 });
+    await page.locator('ol.transcript > li.interviewer').first().waitFor({ timeout: 20_000 });
+    // The interviewer is heard: the remote stream plays, unmuted, in the page's <audio> element.
+    const audio = await page.$eval('audio', (a) => ({ playing: !a.paused, muted: a.muted, stream: a.srcObject !== null }));
+    assert.deepEqual(audio, { playing: true, muted: false, stream: true });
     // The emulator's closing line calls end_session; the renderer ends by itself once the interviewer stops.
     await waitForSummary(page, INTERVIEW_LIMIT_MS);
     const shownOnSummary = await page.$$eval('ol.transcript > li', (lis) => lis.length);
@@ -67,9 +71,12 @@ async function runFullInterview(t: TestContext, faults: Record<string, unknown> 
     assert.ok(rec, 'a recording row');
     assert.equal(rec.finalized, 1);
     const file = join(host.dataDir, 'recordings', rec.file_name);
-    const decoded = await decodedDurationSec(page, file);
+    const { durationSec: decoded, rmsPerHalfSecond } = await decodeRecording(page, file);
+    // The mix holds the interviewer too: the greeting plays while the fake mic is still in its leading silence.
+    const greeting = Math.max(...rmsPerHalfSecond.slice(1, 6));
+    assert.ok(greeting > 0.01, `interviewer audio is in the recording (RMS ${greeting.toFixed(4)} in 0.5–3 s)`);
     const interviewSec = (Date.parse(session.end_time) - Date.parse(session.start_time)) / 1000;
-    t.diagnostic(`recording decodes to ${decoded.toFixed(2)} s; interview lasted ${interviewSec.toFixed(2)} s; ${rec.chunks} chunks, ${rec.bytes} bytes; ${entries.length} entries`);
+    t.diagnostic(`greeting RMS ${greeting.toFixed(4)}; recording decodes to ${decoded.toFixed(2)} s; interview lasted ${interviewSec.toFixed(2)} s; ${rec.chunks} chunks, ${rec.bytes} bytes; ${entries.length} entries`);
     assert.ok(
       Math.abs(decoded - interviewSec) <= 0.1 * interviewSec,
       `recording ${decoded.toFixed(2)} s vs interview ${interviewSec.toFixed(2)} s`,

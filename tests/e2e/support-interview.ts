@@ -154,11 +154,11 @@ export function readDatabase(dbFile: string): DbSnapshot {
 export const normalise = (text: string) => text.toLowerCase().replace(/[^a-z0-9 ]+/g, ' ').replace(/\s+/g, ' ').trim();
 
 /**
- * Decodes a recording in Chromium (WebM/Opus as MediaRecorder wrote it) and returns its duration in seconds.
- * The bytes go to the page as base64; decodeAudioData reads the whole stream, so a missing duration header
- * (MediaRecorder never writes one) does not matter.
+ * Decodes a recording in Chromium (WebM/Opus as MediaRecorder wrote it): its duration in seconds and the RMS of
+ * each half second. The bytes go to the page as base64; decodeAudioData reads the whole stream, so a missing
+ * duration header (MediaRecorder never writes one) does not matter.
  */
-export async function decodedDurationSec(page: Page, file: string): Promise<number> {
+export async function decodeRecording(page: Page, file: string): Promise<{ durationSec: number; rmsPerHalfSecond: number[] }> {
   const base64 = readFileSync(file).toString('base64');
   return page.evaluate(async (b64) => {
     const bin = atob(b64);
@@ -166,7 +166,14 @@ export async function decodedDurationSec(page: Page, file: string): Promise<numb
     for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
     const ctx = new OfflineAudioContext(1, 48000, 48000);
     const buffer = await ctx.decodeAudioData(bytes.buffer);
-    return buffer.duration;
+    const data = buffer.getChannelData(0);
+    const win = Math.floor(buffer.sampleRate / 2);
+    const rmsPerHalfSecond: number[] = [];
+    for (let start = 0; start + win <= data.length; start += win) {
+      let sum = 0;
+      for (let i = start; i < start + win; i++) sum += data[i]! * data[i]!;
+      rmsPerHalfSecond.push(Math.sqrt(sum / win));
+    }
+    return { durationSec: buffer.duration, rmsPerHalfSecond };
   }, base64);
 }
-
