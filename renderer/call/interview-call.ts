@@ -12,6 +12,8 @@ export interface CallCallbacks {
   onPhase(phase: CallPhase): void;
   onSpeaking(state: SpeakingState): void;
   onLog(line: string, level: 'info' | 'error'): void;
+  /** Ending has begun (End pressed, or the interviewer finished after end_session). */
+  onEnding?(reason: 'operator' | 'end_session' | 'error'): void;
   /** The interview ended (End pressed, or the interviewer called end_session) and main returned the summary. */
   onEnded(summary: SessionSummary): void;
   onEndFailed(error: unknown): void;
@@ -130,6 +132,7 @@ export class InterviewCall {
   /** Ends the interview (idempotent): cancel speech, flush the recording and the event queue, close, tell main. */
   end(reason: 'operator' | 'end_session' | 'error'): Promise<void> {
     if (!this.ending) {
+      this.cb.onEnding?.(reason);
       this.ending = this.doEnd(reason).then(
         (summary) => this.cb.onEnded(summary),
         (error: unknown) => this.cb.onEndFailed(error),

@@ -70,6 +70,7 @@ export function Interview(props: {
         onPhase: setPhase,
         onSpeaking: setSpeaking,
         onLog: addLog,
+        onEnding: () => setEnding(true),
         onEnded: (summary) => onEndedRef.current(summary),
         onEndFailed: (err) => {
           setEndError(err);
