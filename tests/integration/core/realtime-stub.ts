@@ -44,7 +44,7 @@ export async function startRealtimeStub(apiKey: string): Promise<RealtimeStub> {
       return;
     }
     if (req.method !== 'POST' || req.url !== '/v1/realtime/calls') return json(404, 'Not found', 'invalid_request_error', null);
-    const form = await new Request('http://stub/', { method: 'POST', headers: { 'content-type': req.headers['content-type'] ?? '' }, body })
+    const form = await new Request('http://stub/', { method: 'POST', headers: { 'content-type': req.headers['content-type'] ?? '' }, body: new Uint8Array(body) })
       .formData()
       .catch(() => null);
     const sdpPart = form?.get('sdp');

@@ -103,7 +103,7 @@ test('safeStorage secret store: encrypted at rest, 0600, refuses without encrypt
     const fake = {
       available: true,
       isEncryptionAvailable() { return this.available; },
-      encryptString: (s: string) => Buffer.from(s, 'utf8').map((b) => b ^ 0x5a),
+      encryptString: (s: string) => Buffer.from(Buffer.from(s, 'utf8').map((b) => b ^ 0x5a)),
       decryptString: (b: Buffer) => Buffer.from(b.map((x) => x ^ 0x5a)).toString('utf8'),
     };
     const file = join(dir, 'secrets.bin');
