@@ -92,6 +92,11 @@ export class EmulatorPeer {
     } catch (e) {
       throw invalid('invalid_offer', `Invalid SDP offer: ${(e as Error).message}`, 'sdp');
     }
+    // werift's SCTP receive window (1 MiB) is also its reassembly buffer: a message larger than the window
+    // can never complete and stalls the channel for good. Open it well above the largest message a peer may
+    // send us (ADVERTISED_MAX_MESSAGE_SIZE), so an oversized event arrives whole and is answered with an error.
+    const sctp = this.pc.sctpTransport?.sctp;
+    if (sctp) sctp.advertisedRwnd = 2 * ADVERTISED_MAX_MESSAGE_SIZE;
     const audio = this.audioTransceiver();
     if (audio) audio.setDirection('sendrecv');
     const answer = await this.pc.createAnswer();
@@ -165,6 +170,13 @@ export class EmulatorPeer {
     }
     this.decoder = null;
     this.sink?.onClosed(reason);
+    // werift's pc.close() tears DTLS down before SCTP, so nothing tells the far end and it only notices at the
+    // ICE consent timeout. Close the data channel first (an SCTP stream reset the browser sees as dc close),
+    // give it a moment to leave, then close the peer.
+    if (this.dc && this.dc.readyState === 'open') {
+      this.dc.close();
+      await new Promise((r) => setTimeout(r, 50));
+    }
     await this.pc.close().catch(() => undefined);
   }
 }

@@ -64,7 +64,9 @@ describe('HTTP signalling', () => {
 
   test('garbage SDP, malformed multipart, malformed/invalid session JSON, beta shapes → 400 with the right code', async () => {
     const auth = { Authorization: `Bearer ${KEY}` };
-    const offer = await new RealtimeTestClient({ baseUrl: emu.baseUrl, apiKey: KEY }).offer();
+    const offerer = new RealtimeTestClient({ baseUrl: emu.baseUrl, apiKey: KEY });
+    clients.push(offerer);
+    const offer = await offerer.offer();
     const cases: [{ name: string; contentType: string; value: string }[], string][] = [
       [[{ name: 'sdp', contentType: 'application/sdp', value: 'this is not sdp' }], 'invalid_offer'],
       [[{ name: 'sdp', contentType: 'application/sdp', value: offer.replace(/a=fingerprint.*\r\n/g, '') }], 'invalid_offer'],
@@ -266,7 +268,9 @@ describe('fault injection', () => {
       const body = await res.json();
       assert.equal(body.error.type, 'server_error');
       emu.setFaults({ sdpStatus: 429 });
-      const res2 = await new RealtimeTestClient({ baseUrl: emu.baseUrl, apiKey: KEY }).connect();
+      const c2 = new RealtimeTestClient({ baseUrl: emu.baseUrl, apiKey: KEY });
+      clients.push(c2);
+      const res2 = await c2.connect();
       assert.equal(res2.status, 429);
       assert.equal((await res2.json()).error.code, 'rate_limit_exceeded');
     } finally {

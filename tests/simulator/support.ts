@@ -68,7 +68,8 @@ export interface ClientOptions {
 }
 
 export class RealtimeTestClient {
-  readonly pc = new RTCPeerConnection({ iceAdditionalHostAddresses: ['127.0.0.1'], iceUseIpv6: false, maxMessageSize: 4 * 1024 * 1024 });
+  // max-bundle: one ICE transport (werift leaks the sockets of transports a BUNDLE answer makes redundant)
+  readonly pc = new RTCPeerConnection({ iceAdditionalHostAddresses: ['127.0.0.1'], iceUseIpv6: false, maxMessageSize: 4 * 1024 * 1024, bundlePolicy: 'max-bundle' });
   readonly dc: RTCDataChannel;
   readonly audio: RTCRtpTransceiver;
   readonly events: ServerEvent[] = [];
