@@ -20,6 +20,17 @@ export interface SettingsView {
   hasOpenAIKey: boolean;
   /** Where the key is kept: 'safeStorage' (Electron, encrypted) or 'plaintext-file' (web host, 0600 file). */
   secretStorage: 'safeStorage' | 'plaintext-file';
+  /** The Supabase backend (never the anon key, the password or any token). Absent on older hosts. */
+  backend?: BackendView;
+}
+
+export interface BackendView {
+  /** The Supabase project URL, null when none is set. */
+  url: string | null;
+  /** A URL and an anon key are set. */
+  configured: boolean;
+  /** The device user's email while signed in (a refresh token is stored), else null. */
+  signedInAs: string | null;
 }
 
 export interface SettingsPatch {
@@ -152,7 +163,8 @@ export interface KioskApi {
   clearOpenAIKey(): Promise<SettingsView>;
 
   getSetupData(): Promise<SetupData>;
-  createSession(request: { candidateId: string; positionId: string; recordingConsent: boolean }): Promise<SessionView>;
+  /** invitationId (from redeemInvitation) links the session to the invitation, which is completed with it. */
+  createSession(request: { candidateId: string; positionId: string; recordingConsent: boolean; invitationId?: string }): Promise<SessionView>;
 
   /** Main builds the session config, does the SDP exchange with the key, keeps the call id. */
   startCall(request: StartCallRequest): Promise<StartCallResult>;
@@ -160,6 +172,67 @@ export interface KioskApi {
   appendRecordingChunk(chunk: RecordingChunk): Promise<{ bytes: number }>;
   endInterview(request: EndInterviewRequest): Promise<SessionSummary>;
   getSessionSummary(request: { sessionId: string }): Promise<SessionSummary>;
+
+  /** Sync engine status for the operator screen. */
+  getSyncStatus(): Promise<SyncStatus>;
+  /** Upload now and pull reference data now (instead of waiting for the next timer). */
+  syncNow(): Promise<SyncStatus>;
+  /** Set the Supabase project (URL + anon key). A different URL signs the device out. */
+  configureBackend(request: { supabaseUrl: string; anonKey: string }): Promise<SyncStatus>;
+  /** Sign the kiosk in as its device user; the refresh token is kept main-side (safeStorage), never returned. */
+  signInDevice(request: { email: string; password: string }): Promise<SyncStatus>;
+  signOutDevice(): Promise<SyncStatus>;
+  /** Put quarantined rows back in the queue (all of them, or the given outbox ids). */
+  retryQuarantined(request?: { ids?: number[] }): Promise<SyncStatus>;
+  /** A candidate's invitation code: redeemed online (exactly once), or checked against the cache offline. */
+  redeemInvitation(request: { code: string }): Promise<InvitationRedemption>;
+}
+
+export type SyncItemKind = 'session' | 'entry' | 'invitation_redeem' | 'invitation' | 'recording';
+
+/** A row the backend refused for good (constraint, RLS): kept locally, shown to the operator, retried on request. */
+export interface QuarantinedRowView {
+  /** Outbox id (retryQuarantined takes these). */
+  id: number;
+  kind: SyncItemKind;
+  rowId: string;
+  sessionId: string | null;
+  /** The server's error in words, with its code. */
+  error: string;
+  code: string | null;
+  /** ISO time it was quarantined. */
+  at: string;
+  attempts: number;
+}
+
+export type SyncState = 'not_configured' | 'signed_out' | 'idle' | 'syncing' | 'retrying';
+
+/** What the sync engine is doing; pushed as the `sync` event whenever it changes. */
+export interface SyncStatus {
+  state: SyncState;
+  configured: boolean;
+  signedInAs: string | null;
+  /** Rows waiting to be uploaded (quarantined rows not counted). */
+  pending: number;
+  quarantined: QuarantinedRowView[];
+  /** ISO times, null until they happen. */
+  lastSuccessAt: string | null;
+  lastError: { message: string; at: string } | null;
+  /** When the next automatic retry is due, while retrying. */
+  nextRetryAt: string | null;
+  /** Last completed pull of reference data (tenant, positions, candidates, invitations). */
+  lastPullAt: string | null;
+}
+
+/** A redeemed invitation code: who is interviewed for what. Pass invitationId to createSession. */
+export interface InvitationRedemption {
+  invitationId: string;
+  code: string;
+  candidate: CandidateView;
+  position: PositionView;
+  expiresAt: string;
+  /** Checked against the local cache because the backend was unreachable; confirmed with it later. */
+  offline: boolean;
 }
 
 export type KioskMethod = keyof KioskApi;
@@ -177,6 +250,13 @@ export const KIOSK_METHODS = [
   'appendRecordingChunk',
   'endInterview',
   'getSessionSummary',
+  'getSyncStatus',
+  'syncNow',
+  'configureBackend',
+  'signInDevice',
+  'signOutDevice',
+  'retryQuarantined',
+  'redeemInvitation',
 ] as const satisfies readonly KioskMethod[];
 
 // Compile-time proof that the list names every method exactly.
@@ -190,10 +270,12 @@ export interface KioskEvents {
   transcript: { sessionId: string; entries: TranscriptEntryView[] };
   /** The session row changed (status, times). */
   session: SessionView;
+  /** The sync engine's status changed (pending count, errors, quarantine). */
+  sync: SyncStatus;
 }
 
 export type KioskEventName = keyof KioskEvents;
-export const KIOSK_EVENTS = ['transcript', 'session'] as const satisfies readonly KioskEventName[];
+export const KIOSK_EVENTS = ['transcript', 'session', 'sync'] as const satisfies readonly KioskEventName[];
 
 /** The renderer-side surface: the requests plus a subscription to pushed events. */
 export interface KioskBridge extends KioskApi {
@@ -212,6 +294,11 @@ export type KioskErrorCode =
   | 'realtime_unavailable'
   | 'realtime_rejected'
   | 'not_configured'
+  | 'invitation_unknown'
+  | 'invitation_expired'
+  | 'invitation_used'
+  | 'backend_unavailable'
+  | 'backend_auth_failed'
   | 'internal';
 
 export interface KioskErrorShape {

@@ -13,6 +13,8 @@ import { createKioskService, type KioskService } from '../core/api/service';
 import type { EmulatorHandleLike, EmulatorOptionsLike, StartEmulatorFn } from '../core/api/emulator';
 import { openDatabase } from '../core/db/database';
 import { fileSettingsStore, plaintextSecretStore } from '../core/settings/file-stores';
+import { fileCredentialStore } from '../core/settings/credentials';
+import type { SyncOptions } from '../core/sync/feature';
 import { serveStatic } from './static';
 
 export const DATABASE_FILE = 'kiosk.sqlite';
@@ -34,6 +36,9 @@ export interface WebHostOptions {
   practiceMode?: boolean;
   startEmulator?: StartEmulatorFn;
   fetch?: typeof fetch;
+  /** Sync engine options (tests: compressed clock, batch sizes) and the fetch the Supabase client uses. */
+  sync?: SyncOptions;
+  backendFetch?: typeof fetch;
   log?: (line: string) => void;
 }
 
@@ -69,6 +74,9 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     ...(options.emulator ? { emulator: options.emulator } : {}),
     ...(options.startEmulator ? { startEmulator: options.startEmulator } : {}),
     ...(options.fetch ? { fetch: options.fetch } : {}),
+    credentials: fileCredentialStore(dataDir),
+    ...(options.sync ? { sync: options.sync } : {}),
+    ...(options.backendFetch ? { backendFetch: options.backendFetch } : {}),
     log,
   });
 

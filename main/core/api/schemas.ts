@@ -10,6 +10,7 @@ import {
   type SettingsPatch,
   type StartCallRequest,
 } from '../../../preload/contract';
+import { anonKeySchema, supabaseUrlSchema } from '../sync/validation';
 
 /** Realtime events are small JSON objects; anything bigger is not an event we want to store. */
 export const MAX_EVENT_BYTES = 256 * 1024;
@@ -55,7 +56,31 @@ export const createSessionSchema = z.strictObject({
   candidateId: rowId,
   positionId: rowId,
   recordingConsent: z.boolean(),
-}) satisfies z.ZodType<{ candidateId: string; positionId: string; recordingConsent: boolean }>;
+  invitationId: rowId.optional(),
+}) satisfies z.ZodType<{ candidateId: string; positionId: string; recordingConsent: boolean; invitationId?: string }>;
+
+export const configureBackendSchema = z.strictObject({
+  supabaseUrl: supabaseUrlSchema,
+  anonKey: anonKeySchema,
+}) satisfies z.ZodType<{ supabaseUrl: string; anonKey: string }, unknown>;
+
+export const signInDeviceSchema = z.strictObject({
+  email: z.string().trim().min(3).max(320).regex(/^[^@\s]+@[^@\s]+$/, 'must be an email address'),
+  password: z.string().min(1, 'is empty').max(1024),
+}) satisfies z.ZodType<{ email: string; password: string }, unknown>;
+
+export const retryQuarantinedSchema = z
+  .union([z.undefined(), z.null(), z.strictObject({ ids: z.array(z.number().int().positive()).max(10_000).optional() })])
+  .transform((v) => (v?.ids ? { ids: v.ids } : undefined));
+
+export const redeemInvitationSchema = z.strictObject({
+  code: z
+    .string()
+    .trim()
+    .min(1, 'is empty: type the invitation code')
+    .max(200, 'is too long to be an invitation code')
+    .regex(/^[\x21-\x7e]+$/, 'may contain only letters, digits and punctuation, no spaces'),
+}) satisfies z.ZodType<{ code: string }, unknown>;
 
 export const startCallSchema = z.strictObject({
   sessionId,
@@ -99,4 +124,11 @@ export const REQUEST_SCHEMAS = {
   appendRecordingChunk: recordingChunkSchema,
   endInterview: endInterviewSchema,
   getSessionSummary: sessionRefSchema,
+  getSyncStatus: noArgs,
+  syncNow: noArgs,
+  configureBackend: configureBackendSchema,
+  signInDevice: signInDeviceSchema,
+  signOutDevice: noArgs,
+  retryQuarantined: retryQuarantinedSchema,
+  redeemInvitation: redeemInvitationSchema,
 } satisfies Record<KioskMethod, z.ZodType>;

@@ -35,6 +35,8 @@ import {
 import { createDispatcher, type Dispatch } from './dispatch';
 import { loadEmulator, practiceEmulator, type EmulatorHandleLike, type EmulatorOptionsLike, type StartEmulatorFn } from './emulator';
 import { createEventEmitter, type KioskEventEmitter } from './events';
+import type { CredentialStore } from '../settings/credentials';
+import { createSyncFeature, type SyncFeature, type SyncOptions } from '../sync/feature';
 
 export interface KioskServiceDeps {
   db: KioskDatabase;
@@ -50,11 +52,19 @@ export interface KioskServiceDeps {
   fetch?: typeof fetch;
   now?: () => number;
   log?: (line: string) => void;
+  /** Device credentials for the backend (Electron: safeStorage; web host: a 0600 file). Default: memory. */
+  credentials?: CredentialStore;
+  /** Sync engine options (tests: a compressed clock, small batches, short timeouts). */
+  sync?: SyncOptions;
+  /** fetch for the Supabase client only (tests inject faults here). Default: `fetch`. */
+  backendFetch?: typeof fetch;
 }
 
 export interface KioskService extends KioskApi {
   readonly events: KioskEventEmitter;
   readonly dispatch: Dispatch;
+  /** The sync engine, outbox and backend settings (main/core/sync). */
+  readonly sync: SyncFeature;
   /** The practice emulator, once started. */
   emulator(): EmulatorHandleLike | null;
   /** Starts the practice emulator now instead of at the first practice call (tests set faults on it first). */
@@ -88,7 +98,14 @@ export function createKioskService(deps: KioskServiceDeps): KioskService {
   const live = new Map<string, LiveSession>();
   const pendingHangups = new Set<Promise<unknown>>();
 
-  if (!deps.backendConfigured && seedDemoData(deps.db)) log('seeded the built-in demo data (no backend configured)');
+  const sync = createSyncFeature({
+    db: deps.db, dataDir: deps.dataDir, settings: deps.settings, events, log,
+    ...(deps.credentials ? { credentials: deps.credentials } : {}),
+    ...(deps.backendFetch ? { fetch: deps.backendFetch } : {}),
+    ...(deps.sync ? { options: deps.sync } : {}),
+  });
+
+  if (!(deps.backendConfigured ?? sync.configured()) && seedDemoData(deps.db)) log('seeded the built-in demo data (no backend configured)');
 
   function settingsView(): SettingsView {
     const s = deps.settings.get();
@@ -100,6 +117,7 @@ export function createKioskService(deps: KioskServiceDeps): KioskService {
       voice: s.voice,
       hasOpenAIKey: hasKey,
       secretStorage: deps.secrets.kind,
+      backend: sync.backendView(),
     };
   }
 
@@ -203,7 +221,7 @@ export function createKioskService(deps: KioskServiceDeps): KioskService {
       };
     },
 
-    async createSession({ candidateId, positionId, recordingConsent }) {
+    async createSession({ candidateId, positionId, recordingConsent, invitationId }) {
       const candidate = store.candidate(candidateId);
       if (!candidate) throw new KioskError('not_found', `There is no candidate ${candidateId} on this kiosk.`);
       const position = store.position(positionId);
@@ -211,8 +229,12 @@ export function createKioskService(deps: KioskServiceDeps): KioskService {
       if (candidate.tenantId !== position.tenantId) {
         throw new KioskError('conflict', 'The candidate and the position belong to different companies.');
       }
+      if (invitationId) sync.checkInvitation(invitationId, candidateId, positionId);
       const id = randomUUID();
-      store.insertSession({ id, tenantId: position.tenantId, candidateId, positionId, recordingConsent });
+      deps.db.transaction(() => {
+        store.insertSession({ id, tenantId: position.tenantId, candidateId, positionId, recordingConsent });
+        if (invitationId) sync.linkInvitation(invitationId, id);
+      })();
       const view = sessionView(store.session(id)!);
       events.emit('session', view);
       return view;
@@ -311,13 +333,17 @@ export function createKioskService(deps: KioskServiceDeps): KioskService {
     async getSessionSummary({ sessionId }) {
       return summary(sessionId);
     },
+
+    ...sync.api,
   };
 
   const dispatch = createDispatcher(api, { log });
+  sync.start(); // a configured, signed-in kiosk drains what the last run left in the queue
   return {
     ...api,
     events,
     dispatch,
+    sync,
     emulator: () => practice.handle(),
     async startEmulator() {
       await practice.ensure();
@@ -327,6 +353,7 @@ export function createKioskService(deps: KioskServiceDeps): KioskService {
       await Promise.allSettled([...pendingHangups]);
       recorder.closeAll();
       await practice.close();
+      await sync.close();
     },
   };
 }

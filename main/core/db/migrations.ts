@@ -88,4 +88,119 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    // The sync engine's queue (main/core/sync). Triggers put every committed change of a row that must reach the
+    // backend into sync_outbox in the same transaction as the write, so nothing committed can miss the queue, and
+    // the queue survives restarts. One outbox row per (kind, row): repeated updates coalesce (version + 1) and the
+    // engine always sends the row's current state; it deletes the outbox row only if the version it sent is still
+    // the latest. Rows of the built-in demo tenant never reach a backend, so they are not queued.
+    version: 2,
+    name: 'sync outbox, invitations cache, sync state',
+    sql: `
+      -- recording_path: object name in the recordings bucket once uploaded. remote_at: first confirmed upload
+      -- (the row exists on the server, so its entries and its invitation may follow).
+      ALTER TABLE interview_sessions ADD COLUMN recording_path TEXT;
+      ALTER TABLE interview_sessions ADD COLUMN remote_at TEXT;
+
+      CREATE TABLE invitations (
+        id TEXT PRIMARY KEY,
+        tenant_id TEXT NOT NULL,
+        token TEXT NOT NULL UNIQUE,
+        status TEXT NOT NULL CHECK (status IN ('open', 'redeemed', 'completed', 'expired')),
+        expires_at TEXT NOT NULL,
+        candidate_id TEXT NOT NULL,
+        position_id TEXT NOT NULL,
+        redeemed_at TEXT,
+        redeemed_by_device TEXT,
+        session_id TEXT REFERENCES interview_sessions(id),
+        created_at TEXT NOT NULL,
+        -- The server's updated_at for pulled rows; the local write time for local changes.
+        updated_at TEXT NOT NULL
+      );
+      CREATE INDEX invitations_session ON invitations(session_id);
+
+      CREATE TABLE sync_outbox (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        kind TEXT NOT NULL CHECK (kind IN ('session', 'entry', 'invitation_redeem', 'invitation', 'recording')),
+        row_id TEXT NOT NULL,
+        session_id TEXT,
+        version INTEGER NOT NULL DEFAULT 1,
+        enqueued_at TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT,
+        error_code TEXT,
+        -- Set when the server refused the row for good; a new local write of the row clears it.
+        quarantined_at TEXT,
+        UNIQUE (kind, row_id)
+      );
+      CREATE INDEX sync_outbox_pending ON sync_outbox(kind, quarantined_at, id);
+
+      CREATE TABLE sync_state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+
+      CREATE TRIGGER sync_session_insert AFTER INSERT ON interview_sessions
+      WHEN (SELECT demo FROM tenants WHERE id = NEW.tenant_id) = 0
+      BEGIN
+        INSERT INTO sync_outbox (kind, row_id, session_id, enqueued_at)
+        VALUES ('session', NEW.id, NEW.id, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+        ON CONFLICT (kind, row_id) DO UPDATE SET version = version + 1, quarantined_at = NULL, attempts = 0;
+      END;
+
+      CREATE TRIGGER sync_session_update
+      AFTER UPDATE OF status, start_time, end_time, status_history, recording_consent, recording_path, calls ON interview_sessions
+      WHEN (SELECT demo FROM tenants WHERE id = NEW.tenant_id) = 0
+      BEGIN
+        INSERT INTO sync_outbox (kind, row_id, session_id, enqueued_at)
+        VALUES ('session', NEW.id, NEW.id, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+        ON CONFLICT (kind, row_id) DO UPDATE SET version = version + 1, quarantined_at = NULL, attempts = 0;
+      END;
+
+      CREATE TRIGGER sync_entry_insert AFTER INSERT ON transcript_entries
+      WHEN (SELECT t.demo FROM interview_sessions s JOIN tenants t ON t.id = s.tenant_id WHERE s.id = NEW.session_id) = 0
+      BEGIN
+        INSERT INTO sync_outbox (kind, row_id, session_id, enqueued_at)
+        VALUES ('entry', NEW.id, NEW.session_id, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+        ON CONFLICT (kind, row_id) DO UPDATE SET version = version + 1, quarantined_at = NULL, attempts = 0;
+      END;
+
+      CREATE TRIGGER sync_entry_update
+      AFTER UPDATE OF item_id, seq, speaker, text, start_ms, status, confidence ON transcript_entries
+      WHEN (SELECT t.demo FROM interview_sessions s JOIN tenants t ON t.id = s.tenant_id WHERE s.id = NEW.session_id) = 0
+      BEGIN
+        INSERT INTO sync_outbox (kind, row_id, session_id, enqueued_at)
+        VALUES ('entry', NEW.id, NEW.session_id, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+        ON CONFLICT (kind, row_id) DO UPDATE SET version = version + 1, quarantined_at = NULL, attempts = 0;
+      END;
+
+      -- A finalized recording is uploaded once, after the interview.
+      CREATE TRIGGER sync_recording_finalized AFTER UPDATE OF finalized ON recordings
+      WHEN NEW.finalized = 1 AND OLD.finalized = 0
+        AND (SELECT t.demo FROM interview_sessions s JOIN tenants t ON t.id = s.tenant_id WHERE s.id = NEW.session_id) = 0
+      BEGIN
+        INSERT INTO sync_outbox (kind, row_id, session_id, enqueued_at)
+        VALUES ('recording', NEW.session_id, NEW.session_id, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+        ON CONFLICT (kind, row_id) DO UPDATE SET version = version + 1, quarantined_at = NULL, attempts = 0;
+      END;
+
+      CREATE TRIGGER sync_recording_finalized_insert AFTER INSERT ON recordings
+      WHEN NEW.finalized = 1
+        AND (SELECT t.demo FROM interview_sessions s JOIN tenants t ON t.id = s.tenant_id WHERE s.id = NEW.session_id) = 0
+      BEGIN
+        INSERT INTO sync_outbox (kind, row_id, session_id, enqueued_at)
+        VALUES ('recording', NEW.session_id, NEW.session_id, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+        ON CONFLICT (kind, row_id) DO UPDATE SET version = version + 1, quarantined_at = NULL, attempts = 0;
+      END;
+
+      -- Completing an interview completes its invitation, in the same transaction, and queues that for the backend.
+      CREATE TRIGGER sync_session_completes_invitation AFTER UPDATE OF status ON interview_sessions
+      WHEN NEW.status = 'completed' AND OLD.status <> 'completed'
+      BEGIN
+        UPDATE invitations SET status = 'completed', updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+          WHERE session_id = NEW.id AND status = 'redeemed';
+        INSERT INTO sync_outbox (kind, row_id, session_id, enqueued_at)
+        SELECT 'invitation', id, NEW.id, strftime('%Y-%m-%dT%H:%M:%fZ', 'now') FROM invitations
+          WHERE session_id = NEW.id AND status = 'completed'
+        ON CONFLICT (kind, row_id) DO UPDATE SET version = version + 1, quarantined_at = NULL, attempts = 0;
+      END;
+    `,
+  },
 ];

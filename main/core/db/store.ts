@@ -97,7 +97,8 @@ function parseJsonArray<T>(text: string): T[] {
 
 export function createStore(db: KioskDatabase) {
   const q = {
-    tenant: db.prepare('SELECT id, name, company_values, demo FROM tenants ORDER BY created_at, id LIMIT 1'),
+    // A pulled (backend) tenant wins over the built-in demo tenant seeded before the backend was configured.
+    tenant: db.prepare('SELECT id, name, company_values, demo FROM tenants ORDER BY demo, created_at, id LIMIT 1'),
     tenantById: db.prepare('SELECT id, name, company_values, demo FROM tenants WHERE id = ?'),
     candidates: db.prepare('SELECT id, name, email FROM candidates WHERE tenant_id = ? ORDER BY name, id'),
     candidate: db.prepare('SELECT id, tenant_id, name, email FROM candidates WHERE id = ?'),

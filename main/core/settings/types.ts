@@ -12,6 +12,9 @@ export interface StoredSettings {
   model: string;
   voice: Voice;
   practiceMode?: boolean;
+  /** The Supabase project (main-side only; the renderer sees the URL and whether a key is set). */
+  supabaseUrl?: string;
+  supabaseAnonKey?: string;
 }
 
 export const DEFAULT_SETTINGS: StoredSettings = {

@@ -1,0 +1,429 @@
+// The sync engine: drains the SQLite outbox into Supabase whenever there is something to send. It wakes on local
+// writes (the service's events) and on its own timer, so a failed upload is retried without waiting for the next
+// write; nothing about an attempt in flight is persisted, so a kill mid-upload cannot leave the queue stuck (the
+// next start simply sends again, and upserts by client UUID make that harmless).
+// Planning and error classification are pure (./plan.ts); the clock is injected so tests can compress time.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { SyncState, SyncStatus } from '../../../preload/contract';
+import { entryToRemote, recordingObjectName, refusalFromCode, remoteInvitationSchema, sessionToRemote } from './mapping';
+import type { Outbox } from './outbox';
+import {
+  backoffDelay,
+  classifyError,
+  DEFAULT_BACKOFF,
+  DEFAULT_LIMITS,
+  describeError,
+  planNext,
+  splitBatch,
+  type BackoffPolicy,
+  type BatchLimits,
+  type ErrorAction,
+  type OutboxItem,
+  type PlannedBatch,
+  type RemoteError,
+} from './plan';
+import { pullReferenceData } from './pull';
+import type { Remote } from './remote';
+
+export interface Clock {
+  now(): number;
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  setTimeout: (fn, ms) => {
+    const t = setTimeout(fn, ms);
+    t.unref?.();
+    return t;
+  },
+  clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
+};
+
+/** A clock on which time runs `factor` times faster: timers fire after ms/factor real ms, now() advances to match. */
+export function scaledClock(factor: number, base: Clock = systemClock): Clock {
+  const t0 = base.now();
+  return {
+    now: () => t0 + (base.now() - t0) * factor,
+    setTimeout: (fn, ms) => base.setTimeout(fn, Math.max(0, ms / factor)),
+    clearTimeout: (h) => base.clearTimeout(h),
+  };
+}
+
+export interface EngineOptions {
+  outbox: Outbox;
+  /** The backend client when configured and signed in, else null. */
+  remote: () => Remote | null;
+  /** Configured (URL + key) at all: tells 'not_configured' from 'signed_out'. */
+  configured: () => boolean;
+  dataDir: string;
+  deviceId: () => string;
+  clock?: Clock;
+  backoff?: BackoffPolicy;
+  limits?: BatchLimits;
+  random?: () => number;
+  /** Pull reference data at most this often while idle (and at start). */
+  pullIntervalMs?: number;
+  /** Delay between a local write and the upload, so a burst of writes goes in one batch. */
+  wakeDelayMs?: number;
+  onStatus?: (status: SyncStatus) => void;
+  log?: (line: string) => void;
+}
+
+type Outcome = { ok: true } | { ok: false; action: ErrorAction; error: RemoteError; items: readonly OutboxItem[] };
+const OK: Outcome = { ok: true };
+
+export function createEngine(options: EngineOptions) {
+  const { outbox } = options;
+  const clock = options.clock ?? systemClock;
+  const policy = options.backoff ?? DEFAULT_BACKOFF;
+  const limits = options.limits ?? DEFAULT_LIMITS;
+  const random = options.random ?? Math.random;
+  const pullInterval = options.pullIntervalMs ?? 5 * 60_000;
+  const wakeDelay = options.wakeDelayMs ?? 50;
+  const log = options.log ?? (() => {});
+
+  let closed = false;
+  let running: Promise<void> | null = null;
+  let again = false;
+  let timer: unknown = null;
+  let timerDue = 0;
+  let failures = 0;
+  let backoffUntil = 0;
+  let state: SyncState = 'idle';
+  let lastError: SyncStatus['lastError'] = null;
+  let lastSuccessAt: string | null = outbox.state('last_success_at');
+  let lastPullAt: string | null = outbox.state('last_pull_at');
+  let lastPullMs = 0;
+  let pullRequested = true;
+  let lastEmit = 0;
+  let lastEmittedState: SyncState | null = null;
+  const listeners = new Set<(s: SyncStatus) => void>();
+
+  const iso = (ms: number) => new Date(ms).toISOString();
+
+  function status(): SyncStatus {
+    const remote = options.remote();
+    return {
+      state: !options.configured() ? 'not_configured' : !remote ? 'signed_out' : state,
+      configured: options.configured(),
+      signedInAs: remote?.signedInAs() ?? null,
+      pending: outbox.pendingCount(),
+      quarantined: outbox.quarantined(),
+      lastSuccessAt,
+      lastError,
+      nextRetryAt: backoffUntil > clock.now() ? iso(backoffUntil) : null,
+      lastPullAt,
+    };
+  }
+
+  function emit(force = false): void {
+    const now = clock.now();
+    if (!force && state === lastEmittedState && now - lastEmit < 250) return;
+    lastEmit = now;
+    lastEmittedState = state;
+    const s = status();
+    options.onStatus?.(s);
+    for (const l of [...listeners]) l(s);
+  }
+
+  function schedule(ms: number): void {
+    if (closed) return;
+    const due = clock.now() + ms;
+    if (timer !== null && timerDue <= due) return;
+    if (timer !== null) clock.clearTimeout(timer);
+    timerDue = due;
+    timer = clock.setTimeout(() => {
+      timer = null;
+      void kick();
+    }, ms);
+  }
+
+  function succeeded(): void {
+    failures = 0;
+    backoffUntil = 0;
+    lastSuccessAt = iso(clock.now());
+    outbox.setState('last_success_at', lastSuccessAt);
+  }
+
+  function failed(error: RemoteError, items: readonly OutboxItem[]): void {
+    const message = describeError(error);
+    lastError = { message, at: iso(clock.now()) };
+    if (items.length) outbox.failed(items, message, error.code);
+    if (error.code === 'signed_out' || options.remote() === null) {
+      // Needs the operator (sign in again); the queue waits, nothing is dropped.
+      state = 'signed_out';
+      backoffUntil = 0;
+      log(`sync paused: ${message}`);
+      emit(true);
+      return;
+    }
+    failures += 1;
+    const delay = backoffDelay(failures, policy, random);
+    backoffUntil = clock.now() + delay;
+    state = 'retrying';
+    log(`sync attempt failed (${failures}): ${message}; next try in ${delay} ms`);
+    schedule(delay);
+    emit(true);
+  }
+
+  function nextBatch(skip: ReadonlySet<number>): PlannedBatch | null {
+    const items: OutboxItem[] = [];
+    for (const kind of ['session', 'invitation_redeem', 'entry', 'invitation', 'recording'] as const) {
+      items.push(...outbox.candidates(kind, kind === 'entry' || kind === 'session' ? limits.rows + skip.size : 20 + skip.size));
+      const plan = planNext(items, limits, skip);
+      if (plan) return plan;
+    }
+    return null;
+  }
+
+  /** Upserts rows; on a permanent error, bisects to quarantine exactly the refused rows. */
+  async function sendRows(remote: Remote, table: string, items: readonly OutboxItem[], toRow: (item: OutboxItem) => Record<string, unknown> | null): Promise<Outcome> {
+    const present: OutboxItem[] = [];
+    const rows: Record<string, unknown>[] = [];
+    for (const item of items) {
+      const row = toRow(item);
+      if (row) {
+        present.push(item);
+        rows.push(row);
+      } else outbox.done([item], clock.now()); // the local row is gone: nothing to send
+    }
+    if (rows.length === 0) return OK;
+    const res = await remote.upsert(table, rows);
+    if (res.ok) {
+      outbox.done(present, clock.now());
+      return OK;
+    }
+    const action = classifyError(res.error);
+    if (action !== 'quarantine') return { ok: false, action, error: res.error, items: present };
+    if (present.length === 1) {
+      quarantine(present[0]!, res.error);
+      return OK;
+    }
+    for (const half of splitBatch(present)) {
+      const r = await sendRows(remote, table, half, toRow);
+      if (!r.ok) return r;
+    }
+    return OK;
+  }
+
+  function quarantine(item: OutboxItem, error: RemoteError, message = describeError(error)): void {
+    if (outbox.quarantine(item, message, error.code, clock.now())) {
+      log(`quarantined ${item.kind} ${item.rowId}: ${message}`);
+    }
+  }
+
+  async function sendOne(remote: Remote, batch: PlannedBatch): Promise<Outcome> {
+    const item = batch.items[0]!;
+    switch (batch.kind) {
+      case 'invitation_redeem': {
+        const inv = outbox.invitation(item.rowId);
+        if (!inv) return (outbox.done([item], clock.now()), OK);
+        const res = await remote.rpc('redeem_invitation', { p_token: inv.token, p_device: options.deviceId() });
+        if (!res.ok) {
+          const action = classifyError(res.error);
+          if (action !== 'quarantine') return { ok: false, action, error: res.error, items: [item] };
+          const refusal = refusalFromCode(res.error.code);
+          quarantine(item, res.error, refusal === 'invitation_used'
+            ? `Invitation ${inv.token} was redeemed offline here, but another kiosk had already used it (${res.error.code}).`
+            : refusal ? `Invitation ${inv.token} was redeemed offline here, but the backend refused it: ${refusal} (${res.error.code}).`
+              : describeError(res.error));
+          return OK;
+        }
+        const parsed = remoteInvitationSchema.safeParse(res.value);
+        if (!parsed.success || parsed.data.id !== inv.id) {
+          return { ok: false, action: 'retry', items: [item], error: { status: 200, code: '', badAnswer: true, message: 'redeem_invitation answered with something that is not the invitation row' } };
+        }
+        outbox.done([item], clock.now());
+        return OK;
+      }
+      case 'invitation': {
+        const inv = outbox.invitation(item.rowId);
+        if (!inv || inv.status !== 'completed') return (outbox.done([item], clock.now()), OK);
+        const res = await remote.updateById('interview_invitations', inv.id, { status: 'completed', session_id: inv.session_id });
+        if (!res.ok) {
+          const action = classifyError(res.error);
+          if (action !== 'quarantine') return { ok: false, action, error: res.error, items: [item] };
+          quarantine(item, res.error);
+          return OK;
+        }
+        outbox.done([item], clock.now());
+        return OK;
+      }
+      case 'recording': {
+        const rec = outbox.recording(item.rowId);
+        if (!rec || rec.finalized !== 1) return (outbox.done([item], clock.now()), OK);
+        let body: Buffer;
+        try {
+          body = await readFile(join(options.dataDir, 'recordings', rec.file_name));
+        } catch (error) {
+          quarantine(item, { status: 0, code: 'ENOENT', message: '' }, `The recording file ${rec.file_name} could not be read (${error instanceof Error ? error.message : String(error)}).`);
+          return OK;
+        }
+        const name = recordingObjectName(rec.tenant_id, rec.session_id);
+        const res = await remote.upload('recordings', name, body, 'audio/webm');
+        if (!res.ok) {
+          const action = classifyError(res.error);
+          if (action !== 'quarantine') return { ok: false, action, error: res.error, items: [item] };
+          quarantine(item, res.error);
+          return OK;
+        }
+        // Same transaction as the outbox delete is not needed: setting the path re-queues the session row, and a
+        // crash between the two only repeats an idempotent upload.
+        outbox.setRecordingPath(rec.session_id, name);
+        outbox.done([item], clock.now());
+        return OK;
+      }
+      default:
+        return OK;
+    }
+  }
+
+  async function send(remote: Remote, batch: PlannedBatch): Promise<Outcome> {
+    switch (batch.kind) {
+      case 'session':
+        return sendRows(remote, 'interview_sessions', batch.items, (i) => {
+          const row = outbox.session(i.rowId);
+          return row ? sessionToRemote(row) : null;
+        });
+      case 'entry':
+        return sendRows(remote, 'transcript_entries', batch.items, (i) => {
+          const row = outbox.entry(i.rowId);
+          return row ? entryToRemote(row) : null;
+        });
+      default:
+        return sendOne(remote, batch);
+    }
+  }
+
+  async function pass(): Promise<void> {
+    const remote = options.remote();
+    if (!remote) {
+      state = 'signed_out';
+      emit(true);
+      return;
+    }
+    state = 'syncing';
+    emit(true);
+    const token = await remote.ensureToken();
+    if (!token.ok) return failed(token.error, []);
+    const skip = new Set<number>();
+    let refreshedOnce = false;
+    while (!closed) {
+      const batch = nextBatch(skip);
+      if (!batch) break;
+      const outcome = await send(remote, batch);
+      if (outcome.ok) {
+        succeeded();
+        emit();
+        continue;
+      }
+      if (outcome.action === 'refresh' && !refreshedOnce) {
+        refreshedOnce = true;
+        const r = await remote.refresh();
+        if (r.ok) continue;
+        return failed(r.error, outcome.items);
+      }
+      return failed(outcome.error, outcome.items);
+    }
+    if (closed) return;
+    const now = clock.now();
+    if (pullRequested || now - lastPullMs >= pullInterval) {
+      const pulled = await pullReferenceData(outbox.db, outbox, remote);
+      if (!pulled.ok) {
+        if (classifyError(pulled.error) === 'refresh' && (await remote.refresh()).ok) {
+          again = true;
+        } else {
+          pullRequested = true;
+          return failed({ ...pulled.error, message: `pulling ${pulled.table}: ${pulled.error.message}` }, []);
+        }
+      } else {
+        pullRequested = false;
+        lastPullMs = clock.now();
+        lastPullAt = iso(lastPullMs);
+        outbox.setState('last_pull_at', lastPullAt);
+        if (pulled.rows > 0) log(`pulled ${pulled.rows} reference rows`);
+      }
+    }
+    failures = 0;
+    backoffUntil = 0;
+    state = 'idle';
+    lastError = null;
+    emit(true);
+    schedule(pullInterval);
+  }
+
+  function kick(): Promise<void> {
+    if (closed) return Promise.resolve();
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = (async () => {
+      try {
+        do {
+          again = false;
+          try {
+            await pass();
+          } catch (error) {
+            // A bug or a local I/O error must not kill the engine: report it and retry later.
+            failed({ status: 0, code: 'internal', message: error instanceof Error ? error.message : String(error) }, []);
+            log(`sync pass crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+          }
+        } while (again && !closed && backoffUntil <= clock.now());
+      } finally {
+        running = null;
+      }
+    })();
+    return running;
+  }
+
+  return {
+    status,
+    /** A local write happened: send soon (unless a retry is already scheduled by backoff). */
+    wake(): void {
+      if (closed || backoffUntil > clock.now()) return;
+      if (running) {
+        again = true;
+        return;
+      }
+      schedule(wakeDelay);
+    },
+    /** Send now, ignoring backoff; also pull now. Resolves when this pass is over. */
+    async syncNow(): Promise<void> {
+      backoffUntil = 0;
+      pullRequested = true;
+      if (running) {
+        again = true;
+        await running;
+        if (running) await running;
+        return;
+      }
+      await kick();
+    },
+    requestPull(): void {
+      pullRequested = true;
+    },
+    start(): void {
+      pullRequested = true;
+      schedule(0);
+    },
+    onStatus(listener: (s: SyncStatus) => void): () => void {
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
+    },
+    notify(): void {
+      emit(true);
+    },
+    async close(): Promise<void> {
+      closed = true;
+      if (timer !== null) clock.clearTimeout(timer);
+      timer = null;
+      await running;
+    },
+  };
+}
+
+export type SyncEngine = ReturnType<typeof createEngine>;

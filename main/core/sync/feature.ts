@@ -1,0 +1,212 @@
+// The sync feature as the service sees it: backend settings, device sign-in, the engine, invitations, and the
+// KioskApi methods for them. The service wires it in with a few lines (main/core/api/service.ts).
+import { KioskError, type BackendView, type InvitationRedemption, type SyncStatus } from '../../../preload/contract';
+import type { KioskEventEmitter } from '../api/events';
+import type { KioskDatabase } from '../db/database';
+import { memoryCredentialStore, type CredentialStore } from '../settings/credentials';
+import type { SettingsStore } from '../settings/types';
+import { createEngine, type Clock } from './engine';
+import { checkInvitationForSession, linkInvitation, redeemInvitation } from './invitations';
+import { PULL_TABLES } from './mapping';
+import { createOutbox } from './outbox';
+import type { BackoffPolicy, BatchLimits } from './plan';
+import { pullReferenceData } from './pull';
+export { anonKeySchema, supabaseUrlSchema } from './validation';
+import { createRemote, type Remote } from './remote';
+
+export interface SyncOptions {
+  clock?: Clock;
+  backoff?: BackoffPolicy;
+  limits?: BatchLimits;
+  pullIntervalMs?: number;
+  wakeDelayMs?: number;
+  requestTimeoutMs?: number;
+  uploadTimeoutMs?: number;
+  random?: () => number;
+  /** Do not start the engine with the service (tests that drive it by hand). */
+  manual?: boolean;
+}
+
+export interface SyncFeatureDeps {
+  db: KioskDatabase;
+  dataDir: string;
+  settings: SettingsStore;
+  credentials?: CredentialStore;
+  events: KioskEventEmitter;
+  fetch?: typeof fetch;
+  log?: (line: string) => void;
+  options?: SyncOptions;
+}
+
+export function createSyncFeature(deps: SyncFeatureDeps) {
+  const { db } = deps;
+  const log = deps.log ?? (() => {});
+  const opts = deps.options ?? {};
+  const credentials = deps.credentials ?? memoryCredentialStore();
+  const outbox = createOutbox(db);
+  const now = () => (opts.clock ?? { now: Date.now }).now();
+  let remote: Remote | null = null;
+  let remoteKey = '';
+
+  function configured(): boolean {
+    const s = deps.settings.get();
+    return Boolean(s.supabaseUrl && s.supabaseAnonKey);
+  }
+
+  /** The client for the configured project (kept while URL and key stay the same). */
+  function client(): Remote | null {
+    const s = deps.settings.get();
+    if (!s.supabaseUrl || !s.supabaseAnonKey) return null;
+    const key = `${s.supabaseUrl}\n${s.supabaseAnonKey}`;
+    if (!remote || remoteKey !== key) {
+      remote = createRemote({
+        url: s.supabaseUrl,
+        anonKey: s.supabaseAnonKey,
+        credentials,
+        ...(deps.fetch ? { fetch: deps.fetch } : {}),
+        ...(opts.requestTimeoutMs ? { requestTimeoutMs: opts.requestTimeoutMs } : {}),
+        ...(opts.uploadTimeoutMs ? { uploadTimeoutMs: opts.uploadTimeoutMs } : {}),
+        now,
+        log,
+      });
+      remoteKey = key;
+    }
+    return remote;
+  }
+
+  /** The client when configured and signed in to that project. */
+  function signedIn(): Remote | null {
+    const r = client();
+    return r && r.signedInAs() ? r : null;
+  }
+
+  const engine = createEngine({
+    outbox,
+    remote: signedIn,
+    configured,
+    dataDir: deps.dataDir,
+    deviceId: () => outbox.deviceId(),
+    ...(opts.clock ? { clock: opts.clock } : {}),
+    ...(opts.backoff ? { backoff: opts.backoff } : {}),
+    ...(opts.limits ? { limits: opts.limits } : {}),
+    ...(opts.random ? { random: opts.random } : {}),
+    ...(opts.pullIntervalMs ? { pullIntervalMs: opts.pullIntervalMs } : {}),
+    ...(opts.wakeDelayMs !== undefined ? { wakeDelayMs: opts.wakeDelayMs } : {}),
+    onStatus: (s) => deps.events.emit('sync', s),
+    log,
+  });
+
+  // Every local write emits one of these; the engine sends soon after (its own events are 'sync', not these).
+  const unsubscribe = [
+    deps.events.on('transcript', () => engine.wake()),
+    deps.events.on('session', () => engine.wake()),
+  ];
+
+  async function pullNow(): Promise<void> {
+    const r = signedIn();
+    if (!r) return;
+    const auth = await r.ensureToken();
+    if (!auth.ok) throw new Error(auth.error.message);
+    const res = await pullReferenceData(db, outbox, r);
+    if (!res.ok) throw new Error(res.error.message);
+  }
+
+  const api = {
+    async getSyncStatus(): Promise<SyncStatus> {
+      return engine.status();
+    },
+
+    async syncNow(): Promise<SyncStatus> {
+      await engine.syncNow();
+      return engine.status();
+    },
+
+    async configureBackend({ supabaseUrl, anonKey }: { supabaseUrl: string; anonKey: string }): Promise<SyncStatus> {
+      const url = supabaseUrl.replace(/\/+$/, '');
+      const before = deps.settings.get();
+      if (before.supabaseUrl !== url) {
+        // Another project: the device tokens and the pull cursors belong to the old one.
+        credentials.clear();
+        db.transaction(() => {
+          for (const t of PULL_TABLES) db.prepare('DELETE FROM sync_state WHERE key = ?').run(`pull:${t}`);
+        })();
+      }
+      deps.settings.update({ supabaseUrl: url, supabaseAnonKey: anonKey });
+      engine.requestPull();
+      engine.notify();
+      return engine.status();
+    },
+
+    async signInDevice({ email, password }: { email: string; password: string }): Promise<SyncStatus> {
+      const r = client();
+      if (!r) throw new KioskError('not_configured', 'Set the Supabase URL and anon key first.');
+      const res = await r.signIn(email, password);
+      if (!res.ok) {
+        if (res.error.status === 0 || res.error.status >= 500 || res.error.badAnswer) {
+          throw new KioskError('backend_unavailable', `The backend could not be reached to sign in (${res.error.message}). Check the URL and the network.`);
+        }
+        throw new KioskError('backend_auth_failed', `The backend did not accept this device sign-in: ${res.error.message}.`);
+      }
+      if (!res.value.tenantId) {
+        log(`device user ${email} has no app_metadata.tenant_id; its requests will see no data`);
+      }
+      log(`device signed in as ${email}`);
+      // Pull reference data right away so the setup screen has the company's candidates and positions.
+      await engine.syncNow();
+      return engine.status();
+    },
+
+    async signOutDevice(): Promise<SyncStatus> {
+      const r = client();
+      if (r) await r.signOut();
+      else credentials.clear();
+      engine.notify();
+      return engine.status();
+    },
+
+    async retryQuarantined(request?: { ids?: number[] }): Promise<SyncStatus> {
+      const n = outbox.retryQuarantined(request?.ids);
+      log(`operator put ${n} quarantined rows back in the queue`);
+      await engine.syncNow();
+      return engine.status();
+    },
+
+    async redeemInvitation({ code }: { code: string }): Promise<InvitationRedemption> {
+      const redemption = await redeemInvitation({
+        db, outbox, remote: signedIn(), configured: configured(), deviceId: outbox.deviceId(), now, pull: pullNow, log,
+      }, code);
+      engine.wake();
+      return redemption;
+    },
+  };
+
+  return {
+    api,
+    outbox,
+    engine,
+    configured,
+    deviceId: () => outbox.deviceId(),
+    backendView(): BackendView {
+      const s = deps.settings.get();
+      return { url: s.supabaseUrl ?? null, configured: configured(), signedInAs: client()?.signedInAs() ?? null };
+    },
+    /** createSession({ invitationId }): checked before the session is inserted. */
+    checkInvitation(invitationId: string, candidateId: string, positionId: string): void {
+      checkInvitationForSession(outbox, db, outbox.deviceId(), invitationId, candidateId, positionId);
+    },
+    /** Called in the same transaction as the session insert. */
+    linkInvitation(invitationId: string, sessionId: string): void {
+      linkInvitation(db, invitationId, sessionId);
+    },
+    start(): void {
+      if (opts.manual) return;
+      if (configured()) engine.start();
+    },
+    async close(): Promise<void> {
+      for (const u of unsubscribe) u();
+      await engine.close();
+    },
+  };
+}
+
+export type SyncFeature = ReturnType<typeof createSyncFeature>;

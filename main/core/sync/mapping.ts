@@ -1,0 +1,238 @@
+// Pure mapping between the kiosk's SQLite rows and the Supabase tables (supabase/migrations/*.sql), and the
+// shapes the backend must answer with (zod): a pulled row that does not match is a bad answer, not data.
+// Differences handled here: local `company_values` ↔ remote `values`; SQLite JSON text ↔ jsonb / text[];
+// 0/1 ↔ boolean; tenant_id on every remote row (entries take it from their session).
+import { z } from 'zod';
+
+export interface LocalSessionRow {
+  id: string;
+  tenant_id: string;
+  candidate_id: string;
+  position_id: string;
+  status: string;
+  recording_consent: number;
+  start_time: string | null;
+  end_time: string | null;
+  status_history: string;
+  calls: string;
+  recording_path: string | null;
+  created_at: string;
+}
+
+export interface LocalEntryRow {
+  id: string;
+  session_id: string;
+  tenant_id: string;
+  item_id: string;
+  seq: number;
+  speaker: string;
+  text: string;
+  start_ms: number | null;
+  status: string;
+  confidence: number | null;
+  created_at: string;
+}
+
+function jsonArray(text: string): unknown[] {
+  try {
+    const v = JSON.parse(text) as unknown;
+    return Array.isArray(v) ? v : [];
+  } catch {
+    return [];
+  }
+}
+
+export function sessionToRemote(row: LocalSessionRow): Record<string, unknown> {
+  const calls = jsonArray(row.calls) as { id?: unknown }[];
+  const lastCall = calls.at(-1);
+  return {
+    id: row.id,
+    tenant_id: row.tenant_id,
+    candidate_id: row.candidate_id,
+    position_id: row.position_id,
+    status: row.status,
+    recording_consent: row.recording_consent === 1,
+    start_time: row.start_time,
+    end_time: row.end_time,
+    status_history: jsonArray(row.status_history),
+    // The Realtime call id of the latest call (the kiosk keeps every call locally in `calls`).
+    webrtc_session_id: typeof lastCall?.id === 'string' ? lastCall.id : null,
+    recording_path: row.recording_path,
+    created_at: row.created_at,
+  };
+}
+
+export function entryToRemote(row: LocalEntryRow): Record<string, unknown> {
+  return {
+    id: row.id,
+    tenant_id: row.tenant_id,
+    session_id: row.session_id,
+    seq: row.seq,
+    item_id: row.item_id,
+    speaker: row.speaker,
+    text: row.text,
+    start_ms: row.start_ms,
+    confidence: row.confidence,
+    status: row.status,
+    created_at: row.created_at,
+  };
+}
+
+/** Object name of a recording in the `recordings` bucket. */
+export const recordingObjectName = (tenantId: string, sessionId: string) => `${tenantId}/${sessionId}.webm`;
+
+const uuid = z.string().regex(/^[0-9a-fA-F-]{36}$/, 'must be a UUID');
+const timestamp = z.string().min(10).max(64).refine((s) => Number.isFinite(Date.parse(s)), 'must be a timestamp');
+
+export const remoteTenantSchema = z.looseObject({
+  id: uuid,
+  name: z.string(),
+  values: z.string(),
+  created_at: timestamp,
+  updated_at: timestamp,
+});
+
+export const remotePositionSchema = z.looseObject({
+  id: uuid,
+  tenant_id: uuid,
+  title: z.string(),
+  description: z.string(),
+  competencies: z.array(z.string()),
+  created_at: timestamp,
+  updated_at: timestamp,
+});
+
+export const remoteCandidateSchema = z.looseObject({
+  id: uuid,
+  tenant_id: uuid,
+  name: z.string(),
+  email: z.string().nullable(),
+  created_at: timestamp,
+  updated_at: timestamp,
+});
+
+export const remoteInvitationSchema = z.looseObject({
+  id: uuid,
+  tenant_id: uuid,
+  token: z.string().min(1).max(200),
+  status: z.enum(['open', 'redeemed', 'completed', 'expired']),
+  expires_at: timestamp,
+  candidate_id: uuid,
+  position_id: uuid,
+  redeemed_at: timestamp.nullable(),
+  redeemed_by_device: z.string().nullable(),
+  session_id: uuid.nullable(),
+  created_at: timestamp,
+  updated_at: timestamp,
+});
+
+export type RemoteTenant = z.infer<typeof remoteTenantSchema>;
+export type RemotePosition = z.infer<typeof remotePositionSchema>;
+export type RemoteCandidate = z.infer<typeof remoteCandidateSchema>;
+export type RemoteInvitation = z.infer<typeof remoteInvitationSchema>;
+
+export type PullTable = 'tenants' | 'positions' | 'candidates' | 'interview_invitations';
+
+export const PULL_TABLES: readonly PullTable[] = ['tenants', 'positions', 'candidates', 'interview_invitations'];
+
+export const PULL_SCHEMAS = {
+  tenants: remoteTenantSchema,
+  positions: remotePositionSchema,
+  candidates: remoteCandidateSchema,
+  interview_invitations: remoteInvitationSchema,
+} as const;
+
+export const PULL_COLUMNS: Record<PullTable, string> = {
+  tenants: 'id,name,values,created_at,updated_at',
+  positions: 'id,tenant_id,title,description,competencies,created_at,updated_at',
+  candidates: 'id,tenant_id,name,email,created_at,updated_at',
+  interview_invitations: 'id,tenant_id,token,status,expires_at,candidate_id,position_id,redeemed_at,redeemed_by_device,session_id,created_at,updated_at',
+};
+
+/** Keyset cursor of an incremental pull: the last (updated_at, id) applied. */
+export interface PullCursor {
+  updatedAt: string;
+  id: string;
+}
+
+export function laterCursor(a: PullCursor | null, b: PullCursor): PullCursor {
+  if (!a) return b;
+  const ta = Date.parse(a.updatedAt);
+  const tb = Date.parse(b.updatedAt);
+  // Same millisecond: compare the strings (same format from the same server, microseconds included).
+  if (tb > ta || (tb === ta && (b.updatedAt > a.updatedAt || (b.updatedAt === a.updatedAt && b.id > a.id)))) return b;
+  return a;
+}
+
+/**
+ * Where the next pull starts: the cursor moved back by an overlap window, because updated_at is the writing
+ * transaction's start time and a long transaction can commit a row "in the past" (supabase/README.md).
+ */
+export function pullStart(cursor: PullCursor | null, overlapMs: number): string | null {
+  if (!cursor) return null;
+  const t = Date.parse(cursor.updatedAt);
+  return Number.isFinite(t) ? new Date(t - overlapMs).toISOString() : null;
+}
+
+const STATUS_RANK: Record<string, number> = { open: 0, redeemed: 1, completed: 2, expired: 2 };
+
+/**
+ * Whether a pulled invitation may overwrite the local row: never move a status backwards (an offline redemption
+ * or a completion made here may not have reached the server yet; the server's status only moves forward too).
+ */
+export function acceptPulledInvitation(localStatus: string | null, remoteStatus: string): boolean {
+  if (localStatus === null) return true;
+  return (STATUS_RANK[remoteStatus] ?? 0) >= (STATUS_RANK[localStatus] ?? 0);
+}
+
+/** What a kiosk tells a candidate who typed a code it cannot accept. */
+export type InvitationRefusal = 'invitation_unknown' | 'invitation_expired' | 'invitation_used';
+
+export const INVITATION_MESSAGES: Record<InvitationRefusal, string> = {
+  invitation_unknown: 'We could not find this invitation code. Please check it and type it again exactly as written in your invitation.',
+  invitation_expired: 'This invitation code has expired. Please contact the company that invited you for a new one.',
+  invitation_used: 'This invitation code has already been used. If you have not done your interview yet, please ask the staff here for help.',
+};
+
+/** Decides a code against the local cache (offline). `deviceId` may re-use its own redemption. */
+export function checkCachedInvitation(
+  row: { status: string; expires_at: string; redeemed_by_device: string | null; session_id: string | null } | null,
+  deviceId: string,
+  nowMs: number,
+  sessionStatus: string | null = null,
+): { ok: true; reuse: boolean } | { ok: false; reason: InvitationRefusal } {
+  if (!row) return { ok: false, reason: 'invitation_unknown' };
+  if (row.status === 'completed') return { ok: false, reason: 'invitation_used' };
+  if (row.status === 'redeemed') {
+    // Our own redemption whose interview never completed (failed, or not started) may be used again.
+    if (row.redeemed_by_device === deviceId && sessionStatus !== 'completed') return { ok: true, reuse: true };
+    return { ok: false, reason: 'invitation_used' };
+  }
+  if (row.status === 'expired' || !(Date.parse(row.expires_at) > nowMs)) return { ok: false, reason: 'invitation_expired' };
+  return { ok: true, reuse: false };
+}
+
+/** The RPC's error code → refusal (supabase/README.md "Invitations"). */
+export function refusalFromCode(code: string): InvitationRefusal | null {
+  if (code === 'KI404') return 'invitation_unknown';
+  if (code === 'KI410') return 'invitation_expired';
+  if (code === 'KI409') return 'invitation_used';
+  return null;
+}
+
+/** Reads app_metadata.tenant_id from a JWT payload (no verification: the server verifies; this is for display). */
+export function jwtClaims(token: string): { sub: string | null; email: string | null; tenantId: string | null; exp: number | null } {
+  try {
+    const part = token.split('.')[1] ?? '';
+    const json = JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as Record<string, unknown>;
+    const app = (json.app_metadata ?? {}) as Record<string, unknown>;
+    return {
+      sub: typeof json.sub === 'string' ? json.sub : null,
+      email: typeof json.email === 'string' ? json.email : null,
+      tenantId: typeof app.tenant_id === 'string' ? app.tenant_id : null,
+      exp: typeof json.exp === 'number' ? json.exp : null,
+    };
+  } catch {
+    return { sub: null, email: null, tenantId: null, exp: null };
+  }
+}

@@ -1,0 +1,167 @@
+// SQLite side of the sync engine: the outbox the triggers of migration 2 fill, the rows to send, marking rows
+// done (only if the version sent is still the latest), quarantine, and the small key/value sync_state.
+import { randomUUID } from 'node:crypto';
+import type { QuarantinedRowView, SyncItemKind } from '../../../preload/contract';
+import type { KioskDatabase } from '../db/database';
+import type { LocalEntryRow, LocalSessionRow, PullCursor } from './mapping';
+import type { OutboxItem } from './plan';
+
+interface OutboxDbRow {
+  id: number;
+  kind: SyncItemKind;
+  row_id: string;
+  session_id: string | null;
+  version: number;
+  session_remote: number | null;
+  redeem_pending: number | null;
+}
+
+export interface InvitationRow {
+  id: string;
+  tenant_id: string;
+  token: string;
+  status: 'open' | 'redeemed' | 'completed' | 'expired';
+  expires_at: string;
+  candidate_id: string;
+  position_id: string;
+  redeemed_at: string | null;
+  redeemed_by_device: string | null;
+  session_id: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export function createOutbox(db: KioskDatabase) {
+  const q = {
+    candidates: db.prepare(`SELECT o.id, o.kind, o.row_id, o.session_id, o.version,
+        s.remote_at IS NOT NULL AS session_remote,
+        (o.kind = 'invitation' AND EXISTS (SELECT 1 FROM sync_outbox r WHERE r.kind = 'invitation_redeem' AND r.row_id = o.row_id)) AS redeem_pending
+      FROM sync_outbox o LEFT JOIN interview_sessions s ON s.id = o.session_id
+      WHERE o.kind = ? AND o.quarantined_at IS NULL
+        AND (? = 0 OR s.remote_at IS NOT NULL)
+      ORDER BY o.id LIMIT ?`),
+    pending: db.prepare('SELECT count(*) AS n FROM sync_outbox WHERE quarantined_at IS NULL'),
+    quarantined: db.prepare(`SELECT id, kind, row_id, session_id, last_error, error_code, quarantined_at, attempts
+      FROM sync_outbox WHERE quarantined_at IS NOT NULL ORDER BY id LIMIT 200`),
+    done: db.prepare('DELETE FROM sync_outbox WHERE id = ? AND version = ?'),
+    failed: db.prepare('UPDATE sync_outbox SET attempts = attempts + 1, last_error = ?, error_code = ? WHERE id = ?'),
+    quarantine: db.prepare(`UPDATE sync_outbox SET attempts = attempts + 1, last_error = ?, error_code = ?, quarantined_at = ?
+      WHERE id = ? AND version = ?`),
+    unquarantineAll: db.prepare('UPDATE sync_outbox SET quarantined_at = NULL, attempts = 0 WHERE quarantined_at IS NOT NULL'),
+    unquarantine: db.prepare('UPDATE sync_outbox SET quarantined_at = NULL, attempts = 0 WHERE id = ? AND quarantined_at IS NOT NULL'),
+    session: db.prepare(`SELECT id, tenant_id, candidate_id, position_id, status, recording_consent, start_time, end_time,
+        status_history, calls, recording_path, created_at FROM interview_sessions WHERE id = ?`),
+    entry: db.prepare(`SELECT e.id, e.session_id, s.tenant_id, e.item_id, e.seq, e.speaker, e.text, e.start_ms, e.status,
+        e.confidence, e.created_at FROM transcript_entries e JOIN interview_sessions s ON s.id = e.session_id WHERE e.id = ?`),
+    sessionRemote: db.prepare('UPDATE interview_sessions SET remote_at = coalesce(remote_at, ?), synced_at = ? WHERE id = ?'),
+    entrySynced: db.prepare('UPDATE transcript_entries SET synced_at = ? WHERE id = ?'),
+    setRecordingPath: db.prepare('UPDATE interview_sessions SET recording_path = ? WHERE id = ? AND recording_path IS NOT ?'),
+    recording: db.prepare(`SELECT r.session_id, r.file_name, r.bytes, r.finalized, s.tenant_id FROM recordings r
+      JOIN interview_sessions s ON s.id = r.session_id WHERE r.session_id = ?`),
+    invitation: db.prepare('SELECT * FROM invitations WHERE id = ?'),
+    invitationByToken: db.prepare('SELECT * FROM invitations WHERE token = ?'),
+    stateGet: db.prepare('SELECT value FROM sync_state WHERE key = ?'),
+    stateSet: db.prepare('INSERT INTO sync_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
+    enqueue: db.prepare(`INSERT INTO sync_outbox (kind, row_id, session_id, enqueued_at) VALUES (?, ?, ?, ?)
+      ON CONFLICT (kind, row_id) DO UPDATE SET version = version + 1, quarantined_at = NULL, attempts = 0`),
+  };
+
+  const outbox = {
+    db: db as KioskDatabase,
+    /** Items of one kind that may be looked at now (entries etc. only when their session is on the server). */
+    candidates(kind: SyncItemKind, limit: number): OutboxItem[] {
+      const needsSession = kind === 'entry' || kind === 'recording' || kind === 'invitation' ? 1 : 0;
+      return (q.candidates.all(kind, needsSession, limit) as OutboxDbRow[]).map((r) => ({
+        id: r.id, kind: r.kind, rowId: r.row_id, sessionId: r.session_id, version: r.version,
+        sessionRemote: r.session_remote === 1, redeemPending: r.redeem_pending === 1,
+      }));
+    },
+    pendingCount(): number {
+      return (q.pending.get() as { n: number }).n;
+    },
+    quarantined(): QuarantinedRowView[] {
+      return (q.quarantined.all() as { id: number; kind: SyncItemKind; row_id: string; session_id: string | null; last_error: string | null; error_code: string | null; quarantined_at: string; attempts: number }[])
+        .map((r) => ({ id: r.id, kind: r.kind, rowId: r.row_id, sessionId: r.session_id, error: r.last_error ?? 'refused by the backend', code: r.error_code, at: r.quarantined_at, attempts: r.attempts }));
+    },
+    /** Marks sent items done (and their rows synced), each only if its version is still the one sent. */
+    done: db.transaction((items: readonly OutboxItem[], nowMs: number) => {
+      const at = iso(nowMs);
+      for (const item of items) {
+        const removed = q.done.run(item.id, item.version).changes === 1;
+        if (item.kind === 'session') q.sessionRemote.run(at, removed ? at : null, item.rowId);
+        else if (item.kind === 'entry' && removed) q.entrySynced.run(at, item.rowId);
+      }
+    }) as (items: readonly OutboxItem[], nowMs: number) => void,
+    failed(items: readonly OutboxItem[], message: string, code: string): void {
+      db.transaction(() => {
+        for (const item of items) q.failed.run(message, code || null, item.id);
+      })();
+    },
+    quarantine(item: OutboxItem, message: string, code: string, nowMs: number): boolean {
+      return q.quarantine.run(message, code || null, iso(nowMs), item.id, item.version).changes === 1;
+    },
+    retryQuarantined(ids?: readonly number[]): number {
+      if (!ids) return q.unquarantineAll.run().changes;
+      let n = 0;
+      db.transaction(() => {
+        for (const id of ids) n += q.unquarantine.run(id).changes;
+      })();
+      return n;
+    },
+    session(id: string): LocalSessionRow | null {
+      return (q.session.get(id) as LocalSessionRow | undefined) ?? null;
+    },
+    entry(id: string): LocalEntryRow | null {
+      return (q.entry.get(id) as LocalEntryRow | undefined) ?? null;
+    },
+    recording(sessionId: string): { session_id: string; file_name: string; bytes: number; finalized: number; tenant_id: string } | null {
+      return (q.recording.get(sessionId) as never) ?? null;
+    },
+    /** After an upload: the session row learns its recording_path (which queues the session again). */
+    setRecordingPath(sessionId: string, path: string): void {
+      q.setRecordingPath.run(path, sessionId, path);
+    },
+    invitation(id: string): InvitationRow | null {
+      return (q.invitation.get(id) as InvitationRow | undefined) ?? null;
+    },
+    invitationByToken(token: string): InvitationRow | null {
+      return (q.invitationByToken.get(token) as InvitationRow | undefined) ?? null;
+    },
+    enqueue(kind: SyncItemKind, rowId: string, sessionId: string | null, nowMs: number): void {
+      q.enqueue.run(kind, rowId, sessionId, iso(nowMs));
+    },
+    state(key: string): string | null {
+      return (q.stateGet.get(key) as { value: string } | undefined)?.value ?? null;
+    },
+    setState(key: string, value: string): void {
+      q.stateSet.run(key, value);
+    },
+    cursor(table: string): PullCursor | null {
+      const raw = outbox.state(`pull:${table}`);
+      if (!raw) return null;
+      try {
+        const v = JSON.parse(raw) as PullCursor;
+        return typeof v.updatedAt === 'string' && typeof v.id === 'string' ? v : null;
+      } catch {
+        return null;
+      }
+    },
+    setCursor(table: string, cursor: PullCursor): void {
+      outbox.setState(`pull:${table}`, JSON.stringify(cursor));
+    },
+    /** This kiosk's stable id (redeem_invitation's p_device), made once. */
+    deviceId(): string {
+      let id = outbox.state('device_id');
+      if (!id) {
+        id = `kiosk-${randomUUID()}`;
+        outbox.setState('device_id', id);
+      }
+      return id;
+    },
+  };
+  return outbox;
+}
+
+export type Outbox = ReturnType<typeof createOutbox>;

@@ -1,0 +1,253 @@
+// The thin supabase-js shell. Two clients: `auth` signs in and refreshes (its own session state is never relied
+// on), `data` does REST, RPC and Storage with the access token we hold (`accessToken` option), so a failed
+// refresh inside supabase-js can never silently turn our requests into anonymous ones. The refresh token goes to
+// the CredentialStore (safeStorage in Electron) as soon as GoTrue hands out a new one (rotation).
+// Every call answers { ok, … } or { ok: false, error: RemoteError }; nothing throws for a bad network or answer.
+import { createClient, type SupabaseClient } from '@supabase/supabase-js';
+import ws from 'ws';
+import type { CredentialStore, DeviceCredentials } from '../settings/credentials';
+import { jwtClaims, type PullCursor, type PullTable, PULL_COLUMNS } from './mapping';
+import type { RemoteError } from './plan';
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: RemoteError };
+
+export interface RemoteOptions {
+  url: string;
+  anonKey: string;
+  credentials: CredentialStore;
+  fetch?: typeof fetch;
+  /** Per-request timeout for REST/Auth calls. */
+  requestTimeoutMs?: number;
+  /** Timeout for a recording upload (large bodies). */
+  uploadTimeoutMs?: number;
+  now?: () => number;
+  log?: (line: string) => void;
+}
+
+export interface Remote {
+  readonly url: string;
+  signedInAs(): string | null;
+  tenantId(): string | null;
+  signIn(email: string, password: string): Promise<Result<DeviceCredentials>>;
+  signOut(): Promise<void>;
+  /** Refresh now with the stored refresh token. error.status 400/401 with an auth code = signed out for good. */
+  refresh(): Promise<Result<void>>;
+  /** A usable access token (refreshing first when missing or about to expire). */
+  ensureToken(): Promise<Result<void>>;
+  upsert(table: string, rows: Record<string, unknown>[]): Promise<Result<string[]>>;
+  /** update … where id = … returning id: 0 rows (hidden by RLS, or gone) is reported as a PGRST116 error. */
+  updateById(table: string, id: string, patch: Record<string, unknown>): Promise<Result<void>>;
+  rpc(fn: string, args: Record<string, unknown>): Promise<Result<unknown>>;
+  upload(bucket: string, name: string, body: Buffer, contentType: string): Promise<Result<{ path: string }>>;
+  /** One page of an incremental pull ordered by (updated_at, id). `from` (ISO) overrides the cursor (overlap). */
+  pullPage(table: PullTable, after: PullCursor | null, from: string | null, limit: number): Promise<Result<unknown[]>>;
+}
+
+/** Refresh this long before the access token expires. */
+const REFRESH_MARGIN_MS = 60_000;
+
+export function timeoutFetch(base: typeof fetch, ms: number): typeof fetch {
+  return (input, init) => {
+    const timeout = AbortSignal.timeout(ms);
+    const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
+    return base(input, { ...init, signal });
+  };
+}
+
+function fromPostgrest(error: { message?: unknown; code?: unknown; details?: unknown; hint?: unknown }, status: number): RemoteError {
+  const message = typeof error.message === 'string' ? error.message : 'unknown error';
+  const code = typeof error.code === 'string' ? error.code : '';
+  // postgrest-js turns a 2xx body that is not JSON into { message: body } with the 2xx status.
+  const badAnswer = status >= 200 && status < 300;
+  return {
+    status,
+    code,
+    message: badAnswer ? `non-JSON body: ${message.replace(/\s+/g, ' ').slice(0, 120)}` : message,
+    details: typeof error.details === 'string' ? error.details.split('\n')[0] ?? null : null,
+    hint: typeof error.hint === 'string' ? error.hint : null,
+    ...(badAnswer ? { badAnswer } : {}),
+  };
+}
+
+function fromAuth(error: unknown): RemoteError {
+  const e = error as { status?: unknown; code?: unknown; message?: unknown; name?: unknown };
+  const status = typeof e.status === 'number' ? e.status : 0;
+  return {
+    status: e.name === 'AuthRetryableFetchError' ? 0 : status,
+    code: typeof e.code === 'string' ? e.code : '',
+    message: typeof e.message === 'string' && e.message ? e.message : String(error),
+  };
+}
+
+function fromStorage(error: unknown): RemoteError {
+  const e = error as { status?: unknown; statusCode?: unknown; message?: unknown; name?: unknown; originalError?: unknown };
+  if (e.name === 'StorageUnknownError') {
+    const original = e.originalError as { name?: unknown } | undefined;
+    const syntax = original?.name === 'SyntaxError';
+    return { status: 0, code: '', message: typeof e.message === 'string' ? e.message : String(error), ...(syntax ? { badAnswer: true } : {}) };
+  }
+  return {
+    status: typeof e.status === 'number' ? e.status : 0,
+    code: typeof e.statusCode === 'string' ? e.statusCode : '',
+    message: typeof e.message === 'string' ? e.message : String(error),
+  };
+}
+
+const bad = (message: string): { ok: false; error: RemoteError } => ({ ok: false, error: { status: 200, code: '', message, badAnswer: true } });
+
+export function createRemote(options: RemoteOptions): Remote {
+  const baseFetch = options.fetch ?? fetch;
+  const restFetch = timeoutFetch(baseFetch, options.requestTimeoutMs ?? 20_000);
+  const uploadFetch = timeoutFetch(baseFetch, options.uploadTimeoutMs ?? 15 * 60_000);
+  const now = options.now ?? Date.now;
+  const log = options.log ?? (() => {});
+  const common = { realtime: { transport: ws as never } };
+
+  let access: { token: string; expiresAt: number } | null = null;
+  let refreshing: Promise<Result<void>> | null = null;
+
+  const auth: SupabaseClient = createClient(options.url, options.anonKey, {
+    ...common,
+    auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
+    global: { fetch: restFetch },
+  });
+  const clientFor = (f: typeof fetch): SupabaseClient =>
+    createClient(options.url, options.anonKey, {
+      ...common,
+      accessToken: async () => access?.token ?? null,
+      global: { fetch: f },
+    });
+  const data = clientFor(restFetch);
+  const storage = clientFor(uploadFetch);
+
+  function stored(): DeviceCredentials | null {
+    const c = options.credentials.get();
+    return c && c.supabaseUrl === options.url ? c : null;
+  }
+
+  function accept(session: { access_token: string; refresh_token: string; expires_at?: number; expires_in?: number }, email?: string): DeviceCredentials {
+    const claims = jwtClaims(session.access_token);
+    const expiresAt = session.expires_at ? session.expires_at * 1000 : now() + (session.expires_in ?? 3600) * 1000;
+    access = { token: session.access_token, expiresAt };
+    const previous = stored();
+    const creds: DeviceCredentials = {
+      supabaseUrl: options.url,
+      email: email ?? claims.email ?? previous?.email ?? 'device',
+      userId: claims.sub ?? previous?.userId ?? 'unknown',
+      tenantId: claims.tenantId,
+      refreshToken: session.refresh_token,
+    };
+    // Rotation: the old refresh token is spent now; keep the new one before anything else can fail.
+    options.credentials.set(creds);
+    return creds;
+  }
+
+  async function doRefresh(): Promise<Result<void>> {
+    const creds = stored();
+    if (!creds) return { ok: false, error: { status: 401, code: 'signed_out', message: 'The kiosk is not signed in to the backend.' } };
+    try {
+      const { data: d, error } = await auth.auth.refreshSession({ refresh_token: creds.refreshToken });
+      if (error || !d.session) {
+        const e = error ? fromAuth(error) : { status: 0, code: '', message: 'no session in the refresh answer', badAnswer: true };
+        if (e.status >= 400 && e.status < 500) {
+          // The refresh token is dead (revoked, reused, user removed): signed out until the operator signs in.
+          options.credentials.clear();
+          access = null;
+          log(`device token refresh refused (${e.code || e.status}): signed out`);
+          return { ok: false, error: { ...e, code: e.code || 'signed_out' } };
+        }
+        return { ok: false, error: e };
+      }
+      accept(d.session, creds.email);
+      return { ok: true, value: undefined };
+    } catch (error) {
+      return { ok: false, error: { status: 0, code: '', message: error instanceof Error ? error.message : String(error) } };
+    }
+  }
+
+  const remote: Remote = {
+    url: options.url,
+    signedInAs: () => stored()?.email ?? null,
+    tenantId: () => stored()?.tenantId ?? null,
+
+    async signIn(email, password) {
+      try {
+        const { data: d, error } = await auth.auth.signInWithPassword({ email, password });
+        if (error || !d.session) return { ok: false, error: error ? fromAuth(error) : { status: 0, code: '', message: 'no session in the answer', badAnswer: true } };
+        return { ok: true, value: accept(d.session, email) };
+      } catch (error) {
+        return { ok: false, error: { status: 0, code: '', message: error instanceof Error ? error.message : String(error) } };
+      }
+    },
+
+    async signOut() {
+      const token = access?.token;
+      access = null;
+      options.credentials.clear();
+      if (token) {
+        // Best effort: revoke the refresh token server-side; the local copy is gone either way.
+        await auth.auth.admin.signOut(token).catch(() => undefined);
+      }
+    },
+
+    refresh() {
+      refreshing ??= doRefresh().finally(() => (refreshing = null));
+      return refreshing;
+    },
+
+    async ensureToken() {
+      if (access && access.expiresAt - now() > REFRESH_MARGIN_MS && stored()) return { ok: true, value: undefined };
+      return remote.refresh();
+    },
+
+    async upsert(table, rows) {
+      const res = await data.from(table).upsert(rows).select('id');
+      if (res.error) return { ok: false, error: fromPostgrest(res.error, res.status) };
+      // The answer must confirm every row we sent: anything else (a proxy's JSON, a truncated list) is not a
+      // confirmation, and the rows stay queued.
+      if (!Array.isArray(res.data)) return bad(`expected an array of ids, got ${typeof res.data}`);
+      const ids = new Set((res.data as { id?: unknown }[]).map((r) => (r && typeof r === 'object' ? r.id : undefined)));
+      const missing = rows.filter((r) => !ids.has(r.id));
+      if (missing.length > 0) return bad(`the answer confirmed ${rows.length - missing.length} of ${rows.length} rows`);
+      return { ok: true, value: [...ids] as string[] };
+    },
+
+    async updateById(table, id, patch) {
+      const res = await data.from(table).update(patch).eq('id', id).select('id');
+      if (res.error) return { ok: false, error: fromPostgrest(res.error, res.status) };
+      if (!Array.isArray(res.data)) return bad(`expected an array, got ${typeof res.data}`);
+      if (res.data.length !== 1) {
+        return { ok: false, error: { status: 406, code: 'PGRST116', message: `the row ${id} of ${table} is not visible to this device (updated ${res.data.length} rows)` } };
+      }
+      return { ok: true, value: undefined };
+    },
+
+    async rpc(fn, args) {
+      const res = await data.rpc(fn, args);
+      if (res.error) return { ok: false, error: fromPostgrest(res.error, res.status) };
+      return { ok: true, value: res.data as unknown };
+    },
+
+    async upload(bucket, name, body, contentType) {
+      try {
+        const { data: d, error } = await storage.storage.from(bucket).upload(name, body, { contentType, upsert: true });
+        if (error) return { ok: false, error: fromStorage(error) };
+        if (!d || typeof d.path !== 'string' || d.path !== name) return bad(`the upload answer names ${JSON.stringify(d?.path ?? null)}, not ${name}`);
+        return { ok: true, value: { path: d.path } };
+      } catch (error) {
+        return { ok: false, error: { status: 0, code: '', message: error instanceof Error ? error.message : String(error) } };
+      }
+    },
+
+    async pullPage(table, after, from, limit) {
+      let q = data.from(table).select(PULL_COLUMNS[table]).order('updated_at', { ascending: true }).order('id', { ascending: true }).limit(limit);
+      if (from) q = q.gte('updated_at', from);
+      else if (after) q = q.or(`updated_at.gt."${after.updatedAt}",and(updated_at.eq."${after.updatedAt}",id.gt.${after.id})`);
+      const res = await q;
+      if (res.error) return { ok: false, error: fromPostgrest(res.error, res.status) };
+      if (!Array.isArray(res.data)) return bad(`expected an array of ${table}, got ${res.data === null ? 'null' : typeof res.data}`);
+      return { ok: true, value: res.data as unknown[] };
+    },
+  };
+  return remote;
+}

@@ -1,0 +1,20 @@
+// Input checks for the backend settings, shared by the dispatcher's schemas and the sync feature.
+import { z } from 'zod';
+
+/** https anywhere; plain http only to this machine (a local stack), never credentials in clear text elsewhere. */
+export const supabaseUrlSchema = z
+  .string()
+  .max(2048)
+  .refine((value) => {
+    try {
+      const u = new URL(value);
+      if (u.username || u.password || u.search || u.hash) return false;
+      if (u.protocol === 'https:') return true;
+      return u.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname);
+    } catch {
+      return false;
+    }
+  }, 'must be an https:// URL (http:// only for 127.0.0.1 or localhost), without credentials, query or fragment')
+  .transform((s) => s.replace(/\/+$/, ''));
+
+export const anonKeySchema = z.string().min(20, 'is too short to be a Supabase anon key').max(4096).regex(/^[\w.-]+$/, 'may contain only letters, digits, ".", "-" and "_"');
