@@ -13,6 +13,9 @@ export interface RtpOut {
   timestamp: number;
 }
 
+/** Process-wide probe for the jitter benchmark: sees every RTP send (sender, time, first-of-spurt). */
+export const rtpSendProbe: { onSend: ((sender: object, at: number, first: boolean) => void) | null } = { onSend: null };
+
 export class PacedRtpSender {
   private seq = Math.floor(Math.random() * 0x10000);
   private readonly tsBase = Math.floor(Math.random() * 0x100000000);
@@ -57,6 +60,7 @@ export class PacedRtpSender {
       this.lastTs = timestamp;
       this.sink({ payload: pb.packets[pb.index]!, marker: pb.index === 0, sequenceNumber: this.seq, timestamp });
       this.onSent?.(now);
+      rtpSendProbe.onSend?.(this, now, pb.index === 0);
       this.seq = (this.seq + 1) & 0xffff;
       pb.index++;
       now = performance.now();
