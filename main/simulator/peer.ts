@@ -95,7 +95,7 @@ export class EmulatorPeer {
     // werift's SCTP receive window (1 MiB) is also its reassembly buffer: a message larger than the window
     // can never complete and stalls the channel for good. Open it well above the largest message a peer may
     // send us (ADVERTISED_MAX_MESSAGE_SIZE), so an oversized event arrives whole and is answered with an error.
-    const sctp = this.pc.sctpTransport?.sctp;
+    const sctp = this.pc.sctpTransport?.sctp as unknown as { advertisedRwnd: number } | undefined; // private in werift's typings
     if (sctp) sctp.advertisedRwnd = 2 * ADVERTISED_MAX_MESSAGE_SIZE;
     const audio = this.audioTransceiver();
     if (audio) audio.setDirection('sendrecv');

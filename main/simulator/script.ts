@@ -16,7 +16,16 @@ export interface Clip {
 /** resources/voice, found from this file (source tree) or from the working directory (packaged builds set it). */
 export function defaultVoiceDir(): string {
   const here = dirname(fileURLToPath(import.meta.url));
-  const candidates = [process.env.KIOSK_VOICE_DIR, resolve(here, '../../resources/voice'), resolve(process.cwd(), 'resources/voice')];
+  // Electron packages extra resources under process.resourcesPath; source and bundled builds sit two levels up.
+  const packaged = (process as { resourcesPath?: string }).resourcesPath;
+  const candidates = [
+    process.env.KIOSK_VOICE_DIR,
+    resolve(here, '../../resources/voice'),
+    resolve(here, '../resources/voice'),
+    packaged && join(packaged, 'voice'),
+    packaged && join(packaged, 'resources/voice'),
+    resolve(process.cwd(), 'resources/voice'),
+  ];
   for (const dir of candidates) if (dir && existsSync(join(dir, 'manifest.json'))) return dir;
   throw new Error(`practice-mode voice clips not found (looked in ${candidates.filter(Boolean).join(', ')}); run scripts/make-audio.sh`);
 }

@@ -53,7 +53,7 @@ test('ogg: parses the committed clips; packets are 20 ms Opus; CRC checked', () 
   assert.ok(stream.packets.length > 100);
   for (const p of stream.packets) assert.equal(opusPacketDurationMs(p), 20);
   const corrupt = Buffer.from(data);
-  corrupt[corrupt.length - 5] ^= 0xff;
+  corrupt[corrupt.length - 5] = corrupt[corrupt.length - 5]! ^ 0xff;
   assert.throws(() => parseOggPages(corrupt), /CRC mismatch/);
   assert.throws(() => parseOggPages(data.subarray(0, data.length - 3)), OggError);
   assert.throws(() => parseOggPages(Buffer.from('NotOgg-at-all-but-long-enough-to-parse')), /capture pattern/);

@@ -25,7 +25,7 @@ function answerPackets(index: number, seconds = 2.6): Buffer[] {
 }
 
 async function post(emu: EmulatorHandle, path: string, init: { headers?: Record<string, string>; body?: Buffer | string } = {}) {
-  const res = await fetch(`${emu.baseUrl}${path}`, { method: 'POST', headers: init.headers, body: init.body });
+  const res = await fetch(`${emu.baseUrl}${path}`, { method: 'POST', headers: init.headers, body: typeof init.body === 'string' ? init.body : init.body && new Uint8Array(init.body) });
   const text = await res.text();
   return { status: res.status, headers: res.headers, text, json: (() => { try { return JSON.parse(text); } catch { return null; } })() };
 }
