@@ -102,16 +102,20 @@ test('planNext: batches up to the limit in queue order, RPCs and uploads one at 
 });
 
 test('mapping: local rows become Supabase rows (values, JSON, booleans, tenant on every row)', () => {
-  const session = sessionToRemote({
+  const local = {
     id: 's', tenant_id: 't', candidate_id: 'c', position_id: 'p', status: 'completed', recording_consent: 1,
     start_time: '2026-01-01T10:00:00.000Z', end_time: null, status_history: '[{"status":"scheduled","at":"x"}]',
     calls: '[{"id":"rtc_1"},{"id":"rtc_2"}]', recording_path: null, created_at: '2026-01-01T09:59:00.000Z',
-  });
+  };
+  const session = sessionToRemote(local);
   assert.equal(session.recording_consent, true);
   assert.deepEqual(session.status_history, [{ status: 'scheduled', at: 'x' }]);
   assert.equal(session.webrtc_session_id, 'rtc_2');
   assert.equal(session.tenant_id, 't');
-  assert.equal(sessionToRemote({ ...(session as never), recording_consent: 0, status_history: 'not json', calls: '[]' } as never).webrtc_session_id, null);
+  const odd = sessionToRemote({ ...local, recording_consent: 0, status_history: 'not json', calls: '[]' });
+  assert.equal(odd.webrtc_session_id, null);
+  assert.equal(odd.recording_consent, false);
+  assert.deepEqual(odd.status_history, []);
   const entry = entryToRemote({ id: 'e', session_id: 's', tenant_id: 't', item_id: 'i', seq: 3, speaker: 'candidate', text: 'hi', start_ms: null, status: 'failed', confidence: null, created_at: 'c' });
   assert.deepEqual(Object.keys(entry).sort(), ['confidence', 'created_at', 'id', 'item_id', 'seq', 'session_id', 'speaker', 'start_ms', 'status', 'tenant_id', 'text']);
   assert.equal(entry.start_ms, null);
