@@ -64,12 +64,19 @@ export class EmulatorPeer {
       }
       this.dc = dc;
       dc.onMessage.subscribe((data) => this.sink?.onMessage(data));
-      const opened = () => (this.sink ? this.sink.onOpen() : (this.pendingOpen = true));
+      let announced = false;
+      const opened = () => {
+        if (announced) return;
+        announced = true;
+        if (this.sink) this.sink.onOpen();
+        else this.pendingOpen = true;
+      };
       if (dc.readyState === 'open') opened();
-      else
-        dc.stateChanged.subscribe((s) => {
-          if (s === 'open') opened();
-        });
+      dc.stateChanged.subscribe((s) => {
+        if (s === 'open') opened();
+        // The client closed oai-events (or its peer): the session is over, as with the real service.
+        if (s === 'closed') void this.close('data channel closed by the client');
+      });
     });
     this.pc.onTransceiverAdded.subscribe((transceiver) => {
       transceiver.onTrack.subscribe((track) => {

@@ -335,3 +335,12 @@ describe('fault injection', () => {
     }
   });
 });
+
+describe('client ends the call', () => {
+  test('closing oai-events (as pc.close does) ends the emulator call', async () => {
+    const c = await client();
+    c.dc.close();
+    await withTimeout(new Promise<void>((r) => { const i = setInterval(() => emu.calls().find((x) => x.id === c.callId)?.closed && (clearInterval(i), r()), 20); }), 5000, 'emulator to notice the closed data channel');
+    await c.close();
+  });
+});
