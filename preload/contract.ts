@@ -186,6 +186,34 @@ export interface KioskApi {
   retryQuarantined(request?: { ids?: number[] }): Promise<SyncStatus>;
   /** A candidate's invitation code: redeemed online (exactly once), or checked against the cache offline. */
   redeemInvitation(request: { code: string }): Promise<InvitationRedemption>;
+
+  /** The operator lock (PIN) guarding the admin screens and quitting; see main/core/operator/lock.ts. */
+  getOperatorLockState(): Promise<OperatorLockState>;
+  /** Check the PIN; 3 wrong ones in a row pause the pad (30 s, doubling). Unlocks for a few idle minutes. */
+  unlockOperator(request: { pin: string }): Promise<OperatorLockState>;
+  /** Choose the first PIN (no currentPin), or change it (currentPin required). Unlocks. */
+  setOperatorPin(request: { currentPin?: string; newPin: string }): Promise<OperatorLockState>;
+  lockOperator(): Promise<OperatorLockState>;
+  /** Operator quit (needs the operator unlocked): Electron exits with the operator exit code; the web host closes. */
+  quitApp(): Promise<{ quitting: true }>;
+}
+
+/** What the PIN pad and the admin screens need to know; never the PIN or its hash. */
+export interface OperatorLockState {
+  /** An operator PIN has been chosen on this kiosk. */
+  pinSet: boolean;
+  /** The right PIN was entered recently (admin requests work until `unlockedUntil`). */
+  unlocked: boolean;
+  /** Kiosk mode: without a PIN, admin stays closed until one is chosen. */
+  kioskMode: boolean;
+  /** Admin requests are allowed now (unlocked, or recruiter mode with no PIN chosen yet). */
+  adminOpen: boolean;
+  /** Wrong PINs still allowed before a pause (0 while paused). */
+  attemptsLeft: number;
+  /** ISO time the pause ends, null when not paused. */
+  lockedUntil: string | null;
+  retryInMs: number;
+  unlockedUntil: string | null;
 }
 
 export type SyncItemKind = 'session' | 'entry' | 'invitation_redeem' | 'invitation' | 'recording';
@@ -257,6 +285,11 @@ export const KIOSK_METHODS = [
   'signOutDevice',
   'retryQuarantined',
   'redeemInvitation',
+  'getOperatorLockState',
+  'unlockOperator',
+  'setOperatorPin',
+  'lockOperator',
+  'quitApp',
 ] as const satisfies readonly KioskMethod[];
 
 // Compile-time proof that the list names every method exactly.
@@ -299,6 +332,11 @@ export type KioskErrorCode =
   | 'invitation_used'
   | 'backend_unavailable'
   | 'backend_auth_failed'
+  /** The request needs the operator PIN first (or, in kiosk mode, a PIN to be chosen). */
+  | 'operator_locked'
+  | 'pin_incorrect'
+  /** Too many wrong PINs: the pad is paused; the message says for how long. */
+  | 'too_many_attempts'
   | 'internal';
 
 export interface KioskErrorShape {

@@ -109,6 +109,16 @@ export const endInterviewSchema = z.strictObject({
   reason: z.enum(['operator', 'end_session', 'error']),
 }) satisfies z.ZodType<EndInterviewRequest>;
 
+/** A PIN is 4–12 digits (checked here so a malformed PIN never counts as a wrong guess). */
+const pin = z.string().regex(/^\d{4,12}$/, 'must be 4 to 12 digits');
+
+export const unlockOperatorSchema = z.strictObject({ pin }) satisfies z.ZodType<{ pin: string }>;
+
+export const setOperatorPinSchema = z.strictObject({
+  currentPin: pin.optional(),
+  newPin: pin,
+}) satisfies z.ZodType<{ currentPin?: string; newPin: string }>;
+
 export const sessionRefSchema = z.strictObject({ sessionId }) satisfies z.ZodType<{ sessionId: string }>;
 
 /** One schema per method: the dispatcher parses with it before the service sees anything. */
@@ -131,4 +141,9 @@ export const REQUEST_SCHEMAS = {
   signOutDevice: noArgs,
   retryQuarantined: retryQuarantinedSchema,
   redeemInvitation: redeemInvitationSchema,
+  getOperatorLockState: noArgs,
+  unlockOperator: unlockOperatorSchema,
+  setOperatorPin: setOperatorPinSchema,
+  lockOperator: noArgs,
+  quitApp: noArgs,
 } satisfies Record<KioskMethod, z.ZodType>;

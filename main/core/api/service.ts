@@ -37,6 +37,9 @@ import { loadEmulator, practiceEmulator, type EmulatorHandleLike, type EmulatorO
 import { createEventEmitter, type KioskEventEmitter } from './events';
 import type { CredentialStore } from '../settings/credentials';
 import { createSyncFeature, type SyncFeature, type SyncOptions } from '../sync/feature';
+import { guardAdminMethods } from '../operator/gate';
+import { createOperatorLock, type LockRecordStore, type ScryptParams } from '../operator/lock';
+import { fileLockRecordStore } from '../operator/store';
 
 export interface KioskServiceDeps {
   db: KioskDatabase;
@@ -58,6 +61,15 @@ export interface KioskServiceDeps {
   sync?: SyncOptions;
   /** fetch for the Supabase client only (tests inject faults here). Default: `fetch`. */
   backendFetch?: typeof fetch;
+  /** Kiosk mode: the admin screens stay closed until an operator PIN is chosen (recruiter mode: open until then). */
+  kioskMode?: boolean;
+  /** Where the operator-lock record is kept. Default: <dataDir>/operator-lock.json (0600). */
+  operatorLock?: LockRecordStore;
+  /** scrypt cost for the PIN hash (tests use a cheap one). */
+  operatorScrypt?: ScryptParams;
+  /** What an operator quit does (Electron: exit with the operator exit code; web host: close). Called after the
+   * reply is on its way. Without it, quitApp answers not_configured. */
+  onQuit?: () => void;
 }
 
 export interface KioskService extends KioskApi {
@@ -97,6 +109,12 @@ export function createKioskService(deps: KioskServiceDeps): KioskService {
   const practice = practiceEmulator(deps.startEmulator ?? loadEmulator, deps.emulator);
   const live = new Map<string, LiveSession>();
   const pendingHangups = new Set<Promise<unknown>>();
+  const operator = createOperatorLock({
+    store: deps.operatorLock ?? fileLockRecordStore(deps.dataDir, { log }),
+    kioskMode: deps.kioskMode ?? false,
+    now,
+    ...(deps.operatorScrypt ? { scrypt: deps.operatorScrypt } : {}),
+  });
 
   const sync = createSyncFeature({
     db: deps.db, dataDir: deps.dataDir, settings: deps.settings, events, log,
@@ -335,7 +353,32 @@ export function createKioskService(deps: KioskServiceDeps): KioskService {
     },
 
     ...sync.api,
+
+    async getOperatorLockState() {
+      return operator.state();
+    },
+
+    async unlockOperator({ pin }) {
+      return operator.unlock(pin);
+    },
+
+    async setOperatorPin(request) {
+      return operator.setPin(request);
+    },
+
+    async lockOperator() {
+      return operator.lock();
+    },
+
+    async quitApp() {
+      const onQuit = deps.onQuit;
+      if (!onQuit) throw new KioskError('not_configured', 'This host cannot be quit from the kiosk screen.');
+      log('operator quit requested');
+      setImmediate(onQuit); // after the reply has been handed to the binding
+      return { quitting: true as const };
+    },
   };
+  guardAdminMethods(api, operator);
 
   const dispatch = createDispatcher(api, { log });
   sync.start(); // a configured, signed-in kiosk drains what the last run left in the queue

@@ -1,0 +1,45 @@
+// Which KioskApi requests are operator-only, and the wrapper that enforces it main-side. The renderer hides the
+// admin screens behind the PIN pad too, but the check that counts is here: a page that calls the API directly
+// gets operator_locked, and nothing changes.
+import type { KioskApi, KioskMethod } from '../../../preload/contract';
+import type { OperatorLock } from './lock';
+
+/** Change settings, secrets, the backend or the sync queue, or quit: operator only. Reads stay open. */
+export const ADMIN_METHODS = [
+  'updateSettings',
+  'setOpenAIKey',
+  'clearOpenAIKey',
+  'configureBackend',
+  'signInDevice',
+  'signOutDevice',
+  'retryQuarantined',
+  'quitApp',
+] as const satisfies readonly KioskMethod[];
+
+const WHAT: Record<(typeof ADMIN_METHODS)[number], string> = {
+  updateSettings: 'Changing the settings',
+  setOpenAIKey: 'Setting the OpenAI key',
+  clearOpenAIKey: 'Removing the OpenAI key',
+  configureBackend: 'Changing the backend',
+  signInDevice: 'Signing the kiosk in',
+  signOutDevice: 'Signing the kiosk out',
+  retryQuarantined: 'Retrying refused uploads',
+  quitApp: 'Quitting the kiosk',
+};
+
+/** Replaces the admin methods of `api` with checked ones; a new interview locks the operator screens. */
+export function guardAdminMethods(api: KioskApi, lock: OperatorLock): void {
+  const target = api as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+  for (const method of ADMIN_METHODS) {
+    const inner = target[method]!;
+    target[method] = async (...args: unknown[]) => {
+      lock.requireAdmin(WHAT[method]);
+      return inner.apply(api, args);
+    };
+  }
+  const createSession = target.createSession!;
+  target.createSession = async (...args: unknown[]) => {
+    lock.lock(); // the candidate takes over the screen: the admin screens must not stay open behind them
+    return createSession.apply(api, args);
+  };
+}
