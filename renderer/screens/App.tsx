@@ -4,6 +4,7 @@ import type { CandidateView, PositionView, SessionSummary, SessionView } from '.
 import type { PreparedPeer } from '../call/interview-call';
 import { getKiosk } from '../transport';
 import { Interview } from './Interview';
+import { Operator } from './Operator';
 import { Preflight } from './Preflight';
 import { Settings } from './Settings';
 import { Setup } from './Setup';
@@ -12,7 +13,8 @@ import { Summary } from './Summary';
 export type Screen =
   | { name: 'setup' }
   | { name: 'settings' }
-  | { name: 'preflight'; candidate: CandidateView; position: PositionView }
+  | { name: 'operator' }
+  | { name: 'preflight'; candidate: CandidateView; position: PositionView; invitationId?: string }
   | { name: 'interview'; session: SessionView; mic: MediaStream; prepared: Promise<PreparedPeer> }
   | { name: 'summary'; sessionId: string; summary: SessionSummary | null };
 
@@ -32,14 +34,18 @@ export function App() {
             kiosk={kiosk}
             onSettings={() => setScreen({ name: 'settings' })}
             onContinue={(candidate, position) => setScreen({ name: 'preflight', candidate, position })}
+            onInvitation={(r) => setScreen({ name: 'preflight', candidate: r.candidate, position: r.position, invitationId: r.invitationId })}
+            onOperator={() => setScreen({ name: 'operator' })}
           />
         )}
         {screen.name === 'settings' && <Settings kiosk={kiosk} onDone={toSetup} />}
+        {screen.name === 'operator' && <Operator kiosk={kiosk} onDone={toSetup} />}
         {screen.name === 'preflight' && (
           <Preflight
             kiosk={kiosk}
             candidate={screen.candidate}
             position={screen.position}
+            {...(screen.invitationId ? { invitationId: screen.invitationId } : {})}
             onBack={toSetup}
             onStarted={(session, mic, prepared) => setScreen({ name: 'interview', session, mic, prepared })}
           />

@@ -15,6 +15,8 @@ export function Preflight(props: {
   kiosk: KioskBridge;
   candidate: CandidateView;
   position: PositionView;
+  /** From a redeemed invitation code: the session is linked to it (and completes it). */
+  invitationId?: string;
   onBack: () => void;
   onStarted: (session: SessionView, mic: MediaStream, prepared: Promise<PreparedPeer>) => void;
 }) {
@@ -104,6 +106,7 @@ export function Preflight(props: {
       const session = await props.kiosk.createSession({
         candidateId: props.candidate.id,
         positionId: props.position.id,
+        ...(props.invitationId ? { invitationId: props.invitationId } : {}),
         recordingConsent: consent,
       });
       handedOver.current = true;

@@ -1,11 +1,66 @@
 import { useEffect, useState } from 'react';
-import type { CandidateView, KioskBridge, PositionView, SettingsView, SetupData } from '../../preload/contract';
+import type { CandidateView, InvitationRedemption, KioskBridge, PositionView, SettingsView, SetupData } from '../../preload/contract';
 import { ErrorBox, ScreenHeading } from './common';
+
+/** "I have an invitation code": the candidate types it; main redeems it (online) or checks the cache (offline). */
+function InvitationCode(props: { kiosk: KioskBridge; onRedeemed: (r: InvitationRedemption) => void }) {
+  const [open, setOpen] = useState(false);
+  const [code, setCode] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  if (!open) {
+    return (
+      <div className="actions">
+        <button type="button" onClick={() => setOpen(true)}>
+          I have an invitation code
+        </button>
+      </div>
+    );
+  }
+  return (
+    <form
+      className="stack panel"
+      aria-labelledby="invitation-title"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (busy || !code.trim()) return;
+        setBusy(true);
+        setError(null);
+        props.kiosk.redeemInvitation({ code: code.trim() }).then(
+          (r) => props.onRedeemed(r),
+          (err: unknown) => {
+            setError(err);
+            setBusy(false);
+          },
+        );
+      }}
+    >
+      <h2 id="invitation-title">Invitation code</h2>
+      <label className="field">
+        <span>Type the code from your invitation</span>
+        <input type="text" value={code} onChange={(e) => setCode(e.target.value)} autoFocus autoComplete="off" autoCapitalize="characters" spellCheck={false} required />
+      </label>
+      <ErrorBox error={error} />
+      <div className="actions">
+        <button type="submit" className="primary" disabled={busy || !code.trim()}>
+          {busy ? 'Checking…' : 'Use this code'}
+        </button>
+        <button type="button" onClick={() => setOpen(false)}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}
 
 export function Setup(props: {
   kiosk: KioskBridge;
   onSettings: () => void;
   onContinue: (candidate: CandidateView, position: PositionView) => void;
+  /** A redeemed invitation code: continue with its candidate and position. */
+  onInvitation?: (redemption: InvitationRedemption) => void;
+  /** The operator screen (sync status, backend, device sign-in). */
+  onOperator?: () => void;
 }) {
   const { kiosk } = props;
   const [data, setData] = useState<SetupData | null>(null);
@@ -66,6 +121,7 @@ export function Setup(props: {
         </button>
       </ErrorBox>
       {!data && !error && <p aria-live="polite">Loading candidates and positions…</p>}
+      {data && !data.demo && props.onInvitation && <InvitationCode kiosk={kiosk} onRedeemed={props.onInvitation} />}
       {data && (
         <form
           className="stack"
@@ -108,6 +164,11 @@ export function Setup(props: {
             <button type="button" onClick={props.onSettings}>
               Operator settings
             </button>
+            {props.onOperator && (
+              <button type="button" onClick={props.onOperator}>
+                Sync and backend
+              </button>
+            )}
           </div>
         </form>
       )}
@@ -116,6 +177,11 @@ export function Setup(props: {
           <button type="button" onClick={props.onSettings}>
             Operator settings
           </button>
+          {props.onOperator && (
+            <button type="button" onClick={props.onOperator}>
+              Sync and backend
+            </button>
+          )}
         </div>
       )}
     </section>

@@ -1,0 +1,79 @@
+// The operator screen and the invitation code in the real renderer (Chromium, web host), by keyboard, against a
+// real Postgres behind the Supabase-compatible gateway: set the backend, sign the device in, see the sync status,
+// then a candidate types an unknown code (friendly message) and a valid one (straight to the pre-flight check).
+// The anon key and the password never stay in the page.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Page } from 'playwright';
+import { startSupabaseStack, type SupabaseStack } from '../support/gateway/stack';
+import { startTestWebHost, type TestWebHost } from '../support/webhost';
+import { openKiosk, type Kiosk } from './support-interview';
+
+let stack: SupabaseStack;
+let host: TestWebHost;
+let kiosk: Kiosk;
+
+async function press(page: Page, name: string | RegExp): Promise<void> {
+  const button = page.getByRole('button', { name });
+  await button.focus();
+  await page.keyboard.press('Enter');
+}
+
+describe('operator screen and invitation code', { timeout: 120_000 }, () => {
+  before(async () => {
+    stack = await startSupabaseStack({ seed: true });
+    host = await startTestWebHost({});
+    kiosk = await openKiosk(host.url);
+  });
+
+  after(async () => {
+    await kiosk?.close();
+    await host?.close();
+    await stack?.stop();
+  });
+
+  it('configures the backend and signs the device in by keyboard; secrets do not stay in the page', async () => {
+    const { page } = kiosk;
+    await page.getByText('Demo data').waitFor();
+    await press(page, 'Sync and backend');
+    await page.getByRole('heading', { name: /Operator: sync and backend/ }).waitFor();
+    await page.getByText('No backend is set up').waitFor();
+
+    await page.getByLabel('Supabase URL').fill(stack.gateway.url);
+    await page.getByLabel(/Anon key/).fill(stack.gateway.anonKey);
+    await page.getByLabel(/Anon key/).press('Enter');
+    await page.getByText(`Connected to ${stack.gateway.url}.`).waitFor();
+
+    await page.getByLabel('Device email').fill(stack.device!.email);
+    await page.getByLabel('Password').fill(stack.device!.password);
+    await page.getByLabel('Password').press('Enter');
+    await page.getByTestId('signed-in-as').getByText(`Signed in as ${stack.device!.email}.`).waitFor({ timeout: 20_000 });
+    await page.getByTestId('sync-summary').getByText('Everything is uploaded.').waitFor({ timeout: 20_000 });
+    assert.equal(await page.getByTestId('sync-pending').textContent(), '0');
+
+    const dom = await page.content();
+    const values = await page.locator('input').evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value));
+    for (const secret of [stack.gateway.anonKey, stack.device!.password]) {
+      assert.ok(!dom.includes(secret), 'not in the DOM');
+      assert.ok(!values.some((v) => v.includes(secret)), 'not left in an input');
+    }
+    assert.deepEqual(kiosk.pageErrors, []);
+  });
+
+  it('a candidate types an invitation code: unknown gets a friendly message, a valid one leads to the pre-flight check', async () => {
+    const { page } = kiosk;
+    await press(page, 'Back to setup');
+    await page.getByText('Acme Assessment Centre').waitFor({ timeout: 20_000 });
+    await press(page, 'I have an invitation code');
+    const input = page.getByLabel('Type the code from your invitation');
+    await input.fill('NOPE-1234');
+    await input.press('Enter');
+    await page.getByRole('alert').getByText(/could not find this invitation code/).waitFor();
+
+    await input.fill('DEMO-2026');
+    await input.press('Enter');
+    await page.getByRole('heading', { name: 'Pre-flight check' }).waitFor({ timeout: 20_000 });
+    await page.getByText('Alex Morgan — Customer Support Specialist').waitFor();
+    assert.deepEqual(kiosk.pageErrors, []);
+  });
+});
