@@ -368,9 +368,15 @@ export function createEngine(options: EngineOptions) {
           try {
             await pass();
           } catch (error) {
-            // A bug or a local I/O error must not kill the engine: report it and retry later.
-            failed({ status: 0, code: 'internal', message: error instanceof Error ? error.message : String(error) }, []);
+            // A bug or a local I/O error must not kill the engine: report it and retry later. After close() the
+            // database may be gone: then there is nothing left to record.
+            if (closed) break;
             log(`sync pass crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+            try {
+              failed({ status: 0, code: 'internal', message: error instanceof Error ? error.message : String(error) }, []);
+            } catch {
+              // recording the failure failed too (disk, closed database): the timer still retries
+            }
           }
         } while (again && !closed && backoffUntil <= clock.now());
       } finally {
@@ -417,11 +423,17 @@ export function createEngine(options: EngineOptions) {
     notify(): void {
       emit(true);
     },
-    async close(): Promise<void> {
+    /** Stops the engine. Waits a little for a pass in flight (a large upload is abandoned: it is idempotent and
+     *  starts again at the next start, since nothing about it was persisted). */
+    async close(graceMs = 3_000): Promise<void> {
       closed = true;
       if (timer !== null) clock.clearTimeout(timer);
       timer = null;
-      await running;
+      if (running) {
+        let t: NodeJS.Timeout | undefined;
+        await Promise.race([running.catch(() => undefined), new Promise<void>((r) => (t = setTimeout(r, graceMs)))]);
+        clearTimeout(t);
+      }
     },
   };
 }
