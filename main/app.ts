@@ -1,31 +1,43 @@
-// Electron entry: lifecycle, the hardened window, the app:// protocol, IPC, and the core wired to Electron's
-// stores. Everything with logic lives in main/core (plain Node) or main/electron/security.ts (pure).
-import { app, BrowserWindow, ipcMain, protocol, safeStorage, session, type WebContents } from 'electron';
+// Electron entry: only wiring. The decisions live in small modules that take Electron objects as arguments and
+// are unit-tested with fakes: main/electron/security.ts (pure rules), session.ts (session and web-contents
+// handlers), kiosk.ts (shortcuts, close guard, display sleep, crash policy, exit codes), ipc.ts, stores.ts;
+// everything else is the plain-Node core in main/core.
+import {
+  app,
+  BrowserWindow,
+  ipcMain,
+  Menu,
+  powerSaveBlocker,
+  protocol,
+  safeStorage,
+  session,
+  systemPreferences,
+} from 'electron';
 import ElectronStore from 'electron-store';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { createKioskService, type KioskService } from './core/api/service';
 import { openDatabase, type KioskDatabase } from './core/db/database';
+import { fileLockRecordStore } from './core/operator/store';
 import { DEFAULT_SETTINGS } from './core/settings/types';
 import { registerIpc } from './electron/ipc';
+import { CrashPolicy, EXIT_CODES, installKioskGuards, PreventDisplaySleep, shellMode } from './electron/kiosk';
 import { appProtocolResponse } from './electron/protocol';
-import {
-  allowNavigation,
-  allowPermission,
-  allowPermissionCheck,
-  APP_ENTRY_URL,
-  APP_SCHEME,
-  APP_SCHEME_PRIVILEGES,
-  windowOptions,
-} from './electron/security';
-import { electronSettingsStore, safeStorageSecretStore } from './electron/stores';
+import { APP_ENTRY_URL, APP_SCHEME, APP_SCHEME_PRIVILEGES, windowOptions } from './electron/security';
+import { hardenSession, hardenWebContents } from './electron/session';
+import { electronSettingsStore, safeStorageCodec, safeStorageSecretStore } from './electron/stores';
 
-/** Exit code of a deliberate operator quit, so a kiosk supervisor can tell it from a crash. */
-export const OPERATOR_EXIT_CODE = 64;
+/** Kept for older imports; the codes live in main/electron/kiosk.ts. */
+export const OPERATOR_EXIT_CODE = EXIT_CODES.operatorQuit;
 
 const appRoot = app.getAppPath();
 const isDev = !app.isPackaged;
-const kioskMode = process.argv.includes('--kiosk') || process.env.KIOSK_MODE === '1';
+const mode = shellMode(process.argv, process.env);
+const log = (line: string) => console.log(`[kiosk] ${line}`);
+
+// A per-run profile (tests, several kiosks on one machine): honour --user-data-dir before anything reads it.
+const userDataArg = process.argv.find((a) => a.startsWith('--user-data-dir='));
+if (userDataArg) app.setPath('userData', resolve(userDataArg.slice('--user-data-dir='.length)));
 
 // Must happen before `ready`.
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: APP_SCHEME_PRIVILEGES }]);
@@ -34,29 +46,33 @@ protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: APP_SCHE
 app.commandLine.appendSwitch('allow-loopback-in-peer-connection');
 app.enableSandbox();
 
+const crashes = new CrashPolicy(app, { relaunch: !mode.supervised, log });
+process.on('uncaughtException', (error) => crashes.fatal(error));
+process.on('unhandledRejection', (reason) => crashes.fatal(reason));
+
 function sqliteBinding(): string | undefined {
   const candidates = [
     process.env.KIOSK_SQLITE_BINDING,
+    join(process.resourcesPath ?? '', 'native', 'better_sqlite3.node'),
     join(appRoot, '.cache', 'electron-native', `electron-${process.versions.electron}`, 'better_sqlite3.node'),
     join(appRoot, '.cache', 'electron-native', 'better_sqlite3.node'),
   ];
   return candidates.find((p): p is string => typeof p === 'string' && p.length > 0 && existsSync(p));
 }
 
-function hardenWebContents(contents: WebContents): void {
-  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
-  contents.on('will-navigate', (event, url) => {
-    if (!allowNavigation(url)) event.preventDefault();
-  });
-  contents.on('will-redirect', (event, url) => {
-    if (!allowNavigation(url)) event.preventDefault();
-  });
-  contents.on('will-attach-webview', (event) => event.preventDefault());
-}
-
 let service: KioskService | null = null;
 let db: KioskDatabase | null = null;
 let mainWindow: BrowserWindow | null = null;
+let allowClose: () => void = () => {};
+let exitCode: number = EXIT_CODES.ok;
+const displaySleep = new PreventDisplaySleep(powerSaveBlocker, log);
+
+/** The deliberate operator quit (PIN checked by the core): close cleanly, then exit with the operator code. */
+function operatorQuit(): void {
+  exitCode = EXIT_CODES.operatorQuit;
+  allowClose();
+  app.quit(); // before-quit closes the core; will-quit exits with exitCode
+}
 
 async function start(): Promise<void> {
   const userData = app.getPath('userData');
@@ -68,32 +84,25 @@ async function start(): Promise<void> {
     dataDir: userData,
     settings: electronSettingsStore(settingsStore),
     secrets: safeStorageSecretStore(safeStorage, join(userData, 'secrets.bin'), console.warn),
-    log: (line) => console.log(`[kiosk] ${line}`),
+    kioskMode: mode.kiosk,
+    operatorLock: fileLockRecordStore(userData, { codec: safeStorageCodec(safeStorage), log }),
+    onQuit: operatorQuit,
+    log,
   });
+  service.events.on('session', (s) => displaySleep.update(s));
 
   const rendererDir = join(appRoot, 'dist', 'renderer');
   protocol.handle(APP_SCHEME, (request) => appProtocolResponse(rendererDir, request));
+  hardenSession(session.defaultSession, { platform: process.platform, systemPreferences, log });
 
-  const ses = session.defaultSession;
-  ses.setPermissionRequestHandler((_contents, permission, callback, details) => {
-    const mediaTypes = 'mediaTypes' in details ? (details.mediaTypes as string[] | undefined) : undefined;
-    callback(allowPermission(permission, { requestingUrl: details.requestingUrl, mediaTypes: mediaTypes ?? [] }));
-  });
-  ses.setPermissionCheckHandler((_contents, permission, requestingOrigin) => allowPermissionCheck(permission, requestingOrigin));
-  // No remote content: anything that is not our scheme or a loopback Realtime/emulator request is cancelled.
-  ses.webRequest.onBeforeRequest((details, callback) => {
-    const ok = details.url.startsWith(`${APP_SCHEME}:`) || details.url.startsWith('devtools:') ||
-      details.url.startsWith('blob:') || details.url.startsWith('data:');
-    callback({ cancel: !ok });
-  });
-
-  mainWindow = new BrowserWindow(windowOptions({ preloadPath: join(appRoot, 'dist', 'preload', 'index.cjs'), kiosk: kioskMode, devTools: isDev }));
+  if (mode.kiosk) Menu.setApplicationMenu(null);
+  mainWindow = new BrowserWindow(
+    windowOptions({ preloadPath: join(appRoot, 'dist', 'preload', 'index.cjs'), kiosk: mode.kiosk, devTools: isDev && !mode.kiosk }),
+  );
   const window = mainWindow;
+  if (mode.kiosk) allowClose = installKioskGuards(window, { platform: process.platform, log }).allowClose;
   const unregister = registerIpc({ ipcMain, window, dispatch: service.dispatch, events: service.events });
-  window.webContents.on('render-process-gone', (_event, details) => {
-    console.error(`[kiosk] renderer gone (${details.reason}); reloading`);
-    if (!window.isDestroyed()) window.webContents.reload();
-  });
+  window.webContents.on('render-process-gone', (_event, details) => crashes.rendererGone(details, window.webContents));
   window.once('ready-to-show', () => window.show());
   window.on('closed', () => {
     unregister();
@@ -111,21 +120,35 @@ if (!app.requestSingleInstanceLock()) {
       mainWindow.focus();
     }
   });
-  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents));
+  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, log));
+  app.on('child-process-gone', (_event, details) => crashes.childGone(details));
   app.whenReady().then(start).catch((error: unknown) => {
     console.error('[kiosk] failed to start:', error);
-    app.exit(1);
+    app.exit(EXIT_CODES.startFailed);
   });
   app.on('window-all-closed', () => app.quit());
+  // A supervisor stopping us (systemctl stop, logoff) is not an escape attempt: let the kiosk window close.
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.on(signal, () => {
+      allowClose();
+      app.quit();
+    });
+  }
   let closing = false;
   app.on('before-quit', (event) => {
     if (closing || !service) return;
     closing = true;
     event.preventDefault();
+    displaySleep.stop();
     void service.close().finally(() => {
       db?.close();
       service = null;
       app.quit();
     });
+  });
+  app.on('will-quit', (event) => {
+    if (exitCode === EXIT_CODES.ok) return;
+    event.preventDefault();
+    app.exit(exitCode);
   });
 }

@@ -75,6 +75,15 @@ export function allowNavigation(url: string): boolean {
   return isAppUrl(url);
 }
 
+/**
+ * session.webRequest: no remote content. The renderer loads only our scheme (plus blob:/data: it makes itself,
+ * and devtools: in development builds). Realtime and the backend are reached by main, never by the page; WebRTC
+ * media does not pass through webRequest.
+ */
+export function allowRequest(url: string): boolean {
+  return isAppUrl(url) || url.startsWith('blob:app://kiosk/') || url.startsWith('data:') || url.startsWith('devtools://');
+}
+
 /** setPermissionRequestHandler: the microphone (audio only) for our own origin; nothing else, ever. */
 export function allowPermission(permission: string, details: { requestingUrl?: string; mediaTypes?: readonly string[] }): boolean {
   if (permission !== 'media') return false;

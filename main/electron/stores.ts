@@ -58,3 +58,14 @@ export function safeStorageSecretStore(safe: SafeStorageLike, file: string, log:
     },
   };
 }
+
+/**
+ * A codec for small records (the operator-lock file): safeStorage-encrypted when the OS offers it, else plain JSON
+ * (the record holds only a scrypt hash). Reads both, so a machine that gains a keyring keeps its PIN.
+ */
+export function safeStorageCodec(safe: SafeStorageLike): { encode(text: string): Buffer; decode(data: Buffer): string } {
+  return {
+    encode: (text) => (safe.isEncryptionAvailable() ? safe.encryptString(text) : Buffer.from(text, 'utf8')),
+    decode: (data) => (data[0] === 0x7b /* { */ ? data.toString('utf8') : safe.decryptString(data)),
+  };
+}
