@@ -98,7 +98,7 @@ export function createEngine(options: EngineOptions) {
   let lastPullAt: string | null = outbox.state('last_pull_at');
   let lastPullMs = 0;
   let pullRequested = true;
-  let lastEmit = 0;
+  let lastEmit = 0; // real time (Date.now), not the injected clock: throttling is about the UI
   let lastEmittedState: SyncState | null = null;
   const listeners = new Set<(s: SyncStatus) => void>();
 
@@ -119,10 +119,29 @@ export function createEngine(options: EngineOptions) {
     };
   }
 
+  let trailing: NodeJS.Timeout | null = null;
+
+  /** Pushes the status: at once on a state change (or when forced), else at most every 250 ms (real time), with a
+   *  trailing push so the last state is always seen. */
   function emit(force = false): void {
-    const now = clock.now();
-    if (!force && state === lastEmittedState && now - lastEmit < 250) return;
-    lastEmit = now;
+    const real = Date.now();
+    if (!force && state === lastEmittedState && real - lastEmit < 250) {
+      if (!trailing) {
+        trailing = setTimeout(() => {
+          trailing = null;
+          if (!closed) emitNow();
+        }, 250 - (real - lastEmit));
+        trailing.unref?.();
+      }
+      return;
+    }
+    emitNow();
+  }
+
+  function emitNow(): void {
+    if (trailing) clearTimeout(trailing);
+    trailing = null;
+    lastEmit = Date.now();
     lastEmittedState = state;
     const s = status();
     options.onStatus?.(s);
@@ -306,7 +325,7 @@ export function createEngine(options: EngineOptions) {
       return;
     }
     state = 'syncing';
-    emit(true);
+    emit();
     const token = await remote.ensureToken();
     if (!token.ok) return failed(token.error, []);
     const skip = new Set<number>();
@@ -351,7 +370,7 @@ export function createEngine(options: EngineOptions) {
     backoffUntil = 0;
     state = 'idle';
     lastError = null;
-    emit(true);
+    emit();
     schedule(pullInterval);
   }
 
@@ -427,6 +446,7 @@ export function createEngine(options: EngineOptions) {
      *  starts again at the next start, since nothing about it was persisted). */
     async close(graceMs = 3_000): Promise<void> {
       closed = true;
+      if (trailing) clearTimeout(trailing);
       if (timer !== null) clock.clearTimeout(timer);
       timer = null;
       if (running) {
