@@ -20,6 +20,7 @@ import { createKioskService, type KioskService } from './core/api/service';
 import { openDatabase, type KioskDatabase } from './core/db/database';
 import { fileLockRecordStore } from './core/operator/store';
 import { DEFAULT_SETTINGS } from './core/settings/types';
+import { safeStorageCredentialStore } from './core/settings/credentials';
 import { registerIpc } from './electron/ipc';
 import { CrashPolicy, EXIT_CODES, installKioskGuards, PreventDisplaySleep, shellMode } from './electron/kiosk';
 import { appProtocolResponse } from './electron/protocol';
@@ -84,6 +85,8 @@ async function start(): Promise<void> {
     dataDir: userData,
     settings: electronSettingsStore(settingsStore),
     secrets: safeStorageSecretStore(safeStorage, join(userData, 'secrets.bin'), console.warn),
+    // The device's Supabase refresh token, encrypted with safeStorage (never the password, never to the renderer).
+    credentials: safeStorageCredentialStore(safeStorage, join(userData, 'device-credentials.bin'), console.warn),
     kioskMode: mode.kiosk,
     operatorLock: fileLockRecordStore(userData, { codec: safeStorageCodec(safeStorage), log }),
     onQuit: operatorQuit,
