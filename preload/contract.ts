@@ -115,13 +115,24 @@ export type RealtimeClientEvent = { type: string } & Record<string, unknown>;
 export interface StartCallRequest {
   sessionId: string;
   offerSdp: string;
+  /** Why this call starts: the first call, a reconnect after a drop, a rollover before the session limit, or
+   * resuming after the kiosk restarted. Main restores the context the same way for all but 'start'. Default 'start'. */
+  reason?: CallStartReason;
 }
+
+export type CallStartReason = 'start' | 'reconnect' | 'rollover' | 'restart';
 
 export interface StartCallResult {
   callId: string;
   answerSdp: string;
   /** Send these, in order, once the data channel is open and `session.created` has arrived. */
   openingEvents: RealtimeClientEvent[];
+  /** The interview already had turns: openingEvents replay them (bounded) with a note that it resumes. */
+  resumed?: boolean;
+  /** Start the next call (rollover) this long after this one connects, at a quiet moment; null/absent = never. */
+  rolloverAfterMs?: number | null;
+  /** Scale for the reconnect backoff delays (1 = real time; tests compress it). */
+  reconnectDelayScale?: number;
 }
 
 /** What main wants the renderer to do after seeing an event. */
@@ -172,6 +183,8 @@ export interface KioskApi {
   appendRecordingChunk(chunk: RecordingChunk): Promise<{ bytes: number }>;
   endInterview(request: EndInterviewRequest): Promise<SessionSummary>;
   getSessionSummary(request: { sessionId: string }): Promise<SessionSummary>;
+  /** An interview left in progress (the app was killed, the renderer crashed), to be resumed; null if none. */
+  getResumableSession(): Promise<SessionView | null>;
 
   /** Sync engine status for the operator screen. */
   getSyncStatus(): Promise<SyncStatus>;
@@ -278,6 +291,7 @@ export const KIOSK_METHODS = [
   'appendRecordingChunk',
   'endInterview',
   'getSessionSummary',
+  'getResumableSession',
   'getSyncStatus',
   'syncNow',
   'configureBackend',

@@ -75,6 +75,14 @@ export class RealtimeCall {
   readonly events: { direction: 'in' | 'out'; type: string; at: number }[] = [];
   userTurns = 0;
   replayedItems = 0;
+  /** Items the client created (history replay, system notes), role and text: what context the call was given. */
+  readonly context: { id: string; role: string; text: string }[] = [];
+  /** Script step of the first response after a replay; null without a replay (or before any response). */
+  resumedAtStep: number | null = null;
+  /** Each response's script step and line, in order. */
+  readonly spoken: { step: number; text: string }[] = [];
+  /** After a replay the candidate's next turn answers the question at the resumed step (userTranscripts index). */
+  private userTurnOffset = 0;
   private active: ResponseRun | null = null;
   private playing: ResponseRun | null = null;
   private lastResponseId: string | null = null;
@@ -96,7 +104,22 @@ export class RealtimeCall {
 
   /** Next script step the interviewer will speak. */
   get scriptStep(): number {
-    return this.conversation.assistantMessages();
+    return Math.max(this.conversation.assistantMessages(), this.stepsNamedInContext());
+  }
+
+  /**
+   * A resumed call's context may summarise earlier turns instead of replaying each assistant line: a script line
+   * quoted anywhere in the client-created items counts as asked, as a model reading the summary would know.
+   */
+  private stepsNamedInContext(): number {
+    if (this.context.length === 0) return 0;
+    const norm = (t: string) => t.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
+    const said = this.context.map((c) => norm(c.text)).join(' | ');
+    let next = 0;
+    this.opts.clips.forEach((clip, i) => {
+      if (said.includes(norm(clip.text))) next = Math.max(next, i + 1);
+    });
+    return next;
   }
 
   get hasActiveResponse(): boolean {
@@ -252,6 +275,10 @@ export class RealtimeCall {
     const item = normaliseClientItem(event.item, (id) => this.conversation.find(id) !== undefined);
     const previousItemId = this.conversation.insert(item, prev ?? undefined);
     this.replayedItems++;
+    if (item.type === 'message' && Array.isArray(item.content)) {
+      const text = item.content.map((c) => (isObject(c) && typeof c.text === 'string' ? c.text : '')).join(' ');
+      this.context.push({ id: String(item.id), role: String(item.role), text });
+    }
     this.send('conversation.item.added', { previous_item_id: previousItemId, item });
     this.send('conversation.item.done', { previous_item_id: previousItemId, item });
   }
@@ -370,7 +397,7 @@ export class RealtimeCall {
     this.conversation.insert(item);
     this.send('conversation.item.added', { previous_item_id: previousItemId, item });
     this.send('conversation.item.done', { previous_item_id: previousItemId, item });
-    const turnIndex = this.userTurns++;
+    const turnIndex = this.userTurnOffset + this.userTurns++;
     if (this.view.transcriptionEnabled) {
       const seconds = Math.max(0, audioEndMs - turn.startMs) / 1000;
       const text = this.opts.userTranscripts?.[turnIndex] ?? `(practice answer, ${seconds.toFixed(1)} seconds)`;
@@ -405,6 +432,11 @@ export class RealtimeCall {
   private startResponse(overrides: JsonObject): void {
     const step = this.scriptStep;
     const clip = clipForStep(this.opts.clips, step);
+    if (this.resumedAtStep === null && this.replayedItems > 0 && this.spoken.length === 0) {
+      this.resumedAtStep = step;
+      if (this.userTurns === 0) this.userTurnOffset = step;
+    }
+    this.spoken.push({ step, text: clip.text });
     const modality = overrides.output_modalities !== undefined ? ((overrides.output_modalities as string[])[0] as 'audio' | 'text') : this.view.outputModalities;
     const tools = Array.isArray(overrides.tools) ? overrides.tools.filter(isObject).map((t) => String(t.name)) : this.view.toolNames;
     const toolChoice = overrides.tool_choice ?? this.view.toolChoice;

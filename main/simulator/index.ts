@@ -37,6 +37,9 @@ export interface EmulatorCallInfo {
   userTurns: number;
   scriptStep: number; // next script step to speak
   replayedItems: number; // conversation.item.create items received (history replay)
+  context: { id: string; role: string; text: string }[]; // those items' roles and texts (what context the call was given)
+  resumedAtStep: number | null; // script step of the first response after a replay (null: no replay)
+  spoken: { step: number; text: string }[]; // each response's script step and line
   events: { direction: 'in' | 'out'; type: string; at: number }[];
 }
 export interface EmulatorHandle {
@@ -352,6 +355,9 @@ export async function startEmulator(options: EmulatorOptions): Promise<EmulatorH
         userTurns: e.call.userTurns,
         scriptStep: e.call.scriptStep,
         replayedItems: e.call.replayedItems,
+        context: e.call.context.map((c) => ({ ...c })),
+        resumedAtStep: e.call.resumedAtStep,
+        spoken: e.call.spoken.map((x) => ({ ...x })),
         events: e.call.events.map((ev) => ({ ...ev })),
       }));
     },

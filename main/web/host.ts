@@ -16,6 +16,7 @@ import { fileSettingsStore, plaintextSecretStore } from '../core/settings/file-s
 import { fileCredentialStore } from '../core/settings/credentials';
 import type { SyncOptions } from '../core/sync/feature';
 import { serveStatic } from './static';
+import type { RecoveryOptions } from '../core/recovery/policy';
 
 export const DATABASE_FILE = 'kiosk.sqlite';
 export const KIOSK_WS_PATH = '/kiosk';
@@ -39,6 +40,8 @@ export interface WebHostOptions {
   /** Sync engine options (tests: compressed clock, batch sizes) and the fetch the Supabase client uses. */
   sync?: SyncOptions;
   backendFetch?: typeof fetch;
+  /** Reconnect/rollover/resume tuning (tests: short session limit, compressed backoff). */
+  recovery?: RecoveryOptions;
   log?: (line: string) => void;
 }
 
@@ -77,6 +80,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     credentials: fileCredentialStore(dataDir),
     ...(options.sync ? { sync: options.sync } : {}),
     ...(options.backendFetch ? { backendFetch: options.backendFetch } : {}),
+    ...(options.recovery ? { recovery: options.recovery } : {}),
     log,
   });
 

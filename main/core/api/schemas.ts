@@ -85,6 +85,7 @@ export const redeemInvitationSchema = z.strictObject({
 export const startCallSchema = z.strictObject({
   sessionId,
   offerSdp: z.string().min(1).max(MAX_SDP_CHARS).refine((s) => s.startsWith('v=0'), 'must be an SDP offer (starting with v=0)'),
+  reason: z.enum(['start', 'reconnect', 'rollover', 'restart']).optional(),
 }) satisfies z.ZodType<StartCallRequest>;
 
 const realtimeEvent = z.looseObject({
@@ -134,6 +135,7 @@ export const REQUEST_SCHEMAS = {
   appendRecordingChunk: recordingChunkSchema,
   endInterview: endInterviewSchema,
   getSessionSummary: sessionRefSchema,
+  getResumableSession: noArgs,
   getSyncStatus: noArgs,
   syncNow: noArgs,
   configureBackend: configureBackendSchema,

@@ -27,6 +27,7 @@ import { entryIdFor } from '../transcript/ids';
 import {
   createTranscriptState,
   finalizeAll,
+  orderedEntries,
   reduceTranscript,
   withCall,
   type ReducerEntry,
@@ -40,6 +41,8 @@ import { createSyncFeature, type SyncFeature, type SyncOptions } from '../sync/f
 import { guardAdminMethods } from '../operator/gate';
 import { createOperatorLock, type LockRecordStore, type ScryptParams } from '../operator/lock';
 import { fileLockRecordStore } from '../operator/store';
+import { buildResumeContext } from '../recovery/context';
+import { findResumableSession, REALTIME_SESSION_LIMIT_MS, rolloverAfterMs, type RecoveryOptions } from '../recovery/policy';
 
 export interface KioskServiceDeps {
   db: KioskDatabase;
@@ -70,6 +73,8 @@ export interface KioskServiceDeps {
   /** What an operator quit does (Electron: exit with the operator exit code; web host: close). Called after the
    * reply is on its way. Without it, quitApp answers not_configured. */
   onQuit?: () => void;
+  /** Reconnect/rollover/resume tuning (main/core/recovery): session limit, rollover margin, backoff scale. */
+  recovery?: RecoveryOptions;
 }
 
 export interface KioskService extends KioskApi {
@@ -206,6 +211,14 @@ export function createKioskService(deps: KioskServiceDeps): KioskService {
     return { baseUrl: view.openaiBaseUrl, apiKey };
   }
 
+  function hangupQuietly(call: LiveCall): void {
+    const p = hangupCall({ baseUrl: call.baseUrl, apiKey: call.apiKey, ...(deps.fetch ? { fetch: deps.fetch } : {}) }, call.id)
+      .then((ok) => void (ok || log(`hangup of ${call.id} was not acknowledged (the call ends with the peer connection anyway)`)))
+      .catch((error: unknown) => log(`hangup of ${call.id} failed: ${String(error)}`))
+      .finally(() => pendingHangups.delete(p));
+    pendingHangups.add(p);
+  }
+
   const api: KioskApi = {
     async getSettings() {
       return settingsView();
@@ -258,7 +271,7 @@ export function createKioskService(deps: KioskServiceDeps): KioskService {
       return view;
     },
 
-    async startCall({ sessionId, offerSdp }: StartCallRequest): Promise<StartCallResult> {
+    async startCall({ sessionId, offerSdp, reason }: StartCallRequest): Promise<StartCallResult> {
       const row = requireSession(sessionId);
       if (row.status === 'completed' || row.status === 'failed') {
         throw new KioskError('conflict', `This interview is already ${row.status}; start a new one from the setup screen.`);
@@ -287,10 +300,42 @@ export function createKioskService(deps: KioskServiceDeps): KioskService {
         reason: 'call started',
       });
       const s = liveFor(current);
+      // A call after the first one continues the interview: what the last call left unfinished ends here (it
+      // will get no more events), and the new call gets the context back from the local transcript.
+      const earlier = s.call;
+      const resumeFrom = calls.length > 1 || Object.keys(s.transcript.entries).length > 0;
+      let opening = openingEvents();
+      let resumed = false;
+      if (resumeFrom) {
+        const finalized = finalizeAll(s.transcript, entryIdFor);
+        persist(sessionId, finalized.changed);
+        s.transcript = finalized.state;
+        const history = orderedEntries(s.transcript);
+        if (history.some((e) => e.text.trim().length > 0)) {
+          const why = reason === 'rollover' || reason === 'restart' ? reason : reason === 'reconnect' ? 'reconnect' : earlier ? 'reconnect' : 'restart';
+          const context = buildResumeContext(history, {
+            callIndex: calls.length - 1,
+            reason: why,
+            ...(deps.recovery?.verbatimTurns !== undefined ? { verbatimTurns: deps.recovery.verbatimTurns } : {}),
+          });
+          opening = context.events;
+          resumed = true;
+          log(`call ${callId} resumes session ${sessionId} (${why}): ${context.verbatim} turns verbatim, ${context.summarised} summarised`);
+        }
+      }
       s.transcript = withCall(s.transcript, startedAtMs, calls.at(-1)!.offsetMs);
       s.call = { id: callId, ...target };
+      if (earlier && earlier.id !== callId) hangupQuietly(earlier); // a dropped call may still be alive server-side
       emitSession(sessionId);
-      return { callId, answerSdp, openingEvents: openingEvents() };
+      const limit = deps.recovery?.sessionLimitMs ?? (settings.practiceMode ? deps.emulator?.sessionLimitMs : undefined) ?? REALTIME_SESSION_LIMIT_MS;
+      return {
+        callId,
+        answerSdp,
+        openingEvents: opening,
+        resumed,
+        rolloverAfterMs: rolloverAfterMs(limit, deps.recovery?.rolloverMarginMs),
+        reconnectDelayScale: deps.recovery?.reconnectDelayScale ?? 1,
+      };
     },
 
     async reportRealtimeEvent({ sessionId, direction, event }: RealtimeEventReport) {
@@ -338,10 +383,7 @@ export function createKioskService(deps: KioskServiceDeps): KioskService {
       if (s.call) {
         const call = s.call;
         s.call = null;
-        const p = hangupCall({ baseUrl: call.baseUrl, apiKey: call.apiKey, ...(deps.fetch ? { fetch: deps.fetch } : {}) }, call.id)
-          .then((ok) => void (ok || log(`hangup of ${call.id} was not acknowledged (the call ends with the peer connection anyway)`)))
-          .finally(() => pendingHangups.delete(p));
-        pendingHangups.add(p);
+        hangupQuietly(call);
       }
       live.delete(sessionId);
       emitSession(sessionId);
@@ -350,6 +392,12 @@ export function createKioskService(deps: KioskServiceDeps): KioskService {
 
     async getSessionSummary({ sessionId }) {
       return summary(sessionId);
+    },
+
+    async getResumableSession() {
+      const id = findResumableSession(deps.db);
+      const row = id ? store.session(id) : null;
+      return row ? sessionView(row) : null;
     },
 
     ...sync.api,
