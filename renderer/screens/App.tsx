@@ -4,7 +4,9 @@ import type { CandidateView, PositionView, SessionSummary, SessionView } from '.
 import type { PreparedPeer } from '../call/interview-call';
 import { getKiosk } from '../transport';
 import { Interview } from './Interview';
+import { AdminPanel } from './AdminPanel';
 import { Operator } from './Operator';
+import { OperatorGate } from './PinPad';
 import { Preflight } from './Preflight';
 import { Settings } from './Settings';
 import { Setup } from './Setup';
@@ -38,8 +40,18 @@ export function App() {
             onOperator={() => setScreen({ name: 'operator' })}
           />
         )}
-        {screen.name === 'settings' && <Settings kiosk={kiosk} onDone={toSetup} />}
-        {screen.name === 'operator' && <Operator kiosk={kiosk} onDone={toSetup} />}
+        {/* Admin screens open only through the operator PIN gate (main enforces it too). */}
+        {screen.name === 'settings' && (
+          <OperatorGate kiosk={kiosk} onCancel={toSetup}>
+            <Settings kiosk={kiosk} onDone={toSetup} />
+            <AdminPanel kiosk={kiosk} onLocked={toSetup} />
+          </OperatorGate>
+        )}
+        {screen.name === 'operator' && (
+          <OperatorGate kiosk={kiosk} onCancel={toSetup}>
+            <Operator kiosk={kiosk} onDone={toSetup} />
+          </OperatorGate>
+        )}
         {screen.name === 'preflight' && (
           <Preflight
             kiosk={kiosk}
