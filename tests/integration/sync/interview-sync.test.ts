@@ -93,6 +93,35 @@ describe('full interview, then sync', () => {
     }
   });
 
+  test('a recording upload that fails (dropped connection, 503) is retried by itself and lands once', async () => {
+    let storageFailures = 0;
+    const flaky: typeof fetch = async (input, init) => {
+      if (String(input).includes('/storage/v1/object/recordings/') && storageFailures < 3) {
+        storageFailures++;
+        if (storageFailures === 2) return new Response('{"statusCode":"503","error":"Service Unavailable","message":"busy"}', { status: 503 });
+        throw new TypeError('fetch failed');
+      }
+      return fetch(input, init);
+    };
+    const kiosk = await startSyncKiosk({ stack, backendFetch: flaky });
+    try {
+      const summary = await runInterview(kiosk, { turns: 2, recordingBytes: 2 * 1024 * 1024 });
+      const sessionId = summary.session.id;
+      await waitForSync(kiosk.service, (s) => drained(s) && kiosk.db.prepare('SELECT recording_path FROM interview_sessions WHERE id = ?').pluck().get(sessionId) !== null, 30_000, 'the recording to upload');
+      await waitForSync(kiosk.service, drained, 20_000, 'the session row with its recording_path');
+      assert.equal(storageFailures, 3);
+      assert.ok(kiosk.logs.filter((l) => l.startsWith('sync attempt failed')).length >= 3, 'each failure was retried');
+      const name = `${DEMO.tenantId}/${sessionId}.webm`;
+      const objects = (await client.query(`select count(*)::int n from storage.objects where bucket_id = 'recordings' and name = $1`, [name])).rows[0].n;
+      assert.equal(objects, 1);
+      const file = await stack.gateway.objectFile('recordings', name);
+      assert.equal(statSync(file!).size, 2 * 1024 * 1024);
+      await assertSessionInPostgres(kiosk.db, client, sessionId);
+    } finally {
+      await kiosk.close();
+    }
+  });
+
   test('restart with a non-empty queue: it drains after start, nothing duplicated', async () => {
     const first = await startSyncKiosk({ stack });
     const dataDir = first.dataDir;
