@@ -43,6 +43,8 @@ export interface WebHostOptions {
   /** Reconnect/rollover/resume tuning (tests: short session limit, compressed backoff). */
   recovery?: RecoveryOptions;
   log?: (line: string) => void;
+  /** Called once the host has closed after an operator quit (quitApp); serve.ts exits the process. */
+  onQuit?: () => void;
 }
 
 export interface WebHost {
@@ -50,6 +52,8 @@ export interface WebHost {
   core: KioskService;
   emulator(): EmulatorHandleLike | null;
   close(): Promise<void>;
+  /** Resolves when the host has closed (close() or an operator quit). */
+  closed: Promise<void>;
 }
 
 export const defaultRendererDir = () => fileURLToPath(new URL('../../dist/renderer', import.meta.url));
@@ -69,6 +73,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const secrets = plaintextSecretStore(dataDir);
   if (options.openaiKey) secrets.setOpenAIKey(options.openaiKey);
   if (options.practiceMode !== undefined) settings.update({ practiceMode: options.practiceMode });
+  let quit: () => void = () => {};
   const core = createKioskService({
     db,
     dataDir,
@@ -82,6 +87,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     ...(options.backendFetch ? { backendFetch: options.backendFetch } : {}),
     ...(options.recovery ? { recovery: options.recovery } : {}),
     log,
+    // An operator quit (PIN checked by the core) closes the host cleanly; bound below, once close() exists.
+    onQuit: () => quit(),
   });
 
   if (options.emulator) {
@@ -157,10 +164,13 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   log(`web host listening on ${url} (data dir ${dataDir})`);
 
   let closed: Promise<void> | null = null;
-  return {
+  let markClosed: () => void = () => {};
+  const whenClosed = new Promise<void>((ok) => (markClosed = ok));
+  const handle: WebHost = {
     url,
     core,
     emulator: () => core.emulator(),
+    closed: whenClosed,
     close() {
       closed ??= (async () => {
         for (const client of wss.clients) client.terminate();
@@ -169,8 +179,14 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
         server.closeAllConnections?.();
         await core.close();
         db.close();
+        markClosed();
       })();
       return closed;
     },
   };
+  quit = () => {
+    log('operator quit: closing the web host');
+    void handle.close().then(() => options.onQuit?.());
+  };
+  return handle;
 }
