@@ -18,7 +18,7 @@ dur_ms() { ffprobe -v error -show_entries format=duration -of csv=p=0 "$1" | awk
 
 # --- interviewer: the practice script (step 0 = intro + Q1, 1–3 = questions, 4 = closing) ---
 lines=(
-  "Hello, welcome to your practice interview. Tell me about yourself."
+  "Welcome to your practice interview. Please tell me about yourself."
   "Thank you. What is your greatest strength?"
   "Good. Describe a problem you solved recently."
   "Thanks. Why do you want this role?"
@@ -46,7 +46,7 @@ answers=(
   "I fixed a slow database query last month."
   "I enjoy building useful products."
 )
-lead=6; gap=6; tail=30   # seconds; gaps keep each answer clear of the interviewer's reply (clips ≤ 4 s)
+lead=8; gap=5.5; gap_ms=5500; tail=30   # seconds: the lead covers connect + the intro (≤ 4 s); each gap covers the reply (≤ 3.3 s after the answer)
 parts=("$tmp/lead.wav"); sox -n -r 48000 -c 1 -b 16 "$tmp/lead.wav" trim 0 "$lead"
 sox -n -r 48000 -c 1 -b 16 "$tmp/gap.wav" trim 0 "$gap"
 sox -n -r 48000 -c 1 -b 16 "$tmp/tail.wav" trim 0 "$tail"
@@ -56,7 +56,7 @@ for i in "${!answers[@]}"; do
   starts+=("$(awk -v m="$t_ms" 'BEGIN { printf "%.3f", m / 1000 }')")
   t_ms=$((t_ms + $(dur_ms "$tmp/a$i.wav")))
   parts+=("$tmp/a$i.wav")
-  if [ "$i" -lt $((${#answers[@]} - 1)) ]; then parts+=("$tmp/gap.wav"); t_ms=$((t_ms + gap * 1000)); fi
+  if [ "$i" -lt $((${#answers[@]} - 1)) ]; then parts+=("$tmp/gap.wav"); t_ms=$((t_ms + gap_ms)); fi
 done
 parts+=("$tmp/tail.wav")
 sox "${parts[@]}" tests/fixtures/answers-4.wav

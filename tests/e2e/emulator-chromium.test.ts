@@ -30,8 +30,16 @@ const PAGE = `<!doctype html><meta charset="utf-8"><title>emulator e2e</title><b
 const events = (window.__events = []);
 window.__stats = { packetsReceived: 0, maxAudioLevel: 0 };
 const pc = new RTCPeerConnection();
-const mic = await navigator.mediaDevices.getUserMedia({ audio: { echoCancellation: false, noiseSuppression: false, autoGainControl: false } });
-pc.addTrack(mic.getAudioTracks()[0], mic);
+// The fake mic file starts playing when capture starts. On a loaded 2-core machine connecting has taken
+// up to ~5 s, so the mic is attached (replaceTrack, no renegotiation) once the intro has been spoken: the
+// candidate's first answer then starts the fixture's 8 s lead later, clear of the interviewer, every time.
+const micSender = pc.addTransceiver('audio', { direction: 'sendrecv' }).sender;
+let micStarted = false;
+async function startMic() {
+  const mic = await navigator.mediaDevices.getUserMedia({ audio: { echoCancellation: false, noiseSuppression: false, autoGainControl: false } });
+  await micSender.replaceTrack(mic.getAudioTracks()[0]);
+  window.__micAt = performance.now();
+}
 const audio = document.createElement('audio');
 audio.autoplay = true;
 document.body.append(audio);
@@ -44,6 +52,7 @@ dc.onmessage = (m) => {
   ev.__at = performance.now();
   events.push(ev);
   if (ev.type === 'session.updated' && !asked) { asked = true; dc.send(JSON.stringify({ type: 'response.create' })); }
+  if (ev.type === 'output_audio_buffer.stopped' && !micStarted) { micStarted = true; startMic().catch((err) => events.push({ type: 'page.mic_failed', message: String(err) })); }
 };
 setInterval(async () => {
   const stats = await pc.getStats();
@@ -126,7 +135,11 @@ test('Chromium completes the practice interview against the emulator: 4 answers,
     const fc = evs.findIndex((e) => e.type === 'response.function_call_arguments.done');
     return evs.slice(fc).some((e) => e.type === 'output_audio_buffer.stopped');
   }, undefined, { timeout: 15_000, polling: 100 });
-  const { events, stats, signal } = await page.evaluate(() => ({ events: (window as any).__events as Ev[], stats: (window as any).__stats, signal: (window as any).__signal }));
+  const { events, stats, signal, openedMs, micAfterMs } = await page.evaluate(() => ({
+    events: (window as any).__events as Ev[], stats: (window as any).__stats, signal: (window as any).__signal,
+    openedMs: (window as any).__openedAt - (window as any).__startedAt,
+    micAfterMs: (window as any).__micAt - (window as any).__startedAt,
+  }));
   assert.deepEqual(pageErrors, []);
   assert.equal(signal.status, 201);
   assert.match(signal.location, /^\/v1\/realtime\/calls\/rtc_/);
@@ -148,7 +161,8 @@ test('Chromium completes the practice interview against the emulator: 4 answers,
   // An assistant turn after each answer: intro/Q1, Q2, Q3, Q4, closing = 5 responses, all completed.
   const done = events.filter((e) => e.type === 'response.done');
   assert.equal(done.length, 5);
-  for (const d of done) assert.equal(d.response.status, 'completed', JSON.stringify(d.response.status_details));
+  for (const d of done)
+    assert.equal(d.response.status, 'completed', `${JSON.stringify(d.response.status_details)}; dc open at ${Math.round(openedMs)} ms, mic at ${Math.round(micAfterMs)} ms`);
   for (const c of committed) {
     const after = events.slice(events.indexOf(c));
     assert.ok(after.some((e) => e.type === 'response.created'), 'a response follows each committed user turn');
