@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm test`: type-check, build the renderer, then every suite with Node's test runner.
-// Unit and integration files run two at a time; browser and WebRTC suites (tests/e2e, tests/electron) one at a
+// Unit and integration files run two at a time; browser and WebRTC suites (tests/e2e, tests/electron, tests/recovery) one at a
 // time, because they are timing-sensitive on a 2-core machine. Exits non-zero if anything fails.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
@@ -32,7 +32,7 @@ if (only.length === 0) {
   ok = run('build renderer (vite)', 'npm', ['run', '--silent', 'build:renderer']) && ok;
 }
 const all = only.length ? only.flatMap((p) => (p.endsWith('.ts') ? [p] : findTests(join(root, p)))) : findTests(join(root, 'tests'));
-const serial = all.filter((f) => /^tests\/(e2e|electron)\//.test(f));
+const serial = all.filter((f) => /^tests\/(e2e|electron|recovery)\//.test(f));
 const parallel = all.filter((f) => !serial.includes(f));
 const runner = ['--import', 'tsx', '--test', '--test-reporter=spec'];
 if (parallel.length) ok = run(`unit + integration (${parallel.length} files)`, process.execPath, [...runner, '--test-concurrency=2', ...parallel]) && ok;

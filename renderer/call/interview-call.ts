@@ -1,9 +1,17 @@
 // The interview call in the browser: RTCPeerConnection + "oai-events" data channel + mic, remote audio into an
 // <audio> element, every data-channel event reported to main in order, main's actions executed, and the
 // recording (mic + interviewer mixed) streamed to main in 1 s chunks. Thin shell; the logic lives in ../logic.
-import type { CallAction, KioskBridge, RealtimeClientEvent, SessionSummary } from '../../preload/contract';
+//
+// Recovery: a lost call (peer failed/closed, event channel closed, `disconnected` for > 2 s, or the server's
+// `session_expired`) is replaced by a new one with backoff (../logic/reconnect.ts, at most 10 tries); main gives
+// the new call its context back in the opening events. Before the session limit the call is rolled over at a
+// quiet moment, the new peer prepared while the old one still talks. The mic and the recorder stay up throughout:
+// the recording's mix only swaps its interviewer input to the new call's stream. Each call is a "leg" with a
+// generation number, so a late close or event of an old leg is never mistaken for the current one.
+import type { CallAction, CallStartReason, KioskBridge, RealtimeClientEvent, SessionSummary } from '../../preload/contract';
 import { callPhase, type CallPhase } from '../logic/connection';
 import { describeServerError, isHarmlessError, parseDataChannelMessage, type RealtimeEvent } from '../logic/realtime';
+import { callLost, DISCONNECTED_GRACE_MS, isQuietMoment, isSessionExpired, MAX_RECONNECT_ATTEMPTS, reconnectDelayMs, type LossReason } from '../logic/reconnect';
 import { createSerialQueue } from '../logic/serial-queue';
 import { initialSpeakingState, interviewerDone, reduceSpeaking, type SpeakingState } from '../logic/speaking';
 import { createWaiter } from '../logic/wait';
@@ -17,6 +25,12 @@ export interface CallCallbacks {
   /** The interview ended (End pressed, or the interviewer called end_session) and main returned the summary. */
   onEnded(summary: SessionSummary): void;
   onEndFailed(error: unknown): void;
+  /** A new call is being set up after a loss (attempt 0-based), or for a rollover. */
+  onReconnecting?(attempt: number, why: LossReason | 'rollover'): void;
+  /** The new call is live again, with its context restored. */
+  onReconnected?(attempts: number): void;
+  /** Every try failed: the operator should finish the interview (everything said is saved). */
+  onReconnectFailed?(attempts: number): void;
 }
 
 export interface CallOptions {
@@ -28,6 +42,10 @@ export interface CallOptions {
   callbacks: CallCallbacks;
   /** A peer prepared while the session was being created (see preparePeer); made here when absent. */
   prepared?: Promise<PreparedPeer>;
+  /** Why the first call starts: 'restart' when resuming an interview the kiosk was running before it restarted. */
+  startReason?: CallStartReason;
+  /** For tests of the backoff: the random source of the jitter. */
+  random?: () => number;
 }
 
 /** How long to wait for Chromium's ICE gathering before sending the offer with what it has (non-trickle). */
@@ -37,6 +55,10 @@ const FINISH_SPEAKING_LIMIT_MS = 8000;
 /** After response.cancel on End: how long to wait for response.done so main gets the text heard so far. */
 const CANCEL_SETTLE_LIMIT_MS = 1500;
 const RECORDER_STOP_LIMIT_MS = 5000;
+/** A new call must be live (peer connected, event channel open) within this long, or the try counts as failed. */
+const LEG_LIVE_LIMIT_MS = 10_000;
+/** Rollover waits at most this long for a quiet moment; then the session limit's own error forces the switch. */
+const QUIET_MOMENT_LIMIT_MS = 5 * 60_000;
 const RECORDING_MIME = 'audio/webm;codecs=opus';
 
 export interface PreparedPeer {
@@ -66,12 +88,22 @@ export async function preparePeer(mic: MediaStream): Promise<PreparedPeer> {
   }
 }
 
+interface Leg {
+  gen: number;
+  pc: RTCPeerConnection;
+  dc: RTCDataChannel;
+  disconnectedSince: number | null;
+  graceTimer: ReturnType<typeof setTimeout> | null;
+  rolloverTimer: ReturnType<typeof setTimeout> | null;
+  rolloverAfterMs: number | null;
+}
+
 export class InterviewCall {
   private readonly kiosk: KioskBridge;
   private readonly sessionId: string;
   private readonly cb: CallCallbacks;
-  private pc: RTCPeerConnection | null = null;
-  private dc: RTCDataChannel | null = null;
+  private leg: Leg | null = null;
+  private gen = 0;
   private readonly events = createSerialQueue();
   private readonly chunks = createSerialQueue();
   private readonly waiter = createWaiter();
@@ -80,9 +112,12 @@ export class InterviewCall {
   private openingSent = false;
   private finishing = false;
   private ending: Promise<void> | null = null;
+  private recovering = false;
+  private delayScale = 1;
   private phase: CallPhase = 'connecting';
   private audioCtx: AudioContext | null = null;
   private mixDest: MediaStreamAudioDestinationNode | null = null;
+  private remoteSource: MediaStreamAudioSourceNode | null = null;
   private recorder: MediaRecorder | null = null;
   private chunkSeq = 0;
   private recordingFailed = false;
@@ -92,6 +127,14 @@ export class InterviewCall {
     this.kiosk = options.kiosk;
     this.sessionId = options.sessionId;
     this.cb = options.callbacks;
+  }
+
+  private get pc(): RTCPeerConnection | null {
+    return this.leg?.pc ?? null;
+  }
+
+  private get dc(): RTCDataChannel | null {
+    return this.leg?.dc ?? null;
   }
 
   /** Connects. Rejects (with main's KioskError, e.g. realtime_unauthorized) when the call cannot be set up. */
@@ -105,28 +148,14 @@ export class InterviewCall {
       this.teardown();
       throw error;
     }
-    const { pc, dc, offerSdp } = prepared;
-    this.pc = pc;
-    this.dc = dc;
-    // Nothing arrives before the answer is applied, so listening from here on misses nothing.
-    const updatePhase = () => this.updatePhase();
-    pc.addEventListener('connectionstatechange', updatePhase);
-    dc.addEventListener('open', updatePhase);
-    dc.addEventListener('close', updatePhase);
-    dc.addEventListener('message', (message) => this.onMessage(message.data, performance.now()));
-    pc.addEventListener('track', (ev) => this.onRemoteTrack(ev));
-
     try {
-      const result = await this.kiosk.startCall({ sessionId: this.sessionId, offerSdp });
-      performance.mark('kiosk:answer-received');
-      this.openingEvents = result.openingEvents;
-      await pc.setRemoteDescription({ type: 'answer', sdp: result.answerSdp });
+      await this.connectLeg(prepared, this.options.startReason ?? 'start');
     } catch (error) {
       this.teardown();
       throw error;
     }
     if (this.options.record) this.startRecording();
-    this.updatePhase();
+    this.refresh();
   }
 
   /** Ends the interview (idempotent): cancel speech, flush the recording and the event queue, close, tell main. */
@@ -137,13 +166,23 @@ export class InterviewCall {
         (summary) => this.cb.onEnded(summary),
         (error: unknown) => this.cb.onEndFailed(error),
       );
+      this.waiter.notify(); // a reconnect wait stops at once
     }
     return this.ending;
   }
 
   /** Ends without telling main (used when start() failed or the screen goes away). */
   abandon(): void {
+    this.abandoned = true;
+    this.waiter.notify();
     this.teardown();
+  }
+
+  private abandoned = false;
+
+  /** Ended or abandoned: no new call may be set up any more. */
+  private get stopped(): boolean {
+    return this.ending !== null || this.abandoned;
   }
 
   private async doEnd(reason: 'operator' | 'end_session' | 'error'): Promise<SessionSummary> {
@@ -161,17 +200,166 @@ export class InterviewCall {
     return this.kiosk.endInterview({ sessionId: this.sessionId, reason });
   }
 
+  // ------------------------------------------------------------------ legs (one per Realtime call)
+
+  /** Main does the SDP exchange and says what to send first (a resumed call: the replayed context). */
+  private async connectLeg(prepared: PreparedPeer, reason: CallStartReason): Promise<void> {
+    const { pc, dc, offerSdp } = prepared;
+    this.closeLeg(); // the previous call, if any (its late events are still reported, by generation)
+    const leg: Leg = { gen: ++this.gen, pc, dc, disconnectedSince: null, graceTimer: null, rolloverTimer: null, rolloverAfterMs: null };
+    this.leg = leg;
+    this.openingSent = false;
+    this.speaking = initialSpeakingState;
+    this.cb.onSpeaking(this.speaking);
+    // Nothing arrives before the answer is applied, so listening from here on misses nothing.
+    pc.addEventListener('connectionstatechange', () => this.onLegState(leg));
+    dc.addEventListener('open', () => this.onLegState(leg));
+    dc.addEventListener('close', () => this.onLegState(leg));
+    dc.addEventListener('message', (message) => this.onMessage(message.data, performance.now(), leg.gen));
+    pc.addEventListener('track', (ev) => {
+      if (leg.gen === this.gen) this.onRemoteTrack(ev);
+    });
+    const request = reason === 'start' ? { sessionId: this.sessionId, offerSdp } : { sessionId: this.sessionId, offerSdp, reason };
+    const result = await this.kiosk.startCall(request);
+    performance.mark('kiosk:answer-received');
+    if (this.stopped || leg.gen !== this.gen) {
+      closeQuietly(pc, dc);
+      throw new Error('The interview ended while the call was being set up.');
+    }
+    this.openingEvents = result.openingEvents;
+    leg.rolloverAfterMs = result.rolloverAfterMs ?? null;
+    if (typeof result.reconnectDelayScale === 'number' && result.reconnectDelayScale >= 0) this.delayScale = result.reconnectDelayScale;
+    await pc.setRemoteDescription({ type: 'answer', sdp: result.answerSdp });
+  }
+
+  private closeLeg(): void {
+    const leg = this.leg;
+    if (!leg) return;
+    this.leg = null;
+    this.gen++; // its late close and events now belong to an old generation
+    if (leg.graceTimer) clearTimeout(leg.graceTimer);
+    if (leg.rolloverTimer) clearTimeout(leg.rolloverTimer);
+    closeQuietly(leg.pc, leg.dc);
+  }
+
+  private legLive(leg: Leg): boolean {
+    return leg.pc.connectionState === 'connected' && leg.dc.readyState === 'open';
+  }
+
+  /** A state change of a leg: the current one may have been lost, or gone live. */
+  private onLegState(leg: Leg): void {
+    this.waiter.notify();
+    if (leg.gen !== this.gen || this.stopped || this.phase === 'ended') return;
+    const state = leg.pc.connectionState;
+    if (state === 'disconnected') {
+      leg.disconnectedSince ??= Date.now();
+      // `disconnected` often heals by itself; look again when the grace time is over.
+      leg.graceTimer ??= setTimeout(() => {
+        leg.graceTimer = null;
+        this.onLegState(leg);
+      }, DISCONNECTED_GRACE_MS);
+    } else {
+      leg.disconnectedSince = null;
+    }
+    const lost = callLost(state, leg.dc.readyState, leg.disconnectedSince === null ? null : Date.now() - leg.disconnectedSince);
+    if (lost) {
+      if (!this.recovering) void this.recover(lost);
+      return;
+    }
+    if (this.legLive(leg) && leg.rolloverAfterMs !== null && !leg.rolloverTimer) {
+      const after = leg.rolloverAfterMs;
+      leg.rolloverTimer = setTimeout(() => void this.rollover(leg), after);
+    }
+    this.refresh();
+  }
+
+  private refresh(): void {
+    if (this.ending || this.phase === 'ended') return;
+    const next: CallPhase = this.recovering ? 'reconnecting' : callPhase(this.pc?.connectionState ?? 'none', this.dc?.readyState ?? 'none', false);
+    if (next !== this.phase) {
+      this.phase = next;
+      this.cb.onPhase(next);
+    }
+  }
+
+  private setPhase(next: CallPhase): void {
+    if (next !== this.phase) {
+      this.phase = next;
+      this.cb.onPhase(next);
+    }
+  }
+
+  /** Waits `ms`, or less if the interview is ended meanwhile; true = still worth going on. */
+  private async pause(ms: number): Promise<boolean> {
+    if (ms > 0) await this.waiter.until(() => this.stopped, ms);
+    return !this.stopped;
+  }
+
+  /** Sets up a new call after a loss: up to MAX_RECONNECT_ATTEMPTS tries with backoff. */
+  private async recover(why: LossReason | 'rollover', first?: PreparedPeer): Promise<void> {
+    if (this.recovering || this.stopped || this.finishing) return;
+    this.recovering = true;
+    const reason: CallStartReason = why === 'rollover' || why === 'session_expired' ? 'rollover' : 'reconnect';
+    this.closeLeg();
+    this.setPhase('reconnecting');
+    if (why !== 'rollover') this.cb.onLog('The connection to the interviewer was interrupted; reconnecting. The recording continues.', 'info');
+    let prepared = first;
+    for (let attempt = 0; attempt < MAX_RECONNECT_ATTEMPTS; attempt++) {
+      this.cb.onReconnecting?.(attempt, why);
+      if (!prepared && !(await this.pause(reconnectDelayMs(attempt, this.options.random, this.delayScale)))) break;
+      try {
+        const peer = prepared ?? (await preparePeer(this.options.mic));
+        prepared = undefined;
+        await this.connectLeg(peer, reason);
+        const leg = this.leg!;
+        const settled = () =>
+          this.legLive(leg) || this.stopped || leg.gen !== this.gen || callLost(leg.pc.connectionState, leg.dc.readyState, null) !== null;
+        const live = await this.waiter.until(settled, LEG_LIVE_LIMIT_MS);
+        if (this.stopped) break;
+        if (!live || !this.legLive(leg)) throw new Error('the new call did not connect in time');
+        this.recovering = false;
+        this.refresh();
+        this.onLegState(leg); // arms the next rollover
+        if (why !== 'rollover') this.cb.onLog('Reconnected; the interview continues.', 'info');
+        this.cb.onReconnected?.(attempt + 1);
+        return;
+      } catch (error) {
+        this.closeLeg();
+        if (this.stopped) break;
+        this.cb.onLog(`Reconnect try ${attempt + 1} of ${MAX_RECONNECT_ATTEMPTS} failed: ${messageOf(error)}`, 'info');
+      }
+    }
+    this.recovering = false;
+    if (this.stopped) return;
+    this.setPhase('ended');
+    this.cb.onLog(
+      `The connection to the interviewer could not be restored after ${MAX_RECONNECT_ATTEMPTS} tries. Everything said so far is saved; finish the interview.`,
+      'error',
+    );
+    this.cb.onReconnectFailed?.(MAX_RECONNECT_ATTEMPTS);
+  }
+
+  /** Before the session limit: at a quiet moment, prepare the next peer while this one still talks, then switch. */
+  private async rollover(leg: Leg): Promise<void> {
+    const current = () => leg.gen === this.gen && !this.stopped && !this.finishing && !this.recovering;
+    if (!current()) return;
+    await this.waiter.until(() => !current() || isQuietMoment(this.speaking), QUIET_MOMENT_LIMIT_MS);
+    if (!current()) return;
+    let prepared: PreparedPeer | undefined;
+    try {
+      prepared = await preparePeer(this.options.mic);
+    } catch {
+      prepared = undefined; // recover() makes one itself
+    }
+    if (!current()) {
+      if (prepared) closeQuietly(prepared.pc, prepared.dc);
+      return;
+    }
+    await this.recover('rollover', prepared);
+  }
+
   private teardown(): void {
-    try {
-      this.dc?.close();
-    } catch {
-      /* already closed */
-    }
-    try {
-      this.pc?.close();
-    } catch {
-      /* already closed */
-    }
+    this.closeLeg();
     for (const track of this.options.mic.getTracks()) track.stop();
     if (this.recorder && this.recorder.state !== 'inactive') {
       try {
@@ -186,46 +374,43 @@ export class InterviewCall {
     this.cb.onPhase('ended');
   }
 
-  private updatePhase(): void {
-    if (this.ending || this.phase === 'ended') return;
-    const next = callPhase(this.pc?.connectionState ?? 'none', this.dc?.readyState ?? 'none', false);
-    if (next !== this.phase) {
-      this.phase = next;
-      this.cb.onPhase(next);
-      if (next === 'ended') this.cb.onLog('The connection to the interviewer was lost. Press End to save and finish.', 'error');
-    }
-  }
-
-  private onMessage(data: unknown, receivedAt: number): void {
+  private onMessage(data: unknown, receivedAt: number, gen: number): void {
     const parsed = parseDataChannelMessage(data);
     if (!parsed.ok) {
       this.cb.onLog(parsed.error, 'error');
       return;
     }
     const event = parsed.event;
-    const next = reduceSpeaking(this.speaking, event);
-    if (next !== this.speaking) {
-      this.speaking = next;
-      this.cb.onSpeaking(next);
-      this.waiter.notify();
+    // Events of an earlier call (still arriving after a switch) are saved, but say nothing about the current one.
+    const current = gen === this.gen;
+    if (current) {
+      const next = reduceSpeaking(this.speaking, event);
+      if (next !== this.speaking) {
+        this.speaking = next;
+        this.cb.onSpeaking(next);
+        this.waiter.notify();
+      }
     }
     if (event.type === 'output_audio_buffer.started' && !this.firstAudioMarked) {
       this.firstAudioMarked = true;
       performance.mark('kiosk:first-interviewer-audio');
     }
+    const expired = isSessionExpired(event);
     const serverError = describeServerError(event);
-    if (serverError && !isHarmlessError(event)) this.cb.onLog(`The interviewer service reported: ${serverError}`, 'error');
+    if (serverError && !isHarmlessError(event) && !expired) this.cb.onLog(`The interviewer service reported: ${serverError}`, 'error');
 
     void this.events.enqueue(() => this.report('server', event, receivedAt)).catch((error: unknown) => {
       this.cb.onLog(`Could not save an event (${event.type}): ${messageOf(error)}`, 'error');
     });
-    if (event.type === 'session.created' && !this.openingSent) {
+    if (current && event.type === 'session.created' && !this.openingSent) {
       // Sent at once (not after main has acknowledged session.created): the greeting starts one round trip
       // sooner. Their reports still queue behind session.created's, so main sees the true order.
       this.openingSent = true;
       performance.mark('kiosk:session-created');
       for (const opening of this.openingEvents) void this.sendAndReport(opening);
     }
+    // The session limit was reached before a rollover could happen: switch now.
+    if (current && expired && !this.recovering && !this.stopped) void this.recover('session_expired');
   }
 
   /** Reports one event to main and carries out what main asks for. Runs inside the event queue. */
@@ -278,11 +463,24 @@ export class InterviewCall {
     audio.srcObject = stream;
     audio.muted = false;
     audio.play().catch((error: unknown) => this.cb.onLog(`The interviewer's audio could not play: ${messageOf(error)}`, 'error'));
-    if (this.audioCtx && this.mixDest) this.audioCtx.createMediaStreamSource(stream).connect(this.mixDest);
+    if (this.audioCtx && this.mixDest) this.mixRemote(stream);
     else this.pendingRemote = stream;
   }
 
   private pendingRemote: MediaStream | null = null;
+
+  /** The recording's interviewer input becomes this call's stream (the previous call's input is unplugged). */
+  private mixRemote(stream: MediaStream): void {
+    if (!this.audioCtx || !this.mixDest) return;
+    try {
+      this.remoteSource?.disconnect();
+    } catch {
+      /* already disconnected */
+    }
+    const source = this.audioCtx.createMediaStreamSource(stream);
+    source.connect(this.mixDest);
+    this.remoteSource = source;
+  }
 
   private startRecording(): void {
     if (typeof MediaRecorder === 'undefined' || !MediaRecorder.isTypeSupported(RECORDING_MIME)) {
@@ -294,10 +492,10 @@ export class InterviewCall {
     const dest = ctx.createMediaStreamDestination();
     ctx.createMediaStreamSource(this.options.mic).connect(dest);
     const remote = this.pendingRemote ?? (this.options.audio.srcObject instanceof MediaStream ? this.options.audio.srcObject : null);
-    if (remote) ctx.createMediaStreamSource(remote).connect(dest);
     this.pendingRemote = null;
     this.audioCtx = ctx;
     this.mixDest = dest;
+    if (remote) this.mixRemote(remote);
     const recorder = new MediaRecorder(dest.stream, { mimeType: RECORDING_MIME });
     recorder.addEventListener('dataavailable', (ev) => this.onChunk(ev.data));
     recorder.addEventListener('error', () => this.cb.onLog('The recorder stopped with an error; the transcript is still saved.', 'error'));
@@ -351,6 +549,19 @@ function waitForIceGathering(pc: RTCPeerConnection, limitMs: number): Promise<vo
     const timer = setTimeout(done, limitMs);
     pc.addEventListener('icegatheringstatechange', onChange);
   });
+}
+
+function closeQuietly(pc: RTCPeerConnection, dc: RTCDataChannel): void {
+  try {
+    dc.close();
+  } catch {
+    /* already closed */
+  }
+  try {
+    pc.close();
+  } catch {
+    /* already closed */
+  }
 }
 
 function messageOf(error: unknown): string {

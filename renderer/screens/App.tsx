@@ -3,7 +3,7 @@ import { useMemo, useState } from 'react';
 import type { CandidateView, PositionView, SessionSummary, SessionView } from '../../preload/contract';
 import type { PreparedPeer } from '../call/interview-call';
 import { getKiosk } from '../transport';
-import { Interview } from './Interview';
+import { Interview, ResumeOffer } from './Interview';
 import { AdminPanel } from './AdminPanel';
 import { Operator } from './Operator';
 import { OperatorGate } from './PinPad';
@@ -17,7 +17,7 @@ export type Screen =
   | { name: 'settings' }
   | { name: 'operator' }
   | { name: 'preflight'; candidate: CandidateView; position: PositionView; invitationId?: string }
-  | { name: 'interview'; session: SessionView; mic: MediaStream; prepared: Promise<PreparedPeer> }
+  | { name: 'interview'; session: SessionView; mic: MediaStream; prepared: Promise<PreparedPeer>; resume?: boolean }
   | { name: 'summary'; sessionId: string; summary: SessionSummary | null };
 
 export function App() {
@@ -31,6 +31,9 @@ export function App() {
         <span className="brand">Interview kiosk</span>
       </header>
       <main className="content">
+        {screen.name === 'setup' && (
+          <ResumeOffer kiosk={kiosk} onResume={(session, mic, prepared) => setScreen({ name: 'interview', session, mic, prepared, resume: true })} />
+        )}
         {screen.name === 'setup' && (
           <Setup
             kiosk={kiosk}
@@ -68,6 +71,7 @@ export function App() {
             session={screen.session}
             mic={screen.mic}
             prepared={screen.prepared}
+            {...(screen.resume ? { resume: true } : {})}
             onEnded={(summary) => setScreen({ name: 'summary', sessionId: summary.session.id, summary })}
             onBack={toSetup}
           />

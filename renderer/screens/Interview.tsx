@@ -1,12 +1,14 @@
 // The interview room: the call, who is speaking, the live transcript (as main saved it), elapsed time, End.
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { KioskBridge, SessionSummary, SessionView, TranscriptEntryView } from '../../preload/contract';
-import { InterviewCall, type PreparedPeer } from '../call/interview-call';
+import { InterviewCall, preparePeer, type PreparedPeer } from '../call/interview-call';
 import { callPhaseLabel, type CallPhase } from '../logic/connection';
 import { entryStateLabel, entryText, mergeEntries, orderedEntries, speakerLabel } from '../logic/entries';
 import { formatElapsed } from '../logic/format';
 import { initialSpeakingState, speakingLabel, type SpeakingState } from '../logic/speaking';
+import { reconnectStatusText } from '../logic/reconnect';
 import { ErrorBox, ScreenHeading } from './common';
+import { MIC_CONSTRAINTS } from './Preflight';
 
 interface LogLine {
   id: number;
@@ -19,6 +21,8 @@ export function Interview(props: {
   session: SessionView;
   mic: MediaStream;
   prepared?: Promise<PreparedPeer>;
+  /** Resuming an interview the kiosk was running before it restarted (main restores the context). */
+  resume?: boolean;
   onEnded: (summary: SessionSummary) => void;
   onBack: () => void;
 }) {
@@ -33,6 +37,8 @@ export function Interview(props: {
   const [endError, setEndError] = useState<unknown>(null);
   const [ending, setEnding] = useState(false);
   const [confirming, setConfirming] = useState(false);
+  const [reconnectAttempt, setReconnectAttempt] = useState<number | null>(null);
+  const [reconnectFailed, setReconnectFailed] = useState(false);
   const [startedAt] = useState(() => Date.now());
   const [now, setNow] = useState(() => Date.now());
   const onEndedRef = useRef(props.onEnded);
@@ -66,7 +72,14 @@ export function Interview(props: {
       audio,
       record: session.recordingConsent,
       ...(props.prepared ? { prepared: props.prepared } : {}),
+      ...(props.resume ? { startReason: 'restart' as const } : {}),
       callbacks: {
+        onReconnecting: (attempt, why) => setReconnectAttempt(why === 'rollover' && attempt === 0 ? null : attempt),
+        onReconnected: () => setReconnectAttempt(null),
+        onReconnectFailed: () => {
+          setReconnectAttempt(null);
+          setReconnectFailed(true);
+        },
         onPhase: setPhase,
         onSpeaking: setSpeaking,
         onLog: addLog,
@@ -84,13 +97,20 @@ export function Interview(props: {
       // Leaving the screen without End (should not happen): free the devices; main keeps what it has.
       call.abandon();
     };
-  }, [kiosk, session.id, session.recordingConsent, props.mic, props.prepared]);
+  }, [kiosk, session.id, session.recordingConsent, props.mic, props.prepared, props.resume]);
 
   function end() {
     setConfirming(false);
     setEnding(true);
     setEndError(null);
     void callRef.current?.end('operator');
+  }
+
+  /** After every reconnect try failed: end and save (the session is marked as ended by an error). */
+  function finishAfterFailure() {
+    setEnding(true);
+    setEndError(null);
+    void callRef.current?.end('error');
   }
 
   const ordered = orderedEntries(entries);
@@ -117,7 +137,14 @@ export function Interview(props: {
         <>
           <div className="status-bar">
             <p role="status" aria-live="polite" aria-label="Connection">
-              <span className={`dot ${phase}`} aria-hidden="true" /> {ending ? 'Ending and saving…' : callPhaseLabel(phase)}
+              <span className={`dot ${phase}`} aria-hidden="true" />{' '}
+              {ending
+                ? 'Ending and saving…'
+                : reconnectFailed
+                  ? 'Connection lost'
+                  : phase === 'reconnecting' && reconnectAttempt !== null
+                    ? reconnectStatusText(reconnectAttempt)
+                    : callPhaseLabel(phase)}
             </p>
             <p aria-live="polite" aria-label="Who is speaking" className="speaking">
               {speakingLabel(speaking)}
@@ -127,6 +154,17 @@ export function Interview(props: {
             </p>
           </div>
 
+          {reconnectFailed && !ending && (
+            <div role="alert" className="error-box" aria-label="Connection lost">
+              <p>
+                The connection to the interviewer could not be restored after 10 tries. Everything said so far, and the
+                recording, is saved.
+              </p>
+              <button type="button" onClick={finishAfterFailure}>
+                Finish interview
+              </button>
+            </div>
+          )}
           <div className="actions">
             {!confirming ? (
               <button type="button" className="danger" onClick={() => setConfirming(true)} disabled={ending}>
@@ -182,5 +220,64 @@ export function Interview(props: {
         </p>
       )}
     </section>
+  );
+}
+
+/**
+ * An interview the kiosk was running when it stopped (app killed, renderer crashed): offered for resumption on
+ * start, resumed at once in kiosk mode. Opens the mic and prepares the peer, then hands over to the room, whose
+ * first call tells main it is a restart (main restores the context from the saved transcript).
+ */
+export function ResumeOffer(props: {
+  kiosk: KioskBridge;
+  onResume: (session: SessionView, mic: MediaStream, prepared: Promise<PreparedPeer>) => void;
+}) {
+  const { kiosk, onResume } = props;
+  const [session, setSession] = useState<SessionView | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const onResumeRef = useRef(onResume);
+  onResumeRef.current = onResume;
+
+  const resume = useCallback(async (s: SessionView) => {
+    setBusy(true);
+    setError(null);
+    try {
+      const mic = await navigator.mediaDevices.getUserMedia(MIC_CONSTRAINTS);
+      const prepared = preparePeer(mic);
+      prepared.catch(() => undefined); // the interview screen reports a failure
+      onResumeRef.current(s, mic, prepared);
+    } catch (err) {
+      setError(err);
+      setBusy(false);
+    }
+  }, []);
+
+  useEffect(() => {
+    let live = true;
+    void (async () => {
+      const found = await kiosk.getResumableSession().catch(() => null);
+      if (!live || !found) return;
+      setSession(found);
+      const kioskMode = await kiosk.getOperatorLockState().then((s) => s.kioskMode, () => false);
+      if (live && kioskMode) void resume(found); // kiosk mode: nobody to ask
+    })();
+    return () => {
+      live = false;
+    };
+  }, [kiosk, resume]);
+
+  if (!session) return null;
+  return (
+    <div role="region" aria-label="Interrupted interview" className="resume-offer">
+      <p>
+        The interview with {session.candidateName} ({session.positionTitle}) was interrupted. Everything said so far is
+        saved.
+      </p>
+      <button type="button" onClick={() => void resume(session)} disabled={busy}>
+        {busy ? 'Resuming…' : 'Resume interview'}
+      </button>
+      <ErrorBox error={error} />
+    </div>
   );
 }
