@@ -93,6 +93,30 @@ function fromStorage(error: unknown): RemoteError {
   };
 }
 
+/**
+ * fetch for the Auth client: auth-js retries a refresh for up to ~30 s on network errors and 502–504, which would
+ * hold a candidate at the invitation screen while the kiosk is offline. The engine has its own backoff, so here a
+ * network failure becomes an immediate 599 answer (not retried by auth-js, classified as transient by us).
+ */
+export function failFastAuthFetch(base: typeof fetch): typeof fetch {
+  const unavailable = (message: string) =>
+    new Response(JSON.stringify({ code: 'network_error', message }), { status: 599, headers: { 'content-type': 'application/json' } });
+  return async (input, init) => {
+    try {
+      const res = await base(input, init);
+      if (res.status === 502 || res.status === 503 || res.status === 504) {
+        await res.body?.cancel().catch(() => undefined);
+        return unavailable(`HTTP ${res.status} from the auth server`);
+      }
+      return res;
+    } catch (error) {
+      return unavailable(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
+    }
+  };
+}
+
+const FORGETFUL_STORAGE = { getItem: () => null, setItem: () => undefined, removeItem: () => undefined };
+
 const bad = (message: string): { ok: false; error: RemoteError } => ({ ok: false, error: { status: 200, code: '', message, badAnswer: true } });
 
 export function createRemote(options: RemoteOptions): Remote {
@@ -106,11 +130,15 @@ export function createRemote(options: RemoteOptions): Remote {
   let access: { token: string; expiresAt: number } | null = null;
   let refreshing: Promise<Result<void>> | null = null;
 
-  const auth: SupabaseClient = createClient(options.url, options.anonKey, {
-    ...common,
-    auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
-    global: { fetch: restFetch },
-  });
+  // A fresh Auth client for every sign-in and refresh: auth-js keeps per-client state (a remembered session it
+  // refreshes by itself, and a 60 s cooldown that replays a failed refresh's result for the same token), and the
+  // engine must be free to retry a refresh as soon as the network is back. Nothing is remembered between calls.
+  const authClient = (): SupabaseClient =>
+    createClient(options.url, options.anonKey, {
+      ...common,
+      auth: { persistSession: true, storage: FORGETFUL_STORAGE, autoRefreshToken: false, detectSessionInUrl: false },
+      global: { fetch: failFastAuthFetch(restFetch) },
+    });
   const clientFor = (f: typeof fetch): SupabaseClient =>
     createClient(options.url, options.anonKey, {
       ...common,
@@ -146,7 +174,7 @@ export function createRemote(options: RemoteOptions): Remote {
     const creds = stored();
     if (!creds) return { ok: false, error: { status: 401, code: 'signed_out', message: 'The kiosk is not signed in to the backend.' } };
     try {
-      const { data: d, error } = await auth.auth.refreshSession({ refresh_token: creds.refreshToken });
+      const { data: d, error } = await authClient().auth.refreshSession({ refresh_token: creds.refreshToken });
       if (error || !d.session) {
         const e = error ? fromAuth(error) : { status: 0, code: '', message: 'no session in the refresh answer', badAnswer: true };
         if (e.status >= 400 && e.status < 500) {
@@ -172,7 +200,7 @@ export function createRemote(options: RemoteOptions): Remote {
 
     async signIn(email, password) {
       try {
-        const { data: d, error } = await auth.auth.signInWithPassword({ email, password });
+        const { data: d, error } = await authClient().auth.signInWithPassword({ email, password });
         if (error || !d.session) return { ok: false, error: error ? fromAuth(error) : { status: 0, code: '', message: 'no session in the answer', badAnswer: true } };
         return { ok: true, value: accept(d.session, email) };
       } catch (error) {
@@ -186,7 +214,7 @@ export function createRemote(options: RemoteOptions): Remote {
       options.credentials.clear();
       if (token) {
         // Best effort: revoke the refresh token server-side; the local copy is gone either way.
-        await auth.auth.admin.signOut(token).catch(() => undefined);
+        await authClient().auth.admin.signOut(token).catch(() => undefined);
       }
     },
 

@@ -164,6 +164,38 @@ describe('invitations at the kiosk', () => {
     }
   });
 
+  test('offline with a token that needs refreshing: the cache answers at once (no auth retry loop)', async () => {
+    // Tokens that live 30 s: every call refreshes first (margin 60 s), so an offline redeem must refresh and fail.
+    const short = await startSupabaseStack({ seed: true, accessTokenTtlSec: 30 });
+    const kiosk = await startSyncKiosk({ stack: short });
+    try {
+      short.gateway.faults.down = true;
+      await short.gateway.settled();
+      const t0 = performance.now();
+      const r = await kiosk.call<InvitationRedemption>('redeemInvitation', { code: DEMO.invitationToken });
+      const ms = performance.now() - t0;
+      assert.equal(r.offline, true);
+      assert.ok(ms < 5_000, `answered in ${Math.round(ms)} ms`);
+      // The stored refresh token survived the failed refresh: back online, the queued redemption goes through.
+      short.gateway.faults.down = false;
+      await short.gateway.settled();
+      await kiosk.service.sync.engine.syncNow();
+      await waitForSync(kiosk.service, drained, 20_000, 'the queued redemption');
+      const shortDb = await pgClient(short);
+      try {
+        const row = (await shortDb.query('select status, redeemed_by_device from interview_invitations where token = $1', [DEMO.invitationToken])).rows[0];
+        assert.deepEqual(row, { status: 'redeemed', redeemed_by_device: kiosk.service.sync.deviceId() });
+      } finally {
+        await shortDb.end();
+      }
+      assert.equal(kiosk.service.sync.engine.status().signedInAs, short.device!.email);
+    } finally {
+      short.gateway.faults.down = false;
+      await kiosk.close();
+      await short.stop();
+    }
+  });
+
   test('without a backend the kiosk says so instead of guessing', async () => {
     const kiosk = await startSyncKiosk({ stack, configure: false });
     try {
