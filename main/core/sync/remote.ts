@@ -177,7 +177,7 @@ export function createRemote(options: RemoteOptions): Remote {
       const { data: d, error } = await authClient().auth.refreshSession({ refresh_token: creds.refreshToken });
       if (error || !d.session) {
         const e = error ? fromAuth(error) : { status: 0, code: '', message: 'no session in the refresh answer', badAnswer: true };
-        if (e.status >= 400 && e.status < 500) {
+        if (e.status >= 400 && e.status < 500 && e.status !== 408 && e.status !== 429) {
           // The refresh token is dead (revoked, reused, user removed): signed out until the operator signs in.
           options.credentials.clear();
           access = null;
