@@ -62,7 +62,9 @@ describe('HTTP signalling', () => {
     assertApiError(await post(emu, '/v1/realtime/client_secrets', { headers: { Authorization: 'Basic abc' }, body: '{}' }), 401, 'invalid_api_key');
   });
 
-  test('garbage SDP, malformed multipart, malformed/invalid session JSON, beta shapes → 400 with the right code', async () => {
+  test('garbage SDP, malformed multipart, malformed/invalid session JSON, beta shapes → 400 with the right code; a live call keeps working', async () => {
+    const live = await client();
+    const callsBefore = emu.calls().length;
     const auth = { Authorization: `Bearer ${KEY}` };
     const offerer = new RealtimeTestClient({ baseUrl: emu.baseUrl, apiKey: KEY });
     clients.push(offerer);
@@ -86,7 +88,10 @@ describe('HTTP signalling', () => {
     const mp = buildMultipart([{ name: 'sdp', contentType: 'application/sdp', value: offer }]);
     assertApiError(await post(emu, '/v1/realtime/calls', { headers: { ...auth, 'Content-Type': mp.contentType, 'OpenAI-Beta': 'realtime=v1' }, body: mp.body }), 400, 'beta_api_shape_disabled');
     assertApiError(await post(emu, '/v1/realtime/sessions', { headers: { ...auth, 'Content-Type': 'application/json' }, body: '{"model":"gpt-4o-realtime-preview"}' }), 400, 'beta_api_shape_disabled');
-    assert.equal(emu.calls().length, 0, 'no call was created by a rejected request');
+    assert.equal(emu.calls().length, callsBefore, 'no call was created by a rejected request');
+    live.send({ type: 'response.create', response: { output_modalities: ['text'] } });
+    assert.equal((await live.waitFor('response.done', 10_000)).response.status, 'completed');
+    await live.close();
   });
 
   test('unknown route or call → 404; oversized body → 413', async () => {
