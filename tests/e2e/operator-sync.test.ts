@@ -27,6 +27,7 @@ describe('operator screen and invitation code', { timeout: 120_000 }, () => {
   });
 
   after(async () => {
+    if (stack) stack.gateway.faults.down = false;
     await kiosk?.close();
     await host?.close();
     await stack?.stop();
@@ -74,6 +75,25 @@ describe('operator screen and invitation code', { timeout: 120_000 }, () => {
     await input.press('Enter');
     await page.getByRole('heading', { name: 'Pre-flight check' }).waitFor({ timeout: 20_000 });
     await page.getByText('Alex Morgan — Customer Support Specialist').waitFor();
+    assert.deepEqual(kiosk.pageErrors, []);
+  });
+
+  it('the operator sees the backend go away (last error, retrying) and come back by itself', async () => {
+    const { page } = kiosk;
+    await press(page, 'Back to setup');
+    await press(page, 'Sync and backend');
+    await page.getByTestId('sync-summary').getByText('Everything is uploaded.').waitFor({ timeout: 20_000 });
+    stack.gateway.faults.down = true;
+    await stack.gateway.settled();
+    await press(page, 'Sync now');
+    await page.getByTestId('sync-summary').getByText(/cannot be reached right now\. Nothing is lost/).waitFor({ timeout: 20_000 });
+    await page.getByTestId('sync-last-error').getByText(/could not be reached/).waitFor();
+    await page.getByText('Next automatic try').waitFor();
+    stack.gateway.faults.down = false;
+    await stack.gateway.settled();
+    // No button pressed: the engine's own retry timer brings it back.
+    await page.getByTestId('sync-summary').getByText('Everything is uploaded.').waitFor({ timeout: 30_000 });
+    assert.equal(await page.getByTestId('sync-last-error').textContent(), 'none');
     assert.deepEqual(kiosk.pageErrors, []);
   });
 });

@@ -271,7 +271,8 @@ export function createRemote(options: RemoteOptions): Remote {
       let q = data.from(table).select(PULL_COLUMNS[table]).order('updated_at', { ascending: true }).order('id', { ascending: true }).limit(limit);
       if (from) q = q.gte('updated_at', from);
       else if (after) q = q.or(`updated_at.gt."${after.updatedAt}",and(updated_at.eq."${after.updatedAt}",id.gt.${after.id})`);
-      const res = await q;
+      // No built-in GET retries (1 + 2 + 4 s while offline): the engine has its own backoff.
+      const res = await q.retry(false);
       if (res.error) return { ok: false, error: fromPostgrest(res.error, res.status) };
       if (!Array.isArray(res.data)) return bad(`expected an array of ${table}, got ${res.data === null ? 'null' : typeof res.data}`);
       return { ok: true, value: res.data as unknown[] };
