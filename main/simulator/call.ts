@@ -53,6 +53,7 @@ interface ResponseRun {
   timers: Set<NodeJS.Timeout>;
   metadata: Json;
   maxOutputTokens: Json;
+  outOfBand: boolean; // response.conversation 'none': not added to the conversation
 }
 
 interface PendingTranscript {
@@ -445,14 +446,15 @@ export class RealtimeCall {
       withEndSession: isClosingStep(this.opts.clips, step) && tools.includes('end_session') && toolChoice !== 'none',
       done: false, audioEnded: modality !== 'audio', timers: new Set(),
       metadata: overrides.metadata ?? null, maxOutputTokens: overrides.max_output_tokens ?? this.session.max_output_tokens ?? 'inf',
+      outOfBand: overrides.conversation === 'none',
     };
     this.active = run;
     this.lastResponseId = run.id;
     this.send('response.created', { response: this.responseObject(run, 'in_progress', null, []) });
     const item: JsonObject = { id: run.itemId, object: 'realtime.item', type: 'message', status: 'in_progress', role: 'assistant', content: [] };
-    run.previousItemId = this.conversation.insert(item);
+    if (!run.outOfBand) run.previousItemId = this.conversation.insert(item);
     this.send('response.output_item.added', { response_id: run.id, output_index: 0, item });
-    this.send('conversation.item.added', { previous_item_id: run.previousItemId, item });
+    if (!run.outOfBand) this.send('conversation.item.added', { previous_item_id: run.previousItemId, item });
     const ids = { response_id: run.id, item_id: run.itemId, output_index: 0, content_index: 0 };
     if (modality === 'audio') {
       this.send('response.content_part.added', { ...ids, part: { type: 'audio', transcript: '' } });
@@ -534,7 +536,7 @@ export class RealtimeCall {
     if (stored) Object.assign(stored, item);
     if (run.modality === 'audio') this.audioDurations.set(run.itemId, run.clip.durationMs);
     this.send('response.output_item.done', { response_id: run.id, output_index: 0, item });
-    this.send('conversation.item.done', { previous_item_id: run.previousItemId, item });
+    if (!run.outOfBand) this.send('conversation.item.done', { previous_item_id: run.previousItemId, item });
     const output: JsonObject[] = [item];
     if (status === 'completed' && run.withEndSession) output.push(this.emitEndSessionCall(run));
     const details: Json = reason ? { type: 'cancelled', reason } : null;
@@ -550,23 +552,23 @@ export class RealtimeCall {
     const callId = newId('call_');
     const base = { id: itemId, object: 'realtime.item', type: 'function_call', call_id: callId, name: 'end_session' };
     const added: JsonObject = { ...base, status: 'in_progress', arguments: '' };
-    const previousItemId = this.conversation.insert(added);
+    const previousItemId = run.outOfBand ? null : this.conversation.insert(added);
     this.send('response.output_item.added', { response_id: run.id, output_index: 1, item: added });
-    this.send('conversation.item.added', { previous_item_id: previousItemId, item: added });
+    if (!run.outOfBand) this.send('conversation.item.added', { previous_item_id: previousItemId, item: added });
     const ids = { response_id: run.id, item_id: itemId, output_index: 1, call_id: callId };
     this.send('response.function_call_arguments.delta', { ...ids, delta: '{}' });
     this.send('response.function_call_arguments.done', { ...ids, name: 'end_session', arguments: '{}' });
     const done: JsonObject = { ...base, status: 'completed', arguments: '{}' };
     Object.assign(added, done);
     this.send('response.output_item.done', { response_id: run.id, output_index: 1, item: done });
-    this.send('conversation.item.done', { previous_item_id: previousItemId, item: done });
+    if (!run.outOfBand) this.send('conversation.item.done', { previous_item_id: previousItemId, item: done });
     return done;
   }
 
   private responseObject(run: ResponseRun, status: string, details: Json, output: JsonObject[]): JsonObject {
     const outTokens = Math.ceil(run.sent.length / 4) + 8;
     return {
-      object: 'realtime.response', id: run.id, status, status_details: details, output, conversation_id: this.conversationId,
+      object: 'realtime.response', id: run.id, status, status_details: details, output, conversation_id: run.outOfBand ? null : this.conversationId,
       output_modalities: [run.modality], max_output_tokens: run.maxOutputTokens,
       audio: { output: { format: { type: 'audio/pcm', rate: 24000 }, voice: this.view.voice } },
       usage: status === 'in_progress' ? null : {

@@ -334,3 +334,15 @@ test('expire(): session_expired error, then the port is asked to close', (t) => 
   assert.match(err.error.message, /maximum duration of 1 minutes/);
   assert.deepEqual(s.closed, ['session_expired']);
 });
+
+test("response.conversation 'none': out of band, not added to the conversation, script step unchanged", (t) => {
+  const s = setup(t);
+  s.msg({ type: 'response.create', response: { conversation: 'none', output_modalities: ['text'] } });
+  t.mock.timers.tick(2000);
+  const done = s.last('response.done')!;
+  assert.equal(done.response.status, 'completed');
+  assert.equal(done.response.conversation_id, null);
+  assert.ok(!s.types().includes('conversation.item.added'));
+  assert.equal(s.call.conversation.items.length, 0);
+  assert.equal(s.call.scriptStep, 0);
+});
