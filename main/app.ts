@@ -54,6 +54,8 @@ process.on('unhandledRejection', (reason) => crashes.fatal(reason));
 function sqliteBinding(): string | undefined {
   const candidates = [
     process.env.KIOSK_SQLITE_BINDING,
+    // Packaged: electron-builder's extraResources copy of .cache/electron-native (electron-builder.yml).
+    join(process.resourcesPath ?? '', 'native', `electron-${process.versions.electron}`, 'better_sqlite3.node'),
     join(process.resourcesPath ?? '', 'native', 'better_sqlite3.node'),
     join(appRoot, '.cache', 'electron-native', `electron-${process.versions.electron}`, 'better_sqlite3.node'),
     join(appRoot, '.cache', 'electron-native', 'better_sqlite3.node'),
