@@ -129,7 +129,20 @@ export class EmulatorPeer {
     try {
       this.dc.send(JSON.stringify(event));
     } catch (e) {
-      this.opts.log(`data channel send failed: ${(e as Error).message}`);
+      // Typically an event (e.g. session.updated with huge instructions) above the browser's max-message-size:
+      // tell the client instead of silently dropping it.
+      const type = (event as { type?: unknown }).type;
+      this.opts.log(`data channel send of ${String(type)} failed: ${(e as Error).message}`);
+      if (type !== 'error') {
+        try {
+          this.dc.send(JSON.stringify({
+            type: 'error', event_id: `event_undeliverable_${Date.now()}`,
+            error: { type: 'server_error', code: 'event_too_large', message: `The server could not deliver a '${String(type)}' event: ${(e as Error).message}`, param: null, event_id: null },
+          }));
+        } catch {
+          /* channel unusable: the close path reports it */
+        }
+      }
     }
   }
 

@@ -341,6 +341,20 @@ describe('fault injection', () => {
   });
 });
 
+describe('delivery limits', () => {
+  test("an event above the client's max-message-size becomes an error event instead of vanishing", async () => {
+    const c = await connectClient({ baseUrl: emu.baseUrl, apiKey: KEY, session: SESSION, maxMessageSize: 65_536 });
+    clients.push(c);
+    c.send({ type: 'session.update', session: { type: 'realtime', instructions: 'x'.repeat(100_000) } });
+    const err = await c.waitFor('error', 10_000);
+    assert.equal(err.error.code, 'event_too_large');
+    assert.match(err.error.message, /session\.updated/);
+    c.send({ type: 'session.update', session: { type: 'realtime', instructions: 'short again' } });
+    assert.equal((await c.waitFor('session.updated', 10_000)).session.instructions, 'short again');
+    await c.close();
+  });
+});
+
 describe('client ends the call', () => {
   test('closing oai-events (as pc.close does) ends the emulator call', async () => {
     const c = await client();

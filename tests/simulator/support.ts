@@ -65,11 +65,13 @@ export interface ClientOptions {
   baseUrl: string;
   apiKey: string;
   session?: object | null;
+  /** SCTP max-message-size this client advertises (Chromium: 256 KiB). */
+  maxMessageSize?: number;
 }
 
 export class RealtimeTestClient {
   // max-bundle: one ICE transport (werift leaks the sockets of transports a BUNDLE answer makes redundant)
-  readonly pc = new RTCPeerConnection({ iceAdditionalHostAddresses: ['127.0.0.1'], iceUseIpv6: false, maxMessageSize: 4 * 1024 * 1024, bundlePolicy: 'max-bundle' });
+  readonly pc: RTCPeerConnection;
   readonly dc: RTCDataChannel;
   readonly audio: RTCRtpTransceiver;
   readonly events: ServerEvent[] = [];
@@ -84,6 +86,9 @@ export class RealtimeTestClient {
   private readonly opened: Promise<void>;
 
   constructor(private readonly opts: ClientOptions) {
+    this.pc = new RTCPeerConnection({
+      iceAdditionalHostAddresses: ['127.0.0.1'], iceUseIpv6: false, maxMessageSize: opts.maxMessageSize ?? 4 * 1024 * 1024, bundlePolicy: 'max-bundle',
+    });
     this.dc = this.pc.createDataChannel('oai-events');
     this.audio = this.pc.addTransceiver('audio', { direction: 'sendrecv' });
     this.audio.onTrack.subscribe((track) => {
