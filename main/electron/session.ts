@@ -46,8 +46,9 @@ export function permissionRequestHandler(mic: MicrophoneAccess): PermissionReque
   };
 }
 
-export const permissionCheckHandler: PermissionCheckHandler = (_contents, permission, requestingOrigin) =>
-  allowPermissionCheck(permission, requestingOrigin);
+/** The synchronous check (e.g. enumerateDevices labels): our origin, media, and never video. */
+export const permissionCheckHandler: PermissionCheckHandler = (_contents, permission, requestingOrigin, details) =>
+  allowPermissionCheck(permission, requestingOrigin) && details?.mediaType !== 'video';
 
 export type SessionLike = Pick<Session, 'setPermissionRequestHandler' | 'setPermissionCheckHandler' | 'setDevicePermissionHandler'> & {
   webRequest: Pick<Session['webRequest'], 'onBeforeRequest'>;

@@ -2,6 +2,7 @@
 // main/app.ts calls, with Electron's objects stood in by fakes at that seam (the binary cannot run here).
 import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import {
   CrashPolicy,
@@ -115,9 +116,10 @@ describe('permissions', () => {
     assert.equal(await ask('media', { requestingUrl: OUR, mediaTypes: ['video'] }), false);
     assert.equal(await ask('geolocation', { requestingUrl: OUR }), false);
     assert.equal(await ask('media', { requestingUrl: 'https://evil.example/', mediaTypes: ['audio'] }), false);
-    assert.equal(installed.check!({}, 'media', 'app://kiosk'), true);
-    assert.equal(installed.check!({}, 'media', 'https://evil.example'), false);
-    assert.equal(installed.check!({}, 'geolocation', 'app://kiosk'), false);
+    assert.equal(installed.check!({}, 'media', 'app://kiosk', { mediaType: 'audio' }), true);
+    assert.equal(installed.check!({}, 'media', 'app://kiosk', { mediaType: 'video' }), false, 'no camera');
+    assert.equal(installed.check!({}, 'media', 'https://evil.example', { mediaType: 'audio' }), false);
+    assert.equal(installed.check!({}, 'geolocation', 'app://kiosk', {}), false);
     assert.equal(installed.device!({ deviceType: 'usb', origin: 'app://kiosk' }), false);
     const cancel = (url: string) => new Promise<boolean>((ok) => installed.beforeRequest!({ url }, (r: { cancel: boolean }) => ok(r.cancel)));
     assert.equal(await cancel('app://kiosk/assets/index.js'), false);
@@ -286,5 +288,31 @@ describe('operator-lock codec', () => {
     safe.available = false;
     assert.equal(codec.encode('{"a":1}').toString(), '{"a":1}');
     assert.equal(codec.decode(Buffer.from('{"a":1}')), '{"a":1}');
+  });
+});
+
+describe('main/app.ts wiring (static: it imports electron, so it cannot load under Node)', () => {
+  const app = readFileSync(new URL('../../../main/app.ts', import.meta.url), 'utf8');
+  it('installs every hardening piece and kiosk service', () => {
+    for (const needle of [
+      /app\.enableSandbox\(\)/,
+      /protocol\.registerSchemesAsPrivileged\(\[\{ scheme: APP_SCHEME, privileges: APP_SCHEME_PRIVILEGES \}\]\)/,
+      /hardenSession\(session\.defaultSession, \{ platform: process\.platform, systemPreferences/,
+      /app\.on\('web-contents-created', \(_event, contents\) => hardenWebContents\(contents/,
+      /app\.requestSingleInstanceLock\(\)/,
+      /if \(mode\.kiosk\) Menu\.setApplicationMenu\(null\)/,
+      /installKioskGuards\(window/,
+      /'render-process-gone', \(_event, details\) => crashes\.rendererGone/,
+      /app\.on\('child-process-gone', \(_event, details\) => crashes\.childGone\(details\)\)/,
+      /process\.on\('uncaughtException', \(error\) => crashes\.fatal\(error\)\)/,
+      /service\.events\.on\('session', \(s\) => displaySleep\.update\(s\)\)/,
+      /onQuit: operatorQuit/,
+      /kioskMode: mode\.kiosk/,
+      /app\.exit\(exitCode\)/,
+      /loadURL\(APP_ENTRY_URL\)/,
+    ]) {
+      assert.match(app, needle);
+    }
+    assert.doesNotMatch(app, /file:\/\/|loadFile\(|nodeIntegration: true|contextIsolation: false|webSecurity: false/);
   });
 });
