@@ -105,7 +105,8 @@ export class RealtimeCall {
 
   /** Next script step the interviewer will speak. */
   get scriptStep(): number {
-    return Math.max(this.conversation.assistantMessages(), this.stepsNamedInContext());
+    const afterSpoken = this.spoken.length > 0 ? this.spoken[this.spoken.length - 1]!.step + 1 : 0;
+    return Math.max(this.conversation.assistantMessages(), this.stepsNamedInContext(), afterSpoken);
   }
 
   /**

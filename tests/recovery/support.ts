@@ -1,0 +1,95 @@
+// Shared checks for the recovery tests and benchmark: what the emulator was told on each resumed call, and what
+// reached SQLite. Every check returns a list of problems in words (empty = fine), so the bench can count them and
+// the tests can assert on them with a useful message.
+import { readFileSync } from 'node:fs';
+import type { EmulatorCallInfo } from '../../main/simulator/index';
+import { normalise, type DbSnapshot, type EntryRow } from '../e2e/support-interview';
+
+/** The practice script's lines (resources/voice/manifest.json), by step. */
+export const SCRIPT_LINES: string[] = (
+  JSON.parse(readFileSync(new URL('../../resources/voice/manifest.json', import.meta.url), 'utf8')) as { clips: { text: string }[] }
+).clips.map((c) => c.text);
+const LINES = SCRIPT_LINES.map(normalise);
+
+/** Which script step an interviewer entry is, when its text is a whole script line (a cut-off line is not). */
+export const stepOfText = (text: string): number | null => {
+  const i = LINES.indexOf(normalise(text));
+  return i >= 0 ? i : null;
+};
+
+/** Interviewer entries that are (the start of) the introduction: a second one is a repeated greeting. */
+export function greetings(entries: EntryRow[]): number {
+  const intro = normalise(SCRIPT_LINES[0]!).split(' ').slice(0, 3).join(' ');
+  return entries.filter((e) => e.speaker === 'interviewer' && normalise(e.text).startsWith(intro)).length;
+}
+
+/**
+ * Each call after the first: it was given context (a system note not to greet again, the earlier interviewer
+ * lines), and its first line is neither the introduction nor a line already spoken in full before it.
+ */
+export function checkResumes(calls: EmulatorCallInfo[], entries: EntryRow[]): string[] {
+  const problems: string[] = [];
+  const spokenInFull = new Set<number>();
+  const fullSteps = new Set(entries.filter((e) => e.speaker === 'interviewer').map((e) => stepOfText(e.text)).filter((s): s is number => s !== null));
+  calls.forEach((call, i) => {
+    if (i > 0 && call.spoken.length > 0) {
+      const first = call.spoken[0]!.step;
+      if (call.resumedAtStep === null) problems.push(`call ${i + 1} spoke without being given the earlier context`);
+      if (first === 0) problems.push(`call ${i + 1} started with the introduction again`);
+      if (spokenInFull.has(first)) problems.push(`call ${i + 1} repeated step ${first} ("${SCRIPT_LINES[first]}")`);
+      const note = call.context.find((c) => c.role === 'system' && /Do not greet/.test(c.text));
+      if (!note) problems.push(`call ${i + 1} got no resume note`);
+      if (call.context.length < 2) problems.push(`call ${i + 1} got no replayed turns`);
+    }
+    // Lines this call spoke that reached the transcript in full count as asked for the later calls.
+    for (const s of call.spoken) if (fullSteps.has(s.step)) spokenInFull.add(s.step);
+  });
+  return problems;
+}
+
+/** Transcript integrity: unique ids, seq 0…n-1, no whole script line twice, no replayed item stored as an entry. */
+export function checkTranscript(entries: EntryRow[]): string[] {
+  const problems: string[] = [];
+  const ids = new Set<string>();
+  for (const e of entries) {
+    if (ids.has(e.item_id)) problems.push(`item ${e.item_id} stored twice`);
+    ids.add(e.item_id);
+    if (/^rs\d+_\d+$/.test(e.item_id)) problems.push(`replayed item ${e.item_id} stored as an entry`);
+  }
+  const seqs = entries.map((e) => e.seq).sort((a, b) => a - b);
+  seqs.forEach((s, i) => s !== i && problems.push(`seq ${s} at position ${i} (gaps or duplicates)`));
+  const counts = new Map<number, number>();
+  for (const e of entries) {
+    const step = e.speaker === 'interviewer' ? stepOfText(e.text) : null;
+    if (step !== null) counts.set(step, (counts.get(step) ?? 0) + 1);
+  }
+  for (const [step, n] of counts) if (n > 1) problems.push(`script step ${step} is in the transcript ${n} times`);
+  return problems;
+}
+
+/** Entries committed before (a snapshot) are each present exactly once after, with their text not shortened. */
+export function checkKept(before: EntryRow[], after: DbSnapshot): { losses: number; duplicates: number; problems: string[] } {
+  const problems: string[] = [];
+  let losses = 0;
+  let duplicates = 0;
+  for (const e of before) {
+    const same = after.entries.filter((x) => x.id === e.id);
+    const byItem = after.entries.filter((x) => x.item_id === e.item_id && x.session_id === e.session_id);
+    if (same.length === 0) {
+      losses++;
+      problems.push(`entry ${e.id} (${e.speaker}: "${e.text}") was lost`);
+    } else if (!same[0]!.text.startsWith(e.text.trimEnd()) && e.text.trim() !== '') {
+      losses++;
+      problems.push(`entry ${e.id} lost text: "${e.text}" → "${same[0]!.text}"`);
+    }
+    if (byItem.length > 1) {
+      duplicates++;
+      problems.push(`item ${e.item_id} stored ${byItem.length} times`);
+    }
+  }
+  // The same words must not come back as a second entry either (a replay stored again).
+  const texts = new Map<string, number>();
+  for (const e of after.entries) if (e.speaker === 'interviewer' && stepOfText(e.text) !== null) texts.set(e.text, (texts.get(e.text) ?? 0) + 1);
+  for (const e of before) if ((texts.get(e.text) ?? 0) > 1) duplicates++;
+  return { losses, duplicates, problems };
+}
