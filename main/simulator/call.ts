@@ -434,11 +434,12 @@ export class RealtimeCall {
   private startResponse(overrides: JsonObject): void {
     const step = this.scriptStep;
     const clip = clipForStep(this.opts.clips, step);
-    if (this.resumedAtStep === null && this.replayedItems > 0 && this.spoken.length === 0) {
+    const inConversation = overrides.conversation !== 'none'; // out-of-band responses do not move the script on
+    if (inConversation && this.resumedAtStep === null && this.replayedItems > 0 && this.spoken.length === 0) {
       this.resumedAtStep = step;
       if (this.userTurns === 0) this.userTurnOffset = step;
     }
-    this.spoken.push({ step, text: clip.text });
+    if (inConversation) this.spoken.push({ step, text: clip.text });
     const modality = overrides.output_modalities !== undefined ? ((overrides.output_modalities as string[])[0] as 'audio' | 'text') : this.view.outputModalities;
     const tools = Array.isArray(overrides.tools) ? overrides.tools.filter(isObject).map((t) => String(t.name)) : this.view.toolNames;
     const toolChoice = overrides.tool_choice ?? this.view.toolChoice;
