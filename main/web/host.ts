@@ -45,6 +45,8 @@ export interface WebHostOptions {
   log?: (line: string) => void;
   /** Called once the host has closed after an operator quit (quitApp); serve.ts exits the process. */
   onQuit?: () => void;
+  /** Kiosk-mode operator rules (admin closed until a PIN is chosen); default: recruiter rules. */
+  kioskMode?: boolean;
 }
 
 export interface WebHost {
@@ -89,6 +91,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     log,
     // An operator quit (PIN checked by the core) closes the host cleanly; bound below, once close() exists.
     onQuit: () => quit(),
+    ...(options.kioskMode ? { kioskMode: true } : {}),
   });
 
   if (options.emulator) {

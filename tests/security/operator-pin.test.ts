@@ -127,3 +127,56 @@ describe('operator quit (web host)', () => {
     }
   });
 });
+
+describe('first run in kiosk mode (web host with kiosk rules)', () => {
+  it('admin stays closed until the operator chooses a PIN (typed twice); then the settings open', async () => {
+    const host = await startTestWebHost({ kioskMode: true });
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage();
+      await page.goto(host.url);
+      await page.getByRole('heading', { name: 'New interview' }).waitFor({ timeout: T });
+      const direct = await rawCall(page, 'updateSettings', { voice: 'cedar' });
+      assert.equal(direct.error?.code, 'operator_locked');
+      assert.match(direct.error?.message ?? '', /none is set/);
+
+      await page.getByRole('button', { name: 'Operator settings' }).first().click();
+      await page.getByRole('heading', { name: 'Choose an operator PIN' }).waitFor({ timeout: T });
+      const field = page.locator('.pin-pad input');
+      const enter = async (pin: string) => {
+        await field.focus();
+        await page.keyboard.type(pin);
+        await page.keyboard.press('Enter');
+      };
+      await enter('1357');
+      await page.getByText('The same PIN again').waitFor({ timeout: T });
+      await enter('1358');
+      await page.getByText('The two PINs differ. Choose the PIN again.').waitFor({ timeout: T });
+      assert.equal((await host.core.getOperatorLockState()).pinSet, false, 'a mismatch sets nothing');
+      await enter('1357');
+      await enter('1357');
+      await page.getByRole('heading', { name: 'Operator settings' }).waitFor({ timeout: T });
+      const state = await host.core.getOperatorLockState();
+      assert.equal(state.pinSet, true);
+      assert.equal(state.unlocked, true);
+      // Leaving the admin screen in kiosk mode locks it at once.
+      await page.getByRole('button', { name: 'Back to setup' }).click();
+      await page.getByRole('heading', { name: 'New interview' }).waitFor({ timeout: T });
+      await page.waitForFunction(
+        () => new Promise<boolean>((ok) => {
+          const ws = new WebSocket(`ws://${location.host}/kiosk`);
+          ws.onopen = () => ws.send(JSON.stringify({ id: 1, method: 'getOperatorLockState' }));
+          ws.onmessage = (m) => {
+            ws.close();
+            ok(JSON.parse(String(m.data)).result?.value?.unlocked === false);
+          };
+        }),
+        undefined,
+        { timeout: T },
+      );
+    } finally {
+      await browser.close();
+      await host.close();
+    }
+  });
+});
