@@ -68,6 +68,8 @@ export interface EngineOptions {
   pullIntervalMs?: number;
   /** Delay between a local write and the upload, so a burst of writes goes in one batch. */
   wakeDelayMs?: number;
+  /** Transcript-entry batches in flight at once (default 2). */
+  parallel?: number;
   onStatus?: (status: SyncStatus) => void;
   log?: (line: string) => void;
 }
@@ -83,6 +85,7 @@ export function createEngine(options: EngineOptions) {
   const random = options.random ?? Math.random;
   const pullInterval = options.pullIntervalMs ?? 5 * 60_000;
   const wakeDelay = options.wakeDelayMs ?? 50;
+  const parallel = Math.max(1, options.parallel ?? 2);
   const log = options.log ?? (() => {});
 
   let closed = false;
@@ -188,14 +191,27 @@ export function createEngine(options: EngineOptions) {
     emit(true);
   }
 
-  function nextBatch(skip: ReadonlySet<number>): PlannedBatch | null {
+  /** The next batches to send: one, or for transcript entries up to `parallel` disjoint batches sent at once
+   *  (independent rows, idempotent upserts), so the kiosk's work overlaps the server's. */
+  function nextBatches(skip: ReadonlySet<number>): PlannedBatch[] {
     const items: OutboxItem[] = [];
     for (const kind of ['session', 'invitation_redeem', 'entry', 'invitation', 'recording'] as const) {
-      items.push(...outbox.candidates(kind, kind === 'entry' || kind === 'session' ? limits.rows + skip.size : 20 + skip.size));
+      const many = kind === 'entry' ? limits.rows * parallel : kind === 'session' ? limits.rows : 20;
+      items.push(...outbox.candidates(kind, many + skip.size));
       const plan = planNext(items, limits, skip);
-      if (plan) return plan;
+      if (!plan) continue;
+      if (plan.kind !== 'entry') return [plan];
+      const batches = [plan];
+      const taken = new Set(plan.items.map((i) => i.id));
+      while (batches.length < parallel) {
+        const more = planNext(items.filter((i) => !taken.has(i.id)), limits, skip);
+        if (!more || more.kind !== 'entry') break;
+        for (const i of more.items) taken.add(i.id);
+        batches.push(more);
+      }
+      return batches;
     }
-    return null;
+    return [];
   }
 
   /** Upserts rows; on a permanent error, bisects to quarantine exactly the refused rows. */
@@ -331,9 +347,10 @@ export function createEngine(options: EngineOptions) {
     const skip = new Set<number>();
     let refreshedOnce = false;
     while (!closed) {
-      const batch = nextBatch(skip);
-      if (!batch) break;
-      const outcome = await send(remote, batch);
+      const batches = nextBatches(skip);
+      if (batches.length === 0) break;
+      const outcomes = await Promise.all(batches.map((b) => send(remote, b)));
+      const outcome = outcomes.find((o) => !o.ok) ?? OK;
       if (outcome.ok) {
         succeeded();
         emit();

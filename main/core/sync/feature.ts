@@ -20,6 +20,8 @@ export interface SyncOptions {
   limits?: BatchLimits;
   pullIntervalMs?: number;
   wakeDelayMs?: number;
+  /** Transcript-entry batches in flight at once. */
+  parallel?: number;
   requestTimeoutMs?: number;
   uploadTimeoutMs?: number;
   random?: () => number;
@@ -92,6 +94,7 @@ export function createSyncFeature(deps: SyncFeatureDeps) {
     ...(opts.random ? { random: opts.random } : {}),
     ...(opts.pullIntervalMs ? { pullIntervalMs: opts.pullIntervalMs } : {}),
     ...(opts.wakeDelayMs !== undefined ? { wakeDelayMs: opts.wakeDelayMs } : {}),
+    ...(opts.parallel ? { parallel: opts.parallel } : {}),
     onStatus: (s) => deps.events.emit('sync', s),
     log,
   });
