@@ -132,6 +132,12 @@ export function createSyncFeature(deps: SyncFeatureDeps) {
         credentials.clear();
         db.transaction(() => {
           for (const t of PULL_TABLES) db.prepare('DELETE FROM sync_state WHERE key = ?').run(`pull:${t}`);
+          // Sessions with rows still queued must reach the new project before those rows (FK): send them again.
+          const waiting = db.prepare(`SELECT DISTINCT session_id FROM sync_outbox WHERE session_id IS NOT NULL AND kind <> 'session'`).pluck().all() as string[];
+          for (const id of waiting) {
+            db.prepare('UPDATE interview_sessions SET remote_at = NULL WHERE id = ?').run(id);
+            outbox.enqueue('session', id, id, now());
+          }
         })();
       }
       deps.settings.update({ supabaseUrl: url, supabaseAnonKey: anonKey });

@@ -80,8 +80,15 @@ describe('device sign-in', () => {
       assert.ok(queued.pending >= 3, `kept queued (${queued.pending})`);
       await kiosk.call('signInDevice', { email: stack.device!.email, password: stack.device!.password });
       await waitForSync(kiosk.service, drained, 20_000, 'drain after sign-in');
+      // One entry changes after the upload; then the kiosk moves to another project: that session must be sent
+      // there again before the entry (its remote_at is forgotten and its row queued).
+      const entry = kiosk.db.prepare('SELECT id, session_id FROM transcript_entries ORDER BY created_at DESC LIMIT 1').get() as { id: string; session_id: string };
+      kiosk.db.prepare(`UPDATE transcript_entries SET text = text || ' (edited)' WHERE id = ?`).run(entry.id);
+      assert.ok(kiosk.db.prepare('SELECT remote_at FROM interview_sessions WHERE id = ?').pluck().get(entry.session_id));
       const moved = await kiosk.call<SyncStatus>('configureBackend', { supabaseUrl: 'https://other-project.supabase.co', anonKey: 'b'.repeat(40) });
       assert.equal(moved.state, 'signed_out');
+      assert.equal(kiosk.db.prepare('SELECT remote_at FROM interview_sessions WHERE id = ?').pluck().get(entry.session_id), null);
+      assert.deepEqual(kiosk.db.prepare(`SELECT kind FROM sync_outbox WHERE session_id = ? ORDER BY kind`).pluck().all(entry.session_id), ['entry', 'session']);
       const view = await kiosk.call<SettingsView>('getSettings');
       assert.deepEqual(view.backend, { url: 'https://other-project.supabase.co', configured: true, signedInAs: null });
       const bad = await kiosk.result('configureBackend', { supabaseUrl: 'http://example.com', anonKey: 'b'.repeat(40) });
