@@ -71,14 +71,15 @@ export function Operator(props: { kiosk: KioskBridge; onDone: () => void }) {
     };
   }, [kiosk]);
 
-  async function run(action: () => Promise<SyncStatus>, done: string) {
+  async function run(action: () => Promise<SyncStatus>, done: string | ((s: SyncStatus) => string)) {
     setBusy(true);
     setError(null);
     setNote('');
     try {
-      setStatus(await action());
+      const s = await action();
+      setStatus(s);
       setSettings(await kiosk.getSettings());
-      setNote(done);
+      setNote(typeof done === 'string' ? done : done(s));
     } catch (err) {
       setError(err);
     } finally {
@@ -121,7 +122,7 @@ export function Operator(props: { kiosk: KioskBridge; onDone: () => void }) {
             </dl>
             <div className="actions">
               <button type="button" disabled={busy || status.state === 'not_configured' || status.state === 'signed_out'}
-                onClick={() => void run(() => kiosk.syncNow(), 'Upload and download finished.')}>
+                onClick={() => void run(() => kiosk.syncNow(), (s) => (s.state === 'idle' ? 'Upload and download finished.' : 'Sync did not finish: see the last error below. The kiosk keeps trying by itself.'))}>
                 Sync now
               </button>
             </div>
