@@ -415,7 +415,9 @@ export class InterviewCall {
 
   /** Reports one event to main and carries out what main asks for. Runs inside the event queue. */
   private async report(direction: 'server' | 'client', event: RealtimeEvent, receivedAt: number): Promise<void> {
-    const { actions } = await this.kiosk.reportRealtimeEvent({ sessionId: this.sessionId, direction, event, receivedAt });
+    // Retried when the link to main broke mid-request (web host restarting): main applies a re-sent server event
+    // once (event_id), and a re-sent client item create is idempotent.
+    const { actions } = await retryTransport(() => this.kiosk.reportRealtimeEvent({ sessionId: this.sessionId, direction, event, receivedAt }));
     await this.execute(actions);
   }
 
@@ -509,7 +511,8 @@ export class InterviewCall {
     void this.chunks
       .enqueue(async () => {
         const data = new Uint8Array(await blob.arrayBuffer());
-        await this.kiosk.appendRecordingChunk({ sessionId: this.sessionId, seq, data });
+        // A repeated seq is ignored by main, so a chunk whose answer was lost can be sent again.
+        await retryTransport(() => this.kiosk.appendRecordingChunk({ sessionId: this.sessionId, seq, data }));
       })
       .catch((error: unknown) => {
         if (!this.recordingFailed) this.cb.onLog(`Part of the recording could not be saved: ${messageOf(error)}`, 'error');
@@ -549,6 +552,22 @@ function waitForIceGathering(pc: RTCPeerConnection, limitMs: number): Promise<vo
     const timer = setTimeout(done, limitMs);
     pc.addEventListener('icegatheringstatechange', onChange);
   });
+}
+
+/** Tries of a request whose failure was the transport to main (code 'internal'), not main's answer. */
+const TRANSPORT_TRIES = 8;
+const TRANSPORT_RETRY_MS = 300;
+
+async function retryTransport<T>(request: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await request();
+    } catch (error) {
+      const code = (error as { code?: unknown } | null)?.code;
+      if (code !== 'internal' || attempt >= TRANSPORT_TRIES) throw error;
+      await new Promise((r) => setTimeout(r, TRANSPORT_RETRY_MS));
+    }
+  }
 }
 
 function closeQuietly(pc: RTCPeerConnection, dc: RTCDataChannel): void {
