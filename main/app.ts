@@ -49,7 +49,9 @@ app.enableSandbox();
 
 const crashes = new CrashPolicy(app, { relaunch: !mode.supervised, log });
 process.on('uncaughtException', (error) => crashes.fatal(error));
-process.on('unhandledRejection', (reason) => crashes.fatal(reason));
+// A stray rejected promise (a retry path, a closed peer) does not leave main in an unknown state, and restarting
+// would cut a live interview: log it. Electron's own default for it is a warning too.
+process.on('unhandledRejection', (reason) => log(`unhandled rejection: ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`));
 
 function sqliteBinding(): string | undefined {
   const candidates = [

@@ -141,7 +141,7 @@ export class CrashPolicy {
     return 'relaunch';
   }
 
-  /** An uncaught exception or unhandled rejection in main: state is unknown, so restart. */
+  /** An uncaught exception in main: state is unknown, so restart. */
   fatal(error: unknown): CrashAction {
     this.restart(`uncaught error in main: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     return 'relaunch';
