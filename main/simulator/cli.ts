@@ -31,9 +31,7 @@ for (let i = 0; i < args.length; i++) {
 if (!key) usage('--key must not be empty');
 
 const emulator = await startEmulator({ apiKey: key, host, port, candidates, log: quiet ? undefined : (line) => console.log(line) });
-console.log(`Realtime emulator (practice mode) at ${emulator.baseUrl}`);
-console.log(`  base URL: ${emulator.baseUrl}/v1`);
-console.log(`  API key:  ${key}`);
+console.log(`Realtime emulator (practice mode) at ${emulator.baseUrl}\n  base URL: ${emulator.baseUrl}/v1\n  API key:  ${key}`);
 const stop = async () => {
   await emulator.close();
   process.exit(0);

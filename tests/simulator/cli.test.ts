@@ -15,7 +15,7 @@ test('cli: prints base URL and key, answers client_secrets, stops on SIGTERM', a
       const timer = setTimeout(() => reject(new Error(`no base URL printed: ${out}`)), 20_000);
       child.stdout.on('data', (d: Buffer) => {
         out += d.toString();
-        const m = /base URL: (http:\/\/127\.0\.0\.1:\d+)\/v1/.exec(out);
+        const m = /base URL: (http:\/\/127\.0\.0\.1:\d+)\/v1\n\s*API key: .*\n/.exec(out); // stdout may arrive in pieces
         if (m) {
           clearTimeout(timer);
           resolve(m[1]!);
