@@ -353,6 +353,17 @@ export type KioskErrorCode =
   | 'too_many_attempts'
   | 'internal';
 
+/** Every error code, for decoders that must tell a known code from garbage (checked complete at compile time). */
+export const KIOSK_ERROR_CODES = [
+  'invalid_request', 'unknown_method', 'not_found', 'conflict', 'payload_too_large',
+  'realtime_unauthorized', 'realtime_rate_limited', 'realtime_unavailable', 'realtime_rejected', 'not_configured',
+  'invitation_unknown', 'invitation_expired', 'invitation_used', 'backend_unavailable', 'backend_auth_failed',
+  'operator_locked', 'pin_incorrect', 'too_many_attempts', 'internal',
+] as const satisfies readonly KioskErrorCode[];
+type MissingErrorCodes = Exclude<KioskErrorCode, (typeof KIOSK_ERROR_CODES)[number]>;
+const everyErrorCodeListed: MissingErrorCodes extends never ? true : never = true;
+void everyErrorCodeListed;
+
 export interface KioskErrorShape {
   code: KioskErrorCode;
   message: string;

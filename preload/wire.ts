@@ -9,6 +9,7 @@
 // JSON cannot carry bytes, so every Uint8Array is written as {"$bytes": "<base64>"} and read back as a Uint8Array.
 
 import {
+  KIOSK_ERROR_CODES,
   KIOSK_EVENTS,
   KIOSK_METHODS,
   KioskError,
@@ -138,10 +139,7 @@ export function classifyServerMessage(decoded: unknown): { kind: 'reply'; reply:
 export type InvokeFn = (method: KioskMethod, payload: unknown) => Promise<KioskResult<unknown>>;
 export type SubscribeFn = (event: KioskEventName, listener: (payload: unknown) => void) => () => void;
 
-const KNOWN_CODES = new Set<KioskErrorCode>([
-  'invalid_request', 'unknown_method', 'not_found', 'conflict', 'payload_too_large', 'realtime_unauthorized',
-  'realtime_rate_limited', 'realtime_unavailable', 'realtime_rejected', 'not_configured', 'internal',
-]);
+const KNOWN_CODES = new Set<KioskErrorCode>(KIOSK_ERROR_CODES);
 
 export type ErrorFactory = (code: KioskErrorCode, message: string) => unknown;
 
