@@ -329,6 +329,9 @@ export async function startEmulator(options: EmulatorOptions): Promise<EmulatorH
       sendError(res, 500, { type: 'server_error', code: null, message: 'The emulator had an internal error.', param: null });
     });
   });
+  // Outlive clients' idle keep-alive (undici's is 4 s) so a pooled connection is never closed by us just as a
+  // client reuses it: the SDP POST would fail with ECONNRESET on a loaded machine.
+  server.keepAliveTimeout = 60_000;
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

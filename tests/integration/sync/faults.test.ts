@@ -65,7 +65,8 @@ describe('sync under faults', () => {
         await pace(2_500 / (events.length - 2 * third));
       }
       await kiosk.call('endInterview', { sessionId: session.id, reason: 'operator' });
-      const during = await waitForSync(kiosk.service, (s) => s.state === 'retrying', 10_000, 'a retrying state');
+      // Between attempts (an attempt in flight has no next retry yet): the state a person would see most of the time.
+      const during = await waitForSync(kiosk.service, (s) => s.state === 'retrying' && s.nextRetryAt !== null, 10_000, 'a retrying state with a retry scheduled');
       assert.ok(during.pending > 0, 'rows are queued during the outage');
       assert.match(during.lastError!.message, /could not be reached|HTTP 503/);
       assert.ok(during.nextRetryAt, 'the next retry is scheduled');

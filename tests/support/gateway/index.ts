@@ -209,6 +209,9 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   });
   server.on('connection', (s) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
   server.requestTimeout = 0; // 40 MB+ uploads over a slow test may take a while; faults bound our own holds.
+  // Outlive the client's idle keep-alive (undici: 4 s) so the server never closes a pooled connection at the moment
+  // the client reuses it (a spurious ECONNRESET on a loaded machine).
+  server.keepAliveTimeout = 60_000;
 
   const listen = () => new Promise<void>((resolve, reject) => {
     server.once('error', reject);
