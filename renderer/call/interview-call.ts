@@ -96,7 +96,14 @@ interface Leg {
   graceTimer: ReturnType<typeof setTimeout> | null;
   rolloverTimer: ReturnType<typeof setTimeout> | null;
   rolloverAfterMs: number | null;
+  /** When the last event of this call arrived (performance.now()). */
+  lastServerAt: number;
 }
+
+/** A request to main unanswered this long: main's link (and maybe the call with it) is in trouble; probe the call. */
+const SLOW_MAIN_MS = 1500;
+/** The call must answer a probe (any event) within this long, or it counts as lost. */
+const PROBE_LIMIT_MS = 1000;
 
 export class InterviewCall {
   private readonly kiosk: KioskBridge;
@@ -206,7 +213,7 @@ export class InterviewCall {
   private async connectLeg(prepared: PreparedPeer, reason: CallStartReason): Promise<void> {
     const { pc, dc, offerSdp } = prepared;
     this.closeLeg(); // the previous call, if any (its late events are still reported, by generation)
-    const leg: Leg = { gen: ++this.gen, pc, dc, disconnectedSince: null, graceTimer: null, rolloverTimer: null, rolloverAfterMs: null };
+    const leg: Leg = { gen: ++this.gen, pc, dc, disconnectedSince: null, graceTimer: null, rolloverTimer: null, rolloverAfterMs: null, lastServerAt: performance.now() };
     this.leg = leg;
     this.openingSent = false;
     this.speaking = initialSpeakingState;
@@ -252,6 +259,7 @@ export class InterviewCall {
     if (leg.gen !== this.gen || this.stopped || this.phase === 'ended') return;
     const state = leg.pc.connectionState;
     if (state === 'disconnected') {
+      if (leg.disconnectedSince === null) performance.mark('kiosk:call-disconnected');
       leg.disconnectedSince ??= Date.now();
       // `disconnected` often heals by itself; look again when the grace time is over.
       leg.graceTimer ??= setTimeout(() => {
@@ -299,6 +307,7 @@ export class InterviewCall {
   private async recover(why: LossReason | 'rollover', first?: PreparedPeer): Promise<void> {
     if (this.recovering || this.stopped || this.finishing) return;
     this.recovering = true;
+    performance.mark('kiosk:call-lost');
     const reason: CallStartReason = why === 'rollover' || why === 'session_expired' ? 'rollover' : 'reconnect';
     this.closeLeg();
     this.setPhase('reconnecting');
@@ -318,6 +327,7 @@ export class InterviewCall {
         if (this.stopped) break;
         if (!live || !this.legLive(leg)) throw new Error('the new call did not connect in time');
         this.recovering = false;
+        performance.mark('kiosk:call-recovered');
         this.refresh();
         this.onLegState(leg); // arms the next rollover
         if (why !== 'rollover') this.cb.onLog('Reconnected; the interview continues.', 'info');
@@ -383,6 +393,10 @@ export class InterviewCall {
     const event = parsed.event;
     // Events of an earlier call (still arriving after a switch) are saved, but say nothing about the current one.
     const current = gen === this.gen;
+    if (current && this.leg) {
+      this.leg.lastServerAt = performance.now();
+      this.waiter.notify();
+    }
     if (current) {
       const next = reduceSpeaking(this.speaking, event);
       if (next !== this.speaking) {
@@ -417,7 +431,7 @@ export class InterviewCall {
   private async report(direction: 'server' | 'client', event: RealtimeEvent, receivedAt: number): Promise<void> {
     // Retried when the link to main broke mid-request (web host restarting): main applies a re-sent server event
     // once (event_id), and a re-sent client item create is idempotent.
-    const { actions } = await retryTransport(() => this.kiosk.reportRealtimeEvent({ sessionId: this.sessionId, direction, event, receivedAt }));
+    const { actions } = await this.watchMain(() => retryTransport(() => this.kiosk.reportRealtimeEvent({ sessionId: this.sessionId, direction, event, receivedAt })));
     await this.execute(actions);
   }
 
@@ -470,6 +484,41 @@ export class InterviewCall {
   }
 
   private pendingRemote: MediaStream | null = null;
+  private probing = false;
+
+  /**
+   * Runs a request to main; if it hangs, probe the call. Why: when the web host dies its practice emulator dies
+   * with it, and a silently dead peer is only noticed by ICE after ~6 s (+ the 2 s grace). A stalled link to
+   * main is the early hint; the probe (an empty session.update, which every Realtime server answers with
+   * session.updated) tells a live call from a dead one within a second. A live call (e.g. OpenAI while only the
+   * host restarts) answers and is kept.
+   */
+  private async watchMain<T>(request: () => Promise<T>): Promise<T> {
+    const timer = setTimeout(() => void this.probeCall(), SLOW_MAIN_MS);
+    try {
+      return await request();
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async probeCall(): Promise<void> {
+    const leg = this.leg;
+    if (!leg || this.probing || this.recovering || this.stopped || this.finishing || !this.legLive(leg)) return;
+    this.probing = true;
+    try {
+      const sentAt = performance.now();
+      try {
+        leg.dc.send(JSON.stringify({ type: 'session.update', session: { type: 'realtime' } }));
+      } catch {
+        /* a closed channel is noticed by its own close event */
+      }
+      const answered = await this.waiter.until(() => leg.lastServerAt > sentAt || leg.gen !== this.gen || this.stopped, PROBE_LIMIT_MS);
+      if (!answered && leg.gen === this.gen && !this.recovering && !this.stopped) void this.recover('no_answer');
+    } finally {
+      this.probing = false;
+    }
+  }
 
   /** The recording's interviewer input becomes this call's stream (the previous call's input is unplugged). */
   private mixRemote(stream: MediaStream): void {
@@ -512,7 +561,7 @@ export class InterviewCall {
       .enqueue(async () => {
         const data = new Uint8Array(await blob.arrayBuffer());
         // A repeated seq is ignored by main, so a chunk whose answer was lost can be sent again.
-        await retryTransport(() => this.kiosk.appendRecordingChunk({ sessionId: this.sessionId, seq, data }));
+        await this.watchMain(() => retryTransport(() => this.kiosk.appendRecordingChunk({ sessionId: this.sessionId, seq, data })));
       })
       .catch((error: unknown) => {
         if (!this.recordingFailed) this.cb.onLog(`Part of the recording could not be saved: ${messageOf(error)}`, 'error');

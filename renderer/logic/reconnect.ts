@@ -24,7 +24,7 @@ export function reconnectSchedule(random: () => number = Math.random, scale = 1,
   return Array.from({ length: max }, (_, i) => reconnectDelayMs(i, random, scale));
 }
 
-export type LossReason = 'peer_failed' | 'peer_closed' | 'peer_disconnected' | 'channel_closed' | 'session_expired';
+export type LossReason = 'peer_failed' | 'peer_closed' | 'peer_disconnected' | 'channel_closed' | 'session_expired' | 'no_answer';
 
 /**
  * Is the call lost? From the peer connection state, the event channel state, and how long the peer has been

@@ -2,8 +2,24 @@
 // limit), and collects what the checks need. Used by the recovery tests and the recovery benchmark.
 import type { EmulatorCallInfo } from '../../main/simulator/index';
 import { startTestWebHost, type TestWebHost } from '../support/webhost';
-import { FIXTURE, decodeRecording, openKiosk, readDatabase, startInterview, waitForSummary, type DbSnapshot } from '../e2e/support-interview';
+import { FIXTURE, decodeRecording, openKiosk, readDatabase, waitForSummary, type DbSnapshot } from '../e2e/support-interview';
 import { join } from 'node:path';
+import type { Page } from 'playwright';
+
+/** As startInterview (tests/e2e), but returns the wall-clock time Start was pressed (for cold-connect baselines). */
+export async function startInterviewTimed(page: Page, timeout = 20_000): Promise<number> {
+  await page.getByRole('heading', { name: 'New interview' }).waitFor({ timeout });
+  await page.getByRole('button', { name: 'Continue to pre-flight check' }).click({ timeout });
+  await page.getByRole('heading', { name: 'Pre-flight check' }).waitFor({ timeout });
+  await page.getByRole('meter', { name: 'Microphone level' }).waitFor({ timeout });
+  await page.getByRole('checkbox', { name: /agree that this interview is recorded/ }).check({ timeout });
+  const start = page.getByRole('button', { name: 'Start interview' });
+  await start.waitFor({ timeout });
+  const at = Date.now();
+  await start.click({ timeout });
+  await page.getByRole('heading', { name: 'Interview', exact: true }).waitFor({ timeout });
+  return at;
+}
 
 /** Polls a condition (state outside the page: the emulator's call registry), bounded. */
 export async function waitUntil(cond: () => boolean, timeoutMs: number, what: string, everyMs = 50): Promise<void> {
@@ -20,6 +36,8 @@ export interface DropRun {
   drops: number;
   /** Per reconnect: ms from the old call's end (emulator) to the new call's first event sent (context restored). */
   reconnectMs: number[];
+  /** Start pressed → the first call's first client event at the emulator (cold connect; baseline). */
+  coldConnectMs: number | null;
   recordingSec: number;
   interviewSec: number;
   pageErrors: string[];
@@ -53,7 +71,7 @@ export async function runDropInterview(options: DropOptions): Promise<DropRun> {
   });
   try {
     const emu = host.emulator()!;
-    await startInterview(kiosk.page);
+    const startAt = await startInterviewTimed(kiosk.page);
     const timeout = options.timeoutMs ?? 150_000;
     const started = Date.now();
     if (dropsWanted > 0) {
@@ -73,6 +91,8 @@ export async function runDropInterview(options: DropOptions): Promise<DropRun> {
       const firstIn = calls[i]!.events.find((e) => e.direction === 'in');
       if (prevEnd !== null && firstIn) reconnectMs.push(firstIn.at - prevEnd);
     }
+    const firstIn = calls[0]?.events.find((e) => e.direction === 'in');
+    const coldConnectMs = firstIn ? firstIn.at - startAt : null;
     const rec = db.recordings[0];
     const recordingSec = rec ? (await decodeRecording(kiosk.page, join(host.dataDir, 'recordings', rec.file_name))).durationSec : 0;
     const s = db.sessions[0]!;
@@ -82,6 +102,7 @@ export async function runDropInterview(options: DropOptions): Promise<DropRun> {
       db,
       drops: calls.length - 1,
       reconnectMs,
+      coldConnectMs,
       recordingSec,
       interviewSec,
       pageErrors: [...kiosk.pageErrors],

@@ -12,7 +12,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright';
 import { DATABASE_FILE } from '../../main/web/host';
-import { FIXTURE, decodeRecording, openKiosk, readDatabase, startInterview, waitForSummary, type DbSnapshot } from '../e2e/support-interview';
+import { FIXTURE, decodeRecording, openKiosk, readDatabase, waitForSummary, type DbSnapshot } from '../e2e/support-interview';
+import { startInterviewTimed } from './drive';
 import { checkKept, checkTranscript, greetings } from './support';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -114,6 +115,12 @@ export interface KillTrial {
   problems: string[];
   /** SIGKILL → the resumed call live again in the page. */
   recoveryMs: number;
+  /** The renderer's call marks after the kill (call-disconnected, call-lost, call-recovered), ms after it. */
+  phases: string;
+  /** SIGKILL → the new host process ready (its part of recoveryMs). */
+  restartMs: number;
+  /** SIGKILL → the page no longer shows the call as live (an upper bound: seen after the restart). */
+  noticedMs: number;
   /** The recording bytes committed before the kill decode in Chromium (seconds decoded). */
   prefixSec: number;
   prefixBytes: number;
@@ -175,8 +182,7 @@ export async function runKillInterview(options: { kills: number; seed: number; m
   let finished = false;
   try {
     const { page } = kiosk;
-    const t0 = Date.now();
-    await startInterview(page);
+    const t0 = await startInterviewTimed(page);
     await waitLive(page, 30_000);
     const coldConnectMs = Date.now() - t0;
     for (let k = 0; k < options.kills; k++) {
@@ -195,10 +201,16 @@ export async function runKillInterview(options: { kills: number; seed: number; m
       const killedAt = Date.now();
       await host.kill();
       host = await spawnHost(args);
+      const restartMs = Date.now() - killedAt;
       // The page notices the dead call, reconnects its socket to the new host, and resumes.
       await waitNotLive(page, 30_000).catch(() => undefined);
+      const noticedMs = Date.now() - killedAt;
       await waitLive(page, 60_000);
       const recoveryMs = Date.now() - killedAt;
+      const marks = await page.evaluate(() =>
+        performance.getEntriesByType('mark').filter((m) => m.name.startsWith('kiosk:call-')).map((m) => [m.name.slice(6), Math.round(performance.timeOrigin + m.startTime)] as const),
+      );
+      const phases = marks.filter(([, at]) => at >= killedAt).map(([name, at]) => `${name} +${at - killedAt}`).join(', ');
       const after = readDatabase(dbFile);
       const kept = checkKept(before.entries, after);
       let prefixSec = 0;
@@ -211,7 +223,7 @@ export async function runKillInterview(options: { kills: number; seed: number; m
         const head = now ? readFileSync(join(dataDir, 'recordings', now.file_name)).subarray(0, recBytes.length) : Buffer.alloc(0);
         if (!head.equals(recBytes)) kept.problems.push('the recording no longer starts with the bytes committed before the kill');
       }
-      trials.push({ atMs, entriesBefore: before.entries.length, losses: kept.losses, duplicates: kept.duplicates, problems: kept.problems, recoveryMs, prefixSec, prefixBytes: recBytes.length });
+      trials.push({ phases, restartMs, noticedMs, atMs, entriesBefore: before.entries.length, losses: kept.losses, duplicates: kept.duplicates, problems: kept.problems, recoveryMs, prefixSec, prefixBytes: recBytes.length });
     }
     await waitForSummary(page, 120_000);
     finished = true;
