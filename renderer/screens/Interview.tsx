@@ -39,6 +39,8 @@ export function Interview(props: {
   const [confirming, setConfirming] = useState(false);
   const [reconnectAttempt, setReconnectAttempt] = useState<number | null>(null);
   const [reconnectFailed, setReconnectFailed] = useState(false);
+  /** A planned switch before the session limit: the candidate should see no alarm, only a short pause. */
+  const [rollingOver, setRollingOver] = useState(false);
   const [startedAt] = useState(() => Date.now());
   const [now, setNow] = useState(() => Date.now());
   const onEndedRef = useRef(props.onEnded);
@@ -74,8 +76,15 @@ export function Interview(props: {
       ...(props.prepared ? { prepared: props.prepared } : {}),
       ...(props.resume ? { startReason: 'restart' as const } : {}),
       callbacks: {
-        onReconnecting: (attempt, why) => setReconnectAttempt(why === 'rollover' && attempt === 0 ? null : attempt),
-        onReconnected: () => setReconnectAttempt(null),
+        onReconnecting: (attempt, why) => {
+          const planned = why === 'rollover' && attempt === 0;
+          setRollingOver(planned);
+          setReconnectAttempt(planned ? null : attempt);
+        },
+        onReconnected: () => {
+          setRollingOver(false);
+          setReconnectAttempt(null);
+        },
         onReconnectFailed: () => {
           setReconnectAttempt(null);
           setReconnectFailed(true);
@@ -142,9 +151,11 @@ export function Interview(props: {
                 ? 'Ending and saving…'
                 : reconnectFailed
                   ? 'Connection lost'
-                  : phase === 'reconnecting' && reconnectAttempt !== null
-                    ? reconnectStatusText(reconnectAttempt)
-                    : callPhaseLabel(phase)}
+                  : phase === 'reconnecting' && rollingOver
+                    ? callPhaseLabel('live')
+                    : phase === 'reconnecting' && reconnectAttempt !== null
+                      ? reconnectStatusText(reconnectAttempt)
+                      : callPhaseLabel(phase)}
             </p>
             <p aria-live="polite" aria-label="Who is speaking" className="speaking">
               {speakingLabel(speaking)}
