@@ -4,7 +4,7 @@
 // - recovery_ms: SIGKILL → the resumed call live again in the page (host restart included), median;
 //   baseline: the cold first connect of the same interviews (Start pressed → first call live);
 // - drop_trials: emulator-dropped calls that reconnected (≥ 20), every interview finishing;
-// - reconnect_ms: the dropped call's last event → the new call's first client event at the emulator (the
+// - reconnect_ms: the page notices the dropped call → the new call's first client event at the emulator (the
 //   replayed context going out), median, with the real backoff (first try after 0–1 s of jitter);
 //   baseline: cold first connect (Start pressed → first client event of the first call).
 // Throws (the bench fails) on any loss, duplicate, unfinished interview or resume problem.

@@ -34,7 +34,8 @@ export interface DropRun {
   calls: EmulatorCallInfo[];
   db: DbSnapshot;
   drops: number;
-  /** Per reconnect: ms from the old call's end (emulator) to the new call's first event sent (context restored). */
+  /** Per reconnect: ms from the page noticing the loss (its `kiosk:call-lost` mark) to the new call's first client
+   * event at the emulator (the restored context going out). */
   reconnectMs: number[];
   /** Start pressed → the first call's first client event at the emulator (cold connect; baseline). */
   coldConnectMs: number | null;
@@ -85,12 +86,15 @@ export async function runDropInterview(options: DropOptions): Promise<DropRun> {
     await waitForSummary(kiosk.page, Math.max(10_000, timeout - (Date.now() - started)));
     const calls = emu.calls();
     const db = readDatabase(host.dbFile);
+    // Wall-clock times of the page's loss marks; the emulator runs in this process, on the same clock.
+    const lost = await kiosk.page.evaluate(() =>
+      performance.getEntriesByName('kiosk:call-lost').map((m) => performance.timeOrigin + m.startTime),
+    );
     const reconnectMs: number[] = [];
-    for (let i = 1; i < calls.length; i++) {
-      const prevEnd = lastEventAt(calls[i - 1]!);
-      const firstIn = calls[i]!.events.find((e) => e.direction === 'in');
-      if (prevEnd !== null && firstIn) reconnectMs.push(firstIn.at - prevEnd);
-    }
+    lost.forEach((at, i) => {
+      const firstIn = calls[i + 1]?.events.find((e) => e.direction === 'in');
+      if (firstIn) reconnectMs.push(Math.round(firstIn.at - at));
+    });
     const firstIn = calls[0]?.events.find((e) => e.direction === 'in');
     const coldConnectMs = firstIn ? firstIn.at - startAt : null;
     const rec = db.recordings[0];
@@ -112,8 +116,4 @@ export async function runDropInterview(options: DropOptions): Promise<DropRun> {
     await kiosk.close();
     await host.close();
   }
-}
-
-function lastEventAt(call: EmulatorCallInfo): number | null {
-  return call.events.length ? call.events[call.events.length - 1]!.at : null;
 }

@@ -110,6 +110,8 @@ export interface KillTrial {
   /** ms after the (re)connected call went live that the host was killed. */
   atMs: number;
   entriesBefore: number;
+  /** Ids of the entries committed before the kill. */
+  beforeIds: string[];
   losses: number;
   duplicates: number;
   problems: string[];
@@ -162,9 +164,16 @@ async function waitNotLive(page: Page, timeoutMs: number): Promise<void> {
  * One interview with `kills` SIGKILLs of the host, each at a random moment (uniform in [minMs, maxMs] after the
  * call went live). Kills stop once the interviewer reached its closing line (the interview then just finishes).
  */
-export async function runKillInterview(options: { kills: number; seed: number; minMs?: number; maxMs?: number }): Promise<KillRun> {
+export async function runKillInterview(options: {
+  kills: number;
+  seed: number;
+  minMs?: number;
+  maxMs?: number;
+  /** A prepared data dir (e.g. with a backend configured and signed in); kept afterwards. Default: a fresh temp dir. */
+  dataDir?: string;
+}): Promise<KillRun> {
   const random = rng(options.seed);
-  const dataDir = mkdtempSync(join(tmpdir(), 'kiosk-kill-'));
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'kiosk-kill-'));
   const port = await freePort();
   const args: HostArgs = {
     port,
@@ -223,7 +232,7 @@ export async function runKillInterview(options: { kills: number; seed: number; m
         const head = now ? readFileSync(join(dataDir, 'recordings', now.file_name)).subarray(0, recBytes.length) : Buffer.alloc(0);
         if (!head.equals(recBytes)) kept.problems.push('the recording no longer starts with the bytes committed before the kill');
       }
-      trials.push({ phases, restartMs, noticedMs, atMs, entriesBefore: before.entries.length, losses: kept.losses, duplicates: kept.duplicates, problems: kept.problems, recoveryMs, prefixSec, prefixBytes: recBytes.length });
+      trials.push({ phases, restartMs, noticedMs, atMs, beforeIds: before.entries.map((e) => e.id), entriesBefore: before.entries.length, losses: kept.losses, duplicates: kept.duplicates, problems: kept.problems, recoveryMs, prefixSec, prefixBytes: recBytes.length });
     }
     await waitForSummary(page, 120_000);
     finished = true;
@@ -248,6 +257,6 @@ export async function runKillInterview(options: { kills: number; seed: number; m
   } finally {
     await kiosk.close();
     await host.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
   }
 }
