@@ -509,8 +509,11 @@ export class InterviewCall {
     this.probing = true;
     try {
       const sentAt = performance.now();
+      const probe = { type: 'session.update', session: { type: 'realtime' } };
       try {
-        leg.dc.send(JSON.stringify({ type: 'session.update', session: { type: 'realtime' } }));
+        leg.dc.send(JSON.stringify(probe));
+        // Reported like every client event (it queues behind the stalled request; order is kept).
+        void this.events.enqueue(() => this.report('client', probe, sentAt)).catch(() => undefined);
       } catch {
         /* a closed channel is noticed by its own close event */
       }
