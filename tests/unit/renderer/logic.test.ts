@@ -171,8 +171,9 @@ describe('transport helpers', () => {
   });
   it('backs off reconnects with jitter up to a cap', () => {
     assert.equal(reconnectDelayMs(0, () => 0.5), 250);
-    assert.equal(reconnectDelayMs(3, () => 0.5), 2000);
-    assert.equal(reconnectDelayMs(30, () => 0.5), 5000);
+    assert.equal(reconnectDelayMs(1, () => 0.5), 500);
+    assert.equal(reconnectDelayMs(3, () => 0.5), 1000);
+    assert.equal(reconnectDelayMs(30, () => 0.5), 1000);
     assert.ok(reconnectDelayMs(0, () => 0) >= 187 && reconnectDelayMs(0, () => 0.999) <= 313);
   });
 });
