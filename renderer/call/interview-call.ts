@@ -100,9 +100,9 @@ interface Leg {
   lastServerAt: number;
 }
 
-/** A request to main unanswered this long (normally a few ms): main's link, and maybe the call with it, is in
+/** A request to main unanswered this long (normally a few ms on this machine): main's link, and maybe the call with it, is in
  * trouble; probe the call. A needless probe costs one session.updated. */
-const SLOW_MAIN_MS = 700;
+const SLOW_MAIN_MS = 300;
 /** The call must answer a probe (any event) within this long, or it counts as lost. */
 const PROBE_LIMIT_MS = 1500;
 
