@@ -10,7 +10,7 @@ import {
   type SettingsPatch,
   type StartCallRequest,
 } from '../../../preload/contract';
-import { anonKeySchema, supabaseUrlSchema } from '../sync/validation';
+import { anonKeySchema, serviceUrlSchema, supabaseUrlSchema } from '../sync/validation';
 
 /** Realtime events are small JSON objects; anything bigger is not an event we want to store. */
 export const MAX_EVENT_BYTES = 256 * 1024;
@@ -22,24 +22,9 @@ const rowId = z.string().min(1).max(128).regex(/^[\w-]+$/, 'must be an id (lette
 
 const noArgs = z.union([z.undefined(), z.null(), z.strictObject({})]).transform(() => undefined);
 
-/** https anywhere; plain http only to this machine (a test stub or a local proxy), never the key in clear text. */
-const baseUrl = z
-  .string()
-  .max(2048)
-  .refine((value) => {
-    try {
-      const u = new URL(value);
-      if (u.username || u.password || u.search || u.hash) return false;
-      if (u.protocol === 'https:') return true;
-      return u.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname);
-    } catch {
-      return false;
-    }
-  }, 'must be an https:// URL (http:// only for 127.0.0.1 or localhost), without credentials, query or fragment');
-
 export const settingsPatchSchema = z.strictObject({
   practiceMode: z.boolean().optional(),
-  openaiBaseUrl: baseUrl.optional(),
+  openaiBaseUrl: serviceUrlSchema.optional(),
   model: z.string().regex(/^[\w.:-]{1,100}$/, 'must be a model name such as gpt-realtime').optional(),
   voice: z.enum(VOICES as unknown as [Voice, ...Voice[]]).optional(),
 }) satisfies z.ZodType<SettingsPatch>;

@@ -1,8 +1,9 @@
 // Input checks for the backend settings, shared by the dispatcher's schemas and the sync feature.
 import { z } from 'zod';
 
-/** https anywhere; plain http only to this machine (a local stack), never credentials in clear text elsewhere. */
-export const supabaseUrlSchema = z
+/** A service base URL (OpenAI, Supabase): https anywhere; plain http only to this machine (a test stub or a local
+ * stack), so a key or token never crosses a network in clear text. */
+export const serviceUrlSchema = z
   .string()
   .max(2048)
   .refine((value) => {
@@ -14,7 +15,8 @@ export const supabaseUrlSchema = z
     } catch {
       return false;
     }
-  }, 'must be an https:// URL (http:// only for 127.0.0.1 or localhost), without credentials, query or fragment')
-  .transform((s) => s.replace(/\/+$/, ''));
+  }, 'must be an https:// URL (http:// only for 127.0.0.1 or localhost), without credentials, query or fragment');
+
+export const supabaseUrlSchema = serviceUrlSchema.transform((s) => s.replace(/\/+$/, ''));
 
 export const anonKeySchema = z.string().min(20, 'is too short to be a Supabase anon key').max(4096).regex(/^[\w.-]+$/, 'may contain only letters, digits, ".", "-" and "_"');
