@@ -28,9 +28,6 @@ import { APP_ENTRY_URL, APP_SCHEME, APP_SCHEME_PRIVILEGES, windowOptions } from 
 import { hardenSession, hardenWebContents } from './electron/session';
 import { electronSettingsStore, safeStorageCodec, safeStorageSecretStore } from './electron/stores';
 
-/** Kept for older imports; the codes live in main/electron/kiosk.ts. */
-export const OPERATOR_EXIT_CODE = EXIT_CODES.operatorQuit;
-
 const appRoot = app.getAppPath();
 const isDev = !app.isPackaged;
 const mode = shellMode(process.argv, process.env);
