@@ -161,29 +161,31 @@ export function Setup(props: {
             <button type="submit" className="primary" disabled={!candidate || !position}>
               Continue to pre-flight check
             </button>
-            <button type="button" onClick={props.onSettings}>
-              Operator settings
-            </button>
-            {props.onOperator && (
-              <button type="button" onClick={props.onOperator}>
-                Sync and backend
-              </button>
-            )}
+            <OperatorButtons onSettings={props.onSettings} onOperator={props.onOperator} />
           </div>
         </form>
       )}
       {!data && (
         <div className="actions">
-          <button type="button" onClick={props.onSettings}>
-            Operator settings
-          </button>
-          {props.onOperator && (
-            <button type="button" onClick={props.onOperator}>
-              Sync and backend
-            </button>
-          )}
+          <OperatorButtons onSettings={props.onSettings} onOperator={props.onOperator} />
         </div>
       )}
     </section>
+  );
+}
+
+/** The operator's ways out of setup, offered whether or not the setup data loaded. */
+function OperatorButtons(props: { onSettings: () => void; onOperator?: (() => void) | undefined }) {
+  return (
+    <>
+      <button type="button" onClick={props.onSettings}>
+        Operator settings
+      </button>
+      {props.onOperator && (
+        <button type="button" onClick={props.onOperator}>
+          Sync and backend
+        </button>
+      )}
+    </>
   );
 }
