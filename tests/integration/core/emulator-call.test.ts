@@ -29,7 +29,7 @@ after(async () => {
   const leaked = (process as unknown as { _getActiveHandles(): { constructor: { name: string }; unref?: () => void; bind?: unknown }[] })
     ._getActiveHandles()
     .filter((h) => h.constructor.name === 'Socket' && typeof h.bind === 'function');
-  if (leaked.length) console.log(`# unref'd ${leaked.length} UDP socket(s) left open by werift after close`);
+  if (leaked.length) process.stderr.write(`unref'd ${leaked.length} UDP socket(s) left open by werift after close\n`); // stdout is the runner's channel
   for (const h of leaked) h.unref?.();
 });
 

@@ -8,9 +8,9 @@ const require = createRequire(import.meta.url);
 const root = new URL('../../..', import.meta.url).pathname;
 type Config = Record<string, any>;
 // electron-builder logs ("• loaded configuration …") to stdout, which the test runner's child uses for its own
-// serialized reports; interleaved, they intermittently fail with "Unable to deserialize cloned data". Keep its
-// log lines on stderr instead.
-(require('builder-util/out/log.js') as { setPrinter(p: ((message: string) => void) | null): void }).setPrinter((m) => void process.stderr.write(m));
+// serialized reports; interleaved, they fail with "Unable to deserialize cloned data". Its logger writes to a
+// `stream` field (its printer hook covers only some lines), so point that stream at stderr.
+(require('builder-util/out/log.js') as { log: { stream: NodeJS.WritableStream } }).log.stream = process.stderr;
 const { getConfig, validateConfiguration } = require('app-builder-lib/out/util/config/config.js') as {
   getConfig: (projectDir: string, configPath: string | null, configFromOptions: Config | null) => Promise<Config>;
   validateConfiguration: (config: Config, debugLogger: { isEnabled: boolean; add: () => void }) => Promise<void>;
