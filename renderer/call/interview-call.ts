@@ -46,6 +46,11 @@ export interface CallOptions {
   startReason?: CallStartReason;
   /** For tests of the backoff: the random source of the jitter. */
   random?: () => number;
+  /**
+   * Follows the link to main where it can break while the page lives on (the web host's socket; see
+   * transport/index.ts). Lets the call check itself the moment main goes away, and redial the moment it is back.
+   */
+  watchMainLink?: (listener: (up: boolean) => void) => () => void;
 }
 
 /** How long to wait for Chromium's ICE gathering before sending the offer with what it has (non-trickle). */
@@ -104,7 +109,9 @@ interface Leg {
  * trouble; probe the call. A needless probe costs one session.updated. */
 const SLOW_MAIN_MS = 300;
 /** The call must answer a probe (any event) within this long, or it counts as lost. */
-const PROBE_LIMIT_MS = 1500;
+const PROBE_LIMIT_MS = 1000;
+/** After a loss that came with main's link going down: how long the first try waits for the link to return. */
+const MAIN_RETURN_LIMIT_MS = 30_000;
 
 export class InterviewCall {
   private readonly kiosk: KioskBridge;
@@ -130,11 +137,21 @@ export class InterviewCall {
   private chunkSeq = 0;
   private recordingFailed = false;
   private firstAudioMarked = false;
+  /** The link to main is known to be down (only where it can be, see CallOptions.watchMainLink). */
+  private mainLinkDown = false;
+  private unwatchMainLink: (() => void) | null = null;
 
   constructor(private readonly options: CallOptions) {
     this.kiosk = options.kiosk;
     this.sessionId = options.sessionId;
     this.cb = options.callbacks;
+  }
+
+  private onMainLink(up: boolean): void {
+    this.mainLinkDown = !up;
+    this.waiter.notify();
+    // Main gone: when the web host dies, a practice call dies with it; a call to OpenAI lives on. Ask the call.
+    if (!up) void this.probeCall();
   }
 
   private get pc(): RTCPeerConnection | null {
@@ -149,6 +166,7 @@ export class InterviewCall {
   async start(): Promise<void> {
     // performance marks (kiosk:*) let the benchmark split Start → first audio into its phases.
     performance.mark('kiosk:call-start');
+    this.unwatchMainLink = this.options.watchMainLink?.((up) => this.onMainLink(up)) ?? null;
     let prepared: PreparedPeer;
     try {
       prepared = await (this.options.prepared ?? preparePeer(this.options.mic));
@@ -316,7 +334,12 @@ export class InterviewCall {
     let prepared = first;
     for (let attempt = 0; attempt < MAX_RECONNECT_ATTEMPTS; attempt++) {
       this.cb.onReconnecting?.(attempt, why);
-      if (!prepared && !(await this.pause(reconnectDelayMs(attempt, this.options.random, this.delayScale)))) break;
+      if (attempt === 0 && this.mainLinkDown) {
+        // The call died with main (a restarting host): the new call needs main, so try the moment it is back.
+        // The first try's jitter exists to spread many kiosks redialling OpenAI; a local restart has no such crowd.
+        await this.waiter.until(() => !this.mainLinkDown || this.stopped, MAIN_RETURN_LIMIT_MS);
+        if (this.stopped) break;
+      } else if (!prepared && !(await this.pause(reconnectDelayMs(attempt, this.options.random, this.delayScale)))) break;
       try {
         const peer = prepared ?? (await preparePeer(this.options.mic));
         prepared = undefined;
@@ -370,6 +393,8 @@ export class InterviewCall {
   }
 
   private teardown(): void {
+    this.unwatchMainLink?.();
+    this.unwatchMainLink = null;
     this.closeLeg();
     for (const track of this.options.mic.getTracks()) track.stop();
     if (this.recorder && this.recorder.state !== 'inactive') {

@@ -2,7 +2,7 @@
 import { useMemo, useState } from 'react';
 import type { CandidateView, PositionView, SessionSummary, SessionView } from '../../preload/contract';
 import type { PreparedPeer } from '../call/interview-call';
-import { getKiosk } from '../transport';
+import { getKiosk, watchMainLink } from '../transport';
 import { Interview, ResumeOffer } from './Interview';
 import { AdminPanel } from './AdminPanel';
 import { Operator } from './Operator';
@@ -68,6 +68,7 @@ export function App() {
         {screen.name === 'interview' && (
           <Interview
             kiosk={kiosk}
+            watchMainLink={watchMainLink}
             session={screen.session}
             mic={screen.mic}
             prepared={screen.prepared}

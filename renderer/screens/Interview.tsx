@@ -18,6 +18,8 @@ interface LogLine {
 
 export function Interview(props: {
   kiosk: KioskBridge;
+  /** See CallOptions.watchMainLink. */
+  watchMainLink?: (listener: (up: boolean) => void) => () => void;
   session: SessionView;
   mic: MediaStream;
   prepared?: Promise<PreparedPeer>;
@@ -75,6 +77,7 @@ export function Interview(props: {
       record: session.recordingConsent,
       ...(props.prepared ? { prepared: props.prepared } : {}),
       ...(props.resume ? { startReason: 'restart' as const } : {}),
+      ...(props.watchMainLink ? { watchMainLink: props.watchMainLink } : {}),
       callbacks: {
         onReconnecting: (attempt, why) => {
           const planned = why === 'rollover' && attempt === 0;
@@ -106,7 +109,7 @@ export function Interview(props: {
       // Leaving the screen without End (should not happen): free the devices; main keeps what it has.
       call.abandon();
     };
-  }, [kiosk, session.id, session.recordingConsent, props.mic, props.prepared, props.resume]);
+  }, [kiosk, session.id, session.recordingConsent, props.mic, props.prepared, props.resume, props.watchMainLink]);
 
   function end() {
     setConfirming(false);

@@ -22,7 +22,13 @@ interface Pending {
 
 const failure = (code: 'internal' | 'realtime_unavailable', message: string): KioskResult<unknown> => ({ ok: false, error: { code, message } });
 
-export function createWsBridge(options: WsClientOptions): KioskBridge & { close(): void } {
+export interface WsBridge extends KioskBridge {
+  /** Follows the socket to main: false when it drops, true when it is open again. Returns the unsubscribe. */
+  onLinkChange(listener: (up: boolean) => void): () => void;
+  close(): void;
+}
+
+export function createWsBridge(options: WsClientOptions): WsBridge {
   const Impl = options.WebSocketImpl ?? WebSocket;
   const connectTimeoutMs = options.connectTimeoutMs ?? 15_000;
   const replyTimeoutMs = options.replyTimeoutMs ?? 30_000;
@@ -33,6 +39,13 @@ export function createWsBridge(options: WsClientOptions): KioskBridge & { close(
   const pending = new Map<number, Pending>();
   const waitingForOpen = new Set<() => void>();
   const listeners = new Map<KioskEventName, Set<(payload: unknown) => void>>();
+  const linkListeners = new Set<(up: boolean) => void>();
+  let linkUp = false;
+  const setLink = (up: boolean) => {
+    if (up === linkUp) return;
+    linkUp = up;
+    for (const listener of [...linkListeners]) listener(up);
+  };
 
   function connect(): void {
     if (closed) return;
@@ -40,6 +53,7 @@ export function createWsBridge(options: WsClientOptions): KioskBridge & { close(
     socket = ws;
     ws.addEventListener('open', () => {
       attempts = 0;
+      setLink(true);
       for (const wake of [...waitingForOpen]) wake();
     });
     ws.addEventListener('message', (ev: MessageEvent) => {
@@ -66,6 +80,7 @@ export function createWsBridge(options: WsClientOptions): KioskBridge & { close(
     ws.addEventListener('error', () => undefined);
     ws.addEventListener('close', () => {
       if (socket === ws) socket = null;
+      setLink(false);
       for (const [id, p] of pending) {
         pending.delete(id);
         clearTimeout(p.timer);
@@ -115,6 +130,10 @@ export function createWsBridge(options: WsClientOptions): KioskBridge & { close(
   connect();
   const bridge = createBridge(invoke, subscribe);
   return Object.assign(bridge, {
+    onLinkChange(listener: (up: boolean) => void) {
+      linkListeners.add(listener);
+      return () => void linkListeners.delete(listener);
+    },
     close() {
       closed = true;
       socket?.close();

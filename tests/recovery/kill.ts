@@ -1,11 +1,12 @@
-// The kill harness: the web host as a child process (`tsx main/web/serve.ts`, practice emulator inside it),
+// The kill harness: the web host as a child process (the bundled `dist/web/serve.js`, as the app ships its main
+// process bundled; practice emulator inside it),
 // Chromium with the fake mic, an interview started, then the host SIGKILLed at random moments and restarted on
 // the same port and data dir; the page's call notices, reconnects to the new host, which resumes the interview
 // from SQLite. Before each kill the database is read (read-only) and the committed recording bytes copied; after
 // the restart every entry committed before the kill must be there exactly once, and the recording prefix must
 // decode. The interview must finish.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -46,12 +47,34 @@ export interface HostArgs {
   recovery: Record<string, unknown>;
 }
 
-/** Starts `tsx main/web/serve.ts` and waits (bounded) for its "Kiosk web host: <url>" line. */
+const HOST_BUNDLE = join(ROOT, 'dist/web/serve.js');
+
+function newestSource(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = join(dir, entry.name);
+    if (entry.isDirectory()) newest = Math.max(newest, newestSource(full));
+    else if (entry.name.endsWith('.ts')) newest = Math.max(newest, statSync(full).mtimeMs);
+  }
+  return newest;
+}
+
+/** The bundled host, refusing a missing or stale bundle (a stale one would test old code). */
+export function hostBundle(): string {
+  if (!existsSync(HOST_BUNDLE)) throw new Error(`${HOST_BUNDLE} is missing: run \`npm run build:main\` (npm test does)`);
+  const built = statSync(HOST_BUNDLE).mtimeMs;
+  if (['main', 'preload'].some((d) => newestSource(join(ROOT, d)) > built)) {
+    throw new Error(`${HOST_BUNDLE} is older than the sources in main/ or preload/: run \`npm run build:main\``);
+  }
+  return HOST_BUNDLE;
+}
+
+/** Starts the bundled web host and waits (bounded) for its "Kiosk web host: <url>" line. */
 export async function spawnHost(args: HostArgs, timeoutMs = 30_000): Promise<HostProcess> {
   const proc = spawn(
     process.execPath,
     [
-      '--import', 'tsx', join(ROOT, 'main/web/serve.ts'),
+      '--enable-source-maps', hostBundle(),
       '--port', String(args.port), '--data-dir', args.dataDir, '--practice',
       '--emulator-json', JSON.stringify(args.emulator), '--recovery-json', JSON.stringify(args.recovery),
     ],
@@ -179,7 +202,7 @@ export async function runKillInterview(options: {
     port,
     dataDir,
     emulator: { userTranscripts: FIXTURE.transcripts, candidates: 'loopback' },
-    recovery: { reconnectDelayScale: 0.1 },
+    recovery: {}, // the product's own reconnect timing: recovery_ms is measured with it
   };
   let host = await spawnHost(args);
   const kiosk = await openKiosk(host.url).catch(async (e: unknown) => {

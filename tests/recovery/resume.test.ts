@@ -1,6 +1,7 @@
 // The renderer goes away mid-interview (a crash: Electron reloads it; here the page is reloaded): on load the
-// kiosk offers the interrupted interview, Resume opens the mic and a new call whose context main restores from
-// SQLite, and the interview finishes without a second greeting or a repeated question.
+// kiosk offers the interrupted interview (in kiosk mode it resumes by itself: nobody is there to click), Resume
+// opens the mic and a new call whose context main restores from SQLite, and the interview finishes without a
+// second greeting or a repeated question.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { startTestWebHost } from '../support/webhost';
@@ -8,42 +9,51 @@ import { FIXTURE, openKiosk, readDatabase, startInterview, waitForSummary } from
 import { waitUntil } from './drive';
 import { checkResumes, checkTranscript, greetings } from './support';
 
-describe('recovery: renderer reloaded mid-interview', { timeout: 200_000 }, () => {
-  it('offers the interrupted interview, resumes it with context, and it finishes', { timeout: 180_000 }, async () => {
-    const host = await startTestWebHost({ emulator: { userTranscripts: FIXTURE.transcripts } });
-    const kiosk = await openKiosk(host.url).catch(async (e: unknown) => {
-      await host.close();
-      throw e;
-    });
-    try {
-      const { page } = kiosk;
-      const emu = host.emulator()!;
-      await startInterview(page);
-      await page.getByRole('status', { name: 'Connection' }).getByText('Live').waitFor({ timeout: 20_000 });
-      // Wait until the interviewer has asked at least one question in full and the candidate answered.
-      await waitUntil(() => readDatabase(host.dbFile).entries.filter((e) => e.status === 'final').length >= 2, 60_000, 'two final entries');
-      const before = readDatabase(host.dbFile).entries;
-      await page.reload();
+describe('recovery: renderer reloaded mid-interview', { timeout: 400_000 }, () => {
+  for (const kioskMode of [false, true]) {
+    const title = kioskMode
+      ? 'kiosk mode: resumes the interrupted interview by itself, with context, and it finishes'
+      : 'offers the interrupted interview, resumes it with context, and it finishes';
+    it(title, { timeout: 180_000 }, () => reloadAndResume(kioskMode));
+  }
+});
+
+async function reloadAndResume(kioskMode: boolean): Promise<void> {
+  const host = await startTestWebHost({ emulator: { userTranscripts: FIXTURE.transcripts }, ...(kioskMode ? { kioskMode } : {}) });
+  const kiosk = await openKiosk(host.url).catch(async (e: unknown) => {
+    await host.close();
+    throw e;
+  });
+  try {
+    const { page } = kiosk;
+    const emu = host.emulator()!;
+    await startInterview(page);
+    await page.getByRole('status', { name: 'Connection' }).getByText('Live').waitFor({ timeout: 20_000 });
+    // Wait until the interviewer has asked at least one question in full and the candidate answered.
+    await waitUntil(() => readDatabase(host.dbFile).entries.filter((e) => e.status === 'final').length >= 2, 60_000, 'two final entries');
+    const before = readDatabase(host.dbFile).entries;
+    await page.reload();
+    if (!kioskMode) {
       const offer = page.getByRole('region', { name: 'Interrupted interview' });
       await offer.waitFor({ timeout: 20_000 });
       assert.match((await offer.textContent()) ?? '', /was interrupted/);
       await offer.getByRole('button', { name: 'Resume interview' }).click();
-      await page.getByRole('status', { name: 'Connection' }).getByText('Live').waitFor({ timeout: 20_000 });
-      await waitForSummary(page, 120_000);
-      const db = readDatabase(host.dbFile);
-      const calls = emu.calls();
-      assert.equal(db.sessions.length, 1, 'the same session, not a new one');
-      assert.equal(db.sessions[0]!.status, 'completed');
-      assert.ok(calls.length >= 2, 'a second call after the reload');
-      assert.match(calls[1]!.context.at(-1)!.text, /restarted/, 'main said why the call is new');
-      assert.deepEqual(checkResumes(calls, db.entries), []);
-      assert.deepEqual(checkTranscript(db.entries), []);
-      assert.equal(greetings(db.entries), 1);
-      for (const e of before) assert.equal(db.entries.filter((x) => x.id === e.id).length, 1, `${e.item_id} kept once`);
-      assert.deepEqual(kiosk.pageErrors, []);
-    } finally {
-      await kiosk.close();
-      await host.close();
-    }
-  });
-});
+    } // kiosk mode: nothing is clicked; the call below goes live only if the kiosk resumed by itself
+    await page.getByRole('status', { name: 'Connection' }).getByText('Live').waitFor({ timeout: 20_000 });
+    await waitForSummary(page, 120_000);
+    const db = readDatabase(host.dbFile);
+    const calls = emu.calls();
+    assert.equal(db.sessions.length, 1, 'the same session, not a new one');
+    assert.equal(db.sessions[0]!.status, 'completed');
+    assert.ok(calls.length >= 2, 'a second call after the reload');
+    assert.match(calls[1]!.context.at(-1)!.text, /restarted/, 'main said why the call is new');
+    assert.deepEqual(checkResumes(calls, db.entries), []);
+    assert.deepEqual(checkTranscript(db.entries), []);
+    assert.equal(greetings(db.entries), 1);
+    for (const e of before) assert.equal(db.entries.filter((x) => x.id === e.id).length, 1, `${e.item_id} kept once`);
+    assert.deepEqual(kiosk.pageErrors, []);
+  } finally {
+    await kiosk.close();
+    await host.close();
+  }
+}

@@ -170,10 +170,12 @@ describe('transport helpers', () => {
     assert.equal(kioskSocketUrl({ protocol: 'https:', host: 'kiosk.local' }), 'wss://kiosk.local/kiosk');
   });
   it('backs off reconnects with jitter up to a cap', () => {
-    assert.equal(reconnectDelayMs(0, () => 0.5), 250);
-    assert.equal(reconnectDelayMs(1, () => 0.5), 500);
-    assert.equal(reconnectDelayMs(3, () => 0.5), 1000);
-    assert.equal(reconnectDelayMs(30, () => 0.5), 1000);
-    assert.ok(reconnectDelayMs(0, () => 0) >= 187 && reconnectDelayMs(0, () => 0.999) <= 313);
+    assert.equal(reconnectDelayMs(0, () => 0.5), 100);
+    assert.equal(reconnectDelayMs(1, () => 0.5), 200);
+    assert.equal(reconnectDelayMs(2, () => 0.5), 400);
+    assert.equal(reconnectDelayMs(3, () => 0.5), 500);
+    assert.equal(reconnectDelayMs(30, () => 0.5), 500);
+    assert.equal(reconnectDelayMs(0, () => 0), 75);
+    assert.equal(reconnectDelayMs(0, () => 1), 125);
   });
 });

@@ -44,8 +44,11 @@ describe('WebSocket KioskBridge', () => {
 
   it('answers requests, throws KioskError in words, carries bytes, pushes events, and reconnects after a drop', async () => {
     const bridge = createWsBridge({ url, WebSocketImpl: NodeWebSocket as unknown as typeof WebSocket, replyTimeoutMs: 5000, connectTimeoutMs: 5000 });
+    const link: boolean[] = [];
+    bridge.onLinkChange((up) => link.push(up));
     try {
       assert.deepEqual(await bridge.getSettings(), { practiceMode: true });
+      assert.deepEqual(link, [true], 'the link is reported up once the socket opens');
 
       const err = await bridge.startCall({ sessionId: 's1', offerSdp: 'v=0' }).then(
         () => null,
@@ -68,8 +71,9 @@ describe('WebSocket KioskBridge', () => {
       assert.equal(pushes.length, 1);
       assert.equal(pushes[0]!.sessionId, 's1');
       off();
-      // …and the next request goes through a new connection.
+      // …and the next request goes through a new connection; the link was seen going down and up again.
       assert.deepEqual(await bridge.getSettings(), { practiceMode: true });
+      assert.deepEqual(link, [true, false, true]);
       assert.throws(() => bridge.on('nonsense' as 'transcript', () => {}), KioskError);
     } finally {
       bridge.close();
