@@ -3,8 +3,7 @@
 // completes the session.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { startTestWebHost } from '../support/webhost';
-import { FIXTURE, openKiosk, pressEnd, readDatabase, shownEntries, startInterview, waitForSummary } from './support-interview';
+import { FIXTURE, withKiosk, pressEnd, readDatabase, shownEntries, startInterview, waitForSummary } from './support-interview';
 
 async function waitFor(cond: () => boolean, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -16,12 +15,7 @@ async function waitFor(cond: () => boolean, timeoutMs: number, what: string): Pr
 
 describe('call dropped', { timeout: 120_000 }, () => {
   it('reconnects after the loss, and End saves what was said', { timeout: 90_000 }, async () => {
-    const host = await startTestWebHost({ emulator: { userTranscripts: FIXTURE.transcripts, faults: { dropCallAfterMs: 12_000 } } });
-    const kiosk = await openKiosk(host.url).catch(async (e: unknown) => {
-      await host.close();
-      throw e;
-    });
-    try {
+    await withKiosk({ emulator: { userTranscripts: FIXTURE.transcripts, faults: { dropCallAfterMs: 12_000 } } }, async ({ host, kiosk }) => {
       const { page } = kiosk;
       await startInterview(page);
       await page.getByRole('status', { name: 'Connection' }).getByText('Live').waitFor({ timeout: 20_000 });
@@ -38,9 +32,6 @@ describe('call dropped', { timeout: 120_000 }, () => {
       assert.equal(db.sessions[0]!.status, 'completed');
       for (const shown of before) assert.equal(db.entries.filter((e) => e.item_id === shown.itemId).length, 1, `${shown.itemId} saved once`);
       assert.deepEqual(kiosk.pageErrors, []);
-    } finally {
-      await kiosk.close();
-      await host.close();
-    }
+    });
   });
 });

@@ -1,16 +1,10 @@
 // A rejected Realtime call (401 bad key, 429 rate limit) is shown to the operator in words, with a way back.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { startTestWebHost } from '../support/webhost';
-import { openKiosk, readDatabase, startInterview } from './support-interview';
+import { withKiosk, readDatabase, startInterview } from './support-interview';
 
 async function expectCallRejected(sdpStatus: number, words: RegExp) {
-  const host = await startTestWebHost({ emulator: { candidates: 'loopback', faults: { sdpStatus } } });
-  const kiosk = await openKiosk(host.url).catch(async (e: unknown) => {
-    await host.close();
-    throw e;
-  });
-  try {
+  await withKiosk({ emulator: { candidates: 'loopback', faults: { sdpStatus } } }, async ({ host, kiosk }) => {
     const { page } = kiosk;
     await startInterview(page);
     const alert = page.getByRole('alert').filter({ hasText: 'could not start' });
@@ -29,10 +23,7 @@ async function expectCallRejected(sdpStatus: number, words: RegExp) {
     assert.equal(db.entries.length, 0);
     assert.ok(db.sessions.every((s) => s.status !== 'completed'));
     assert.deepEqual(kiosk.pageErrors, []);
-  } finally {
-    await kiosk.close();
-    await host.close();
-  }
+  });
 }
 
 describe('interview cannot start', { timeout: 180_000 }, () => {
@@ -43,12 +34,7 @@ describe('interview cannot start', { timeout: 180_000 }, () => {
     await expectCallRejected(429, /rate|limit|too many|busy|quota/i);
   });
   it('live mode without a key → the operator reads that no key is set, before and at Start', { timeout: 60_000 }, async () => {
-    const host = await startTestWebHost({ emulator: { candidates: 'loopback' } });
-    const kiosk = await openKiosk(host.url).catch(async (e: unknown) => {
-      await host.close();
-      throw e;
-    });
-    try {
+    await withKiosk({ emulator: { candidates: 'loopback' } }, async ({ host, kiosk }) => {
       const { page } = kiosk;
       await page.getByRole('button', { name: 'Operator settings' }).click();
       await page.getByText('No key is set.').waitFor({ timeout: 10_000 });
@@ -62,9 +48,6 @@ describe('interview cannot start', { timeout: 180_000 }, () => {
       await alert.waitFor({ timeout: 20_000 });
       assert.match(await alert.innerText(), /key/i);
       assert.deepEqual(kiosk.pageErrors, []);
-    } finally {
-      await kiosk.close();
-      await host.close();
-    }
+    });
   });
 });

@@ -2,17 +2,11 @@
 // tone was heard, and Start stays disabled until the candidate consents to the recording.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { startTestWebHost } from '../support/webhost';
-import { FIXTURE, openKiosk } from './support-interview';
+import { FIXTURE, withKiosk } from './support-interview';
 
 describe('pre-flight check', { timeout: 90_000 }, () => {
   it('meter, speaker test and consent gate, operated by keyboard', { timeout: 60_000 }, async () => {
-    const host = await startTestWebHost({ emulator: { userTranscripts: FIXTURE.transcripts } });
-    const kiosk = await openKiosk(host.url).catch(async (e: unknown) => {
-      await host.close();
-      throw e;
-    });
-    try {
+    await withKiosk({ emulator: { userTranscripts: FIXTURE.transcripts } }, async ({ host, kiosk }) => {
       const { page } = kiosk;
       await page.getByRole('heading', { name: 'New interview' }).waitFor({ timeout: 15_000 });
       // Demo data is labelled as such.
@@ -53,9 +47,6 @@ describe('pre-flight check', { timeout: 90_000 }, () => {
       await page.keyboard.press('Space');
       assert.equal(await start.isDisabled(), true, 'withdrawing consent disables Start again');
       assert.deepEqual(kiosk.pageErrors, []);
-    } finally {
-      await kiosk.close();
-      await host.close();
-    }
+    });
   });
 });

@@ -3,12 +3,11 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
-import { startTestWebHost } from '../support/webhost';
 import {
   FIXTURE,
   decodeRecording,
   normalise,
-  openKiosk,
+  withKiosk,
   pressEnd,
   readDatabase,
   shownEntries,
@@ -39,12 +38,7 @@ function assertCompleteConversation(entries: EntryRow[]): void {
 }
 
 async function runFullInterview(t: TestContext, faults: Record<string, unknown> = {}) {
-  const host = await startTestWebHost({ emulator: { userTranscripts: FIXTURE.transcripts, faults, candidates: 'loopback' } });
-  const kiosk = await openKiosk(host.url).catch(async (e: unknown) => {
-    await host.close();
-    throw e;
-  });
-  try {
+  return withKiosk({ emulator: { userTranscripts: FIXTURE.transcripts, faults, candidates: 'loopback' } }, async ({ host, kiosk }) => {
     const { page } = kiosk;
     await startInterview(page);
     await page.getByRole('status', { name: 'Connection' }).getByText('Live').waitFor({ timeout: 20_000 });
@@ -83,10 +77,7 @@ async function runFullInterview(t: TestContext, faults: Record<string, unknown> 
     );
     assert.deepEqual(kiosk.pageErrors, []);
     return { entries, calls: host.emulator()?.calls() ?? [] };
-  } finally {
-    await kiosk.close();
-    await host.close();
-  }
+  });
 }
 
 describe('interview end to end (Chromium + web host + emulator)', { timeout: 400_000 }, () => {
@@ -111,12 +102,7 @@ describe('interview end to end (Chromium + web host + emulator)', { timeout: 400
   });
 
   it('End pressed mid-answer: nothing shown before End is lost or duplicated; the session completes', { timeout: 180_000 }, async () => {
-    const host = await startTestWebHost({ emulator: { userTranscripts: FIXTURE.transcripts, candidates: 'loopback' } });
-    const kiosk = await openKiosk(host.url).catch(async (e: unknown) => {
-      await host.close();
-      throw e;
-    });
-    try {
+    await withKiosk({ emulator: { userTranscripts: FIXTURE.transcripts, candidates: 'loopback' } }, async ({ host, kiosk }) => {
       const { page } = kiosk;
       await startInterview(page);
       // Wait until the second answer is under way: Q2 is on screen and the candidate is speaking again.
@@ -146,9 +132,6 @@ describe('interview end to end (Chromium + web host + emulator)', { timeout: 400
       // The summary lists exactly what SQLite holds.
       await page.getByText(`${entries.length} entries`).first().waitFor({ timeout: 5000 });
       assert.deepEqual(kiosk.pageErrors, []);
-    } finally {
-      await kiosk.close();
-      await host.close();
-    }
+    });
   });
 });

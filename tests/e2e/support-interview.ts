@@ -6,6 +6,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright';
 import { launchChromium } from '../support/chromium';
+import { startTestWebHost, type TestWebHost } from '../support/webhost';
+import type { WebHostOptions } from '../../main/web/host';
 
 export const FIXTURE_WAV = fileURLToPath(new URL('../fixtures/answers-4.wav', import.meta.url));
 export const FIXTURE = JSON.parse(readFileSync(new URL('../fixtures/answers-4.json', import.meta.url), 'utf8')) as {
@@ -53,6 +55,21 @@ export async function openKiosk(url: string, beforeGoto?: (page: Page) => void):
   } catch (error) {
     await browser.close();
     throw error;
+  }
+}
+
+/** A web host (with its practice emulator) and Chromium on it for the length of `body`; both closed afterwards. */
+export async function withKiosk<T>(options: Partial<WebHostOptions>, body: (ctx: { host: TestWebHost; kiosk: Kiosk }) => Promise<T>): Promise<T> {
+  const host = await startTestWebHost(options);
+  try {
+    const kiosk = await openKiosk(host.url);
+    try {
+      return await body({ host, kiosk });
+    } finally {
+      await kiosk.close();
+    }
+  } finally {
+    await host.close();
   }
 }
 

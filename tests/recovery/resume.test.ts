@@ -4,8 +4,7 @@
 // second greeting or a repeated question.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { startTestWebHost } from '../support/webhost';
-import { FIXTURE, openKiosk, readDatabase, startInterview, waitForSummary } from '../e2e/support-interview';
+import { FIXTURE, withKiosk, readDatabase, startInterview, waitForSummary } from '../e2e/support-interview';
 import { waitUntil } from './drive';
 import { checkResumes, checkTranscript, greetings } from './support';
 
@@ -19,12 +18,7 @@ describe('recovery: renderer reloaded mid-interview', { timeout: 400_000 }, () =
 });
 
 async function reloadAndResume(kioskMode: boolean): Promise<void> {
-  const host = await startTestWebHost({ emulator: { userTranscripts: FIXTURE.transcripts }, ...(kioskMode ? { kioskMode } : {}) });
-  const kiosk = await openKiosk(host.url).catch(async (e: unknown) => {
-    await host.close();
-    throw e;
-  });
-  try {
+  await withKiosk({ emulator: { userTranscripts: FIXTURE.transcripts }, ...(kioskMode ? { kioskMode } : {}) }, async ({ host, kiosk }) => {
     const { page } = kiosk;
     const emu = host.emulator()!;
     await startInterview(page);
@@ -52,8 +46,5 @@ async function reloadAndResume(kioskMode: boolean): Promise<void> {
     assert.equal(greetings(db.entries), 1);
     for (const e of before) assert.equal(db.entries.filter((x) => x.id === e.id).length, 1, `${e.item_id} kept once`);
     assert.deepEqual(kiosk.pageErrors, []);
-  } finally {
-    await kiosk.close();
-    await host.close();
-  }
+  });
 }
