@@ -60,8 +60,9 @@ describe('recovery: dropped calls and rollover', { timeout: 600_000 }, () => {
       await lost.waitFor({ timeout: 30_000 });
       assert.match((await lost.textContent()) ?? '', /could not be restored after 10 tries.*saved/s);
       assert.equal(emu.calls().length, 1, 'no call got through');
-      // The operator's message list shows each of the ten tries failing.
-      const messages = (await page.getByRole('list', { name: 'Messages' }).textContent()) ?? '';
+      // The operator opens the message list: it shows each of the ten tries failing.
+      await page.getByText(/^Messages \(\d+\)$/).click();
+      const messages = (await page.getByRole('list', { name: 'Messages' }).textContent({ timeout: 5000 })) ?? '';
       for (let n = 1; n <= 10; n++) assert.match(messages, new RegExp(`Reconnect try ${n} of 10 failed`));
       await lost.getByRole('button', { name: 'Finish interview' }).click();
       await waitForSummary(page, 30_000);
