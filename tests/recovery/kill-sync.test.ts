@@ -6,29 +6,17 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import type pg from 'pg';
+import { describe, it } from 'node:test';
 import { createKioskService } from '../../main/core/api/service';
 import { openDatabase } from '../../main/core/db/database';
 import { fileCredentialStore } from '../../main/core/settings/credentials';
 import { fileSettingsStore, plaintextSecretStore } from '../../main/core/settings/file-stores';
 import { DATABASE_FILE } from '../../main/web/host';
-import { startSupabaseStack, type SupabaseStack } from '../support/gateway/stack';
-import { pgClient } from '../integration/sync/support';
+import { useSeededStack } from '../integration/sync/support';
 import { readDatabase } from '../e2e/support-interview';
 import { runKillInterview } from './kill';
 
-let stack: SupabaseStack;
-let client: pg.Client;
-
-before(async () => {
-  stack = await startSupabaseStack({ seed: true });
-  client = await pgClient(stack);
-});
-after(async () => {
-  await client?.end();
-  await stack?.stop();
-});
+const env = useSeededStack();
 
 /** A data dir with the backend configured, the device signed in and reference data pulled, as an operator would. */
 async function preparedDataDir(): Promise<string> {
@@ -44,8 +32,8 @@ async function preparedDataDir(): Promise<string> {
       return r.value;
     };
     await call('updateSettings', { practiceMode: true });
-    await call('configureBackend', { supabaseUrl: stack.gateway.url, anonKey: stack.gateway.anonKey });
-    await call('signInDevice', { email: stack.device!.email, password: stack.device!.password });
+    await call('configureBackend', { supabaseUrl: env.stack.gateway.url, anonKey: env.stack.gateway.anonKey });
+    await call('signInDevice', { email: env.stack.device!.email, password: env.stack.device!.password });
   } finally {
     await service.close();
     db.close();
@@ -68,8 +56,8 @@ describe('recovery: host killed while syncing to Postgres', { timeout: 400_000 }
       let remote: { id: string; item_id: string }[] = [];
       let status = '';
       const poll = async () => {
-        remote = (await client.query('select id, item_id from transcript_entries where session_id = $1', [sessionId])).rows;
-        status = (await client.query('select status from interview_sessions where id = $1', [sessionId])).rows[0]?.status ?? '';
+        remote = (await env.client.query('select id, item_id from transcript_entries where session_id = $1', [sessionId])).rows;
+        status = (await env.client.query('select status from interview_sessions where id = $1', [sessionId])).rows[0]?.status ?? '';
       };
       const deadline = Date.now() + 60_000;
       for (;;) {

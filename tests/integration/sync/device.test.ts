@@ -4,81 +4,69 @@
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import type pg from 'pg';
+import { describe, test } from 'node:test';
 import type { SettingsView, SyncStatus } from '../../../preload/contract';
 import { PLAINTEXT_CREDENTIALS_FILE } from '../../../main/core/settings/credentials';
-import { startSupabaseStack, type SupabaseStack } from '../../support/gateway/stack';
-import { assertSessionInPostgres, drained, pgClient, runInterview, startSyncKiosk, waitForSync } from './support';
 
-let stack: SupabaseStack;
-let client: pg.Client;
+import { assertSessionInPostgres, drained, runInterview, startSyncKiosk, useSeededStack, waitForSync } from './support';
 
-before(async () => {
-  stack = await startSupabaseStack({ seed: true });
-  client = await pgClient(stack);
-});
-
-after(async () => {
-  await client?.end();
-  await stack?.stop();
-});
+const env = useSeededStack();
 
 describe('device sign-in', () => {
   test('wrong password and an unreachable backend get different errors; nothing is stored', async () => {
-    const kiosk = await startSyncKiosk({ stack, signIn: false });
+    const kiosk = await startSyncKiosk({ stack: env.stack, signIn: false });
     try {
-      const wrong = await kiosk.result('signInDevice', { email: stack.device!.email, password: 'not-the-password' });
+      const wrong = await kiosk.result('signInDevice', { email: env.stack.device!.email, password: 'not-the-password' });
       assert.equal(wrong.ok, false);
       assert.equal((wrong as { error: { code: string } }).error.code, 'backend_auth_failed');
       assert.match((wrong as { error: { message: string } }).error.message, /did not accept/);
-      stack.gateway.faults.down = true;
-      await stack.gateway.settled();
-      const down = await kiosk.result('signInDevice', { email: stack.device!.email, password: stack.device!.password });
+      env.stack.gateway.faults.down = true;
+      await env.stack.gateway.settled();
+      const down = await kiosk.result('signInDevice', { email: env.stack.device!.email, password: env.stack.device!.password });
       assert.equal((down as { error: { code: string } }).error.code, 'backend_unavailable');
-      stack.gateway.faults.down = false;
-      await stack.gateway.settled();
+      env.stack.gateway.faults.down = false;
+      await env.stack.gateway.settled();
       const status = await kiosk.call<SyncStatus>('getSyncStatus');
       assert.equal(status.state, 'signed_out');
       assert.equal(status.signedInAs, null);
     } finally {
-      stack.gateway.faults.down = false;
+      env.stack.gateway.faults.down = false;
       await kiosk.close();
     }
   });
 
   test('a dead refresh token pauses the queue as signed out; signing in again drains it', async () => {
-    const kiosk = await startSyncKiosk({ stack });
+    const kiosk = await startSyncKiosk({ stack: env.stack });
     try {
       // The stored refresh token is one the server does not know (revoked), and the access token expires.
       const credsFile = join(kiosk.dataDir, PLAINTEXT_CREDENTIALS_FILE);
       const creds = JSON.parse(readFileSync(credsFile, 'utf8')) as Record<string, string>;
       writeFileSync(credsFile, JSON.stringify({ ...creds, refreshToken: 'revoked-token' }));
-      stack.gateway.faults.expireTokens = true;
+      env.stack.gateway.faults.expireTokens = true;
       const summary = await runInterview(kiosk, { turns: 2 });
       const paused = await waitForSync(kiosk.service, (s) => s.state === 'signed_out' && s.pending > 0, 20_000, 'signed out with a queue');
       assert.match(paused.lastError!.message, /refresh|token/i);
       assert.equal(paused.signedInAs, null);
       const settings = await kiosk.call<SettingsView>('getSettings');
       assert.equal(settings.backend!.signedInAs, null);
-      await kiosk.call('signInDevice', { email: stack.device!.email, password: stack.device!.password });
+      await kiosk.call('signInDevice', { email: env.stack.device!.email, password: env.stack.device!.password });
       await waitForSync(kiosk.service, drained, 20_000, 'the queue to drain after signing in again');
-      await assertSessionInPostgres(kiosk.db, client, summary.session.id);
+      await assertSessionInPostgres(kiosk.db, env.client, summary.session.id);
     } finally {
-      stack.gateway.faults = {};
+      env.stack.gateway.faults = {};
       await kiosk.close();
     }
   });
 
   test('signing out keeps the queue; another project URL forgets the tokens', async () => {
-    const kiosk = await startSyncKiosk({ stack });
+    const kiosk = await startSyncKiosk({ stack: env.stack });
     try {
       const out = await kiosk.call<SyncStatus>('signOutDevice');
       assert.equal(out.state, 'signed_out');
       await runInterview(kiosk, { turns: 1 });
       const queued = await kiosk.call<SyncStatus>('getSyncStatus');
       assert.ok(queued.pending >= 3, `kept queued (${queued.pending})`);
-      await kiosk.call('signInDevice', { email: stack.device!.email, password: stack.device!.password });
+      await kiosk.call('signInDevice', { email: env.stack.device!.email, password: env.stack.device!.password });
       await waitForSync(kiosk.service, drained, 20_000, 'drain after sign-in');
       // One entry changes after the upload; then the kiosk moves to another project: that session must be sent
       // there again before the entry (its remote_at is forgotten and its row queued).

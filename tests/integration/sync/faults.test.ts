@@ -3,29 +3,17 @@
 // a poison row is quarantined and visible while the rows behind it sync; bad server answers (non-JSON body,
 // wrong shape, 404 table) give clear errors and lose nothing.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type pg from 'pg';
+import { describe, test } from 'node:test';
 import type { SessionView, SetupData, SyncStatus } from '../../../preload/contract';
 import { scaledClock } from '../../../main/core/sync/engine';
-import { startSupabaseStack, type SupabaseStack } from '../../support/gateway/stack';
+
 import { OFFER_SDP } from '../core/realtime-stub';
-import { assertSessionInPostgres, drained, interviewEvents, pgClient, runInterview, startSyncKiosk, waitForSync } from './support';
+import { assertSessionInPostgres, drained, interviewEvents, runInterview, startSyncKiosk, useSeededStack, waitForSync } from './support';
 
-let stack: SupabaseStack;
-let client: pg.Client;
-
-before(async () => {
-  stack = await startSupabaseStack({ seed: true });
-  client = await pgClient(stack);
-});
-
-after(async () => {
-  await client?.end();
-  await stack?.stop();
-});
+const env = useSeededStack();
 
 const count = async (sessionId: string) =>
-  (await client.query('select count(*)::int n, count(distinct item_id)::int d from transcript_entries where session_id = $1', [sessionId])).rows[0] as { n: number; d: number };
+  (await env.client.query('select count(*)::int n, count(distinct item_id)::int d from transcript_entries where session_id = $1', [sessionId])).rows[0] as { n: number; d: number };
 
 /** Resolves after `ms` of the given clock's time (the interview's pace, not a synchronisation). */
 const pace = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -34,7 +22,7 @@ describe('sync under faults', () => {
   test('a 5-minute outage (60× compressed) during an interview: the queue drains by itself afterwards, no loss, no duplicate', async () => {
     const SCALE = 60;
     const clock = scaledClock(SCALE);
-    const kiosk = await startSyncKiosk({ stack, sync: { clock, backoff: { baseMs: 1_000, capMs: 60_000 }, wakeDelayMs: 50 } });
+    const kiosk = await startSyncKiosk({ stack: env.stack, sync: { clock, backoff: { baseMs: 1_000, capMs: 60_000 }, wakeDelayMs: 50 } });
     try {
       const setup = await kiosk.call<SetupData>('getSetupData');
       const session = await kiosk.call<SessionView>('createSession', { candidateId: setup.candidates[0]!.id, positionId: setup.positions[0]!.id, recordingConsent: false });
@@ -50,16 +38,16 @@ describe('sync under faults', () => {
       // Outage: 2.5 simulated minutes with the gateway down, then 2.5 minutes of 503s and held-then-dropped
       // requests; the interview goes on meanwhile, and ends, while the backend is still failing.
       const outageStart = clock.now();
-      stack.gateway.faults.down = true;
-      await stack.gateway.settled();
+      env.stack.gateway.faults.down = true;
+      await env.stack.gateway.settled();
       const middle = events.slice(third, 2 * third);
       for (const e of middle) {
         await report(e);
         await pace(2_500 / middle.length);
       }
-      stack.gateway.faults.down = false;
-      await stack.gateway.settled();
-      stack.gateway.faults = { status5xx: 1_000_000, status5xxCode: 503 };
+      env.stack.gateway.faults.down = false;
+      await env.stack.gateway.settled();
+      env.stack.gateway.faults = { status5xx: 1_000_000, status5xxCode: 503 };
       for (const e of events.slice(2 * third)) {
         await report(e);
         await pace(2_500 / (events.length - 2 * third));
@@ -78,55 +66,55 @@ describe('sync under faults', () => {
       assert.ok(delays.every((d) => d <= 60_000) && delays.some((d) => d > 10_000), `delays ${delays.join(',')}`);
 
       // The backend recovers. No local write follows: the engine's own timer must drain the queue.
-      stack.gateway.faults = {};
+      env.stack.gateway.faults = {};
       const status = await waitForSync(kiosk.service, drained, 20_000, 'the queue to drain by itself');
       assert.equal(status.quarantined.length, 0);
-      const { entries } = await assertSessionInPostgres(kiosk.db, client, session.id);
+      const { entries } = await assertSessionInPostgres(kiosk.db, env.client, session.id);
       assert.equal(entries, 32);
       const after = await count(session.id);
       assert.deepEqual(after, { n: 32, d: 32 }, 'no loss, no duplicate');
     } finally {
-      stack.gateway.faults = {};
+      env.stack.gateway.faults = {};
       await kiosk.close();
     }
   });
 
   test('the answer is lost after the commit: the retry duplicates nothing', async () => {
-    const kiosk = await startSyncKiosk({ stack, sync: { limits: { rows: 4 } } });
+    const kiosk = await startSyncKiosk({ stack: env.stack, sync: { limits: { rows: 4 } } });
     try {
-      stack.gateway.faults = { resetAfterCommit: 3 };
+      env.stack.gateway.faults = { resetAfterCommit: 3 };
       const summary = await runInterview(kiosk, { turns: 6 });
       await waitForSync(kiosk.service, drained, 20_000, 'the queue to drain');
-      const dropped = stack.gateway.log.filter((r) => r.status === 'dropped').length;
+      const dropped = env.stack.gateway.log.filter((r) => r.status === 'dropped').length;
       assert.ok(dropped >= 3, `three answers were dropped after commit (${dropped})`);
       assert.ok(kiosk.logs.some((l) => l.startsWith('sync attempt failed')), 'the engine saw the lost answers as failures');
-      await assertSessionInPostgres(kiosk.db, client, summary.session.id);
+      await assertSessionInPostgres(kiosk.db, env.client, summary.session.id);
       assert.deepEqual(await count(summary.session.id), { n: 12, d: 12 });
-      assert.equal((await client.query('select count(*)::int n from interview_sessions where id = $1', [summary.session.id])).rows[0].n, 1);
+      assert.equal((await env.client.query('select count(*)::int n from interview_sessions where id = $1', [summary.session.id])).rows[0].n, 1);
     } finally {
-      stack.gateway.faults = {};
+      env.stack.gateway.faults = {};
       await kiosk.close();
     }
   });
 
   test('an expired access token is refreshed and the upload retried', async () => {
-    const kiosk = await startSyncKiosk({ stack });
+    const kiosk = await startSyncKiosk({ stack: env.stack });
     try {
-      stack.gateway.faults.expireTokens = true;
+      env.stack.gateway.faults.expireTokens = true;
       const summary = await runInterview(kiosk, { turns: 3 });
       await waitForSync(kiosk.service, drained, 20_000, 'the queue to drain');
-      await assertSessionInPostgres(kiosk.db, client, summary.session.id);
-      const refreshes = stack.gateway.log.filter((r) => r.path.startsWith('/auth/v1/token') && r.status === 200).length;
+      await assertSessionInPostgres(kiosk.db, env.client, summary.session.id);
+      const refreshes = env.stack.gateway.log.filter((r) => r.path.startsWith('/auth/v1/token') && r.status === 200).length;
       assert.ok(refreshes >= 2, `signed in, then refreshed (${refreshes} token answers)`);
-      assert.ok(stack.gateway.log.some((r) => r.status === 401), 'a request was refused with 401 first');
+      assert.ok(env.stack.gateway.log.some((r) => r.status === 401), 'a request was refused with 401 first');
     } finally {
-      stack.gateway.faults = {};
+      env.stack.gateway.faults = {};
       await kiosk.close();
     }
   });
 
   test('a poison row is quarantined with its error and shown; the rows behind it still sync', async () => {
-    const kiosk = await startSyncKiosk({ stack, sync: { limits: { rows: 50 } } });
+    const kiosk = await startSyncKiosk({ stack: env.stack, sync: { limits: { rows: 50 } } });
     try {
       const setup = await kiosk.call<SetupData>('getSetupData');
       const session = await kiosk.call<SessionView>('createSession', { candidateId: setup.candidates[1]!.id, positionId: setup.positions[1]!.id, recordingConsent: false });
@@ -148,7 +136,7 @@ describe('sync under faults', () => {
       assert.equal(q.rowId, local);
       // Everything else arrived; the poison row is still in SQLite, not in Postgres.
       assert.deepEqual(await count(session.id), { n: 11, d: 11 });
-      assert.equal((await client.query('select count(*)::int n from transcript_entries where item_id = $1', [poisonId])).rows[0].n, 0);
+      assert.equal((await env.client.query('select count(*)::int n from transcript_entries where item_id = $1', [poisonId])).rows[0].n, 0);
       // Shown through the API as well; a retry by the operator tries again and it is quarantined again.
       const shown = await kiosk.call<SyncStatus>('getSyncStatus');
       assert.equal(shown.quarantined.length, 1);
@@ -177,7 +165,7 @@ describe('sync under faults', () => {
       }
       return fetch(input, init);
     };
-    const kiosk = await startSyncKiosk({ stack, backendFetch: faulty });
+    const kiosk = await startSyncKiosk({ stack: env.stack, backendFetch: faulty });
     try {
       const expectations = [
         ['html', /not a valid Supabase response.*non-JSON body.*hotel Wi-Fi/],
@@ -198,7 +186,7 @@ describe('sync under faults', () => {
         await waitForSync(kiosk.service, drained, 20_000, `the queue to drain after ${m}`);
       }
       for (const id of sessions) {
-        await assertSessionInPostgres(kiosk.db, client, id);
+        await assertSessionInPostgres(kiosk.db, env.client, id);
         assert.deepEqual(await count(id), { n: 4, d: 4 });
       }
       // A wrong shape in a pull is refused too: nothing written, the cursor stays.

@@ -4,29 +4,17 @@
 import assert from 'node:assert/strict';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import type pg from 'pg';
+import { after, describe, test } from 'node:test';
 import type { SetupData, SyncStatus } from '../../../preload/contract';
-import { DEMO, startSupabaseStack, type SupabaseStack } from '../../support/gateway/stack';
-import { assertSessionInPostgres, drained, pgClient, runInterview, startSyncKiosk, waitForSync } from './support';
+import { DEMO } from '../../support/gateway/stack';
+import { assertSessionInPostgres, drained, runInterview, startSyncKiosk, useSeededStack, waitForSync } from './support';
 
-let stack: SupabaseStack;
-let client: pg.Client;
-
-before(async () => {
-  stack = await startSupabaseStack({ seed: true });
-  client = await pgClient(stack);
-});
-
-after(async () => {
-  await client?.end();
-  await stack?.stop();
-});
+const env = useSeededStack();
 
 describe('full interview, then sync', () => {
   test('reference data is pulled into SQLite at sign-in, so setup shows the backend tenant', async () => {
     const urls: string[] = [];
-    const kiosk = await startSyncKiosk({ stack, backendFetch: (input, init) => (urls.push(String(input)), fetch(input, init)) });
+    const kiosk = await startSyncKiosk({ stack: env.stack, backendFetch: (input, init) => (urls.push(String(input)), fetch(input, init)) });
     try {
       const setup = await kiosk.call<SetupData>('getSetupData');
       assert.equal(setup.tenant.id, DEMO.tenantId);
@@ -40,16 +28,16 @@ describe('full interview, then sync', () => {
       const inv = kiosk.db.prepare('SELECT token, status FROM invitations').all();
       assert.deepEqual(inv, [{ token: DEMO.invitationToken, status: 'open' }]);
       const status = await kiosk.call<SyncStatus>('getSyncStatus');
-      assert.equal(status.signedInAs, stack.device!.email);
+      assert.equal(status.signedInAs, env.stack.device!.email);
       assert.ok(status.lastPullAt, 'lastPullAt is set');
       // The settings view shows the backend, never the anon key or tokens.
       const settings = await kiosk.call<Record<string, unknown>>('getSettings');
-      assert.deepEqual(settings.backend, { url: stack.gateway.url, configured: true, signedInAs: stack.device!.email });
-      assert.ok(!JSON.stringify(settings).includes(stack.gateway.anonKey));
+      assert.deepEqual(settings.backend, { url: env.stack.gateway.url, configured: true, signedInAs: env.stack.device!.email });
+      assert.ok(!JSON.stringify(settings).includes(env.stack.gateway.anonKey));
 
       // Incremental: a change on the server arrives with the next pull, and only rows at or after the cursor
       // (minus the overlap window) are asked for.
-      await client.query(`update candidates set name = 'Sam Rivera-Lopez' where id = $1`, [DEMO.candidates[1]]);
+      await env.client.query(`update candidates set name = 'Sam Rivera-Lopez' where id = $1`, [DEMO.candidates[1]]);
       await kiosk.call('syncNow');
       const renamed = (await kiosk.call<SetupData>('getSetupData')).candidates.find((c) => c.id === DEMO.candidates[1]);
       assert.equal(renamed?.name, 'Sam Rivera-Lopez');
@@ -62,7 +50,7 @@ describe('full interview, then sync', () => {
   });
 
   test('every row of a full interview reaches Postgres field for field, in order, with the 30 MB recording', async () => {
-    const kiosk = await startSyncKiosk({ stack });
+    const kiosk = await startSyncKiosk({ stack: env.stack });
     try {
       const summary = await runInterview(kiosk, { turns: 12, recordingBytes: 31 * 1024 * 1024 });
       const sessionId = summary.session.id;
@@ -72,18 +60,18 @@ describe('full interview, then sync', () => {
       assert.equal(status.quarantined.length, 0);
       assert.equal(status.lastError, null);
       await waitForSync(kiosk.service, drained, 20_000, 'the session row with its recording_path');
-      const { entries } = await assertSessionInPostgres(kiosk.db, client, sessionId);
+      const { entries } = await assertSessionInPostgres(kiosk.db, env.client, sessionId);
       assert.equal(entries, 24);
       // Entries are marked synced locally.
       const unsynced = kiosk.db.prepare('SELECT count(*) FROM transcript_entries WHERE session_id = ? AND synced_at IS NULL').pluck().get(sessionId);
       assert.equal(unsynced, 0);
       // The recording: object name, and the bytes are the local file's.
       const name = `${DEMO.tenantId}/${sessionId}.webm`;
-      const remotePath = (await client.query('select recording_path from interview_sessions where id = $1', [sessionId])).rows[0].recording_path;
+      const remotePath = (await env.client.query('select recording_path from interview_sessions where id = $1', [sessionId])).rows[0].recording_path;
       assert.equal(remotePath, name);
-      const object = (await client.query(`select metadata from storage.objects where bucket_id = 'recordings' and name = $1`, [name])).rows[0];
+      const object = (await env.client.query(`select metadata from storage.objects where bucket_id = 'recordings' and name = $1`, [name])).rows[0];
       assert.ok(object, 'the storage object row exists');
-      const file = await stack.gateway.objectFile('recordings', name);
+      const file = await env.stack.gateway.objectFile('recordings', name);
       assert.ok(file);
       const local = join(kiosk.dataDir, 'recordings', `${sessionId}.webm`);
       assert.equal(statSync(file).size, 31 * 1024 * 1024);
@@ -103,7 +91,7 @@ describe('full interview, then sync', () => {
       }
       return fetch(input, init);
     };
-    const kiosk = await startSyncKiosk({ stack, backendFetch: flaky });
+    const kiosk = await startSyncKiosk({ stack: env.stack, backendFetch: flaky });
     try {
       const summary = await runInterview(kiosk, { turns: 2, recordingBytes: 2 * 1024 * 1024 });
       const sessionId = summary.session.id;
@@ -112,24 +100,24 @@ describe('full interview, then sync', () => {
       assert.equal(storageFailures, 3);
       assert.ok(kiosk.logs.filter((l) => l.startsWith('sync attempt failed')).length >= 3, 'each failure was retried');
       const name = `${DEMO.tenantId}/${sessionId}.webm`;
-      const objects = (await client.query(`select count(*)::int n from storage.objects where bucket_id = 'recordings' and name = $1`, [name])).rows[0].n;
+      const objects = (await env.client.query(`select count(*)::int n from storage.objects where bucket_id = 'recordings' and name = $1`, [name])).rows[0].n;
       assert.equal(objects, 1);
-      const file = await stack.gateway.objectFile('recordings', name);
+      const file = await env.stack.gateway.objectFile('recordings', name);
       assert.equal(statSync(file!).size, 2 * 1024 * 1024);
-      await assertSessionInPostgres(kiosk.db, client, sessionId);
+      await assertSessionInPostgres(kiosk.db, env.client, sessionId);
     } finally {
       await kiosk.close();
     }
   });
 
   test('restart with a non-empty queue: it drains after start, nothing duplicated', async () => {
-    const first = await startSyncKiosk({ stack });
+    const first = await startSyncKiosk({ stack: env.stack });
     const dataDir = first.dataDir;
     let sessionId = '';
     try {
       // The backend is down for the whole interview: everything stays queued.
-      stack.gateway.faults.down = true;
-      await stack.gateway.settled();
+      env.stack.gateway.faults.down = true;
+      await env.stack.gateway.settled();
       const summary = await runInterview(first, { turns: 5 });
       sessionId = summary.session.id;
       const queued = await waitForSync(first.service, (s) => s.state === 'retrying' && s.pending > 0, 20_000, 'a failed attempt');
@@ -138,15 +126,15 @@ describe('full interview, then sync', () => {
     } finally {
       await first.stop(); // "kill": the service stops with the queue full
     }
-    stack.gateway.faults.down = false;
-    await stack.gateway.settled();
-    assert.equal((await client.query('select count(*)::int n from transcript_entries where session_id = $1', [sessionId])).rows[0].n, 0);
+    env.stack.gateway.faults.down = false;
+    await env.stack.gateway.settled();
+    assert.equal((await env.client.query('select count(*)::int n from transcript_entries where session_id = $1', [sessionId])).rows[0].n, 0);
 
-    const second = await startSyncKiosk({ stack, dataDir, signIn: false }); // signed in from the stored refresh token
+    const second = await startSyncKiosk({ stack: env.stack, dataDir, signIn: false }); // signed in from the stored refresh token
     try {
       await waitForSync(second.service, drained, 30_000, 'the queue to drain after restart');
-      await assertSessionInPostgres(second.db, client, sessionId);
-      const n = (await client.query('select count(*)::int n from transcript_entries where session_id = $1', [sessionId])).rows[0].n;
+      await assertSessionInPostgres(second.db, env.client, sessionId);
+      const n = (await env.client.query('select count(*)::int n from transcript_entries where session_id = $1', [sessionId])).rows[0].n;
       assert.equal(n, 10);
     } finally {
       await second.close();

@@ -4,27 +4,15 @@
 // marking the invitation completed with its session in Postgres.
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
-import { after, before, describe, test } from 'node:test';
-import type pg from 'pg';
+import { describe, test } from 'node:test';
 import type { InvitationRedemption, KioskResult, SyncStatus } from '../../../preload/contract';
-import { DEMO, startSupabaseStack, type SupabaseStack } from '../../support/gateway/stack';
-import { drained, pgClient, runInterview, startSyncKiosk, waitForSync } from './support';
+import { DEMO, startSupabaseStack } from '../../support/gateway/stack';
+import { drained, pgClient, runInterview, startSyncKiosk, useSeededStack, waitForSync } from './support';
 
-let stack: SupabaseStack;
-let client: pg.Client;
-
-before(async () => {
-  stack = await startSupabaseStack({ seed: true });
-  client = await pgClient(stack);
-});
-
-after(async () => {
-  await client?.end();
-  await stack?.stop();
-});
+const env = useSeededStack();
 
 async function invitation(token: string, opts: { expiresIn?: string; status?: string } = {}): Promise<string> {
-  const { rows } = await client.query(
+  const { rows } = await env.client.query(
     `insert into interview_invitations (tenant_id, token, status, expires_at, candidate_id, position_id, redeemed_at)
      values ($1, $2, $3, now() + $4::interval, $5, $6, case when $3 = 'open' or $3 = 'expired' then null else now() end) returning id`,
     [DEMO.tenantId, token, opts.status ?? 'open', opts.expiresIn ?? '7 days', DEMO.candidates[2], DEMO.positions[1]],
@@ -33,11 +21,11 @@ async function invitation(token: string, opts: { expiresIn?: string; status?: st
 }
 
 const remoteInvitation = async (token: string) =>
-  (await client.query('select status, session_id, redeemed_by_device from interview_invitations where token = $1', [token])).rows[0];
+  (await env.client.query('select status, session_id, redeemed_by_device from interview_invitations where token = $1', [token])).rows[0];
 
 describe('invitations at the kiosk', () => {
   test('online: redeem, interview, completion marks the invitation completed with its session', async () => {
-    const kiosk = await startSyncKiosk({ stack });
+    const kiosk = await startSyncKiosk({ stack: env.stack });
     try {
       const r = await kiosk.call<InvitationRedemption>('redeemInvitation', { code: `  ${DEMO.invitationToken} ` });
       assert.equal(r.offline, false);
@@ -69,8 +57,8 @@ describe('invitations at the kiosk', () => {
   });
 
   test('unknown, expired and used codes get distinct, friendly messages; malformed input is refused in words', async () => {
-    const kiosk = await startSyncKiosk({ stack });
-    const other = await startSyncKiosk({ stack });
+    const kiosk = await startSyncKiosk({ stack: env.stack });
+    const other = await startSyncKiosk({ stack: env.stack });
     try {
       await invitation('EXPIRED-1', { expiresIn: '-1 day' });
       await invitation('USED-1');
@@ -100,8 +88,8 @@ describe('invitations at the kiosk', () => {
   });
 
   test('two kiosks redeem the same code at the same moment: exactly one succeeds', async () => {
-    const a = await startSyncKiosk({ stack });
-    const b = await startSyncKiosk({ stack });
+    const a = await startSyncKiosk({ stack: env.stack });
+    const b = await startSyncKiosk({ stack: env.stack });
     try {
       assert.notEqual(a.service.sync.deviceId(), b.service.sync.deviceId());
       for (let round = 0; round < 5; round++) {
@@ -124,11 +112,11 @@ describe('invitations at the kiosk', () => {
   test('offline: the cached invitation is redeemed locally and confirmed with the server after the outage', async () => {
     await invitation('OFFLINE-OK');
     await invitation('OFFLINE-TAKEN');
-    const kiosk = await startSyncKiosk({ stack });
-    const other = await startSyncKiosk({ stack });
+    const kiosk = await startSyncKiosk({ stack: env.stack });
+    const other = await startSyncKiosk({ stack: env.stack });
     try {
-      stack.gateway.faults.down = true;
-      await stack.gateway.settled();
+      env.stack.gateway.faults.down = true;
+      await env.stack.gateway.settled();
       const r = await kiosk.call<InvitationRedemption>('redeemInvitation', { code: 'OFFLINE-OK' });
       assert.equal(r.offline, true);
       assert.equal(r.candidate.id, DEMO.candidates[2]);
@@ -140,8 +128,8 @@ describe('invitations at the kiosk', () => {
       // Meanwhile another kiosk (online again first) takes OFFLINE-TAKEN, which this kiosk redeems offline.
       const taken = await kiosk.call<InvitationRedemption>('redeemInvitation', { code: 'OFFLINE-TAKEN' });
       assert.equal(taken.offline, true);
-      stack.gateway.faults.down = false;
-      await stack.gateway.settled();
+      env.stack.gateway.faults.down = false;
+      await env.stack.gateway.settled();
       await other.call('redeemInvitation', { code: 'OFFLINE-TAKEN' });
 
       await kiosk.service.sync.engine.syncNow();
@@ -158,7 +146,7 @@ describe('invitations at the kiosk', () => {
       const shown = await kiosk.call<SyncStatus>('getSyncStatus');
       assert.equal(shown.quarantined.length, 1);
     } finally {
-      stack.gateway.faults.down = false;
+      env.stack.gateway.faults.down = false;
       await other.close();
       await kiosk.close();
     }
@@ -197,7 +185,7 @@ describe('invitations at the kiosk', () => {
   });
 
   test('without a backend the kiosk says so instead of guessing', async () => {
-    const kiosk = await startSyncKiosk({ stack, configure: false });
+    const kiosk = await startSyncKiosk({ stack: env.stack, configure: false });
     try {
       const res = await kiosk.result('redeemInvitation', { code: 'DEMO-2026' });
       assert.equal((res as { error: { code: string } }).error.code, 'not_configured');

@@ -12,7 +12,8 @@ import { openDatabase, type KioskDatabase } from '../../../main/core/db/database
 import { fileCredentialStore } from '../../../main/core/settings/credentials';
 import { memorySecretStore, memorySettingsStore } from '../../../main/core/settings/types';
 import type { SyncOptions } from '../../../main/core/sync/feature';
-import type { SupabaseStack } from '../../support/gateway/stack';
+import { after, before } from 'node:test';
+import { startSupabaseStack, type SupabaseStack } from '../../support/gateway/stack';
 import { OFFER_SDP, startRealtimeStub, type RealtimeStub } from '../core/realtime-stub';
 
 export const OPENAI_KEY = 'sk-test-sync-0123456789abcdef0123';
@@ -185,6 +186,26 @@ export async function pgClient(stack: SupabaseStack): Promise<pg.Client> {
   const c = new pg.Client({ connectionString: stack.pg.url });
   await c.connect();
   return c;
+}
+
+export interface SeededStack {
+  stack: SupabaseStack;
+  /** Direct SQL to the stack's Postgres, for assertions. */
+  client: pg.Client;
+}
+
+/** One seeded Supabase stack and a pg client for the calling test file: started before its tests, stopped after. */
+export function useSeededStack(): SeededStack {
+  const env = {} as SeededStack;
+  before(async () => {
+    env.stack = await startSupabaseStack({ seed: true });
+    env.client = await pgClient(env.stack);
+  });
+  after(async () => {
+    await env.client?.end();
+    await env.stack?.stop();
+  });
+  return env;
 }
 
 const instant = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string).toISOString());
