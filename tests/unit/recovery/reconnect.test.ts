@@ -2,9 +2,10 @@
 // objects: a closed event channel → a new call with reason 'reconnect' whose opening events go out on the new
 // channel; the recorder keeps running; session_expired → 'rollover'; ten failures → onReconnectFailed.
 import assert from 'node:assert/strict';
-import { afterEach, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { KioskBridge, RealtimeEventReport, StartCallRequest } from '../../../preload/contract';
 import { InterviewCall } from '../../../renderer/call/interview-call';
+import { FakePeer, FakeRecorder, tick, useFakeBrowser } from '../../support/fake-browser';
 import {
   callLost, DISCONNECTED_GRACE_MS, isQuietMoment, isSessionExpired, MAX_RECONNECT_ATTEMPTS, reconnectDelayMs, reconnectSchedule,
 } from '../../../renderer/logic/reconnect';
@@ -50,112 +51,7 @@ describe('reconnect policy', () => {
 
 // ---- InterviewCall with fakes -----------------------------------------------------------------------------------
 
-const tick = (ms = 0) => new Promise((r) => setTimeout(r, ms));
-
-class FakeChannel extends EventTarget {
-  readyState: RTCDataChannelState = 'connecting';
-  sent: { type: string }[] = [];
-  send(data: string) {
-    if (this.readyState !== 'open') throw new Error('not open');
-    this.sent.push(JSON.parse(data) as { type: string });
-  }
-  open() {
-    this.readyState = 'open';
-    this.dispatchEvent(new Event('open'));
-  }
-  receive(data: unknown) {
-    this.dispatchEvent(Object.assign(new Event('message'), { data: JSON.stringify(data) }));
-  }
-  /** The far end closed it (emulator drop). */
-  drop() {
-    this.readyState = 'closed';
-    this.dispatchEvent(new Event('close'));
-  }
-  close() {
-    if (this.readyState === 'closed') return;
-    this.readyState = 'closed';
-    setTimeout(() => this.dispatchEvent(new Event('close')), 0); // late, as in browsers
-  }
-}
-
-class FakePeer extends EventTarget {
-  static all: FakePeer[] = [];
-  connectionState: RTCPeerConnectionState = 'new';
-  iceGatheringState: RTCIceGatheringState = 'complete';
-  localDescription: { sdp: string } | null = null;
-  channel = new FakeChannel();
-  closed = false;
-  constructor() {
-    super();
-    FakePeer.all.push(this);
-  }
-  createDataChannel() {
-    return this.channel;
-  }
-  addTrack() {}
-  async createOffer() {
-    return { type: 'offer', sdp: `v=0 offer-${FakePeer.all.length}` };
-  }
-  async setLocalDescription(d: { sdp: string }) {
-    this.localDescription = d;
-  }
-  async setRemoteDescription() {
-    // The fake network connects at once.
-    setTimeout(() => {
-      if (this.closed) return;
-      this.connectionState = 'connected';
-      this.dispatchEvent(new Event('connectionstatechange'));
-      this.channel.open();
-    }, 1);
-  }
-  close() {
-    this.closed = true;
-    this.connectionState = 'closed';
-  }
-}
-
-class FakeRecorder extends EventTarget {
-  static count = 0;
-  static isTypeSupported = () => true;
-  state: 'inactive' | 'recording' = 'inactive';
-  constructor() {
-    super();
-    FakeRecorder.count++;
-  }
-  start() {
-    this.state = 'recording';
-  }
-  stop() {
-    this.state = 'inactive';
-    setTimeout(() => this.dispatchEvent(new Event('stop')), 1);
-  }
-}
-
-class FakeAudioContext {
-  createMediaStreamDestination() {
-    return { stream: {} };
-  }
-  createMediaStreamSource() {
-    return { connect() {}, disconnect() {} };
-  }
-  async resume() {}
-  async close() {}
-}
-
-const g = globalThis as Record<string, unknown>;
-const saved: Record<string, unknown> = {};
-beforeEach(() => {
-  for (const k of ['RTCPeerConnection', 'MediaRecorder', 'AudioContext', 'MediaStream']) saved[k] = g[k];
-  g.RTCPeerConnection = FakePeer;
-  g.MediaRecorder = FakeRecorder;
-  g.AudioContext = FakeAudioContext;
-  g.MediaStream = class {};
-  FakePeer.all = [];
-  FakeRecorder.count = 0;
-});
-afterEach(() => {
-  for (const [k, v] of Object.entries(saved)) g[k] = v;
-});
+useFakeBrowser({ autoConnect: true });
 
 function harness(opts: { failAfter?: number; rolloverAfterMs?: number | null } = {}) {
   const requests: StartCallRequest[] = [];
@@ -231,7 +127,7 @@ describe('InterviewCall recovery', () => {
     await until(() => second.channel.sent.length === 2, 'opening events');
     assert.deepEqual(second.channel.sent.map((e) => e.type), ['conversation.item.create', 'response.create']);
     assert.equal(first.channel.sent.length, 1, 'the first call only got its own greeting request');
-    assert.equal(FakeRecorder.count, 1, 'one recorder across both calls');
+    assert.equal(FakeRecorder.all.length, 1, 'one recorder across both calls');
     assert.ok(!h.micStopped(), 'the mic stays open');
     assert.ok(h.phases.includes('reconnecting'));
     assert.equal(h.phases.at(-1), 'live');

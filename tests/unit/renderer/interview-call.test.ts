@@ -2,106 +2,10 @@
 // events crossed the data channel, opening events follow session.created, end_session waits for the interviewer
 // to stop speaking, End cancels speech, and the last recording chunk is appended before endInterview.
 import assert from 'node:assert/strict';
-import { afterEach, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { CallAction, KioskBridge, RealtimeEventReport, SessionSummary } from '../../../preload/contract';
 import { InterviewCall } from '../../../renderer/call/interview-call';
-
-const tick = (ms = 0) => new Promise((r) => setTimeout(r, ms));
-
-class FakeChannel extends EventTarget {
-  readyState: RTCDataChannelState = 'connecting';
-  sent: { type: string }[] = [];
-  send(data: string) {
-    if (this.readyState !== 'open') throw new Error('not open');
-    this.sent.push(JSON.parse(data) as { type: string });
-  }
-  open() {
-    this.readyState = 'open';
-    this.dispatchEvent(new Event('open'));
-  }
-  receive(data: unknown) {
-    this.dispatchEvent(Object.assign(new Event('message'), { data: typeof data === 'string' ? data : JSON.stringify(data) }));
-  }
-  close() {
-    this.readyState = 'closed';
-  }
-}
-
-class FakePeer extends EventTarget {
-  static last: FakePeer;
-  connectionState: RTCPeerConnectionState = 'new';
-  iceGatheringState: RTCIceGatheringState = 'complete';
-  localDescription: { sdp: string } | null = null;
-  remote: { type: string; sdp: string } | null = null;
-  channel = new FakeChannel();
-  tracks = 0;
-  closed = false;
-  constructor() {
-    super();
-    FakePeer.last = this;
-  }
-  createDataChannel(label: string) {
-    assert.equal(label, 'oai-events');
-    assert.equal(this.localDescription, null, 'the data channel exists before the offer');
-    return this.channel;
-  }
-  addTrack() {
-    this.tracks++;
-  }
-  async createOffer() {
-    return { type: 'offer', sdp: 'v=0 fake-offer' };
-  }
-  async setLocalDescription(d: { sdp: string }) {
-    this.localDescription = d;
-  }
-  async setRemoteDescription(d: { type: string; sdp: string }) {
-    this.remote = d;
-  }
-  connect() {
-    this.connectionState = 'connected';
-    this.dispatchEvent(new Event('connectionstatechange'));
-  }
-  close() {
-    this.closed = true;
-    this.connectionState = 'closed';
-  }
-}
-
-class FakeRecorder extends EventTarget {
-  static last: FakeRecorder;
-  static isTypeSupported = () => true;
-  state: 'inactive' | 'recording' = 'inactive';
-  timeslice = 0;
-  constructor(_stream: unknown, readonly options: { mimeType: string }) {
-    super();
-    FakeRecorder.last = this;
-  }
-  start(timeslice: number) {
-    this.timeslice = timeslice;
-    this.state = 'recording';
-  }
-  chunk(bytes: number[]) {
-    this.dispatchEvent(Object.assign(new Event('dataavailable'), { data: new Blob([new Uint8Array(bytes)]) }));
-  }
-  stop() {
-    this.state = 'inactive';
-    setTimeout(() => {
-      this.chunk([99]); // the last chunk comes with stop
-      this.dispatchEvent(new Event('stop'));
-    }, 5);
-  }
-}
-
-class FakeAudioContext {
-  createMediaStreamDestination() {
-    return { stream: {} };
-  }
-  createMediaStreamSource() {
-    return { connect() {} };
-  }
-  async resume() {}
-  async close() {}
-}
+import { FakePeer, FakeRecorder, tick, useFakeBrowser } from '../../support/fake-browser';
 
 interface Harness {
   call: InterviewCall;
@@ -160,18 +64,7 @@ function harness(actionsFor: (r: RealtimeEventReport) => CallAction[] = () => []
   return h;
 }
 
-const g = globalThis as Record<string, unknown>;
-const saved: Record<string, unknown> = {};
-beforeEach(() => {
-  for (const k of ['RTCPeerConnection', 'MediaRecorder', 'AudioContext', 'MediaStream']) saved[k] = g[k];
-  g.RTCPeerConnection = FakePeer;
-  g.MediaRecorder = FakeRecorder;
-  g.AudioContext = FakeAudioContext;
-  g.MediaStream = class {};
-});
-afterEach(() => {
-  for (const [k, v] of Object.entries(saved)) g[k] = v;
-});
+useFakeBrowser();
 
 async function connected(h: Harness) {
   await h.call.start();
