@@ -59,13 +59,18 @@ function newestSource(dir: string): number {
   return newest;
 }
 
-/** The bundled host, refusing a missing or stale bundle (a stale one would test old code). */
-export function hostBundle(): string {
+let bundleChecked = false;
+
+/** The bundled host, refusing a missing or stale bundle (a stale one would test old code). Checked once, not on
+ * every restart: the restart is timed. */
+function hostBundle(): string {
+  if (bundleChecked) return HOST_BUNDLE;
   if (!existsSync(HOST_BUNDLE)) throw new Error(`${HOST_BUNDLE} is missing: run \`npm run build:main\` (npm test does)`);
   const built = statSync(HOST_BUNDLE).mtimeMs;
   if (['main', 'preload'].some((d) => newestSource(join(ROOT, d)) > built)) {
     throw new Error(`${HOST_BUNDLE} is older than the sources in main/ or preload/: run \`npm run build:main\``);
   }
+  bundleChecked = true;
   return HOST_BUNDLE;
 }
 
