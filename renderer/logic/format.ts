@@ -23,6 +23,9 @@ export function formatBytes(bytes: number): string {
 /** Operator-facing words for an error of unknown shape: the message only, never a stack trace. */
 export function errorMessage(error: unknown): string {
   if (error instanceof Error && error.message) return error.message;
+  // A copy of an error that crossed a context boundary (contextBridge, postMessage) may be a plain object.
+  const message = (error as { message?: unknown } | null)?.message;
+  if (error !== null && typeof error === 'object' && typeof message === 'string' && message) return message;
   if (typeof error === 'string' && error) return error;
   return t('common.somethingWrong');
 }
