@@ -22,6 +22,37 @@ export interface SettingsView {
   secretStorage: 'safeStorage' | 'plaintext-file';
   /** The Supabase backend (never the anon key, the password or any token). Absent on older hosts. */
   backend?: BackendView;
+  /** What the candidate is told before the interview: who sees the results, and how long they are kept. */
+  disclosure: DisclosureSettings;
+}
+
+export interface DisclosureSettings {
+  /** Who sees the results, in the operator's words (e.g. "the hiring team at Acme"); empty = the company's hiring team. */
+  resultsAudience: string;
+  /** Days the recording, transcript and results are kept. */
+  retentionDays: number;
+}
+
+/**
+ * What the candidate was shown and chose before the microphone opened. `noticeVersion` names the notice text
+ * (renderer/i18n: the `disclosure` section, versioned); `language` the language it was shown in; `at` when the
+ * candidate chose (ISO time, the kiosk's clock).
+ */
+export interface ConsentRecord {
+  noticeVersion: string;
+  language: string;
+  choices: { aiInterviewer: boolean; recording: boolean };
+  at: string;
+}
+
+/** Something the kiosk's operator must see: a candidate declined the interview, or asked for help. */
+export interface OperatorNotice {
+  id: string;
+  kind: 'declined' | 'help';
+  candidateName: string;
+  positionTitle: string;
+  sessionId: string | null;
+  at: string;
 }
 
 export interface BackendView {
@@ -38,6 +69,7 @@ export interface SettingsPatch {
   openaiBaseUrl?: string;
   model?: string;
   voice?: Voice;
+  disclosure?: Partial<DisclosureSettings>;
 }
 
 export interface TenantView {
@@ -175,7 +207,18 @@ export interface KioskApi {
 
   getSetupData(): Promise<SetupData>;
   /** invitationId (from redeemInvitation) links the session to the invitation, which is completed with it. */
-  createSession(request: { candidateId: string; positionId: string; recordingConsent: boolean; invitationId?: string }): Promise<SessionView>;
+  createSession(request: {
+    candidateId: string;
+    positionId: string;
+    recordingConsent: boolean;
+    invitationId?: string;
+    /** The disclosure the candidate accepted; stored with the session and synced. */
+    consent?: ConsentRecord;
+  }): Promise<SessionView>;
+  /** The candidate chose not to be interviewed: no session is created; the operator gets a notice. */
+  declineInterview(request: { candidateId: string; positionId: string; noticeVersion: string; language: string }): Promise<OperatorNotice>;
+  /** Notices for the operator, newest first (admin). */
+  getOperatorNotices(): Promise<OperatorNotice[]>;
 
   /** Main builds the session config, does the SDP exchange with the key, keeps the call id. */
   startCall(request: StartCallRequest): Promise<StartCallResult>;
@@ -286,6 +329,8 @@ export const KIOSK_METHODS = [
   'clearOpenAIKey',
   'getSetupData',
   'createSession',
+  'declineInterview',
+  'getOperatorNotices',
   'startCall',
   'reportRealtimeEvent',
   'appendRecordingChunk',

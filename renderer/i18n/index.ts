@@ -58,6 +58,18 @@ export async function setUiLanguage(code: string): Promise<void> {
   }
 }
 
+/**
+ * The version of the disclosure notice (the `disclosure` section of every catalogue). Stored with each session's
+ * consent: change it whenever that text changes in any language (tests/unit/renderer/i18n.test.ts holds a
+ * fingerprint of the text per version and fails until it is bumped).
+ */
+export const DISCLOSURE_VERSION = '2026-12-02.1';
+
+/** "a, b and c" in the current language. */
+export function formatList(items: readonly string[]): string {
+  return new Intl.ListFormat(i18n.language, { type: 'conjunction' }).format(items);
+}
+
 /** A number in the current language's digits and separators. */
 export function formatNumber(value: number, options?: Intl.NumberFormatOptions): string {
   return new Intl.NumberFormat(i18n.language, options).format(value);

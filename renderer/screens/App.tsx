@@ -1,12 +1,13 @@
 // Screen flow: setup → pre-flight → interview → summary → setup; operator settings from setup.
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { CandidateView, PositionView, SessionSummary, SessionView } from '../../preload/contract';
+import type { CandidateView, ConsentRecord, PositionView, SessionSummary, SessionView } from '../../preload/contract';
 import type { PreparedPeer } from '../call/interview-call';
 import { getKiosk, watchMainLink } from '../transport';
 import { Interview, ResumeOffer } from './Interview';
 import { LanguagePicker } from './LanguagePicker';
 import { AdminPanel } from './AdminPanel';
+import { Declined, Disclosure } from './Disclosure';
 import { Operator } from './Operator';
 import { OperatorGate } from './PinPad';
 import { Preflight } from './Preflight';
@@ -18,7 +19,9 @@ export type Screen =
   | { name: 'setup' }
   | { name: 'settings' }
   | { name: 'operator' }
-  | { name: 'preflight'; candidate: CandidateView; position: PositionView; invitationId?: string }
+  | { name: 'disclosure'; candidate: CandidateView; position: PositionView; invitationId?: string }
+  | { name: 'declined' }
+  | { name: 'preflight'; candidate: CandidateView; position: PositionView; consent: ConsentRecord; invitationId?: string }
   | { name: 'interview'; session: SessionView; mic: MediaStream; prepared: Promise<PreparedPeer>; resume?: boolean }
   | { name: 'summary'; sessionId: string; summary: SessionSummary | null };
 
@@ -42,8 +45,8 @@ export function App() {
           <Setup
             kiosk={kiosk}
             onSettings={() => setScreen({ name: 'settings' })}
-            onContinue={(candidate, position) => setScreen({ name: 'preflight', candidate, position })}
-            onInvitation={(r) => setScreen({ name: 'preflight', candidate: r.candidate, position: r.position, invitationId: r.invitationId })}
+            onContinue={(candidate, position) => setScreen({ name: 'disclosure', candidate, position })}
+            onInvitation={(r) => setScreen({ name: 'disclosure', candidate: r.candidate, position: r.position, invitationId: r.invitationId })}
             onOperator={() => setScreen({ name: 'operator' })}
           />
         )}
@@ -59,11 +62,22 @@ export function App() {
             <Operator kiosk={kiosk} onDone={toSetup} />
           </OperatorGate>
         )}
+        {screen.name === 'disclosure' && (
+          <Disclosure
+            kiosk={kiosk}
+            candidate={screen.candidate}
+            position={screen.position}
+            onAccept={(consent) => setScreen({ ...screen, name: 'preflight', consent })}
+            onDeclined={() => setScreen({ name: 'declined' })}
+          />
+        )}
+        {screen.name === 'declined' && <Declined onDone={toSetup} />}
         {screen.name === 'preflight' && (
           <Preflight
             kiosk={kiosk}
             candidate={screen.candidate}
             position={screen.position}
+            consent={screen.consent}
             {...(screen.invitationId ? { invitationId: screen.invitationId } : {})}
             onBack={toSetup}
             onStarted={(session, mic, prepared) => setScreen({ name: 'interview', session, mic, prepared })}

@@ -3,7 +3,7 @@
 // device sign-in. The anon key and the password go to main and are never shown again; tokens never reach here.
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { KioskBridge, QuarantinedRowView, SettingsView, SyncStatus } from '../../preload/contract';
+import type { KioskBridge, OperatorNotice, QuarantinedRowView, SettingsView, SyncStatus } from '../../preload/contract';
 import { formatDateTime, t as translate } from '../i18n';
 import { ErrorBox, ScreenHeading } from './common';
 
@@ -56,6 +56,7 @@ export function Operator(props: { kiosk: KioskBridge; onDone: () => void }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [note, setNote] = useState('');
+  const [notices, setNotices] = useState<OperatorNotice[] | null>(null);
 
   useEffect(() => {
     let live = true;
@@ -66,6 +67,7 @@ export function Operator(props: { kiosk: KioskBridge; onDone: () => void }) {
       setSettings(v);
       setUrl(v.backend?.url ?? '');
     }, (err: unknown) => live && setError(err));
+    kiosk.getOperatorNotices().then((n) => live && setNotices(n), (err: unknown) => live && setError(err));
     return () => {
       live = false;
       off();
@@ -98,6 +100,21 @@ export function Operator(props: { kiosk: KioskBridge; onDone: () => void }) {
       <p className="status" role="status" aria-live="polite">
         {note}
       </p>
+
+      <div className="panel" aria-labelledby="notices-title">
+        <h2 id="notices-title">{t('operator.noticesTitle')}</h2>
+        {notices && notices.length === 0 && <p>{t('operator.noticesNone')}</p>}
+        {notices && notices.length > 0 && (
+          <ul className="notices" data-testid="operator-notices">
+            {notices.map((n) => (
+              <li key={n.id} data-kind={n.kind}>
+                {t(n.kind === 'declined' ? 'operator.noticeDeclined' : 'operator.noticeHelp', { candidate: n.candidateName, position: n.positionTitle })}{' '}
+                <span className="muted">{t('operator.noticeAt', { when: whenText(n.at) })}</span>
+              </li>
+            ))}
+          </ul>
+        )}
+      </div>
 
       <div className="panel" aria-labelledby="sync-title">
         <h2 id="sync-title">{t('operator.uploadStatus')}</h2>

@@ -1,7 +1,7 @@
 // Pre-flight check: microphone level, speaker test, recording consent, then Start (creates the session).
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { CandidateView, KioskBridge, PositionView, SessionView } from '../../preload/contract';
+import type { CandidateView, ConsentRecord, KioskBridge, PositionView, SessionView } from '../../preload/contract';
 import { preparePeer, type PreparedPeer } from '../call/interview-call';
 import { levelLabel, meterLevel, rms } from '../logic/audio';
 import { ErrorBox, ScreenHeading } from './common';
@@ -16,6 +16,8 @@ export function Preflight(props: {
   kiosk: KioskBridge;
   candidate: CandidateView;
   position: PositionView;
+  /** What the candidate accepted on the disclosure screen (before this screen opened the microphone). */
+  consent: ConsentRecord;
   /** From a redeemed invitation code: the session is linked to it (and completes it). */
   invitationId?: string;
   onBack: () => void;
@@ -27,7 +29,6 @@ export function Preflight(props: {
   const [micTry, setMicTry] = useState(0);
   const [level, setLevel] = useState(0);
   const [tone, setTone] = useState<'idle' | 'playing' | 'ask' | 'heard' | 'not-heard'>('idle');
-  const [consent, setConsent] = useState(false);
   const [starting, setStarting] = useState(false);
   const [startError, setStartError] = useState<unknown>(null);
   const handedOver = useRef(false);
@@ -97,7 +98,7 @@ export function Preflight(props: {
   }
 
   async function start() {
-    if (!mic || !consent || starting) return;
+    if (!mic || starting) return;
     performance.mark('kiosk:start-pressed');
     setStarting(true);
     setStartError(null);
@@ -109,7 +110,8 @@ export function Preflight(props: {
         candidateId: props.candidate.id,
         positionId: props.position.id,
         ...(props.invitationId ? { invitationId: props.invitationId } : {}),
-        recordingConsent: consent,
+        recordingConsent: props.consent.choices.recording,
+        consent: props.consent,
       });
       handedOver.current = true;
       props.onStarted(session, mic, prepared);
@@ -173,16 +175,12 @@ export function Preflight(props: {
 
       <div className="panel">
         <h2>{t('preflight.recording')}</h2>
-        <label className="check">
-          <input type="checkbox" checked={consent} onChange={(e) => setConsent(e.target.checked)} />
-          <span>{t('preflight.consent')}</span>
-        </label>
-        {!consent && <p className="muted">{t('preflight.consentNeeded')}</p>}
+        <p>{t('preflight.consented')}</p>
       </div>
 
       <ErrorBox error={startError} />
       <div className="actions">
-        <button type="button" className="primary" onClick={() => void start()} disabled={!mic || !consent || starting}>
+        <button type="button" className="primary" onClick={() => void start()} disabled={!mic || starting}>
           {starting ? t('preflight.starting') : t('preflight.start')}
         </button>
         <button type="button" onClick={props.onBack}>

@@ -12,6 +12,8 @@ export function Settings(props: { kiosk: KioskBridge; onDone: () => void }) {
   const [baseUrl, setBaseUrl] = useState('');
   const [model, setModel] = useState('');
   const [voice, setVoice] = useState<Voice>('marin');
+  const [audience, setAudience] = useState('');
+  const [retentionDays, setRetentionDays] = useState('180');
   const [newKey, setNewKey] = useState('');
   const [status, setStatus] = useState('');
   const [error, setError] = useState<unknown>(null);
@@ -23,6 +25,8 @@ export function Settings(props: { kiosk: KioskBridge; onDone: () => void }) {
     setBaseUrl(v.openaiBaseUrl);
     setModel(v.model);
     setVoice(v.voice);
+    setAudience(v.disclosure.resultsAudience);
+    setRetentionDays(String(v.disclosure.retentionDays));
   };
 
   useEffect(() => {
@@ -59,7 +63,10 @@ export function Settings(props: { kiosk: KioskBridge; onDone: () => void }) {
             className="stack"
             onSubmit={(e) => {
               e.preventDefault();
-              void run(() => kiosk.updateSettings({ practiceMode, openaiBaseUrl: baseUrl.trim(), model: model.trim(), voice }), t('settings.saved'));
+              void run(() => kiosk.updateSettings({
+                practiceMode, openaiBaseUrl: baseUrl.trim(), model: model.trim(), voice,
+                disclosure: { resultsAudience: audience.trim(), retentionDays: Number(retentionDays) },
+              }), t('settings.saved'));
             }}
           >
             <label className="check">
@@ -83,6 +90,14 @@ export function Settings(props: { kiosk: KioskBridge; onDone: () => void }) {
                   </option>
                 ))}
               </select>
+            </label>
+            <label className="field">
+              <span>{t('settings.audience')}</span>
+              <input type="text" value={audience} onChange={(e) => setAudience(e.target.value)} maxLength={200} />
+            </label>
+            <label className="field">
+              <span>{t('settings.retentionDays')}</span>
+              <input type="number" inputMode="numeric" min={1} max={3650} value={retentionDays} onChange={(e) => setRetentionDays(e.target.value)} required />
             </label>
             <div className="actions">
               <button type="submit" className="primary" disabled={busy}>

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CandidateView, InvitationRedemption, KioskBridge, PositionView, SettingsView, SetupData } from '../../preload/contract';
-import { i18n } from '../i18n';
+import { formatList } from '../i18n';
 import { ErrorBox, ScreenHeading } from './common';
 
 /** "I have an invitation code": the candidate types it; main redeems it (online) or checks the cache (offline). */
@@ -158,7 +158,7 @@ export function Setup(props: {
           {position && (
             <div className="position-card">
               <p>{position.description}</p>
-              {position.competencies.length > 0 && <p className="muted">{t('setup.competencies', { list: new Intl.ListFormat(i18n.language, { type: 'unit' }).format(position.competencies) })}</p>}
+              {position.competencies.length > 0 && <p className="muted">{t('setup.competencies', { list: formatList(position.competencies) })}</p>}
             </div>
           )}
           <div className="actions">

@@ -73,13 +73,21 @@ export async function withKiosk<T>(options: Partial<WebHostOptions>, body: (ctx:
   }
 }
 
-/** Setup (first candidate and position) → pre-flight (mic opens, consent) → Start. */
+/** The disclosure screen (before the microphone opens): acknowledge the AI interviewer and the recording. */
+export async function acceptDisclosure(page: Page, timeout = 20_000): Promise<void> {
+  await page.getByRole('heading', { name: 'Before the interview' }).waitFor({ timeout });
+  await page.getByRole('checkbox', { name: /interviewer is an AI/ }).check({ timeout });
+  await page.getByRole('checkbox', { name: /agree that this interview is recorded/ }).check({ timeout });
+  await page.getByRole('button', { name: 'Continue', exact: true }).click({ timeout });
+}
+
+/** Setup (first candidate and position) → disclosure and consent → pre-flight (mic opens) → Start. */
 export async function startInterview(page: Page, timeout = 20_000): Promise<void> {
   await page.getByRole('heading', { name: 'New interview' }).waitFor({ timeout });
   await page.getByRole('button', { name: 'Continue to pre-flight check' }).click({ timeout });
+  await acceptDisclosure(page, timeout);
   await page.getByRole('heading', { name: 'Pre-flight check' }).waitFor({ timeout });
   await page.getByRole('meter', { name: 'Microphone level' }).waitFor({ timeout });
-  await page.getByRole('checkbox', { name: /agree that this interview is recorded/ }).check({ timeout });
   await page.getByRole('button', { name: 'Start interview' }).click({ timeout });
   await page.getByRole('heading', { name: 'Interview', exact: true }).waitFor({ timeout });
 }

@@ -2,7 +2,7 @@
 // limit), and collects what the checks need. Used by the recovery tests and the recovery benchmark.
 import type { EmulatorCallInfo } from '../../main/simulator/index';
 import { startTestWebHost, type TestWebHost } from '../support/webhost';
-import { FIXTURE, decodeRecording, openKiosk, readDatabase, waitForSummary, type DbSnapshot } from '../e2e/support-interview';
+import { FIXTURE, acceptDisclosure, decodeRecording, openKiosk, readDatabase, waitForSummary, type DbSnapshot } from '../e2e/support-interview';
 import { join } from 'node:path';
 import type { Page } from 'playwright';
 
@@ -10,9 +10,9 @@ import type { Page } from 'playwright';
 export async function startInterviewTimed(page: Page, timeout = 20_000): Promise<number> {
   await page.getByRole('heading', { name: 'New interview' }).waitFor({ timeout });
   await page.getByRole('button', { name: 'Continue to pre-flight check' }).click({ timeout });
+  await acceptDisclosure(page, timeout);
   await page.getByRole('heading', { name: 'Pre-flight check' }).waitFor({ timeout });
   await page.getByRole('meter', { name: 'Microphone level' }).waitFor({ timeout });
-  await page.getByRole('checkbox', { name: /agree that this interview is recorded/ }).check({ timeout });
   const start = page.getByRole('button', { name: 'Start interview' });
   await start.waitFor({ timeout });
   const at = Date.now();

@@ -7,6 +7,7 @@ import {
   type KioskMethod,
   type RealtimeEventReport,
   type RecordingChunk,
+  type ConsentRecord,
   type SettingsPatch,
   type StartCallRequest,
 } from '../../../preload/contract';
@@ -27,6 +28,12 @@ export const settingsPatchSchema = z.strictObject({
   openaiBaseUrl: serviceUrlSchema.optional(),
   model: z.string().regex(/^[\w.:-]{1,100}$/, 'must be a model name such as gpt-realtime').optional(),
   voice: z.enum(VOICES as unknown as [Voice, ...Voice[]]).optional(),
+  disclosure: z
+    .strictObject({
+      resultsAudience: z.string().trim().max(200).optional(),
+      retentionDays: z.number().int().min(1, 'must be at least 1 day').max(3650, 'must be at most 10 years').optional(),
+    })
+    .optional(),
 }) satisfies z.ZodType<SettingsPatch>;
 
 export const setKeySchema = z.strictObject({
@@ -37,12 +44,35 @@ export const setKeySchema = z.strictObject({
     .regex(/^[\x21-\x7e]+$/, 'may contain only printable characters without spaces'),
 }) satisfies z.ZodType<{ key: string }>;
 
-export const createSessionSchema = z.strictObject({
+const noticeVersion = z.string().regex(/^[\w.-]{1,40}$/, 'must be a notice version such as 2026-12-02.1');
+const language = z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'must be a language tag such as de or en-GB');
+
+export const consentRecordSchema = z.strictObject({
+  noticeVersion,
+  language,
+  choices: z.strictObject({ aiInterviewer: z.boolean(), recording: z.boolean() }),
+  at: z.iso.datetime({ offset: true }),
+}) satisfies z.ZodType<ConsentRecord>;
+
+export const createSessionSchema = z
+  .strictObject({
+    candidateId: rowId,
+    positionId: rowId,
+    recordingConsent: z.boolean(),
+    invitationId: rowId.optional(),
+    consent: consentRecordSchema.optional(),
+  })
+  .refine((r) => !r.consent || r.consent.choices.recording === r.recordingConsent, {
+    message: 'recordingConsent must match the recording choice in consent',
+    path: ['consent', 'choices', 'recording'],
+  }) satisfies z.ZodType<{ candidateId: string; positionId: string; recordingConsent: boolean; invitationId?: string; consent?: ConsentRecord }>;
+
+export const declineInterviewSchema = z.strictObject({
   candidateId: rowId,
   positionId: rowId,
-  recordingConsent: z.boolean(),
-  invitationId: rowId.optional(),
-}) satisfies z.ZodType<{ candidateId: string; positionId: string; recordingConsent: boolean; invitationId?: string }>;
+  noticeVersion,
+  language,
+}) satisfies z.ZodType<{ candidateId: string; positionId: string; noticeVersion: string; language: string }>;
 
 export const configureBackendSchema = z.strictObject({
   supabaseUrl: supabaseUrlSchema,
@@ -115,6 +145,8 @@ export const REQUEST_SCHEMAS = {
   clearOpenAIKey: noArgs,
   getSetupData: noArgs,
   createSession: createSessionSchema,
+  declineInterview: declineInterviewSchema,
+  getOperatorNotices: noArgs,
   startCall: startCallSchema,
   reportRealtimeEvent: reportEventSchema,
   appendRecordingChunk: recordingChunkSchema,

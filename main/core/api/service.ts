@@ -22,7 +22,8 @@ import { createStore, sessionView, type SessionRow } from '../db/store';
 import { buildSessionConfig, openingEvents } from '../realtime/session-config';
 import { createCall, hangupCall } from '../realtime/signalling';
 import { createRecorder } from '../recording/recorder';
-import type { SecretStore, SettingsStore } from '../settings/types';
+import { DEFAULT_RETENTION_DAYS, type SecretStore, type SettingsStore } from '../settings/types';
+import { createNoticeStore } from '../candidate/notices';
 import { entryIdFor } from '../transcript/ids';
 import {
   createTranscriptState,
@@ -130,6 +131,8 @@ export function createKioskService(deps: KioskServiceDeps): KioskService {
 
   if (!(deps.backendConfigured ?? sync.configured()) && seedDemoData(deps.db)) log('seeded the built-in demo data (no backend configured)');
 
+  const notices = createNoticeStore(deps.db);
+
   function settingsView(): SettingsView {
     const s = deps.settings.get();
     const hasKey = deps.secrets.getOpenAIKey() !== null;
@@ -141,6 +144,7 @@ export function createKioskService(deps: KioskServiceDeps): KioskService {
       hasOpenAIKey: hasKey,
       secretStorage: deps.secrets.kind,
       backend: sync.backendView(),
+      disclosure: { resultsAudience: s.resultsAudience ?? '', retentionDays: s.retentionDays ?? DEFAULT_RETENTION_DAYS },
     };
   }
 
@@ -224,8 +228,12 @@ export function createKioskService(deps: KioskServiceDeps): KioskService {
       return settingsView();
     },
 
-    async updateSettings(patch: SettingsPatch) {
-      deps.settings.update(patch);
+    async updateSettings({ disclosure, ...patch }: SettingsPatch) {
+      deps.settings.update({
+        ...patch,
+        ...(disclosure?.resultsAudience !== undefined ? { resultsAudience: disclosure.resultsAudience } : {}),
+        ...(disclosure?.retentionDays !== undefined ? { retentionDays: disclosure.retentionDays } : {}),
+      });
       return settingsView();
     },
 
@@ -252,7 +260,7 @@ export function createKioskService(deps: KioskServiceDeps): KioskService {
       };
     },
 
-    async createSession({ candidateId, positionId, recordingConsent, invitationId }) {
+    async createSession({ candidateId, positionId, recordingConsent, invitationId, consent }) {
       const candidate = store.candidate(candidateId);
       if (!candidate) throw new KioskError('not_found', `There is no candidate ${candidateId} on this kiosk.`);
       const position = store.position(positionId);
@@ -263,12 +271,27 @@ export function createKioskService(deps: KioskServiceDeps): KioskService {
       if (invitationId) sync.checkInvitation(invitationId, candidateId, positionId);
       const id = randomUUID();
       deps.db.transaction(() => {
-        store.insertSession({ id, tenantId: position.tenantId, candidateId, positionId, recordingConsent });
+        store.insertSession({ id, tenantId: position.tenantId, candidateId, positionId, recordingConsent, consent: consent ?? null });
         if (invitationId) sync.linkInvitation(invitationId, id);
       })();
       const view = sessionView(store.session(id)!);
       events.emit('session', view);
       return view;
+    },
+
+    async declineInterview({ candidateId, positionId, noticeVersion, language }) {
+      const candidate = store.candidate(candidateId);
+      const position = store.position(positionId);
+      if (!candidate || !position || candidate.tenantId !== position.tenantId) {
+        throw new KioskError('not_found', 'This candidate or position is not on this kiosk.');
+      }
+      const notice = notices.add({ kind: 'declined', candidateId, positionId, detail: { noticeVersion, language } });
+      log(`a candidate declined the interview (notice ${notice.id}); no session was created`);
+      return notice;
+    },
+
+    async getOperatorNotices() {
+      return notices.list();
     },
 
     async startCall({ sessionId, offerSdp, reason }: StartCallRequest): Promise<StartCallResult> {

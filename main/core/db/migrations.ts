@@ -203,4 +203,25 @@ export const MIGRATIONS: readonly Migration[] = [
       END;
     `,
   },
+  {
+    version: 3,
+    name: 'candidate consent and operator notices',
+    sql: `
+      -- consent: the disclosure the candidate accepted before the microphone opened (ConsentRecord as JSON:
+      -- noticeVersion, language, choices, at); NULL for sessions made before the notice existed.
+      ALTER TABLE interview_sessions ADD COLUMN consent TEXT CHECK (consent IS NULL OR json_valid(consent));
+
+      -- What the kiosk's operator must see: a candidate declined (no session) or asked for help (a session).
+      CREATE TABLE operator_notices (
+        id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('declined', 'help')),
+        candidate_id TEXT NOT NULL REFERENCES candidates(id),
+        position_id TEXT NOT NULL REFERENCES positions(id),
+        session_id TEXT REFERENCES interview_sessions(id),
+        detail TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(detail)),
+        created_at TEXT NOT NULL
+      );
+      CREATE INDEX operator_notices_created ON operator_notices(created_at);
+    `,
+  },
 ];

@@ -1,5 +1,5 @@
 // Typed queries over the kiosk database. Prepared once; every multi-row write is one transaction.
-import type { CandidateView, EntryStatus, PositionView, SessionStatus, SessionView, Speaker, TenantView, TranscriptEntryView } from '../../../preload/contract';
+import type { CandidateView, ConsentRecord, EntryStatus, PositionView, SessionStatus, SessionView, Speaker, TenantView, TranscriptEntryView } from '../../../preload/contract';
 import type { ReducerEntry } from '../transcript/reducer';
 import type { KioskDatabase } from './database';
 
@@ -10,6 +10,7 @@ export interface SessionRow {
   position_id: string;
   status: SessionStatus;
   recording_consent: number;
+  consent: string | null;
   start_time: string | null;
   end_time: string | null;
   status_history: string;
@@ -108,8 +109,8 @@ export function createStore(db: KioskDatabase) {
       FROM interview_sessions s JOIN candidates c ON c.id = s.candidate_id JOIN positions p ON p.id = s.position_id
       WHERE s.id = ?`),
     insertSession: db.prepare(`INSERT INTO interview_sessions
-      (id, tenant_id, candidate_id, position_id, status, recording_consent, status_history, calls, created_at, updated_at)
-      VALUES (@id, @tenant_id, @candidate_id, @position_id, 'scheduled', @recording_consent, @status_history, '[]', @now, @now)`),
+      (id, tenant_id, candidate_id, position_id, status, recording_consent, consent, status_history, calls, created_at, updated_at)
+      VALUES (@id, @tenant_id, @candidate_id, @position_id, 'scheduled', @recording_consent, @consent, @status_history, '[]', @now, @now)`),
     updateSession: db.prepare(`UPDATE interview_sessions SET status = @status, start_time = @start_time, end_time = @end_time,
       status_history = @status_history, calls = @calls, updated_at = @now WHERE id = @id`),
     upsertEntry: db.prepare(`INSERT INTO transcript_entries
@@ -167,11 +168,11 @@ export function createStore(db: KioskDatabase) {
     history(row: SessionRow): StatusChange[] {
       return parseJsonArray<StatusChange>(row.status_history);
     },
-    insertSession(s: { id: string; tenantId: string; candidateId: string; positionId: string; recordingConsent: boolean }): void {
+    insertSession(s: { id: string; tenantId: string; candidateId: string; positionId: string; recordingConsent: boolean; consent?: ConsentRecord | null }): void {
       const at = now();
       q.insertSession.run({
         id: s.id, tenant_id: s.tenantId, candidate_id: s.candidateId, position_id: s.positionId,
-        recording_consent: s.recordingConsent ? 1 : 0, status_history: JSON.stringify([{ status: 'scheduled', at }]), now: at,
+        recording_consent: s.recordingConsent ? 1 : 0, consent: s.consent ? JSON.stringify(s.consent) : null, status_history: JSON.stringify([{ status: 'scheduled', at }]), now: at,
       });
     },
     updateSession(row: SessionRow, patch: { status?: SessionStatus; startTime?: string | null; endTime?: string | null; calls?: CallRecord[]; reason?: string }): void {

@@ -14,6 +14,7 @@ export const ADMIN_METHODS = [
   'signOutDevice',
   'retryQuarantined',
   'quitApp',
+  'getOperatorNotices',
 ] as const satisfies readonly KioskMethod[];
 
 const WHAT: Record<(typeof ADMIN_METHODS)[number], string> = {
@@ -25,6 +26,7 @@ const WHAT: Record<(typeof ADMIN_METHODS)[number], string> = {
   signOutDevice: 'Signing the kiosk out',
   retryQuarantined: 'Retrying refused uploads',
   quitApp: 'Quitting the kiosk',
+  getOperatorNotices: 'Reading the operator notices',
 };
 
 /** Replaces the admin methods of `api` with checked ones; a new interview locks the operator screens. */

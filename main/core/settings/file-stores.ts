@@ -41,6 +41,10 @@ export function sanitizeSettings(raw: unknown): StoredSettings {
   if (typeof r.practiceMode === 'boolean') out.practiceMode = r.practiceMode;
   if (typeof r.supabaseUrl === 'string' && /^https?:\/\/[^\s]+$/.test(r.supabaseUrl)) out.supabaseUrl = r.supabaseUrl;
   if (typeof r.supabaseAnonKey === 'string' && /^[\w.-]{20,4096}$/.test(r.supabaseAnonKey)) out.supabaseAnonKey = r.supabaseAnonKey;
+  if (typeof r.resultsAudience === 'string' && r.resultsAudience.length <= 200) out.resultsAudience = r.resultsAudience;
+  if (typeof r.retentionDays === 'number' && Number.isInteger(r.retentionDays) && r.retentionDays >= 1 && r.retentionDays <= 3650) {
+    out.retentionDays = r.retentionDays;
+  }
   return out;
 }
 

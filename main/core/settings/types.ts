@@ -15,7 +15,13 @@ export interface StoredSettings {
   /** The Supabase project (main-side only; the renderer sees the URL and whether a key is set). */
   supabaseUrl?: string;
   supabaseAnonKey?: string;
+  /** Told to the candidate before the interview (see DisclosureSettings in the contract). */
+  resultsAudience?: string;
+  retentionDays?: number;
 }
+
+/** Kept for 180 days unless the operator says otherwise. */
+export const DEFAULT_RETENTION_DAYS = 180;
 
 export const DEFAULT_SETTINGS: StoredSettings = {
   openaiBaseUrl: DEFAULT_OPENAI_BASE_URL,

@@ -11,6 +11,8 @@ export interface LocalSessionRow {
   position_id: string;
   status: string;
   recording_consent: number;
+  /** ConsentRecord as JSON, or NULL (sessions from before the notice). */
+  consent?: string | null;
   start_time: string | null;
   end_time: string | null;
   status_history: string;
@@ -52,6 +54,7 @@ export function sessionToRemote(row: LocalSessionRow): Record<string, unknown> {
     position_id: row.position_id,
     status: row.status,
     recording_consent: row.recording_consent === 1,
+    ...consentToRemote(row.consent),
     start_time: row.start_time,
     end_time: row.end_time,
     status_history: jsonArray(row.status_history),
@@ -60,6 +63,18 @@ export function sessionToRemote(row: LocalSessionRow): Record<string, unknown> {
     recording_path: row.recording_path,
     created_at: row.created_at,
   };
+}
+
+/** The consent record as the backend's four columns (supabase/migrations/20261202040000_candidate_consent.sql). */
+function consentToRemote(text: string | null | undefined): Record<string, unknown> {
+  let c: { noticeVersion?: unknown; language?: unknown; choices?: unknown; at?: unknown } | null = null;
+  try {
+    c = text ? (JSON.parse(text) as { noticeVersion?: unknown }) : null;
+  } catch {
+    // a damaged column: the session still syncs, without its consent record
+  }
+  if (c === null || typeof c.noticeVersion !== 'string') return {};
+  return { consent_notice_version: c.noticeVersion, consent_language: c.language, consent_choices: c.choices, consent_at: c.at };
 }
 
 export function entryToRemote(row: LocalEntryRow): Record<string, unknown> {

@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { CATALOGUES, languageDirection, setUiLanguage, t, UI_LANGUAGES } from '../../../renderer/i18n';
+import { createHash } from 'node:crypto';
+import { CATALOGUES, DISCLOSURE_VERSION, languageDirection, setUiLanguage, t, UI_LANGUAGES } from '../../../renderer/i18n';
 import type { Catalogue } from '../../../renderer/i18n/en';
 import { formatBytes } from '../../../renderer/logic/format';
 
@@ -89,6 +90,16 @@ describe('UI catalogues', () => {
     assert.ok(used.size > 100, `found only ${used.size} keys: is the scan broken?`);
     const missing = [...used].filter((k) => !reference.plain.has(k) && !reference.plural.has(k));
     assert.deepEqual(missing, []);
+  });
+
+  it('the disclosure notice text matches its version (change the text → bump DISCLOSURE_VERSION and record it here)', () => {
+    // Consent records name the notice by version: the same version must always mean the same words.
+    const FINGERPRINTS: Record<string, string> = {
+      '2026-12-02.1': '4e5924cfc4552627',
+    };
+    const text = JSON.stringify(Object.keys(CATALOGUES).sort().map((lng) => [lng, CATALOGUES[lng]!.disclosure]));
+    const actual = createHash('sha256').update(text).digest('hex').slice(0, 16);
+    assert.equal(actual, FINGERPRINTS[DISCLOSURE_VERSION], `notice ${DISCLOSURE_VERSION} has fingerprint ${actual}`);
   });
 
   it('chooses plural forms, numbers and fallbacks by language', async () => {
