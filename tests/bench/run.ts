@@ -9,7 +9,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { isBenchProblems, type BenchResults } from './metric';
 
-const here = dirname(fileURLToPath(import.meta.url));
+// BENCH_DIR: another folder of bench modules (the runner's own tests); results.json is written there.
+const here = process.env.BENCH_DIR ?? dirname(fileURLToPath(import.meta.url));
 const wanted = process.argv.slice(2);
 const files = readdirSync(here)
   .filter((f) => f.endsWith('.bench.ts'))
@@ -47,7 +48,7 @@ const json = Object.fromEntries(
   Object.entries(results).map(([k, m]) => [k, { value: m.value, unit: m.unit, baseline: m.baseline, ratio: m.ratio }]),
 );
 writeFileSync(join(here, 'results.json'), JSON.stringify(json, null, 2) + '\n');
-console.log(`\nwrote tests/bench/results.json (${rows.length} metrics)`);
+console.log(`\nwrote ${join(here, 'results.json')} (${rows.length} metrics)`);
 if (failures.length > 0) {
   console.error(`\n${failures.length} problem${failures.length === 1 ? '' : 's'}:\n${failures.map((f) => `- ${f}`).join('\n')}`);
 }
