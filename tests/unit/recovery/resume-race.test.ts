@@ -6,7 +6,7 @@
 //
 // Here the renderer's real InterviewCall (browser objects faked) talks to the real core service (real SQLite) over
 // a link modelled on the web host's socket (renderer/transport/ws-client.ts): a request made while the link is
-// down waits for it; a request in flight when it drops fails with code `internal`, whether main handled it or not.
+// down waits for it; a request in flight when it drops fails with code `unreachable`, whether main handled it or not.
 // The kill is placed deterministically: the link drops while the report of the interviewer's question is in
 // flight, the dead call's channel closes, and the link comes back at once (a fast restart).
 import assert from 'node:assert/strict';
@@ -83,7 +83,7 @@ function linkTo(first: KioskService) {
       up = false;
       for (const fail of [...inFlight]) {
         inFlight.delete(fail);
-        fail({ ok: false, error: { code: 'internal', message: 'The connection to the kiosk service was lost while a request was in flight.' } });
+        fail({ ok: false, error: { code: 'unreachable', message: 'The connection to the kiosk service was lost while a request was in flight.' } });
       }
       for (const l of [...listeners]) l(false);
     },
