@@ -372,6 +372,10 @@ export type KioskErrorCode =
   | 'pin_incorrect'
   /** Too many wrong PINs: the pad is paused; the message says for how long. */
   | 'too_many_attempts'
+  /** Main could not be reached (no IPC handler, the web host's socket down, no reply in time): main may not have
+   * seen the request. The only code a caller may retry blindly, and only for requests main applies once. */
+  | 'unreachable'
+  /** Main was reached and failed (a bug or the disk); its message says what to do. */
   | 'internal';
 
 /** Every error code, for decoders that must tell a known code from garbage (checked complete at compile time). */
@@ -379,7 +383,7 @@ export const KIOSK_ERROR_CODES = [
   'invalid_request', 'unknown_method', 'not_found', 'conflict', 'payload_too_large',
   'realtime_unauthorized', 'realtime_rate_limited', 'realtime_unavailable', 'realtime_rejected', 'not_configured',
   'invitation_unknown', 'invitation_expired', 'invitation_used', 'backend_unavailable', 'backend_auth_failed',
-  'operator_locked', 'pin_incorrect', 'too_many_attempts', 'internal',
+  'operator_locked', 'pin_incorrect', 'too_many_attempts', 'unreachable', 'internal',
 ] as const satisfies readonly KioskErrorCode[];
 type MissingErrorCodes = Exclude<KioskErrorCode, (typeof KIOSK_ERROR_CODES)[number]>;
 const everyErrorCodeListed: MissingErrorCodes extends never ? true : never = true;

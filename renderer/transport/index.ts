@@ -1,6 +1,7 @@
 // getKiosk(): the one way the renderer reaches main. In Electron the preload exposes `window.kiosk`; in a plain
 // browser (the web host) the same interface is carried over a same-origin WebSocket to /kiosk.
 import type { KioskBridge } from '../../preload/contract';
+import { adoptBridge } from '../../preload/wire';
 import { createWsBridge, type WsBridge } from './ws-client';
 
 declare global {
@@ -18,7 +19,8 @@ export function kioskSocketUrl(location: Pick<Location, 'protocol' | 'host'>): s
 
 export function getKiosk(): KioskBridge {
   if (cached) return cached;
-  if (window.kiosk) cached = window.kiosk;
+  // The preload's rejections arrive as contextBridge copies; adoptBridge makes them KioskErrors again.
+  if (window.kiosk) cached = adoptBridge(window.kiosk);
   else cached = socketBridge = createWsBridge({ url: kioskSocketUrl(window.location) });
   return cached;
 }

@@ -20,7 +20,9 @@ interface Pending {
   timer: ReturnType<typeof setTimeout>;
 }
 
-const failure = (code: 'internal' | 'realtime_unavailable', message: string): KioskResult<unknown> => ({ ok: false, error: { code, message } });
+// Every failure of the socket itself is 'unreachable': main may not have seen the request (never 'internal',
+// which is main's own failure).
+const unreachable = (message: string): KioskResult<unknown> => ({ ok: false, error: { code: 'unreachable', message } });
 
 export interface WsBridge extends KioskBridge {
   /** Follows the socket to main: false when it drops, true when it is open again. Returns the unsubscribe. */
@@ -84,7 +86,7 @@ export function createWsBridge(options: WsClientOptions): WsBridge {
       for (const [id, p] of pending) {
         pending.delete(id);
         clearTimeout(p.timer);
-        p.resolve(failure('internal', 'The connection to the kiosk service was lost while a request was in flight. Please try again.'));
+        p.resolve(unreachable('The connection to the kiosk service was lost while a request was in flight. Please try again.'));
       }
       if (!closed) setTimeout(connect, reconnectDelayMs(attempts++));
     });
@@ -108,12 +110,12 @@ export function createWsBridge(options: WsClientOptions): WsBridge {
 
   async function invoke(method: KioskMethod, payload: unknown): Promise<KioskResult<unknown>> {
     const ws = await whenOpen();
-    if (!ws) return failure('internal', 'The kiosk service cannot be reached. Check that it is running, then try again.');
+    if (!ws) return unreachable('The kiosk service cannot be reached. Check that it is running, then try again.');
     const id = nextId++;
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         pending.delete(id);
-        resolve(failure('internal', 'The kiosk service did not answer in time. Please try again.'));
+        resolve(unreachable('The kiosk service did not answer in time. Please try again.'));
       }, replyTimeoutMs);
       pending.set(id, { resolve, timer });
       ws.send(encodeWire({ id, method, payload }));
