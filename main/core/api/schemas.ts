@@ -107,6 +107,10 @@ export const setOperatorPinSchema = z.strictObject({
 
 export const sessionRefSchema = z.strictObject({ sessionId }) satisfies z.ZodType<{ sessionId: string }>;
 
+export const reportKioskStateSchema = z.strictObject({
+  state: z.enum(['idle', 'pre_flight']),
+}) satisfies z.ZodType<{ state: 'idle' | 'pre_flight' }>;
+
 /** One schema per method: the dispatcher parses with it before the service sees anything. */
 export const REQUEST_SCHEMAS = {
   getSettings: noArgs,
@@ -128,6 +132,7 @@ export const REQUEST_SCHEMAS = {
   signOutDevice: noArgs,
   retryQuarantined: retryQuarantinedSchema,
   redeemInvitation: redeemInvitationSchema,
+  reportKioskState: reportKioskStateSchema,
   getOperatorLockState: noArgs,
   unlockOperator: unlockOperatorSchema,
   setOperatorPin: setOperatorPinSchema,
