@@ -35,7 +35,8 @@ describe('renderer boundaries', () => {
   });
 
   it('imports no Node built-in, no Electron, nothing from main/, and from preload/ only the contract and wire format', () => {
-    const allowedBare = new Set(['react', 'react-dom/client', 'react/jsx-runtime']);
+    // React, and the UI's translation library (i18next and its React binding, bundled; no network loading).
+    const allowedBare = new Set(['react', 'react-dom/client', 'react/jsx-runtime', 'i18next', 'react-i18next']);
     for (const file of files) {
       for (const spec of importsOf(readFileSync(file, 'utf8'))) {
         const where = `${relative(rendererDir, file)} imports ${spec}`;
@@ -44,7 +45,7 @@ describe('renderer boundaries', () => {
           if (spec.includes('preload/')) assert.match(spec, /preload\/(contract|wire)$/, where);
           assert.doesNotMatch(spec, /\.\.\/\.\.\/\.\.\//, `${where}: reaches outside the project areas`);
         } else {
-          assert.ok(allowedBare.has(spec), `${where}: only React may be imported by name`);
+          assert.ok(allowedBare.has(spec), `${where}: only React and i18next may be imported by name`);
         }
       }
     }
