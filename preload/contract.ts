@@ -217,6 +217,13 @@ export interface ReportResult {
 export interface QuitResult {
   quitting: true;
 }
+export interface DismissSessionRequest {
+  sessionId: string;
+  reason: string;
+}
+export interface ReportPdf {
+  pdf: Uint8Array;
+}
 
 /** One row of the contract table. `request`/`response` carry types only (always undefined at run time). */
 export interface MethodSpec<Req, Res, Operator extends boolean> {
@@ -272,6 +279,20 @@ export const KIOSK_CONTRACT = {
   lockOperator: open<None, OperatorLockState>(),
   /** Operator quit: Electron exits with the operator exit code; the web host closes. */
   quitApp: admin<None, QuitResult>(),
+
+  /** Review workspace: past interviews with their evaluation state, filtered and paged. Past interviews are
+   * other people's data, so every review method needs the operator. */
+  listInterviews: admin<InterviewListQuery, InterviewList>(),
+  /** One interview: transcript, recording URL, evaluation (or its job's state), overrides, dismissal. */
+  getInterview: admin<SessionRef, InterviewDetail>(),
+  /** A reviewer's level and reason for one competency, stored beside the AI's result. */
+  overrideCompetency: admin<OverrideRequest, OverrideView[]>(),
+  /** Marks an ended interview invalid (technical failure, wrong candidate, …) with a reason. */
+  dismissSession: admin<DismissSessionRequest, DismissalView>(),
+  /** Queues the evaluation again after it failed (or queues it if it never was). */
+  retryEvaluation: admin<SessionRef, InterviewDetail>(),
+  /** The page on screen (the report view) as PDF. Desktop app only; elsewhere not_configured. */
+  exportReportPdf: admin<None, ReportPdf>(),
 };
 
 export type KioskContract = typeof KIOSK_CONTRACT;
@@ -365,10 +386,12 @@ export interface KioskEvents {
   session: SessionView;
   /** The sync engine's status changed (pending count, errors, quarantine). */
   sync: SyncStatus;
+  /** A session's evaluation, its job, an override or a dismissal changed: reload it. */
+  review: { sessionId: string };
 }
 
 export type KioskEventName = keyof KioskEvents;
-export const KIOSK_EVENTS = ['transcript', 'session', 'sync'] as const satisfies readonly KioskEventName[];
+export const KIOSK_EVENTS = ['transcript', 'session', 'sync', 'review'] as const satisfies readonly KioskEventName[];
 
 /** The renderer-side surface: the requests plus a subscription to pushed events. */
 export interface KioskBridge extends KioskApi {
@@ -438,3 +461,129 @@ export const IPC_EVENT_CHANNEL = 'kiosk:event';
 
 /** Largest payload main accepts in one request (a recording chunk of ~1 s is ~20 KB). */
 export const MAX_REQUEST_BYTES = 1024 * 1024;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Evaluation and review (main/core/evaluation). The evaluation is advice for a human reviewer: levels come from
+// the content of the candidate's answers only, never from emotion, tone, voice or personality.
+
+export interface RubricLevelView {
+  level: number;
+  label: string;
+  anchor: string;
+}
+
+export interface RubricView {
+  version: string;
+  levels: RubricLevelView[];
+}
+
+/** Why a session or a competency was not scored. */
+export type InsufficientCode = 'failed_transcriptions' | 'too_few_words' | 'connection_gap' | 'ended_early' | 'no_verified_evidence' | 'model_found_none';
+
+export interface InsufficientReason {
+  code: InsufficientCode;
+  message: string;
+}
+
+export interface EvidenceQuote {
+  /** Exact substring of the entry's text. */
+  quote: string;
+  entryId: string;
+  startMs: number | null;
+}
+
+export interface CompetencyAssessment {
+  competency: string;
+  /** A rubric level, or null when there was not enough evidence (then `insufficient` says why). */
+  level: number | null;
+  insufficient: InsufficientReason | null;
+  rationale: string;
+  evidence: EvidenceQuote[];
+  /** Quotes the model gave that were not found verbatim and were dropped. */
+  droppedQuotes: number;
+}
+
+export interface EvaluationView {
+  id: string;
+  sessionId: string;
+  rubric: RubricView;
+  /** The model that wrote it (practice mode: the emulator's model name). */
+  model: string;
+  createdAt: string;
+  /** 'insufficient_evidence': the quality gate stopped it before any model was asked; no competency has a level. */
+  outcome: 'assessed' | 'insufficient_evidence';
+  sessionReasons: InsufficientReason[];
+  competencies: CompetencyAssessment[];
+}
+
+export type EvaluationJobState = 'queued' | 'running' | 'retrying' | 'done' | 'failed';
+
+export interface EvaluationJobView {
+  state: EvaluationJobState;
+  rubricVersion: string;
+  attempts: number;
+  /** The last failure in words (kept when the job failed for good: malformed or refused model output). */
+  lastError: string | null;
+  nextAttemptAt: string | null;
+  updatedAt: string;
+}
+
+/** A reviewer's level for one competency, kept beside the AI's result (never over it). */
+export interface OverrideView {
+  id: string;
+  competency: string;
+  level: number;
+  reason: string;
+  createdAt: string;
+}
+
+export interface DismissalView {
+  reason: string;
+  createdAt: string;
+}
+
+export type ReviewState = 'none' | EvaluationJobState | 'assessed' | 'insufficient_evidence' | 'dismissed';
+
+export interface InterviewListItem {
+  session: SessionView;
+  review: ReviewState;
+  entries: number;
+}
+
+export interface InterviewListQuery {
+  /** Matches candidate name or position title (case-insensitive substring). */
+  search?: string;
+  candidateId?: string;
+  positionId?: string;
+  /** ISO dates (inclusive) on the session's creation time. */
+  from?: string;
+  to?: string;
+  status?: SessionStatus;
+  review?: ReviewState;
+  limit?: number;
+  offset?: number;
+}
+
+export interface InterviewList {
+  items: InterviewListItem[];
+  total: number;
+}
+
+export interface InterviewDetail {
+  summary: SessionSummary;
+  evaluation: EvaluationView | null;
+  job: EvaluationJobView | null;
+  overrides: OverrideView[];
+  dismissal: DismissalView | null;
+  /** The recording for a media element (the app's own protocol, range requests), null without one. */
+  recordingUrl: string | null;
+  /** The competencies of the position, in order. */
+  competencies: string[];
+}
+
+export interface OverrideRequest {
+  sessionId: string;
+  competency: string;
+  level: number;
+  reason: string;
+}

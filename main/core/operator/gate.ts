@@ -18,6 +18,12 @@ const WHAT: Record<OperatorMethod, string> = {
   signOutDevice: 'Signing the kiosk out',
   retryQuarantined: 'Retrying refused uploads',
   quitApp: 'Quitting the kiosk',
+  listInterviews: 'Listing past interviews',
+  getInterview: 'Opening a past interview',
+  overrideCompetency: 'Overriding an evaluation',
+  dismissSession: 'Dismissing an interview',
+  retryEvaluation: 'Retrying an evaluation',
+  exportReportPdf: 'Exporting a report',
 };
 
 /** Replaces the admin methods of `api` with checked ones; a new interview locks the operator screens. */
