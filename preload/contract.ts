@@ -69,6 +69,19 @@ export interface SetupData {
 
 export type SessionStatus = 'scheduled' | 'in_progress' | 'completed' | 'failed';
 
+/** What a kiosk tells the room (observers) it is doing; "offline" is judged by observers from a missed heartbeat. */
+export type KioskState = 'idle' | 'pre_flight' | 'interviewing' | 'reconnecting' | 'paused' | 'help_requested' | 'finished';
+
+/** The kiosk's latest state as reported to the backend (one coalescing row, not a log). */
+export interface KioskStatusReport {
+  state: KioskState;
+  /** 1-based question number while interviewing, else null. */
+  question: number | null;
+  sessionId: string | null;
+  /** When this state began (ISO, kiosk clock). */
+  since: string;
+}
+
 export interface SessionView {
   id: string;
   candidateId: string;
@@ -224,6 +237,9 @@ export interface DismissSessionRequest {
 export interface ReportPdf {
   pdf: Uint8Array;
 }
+export interface ReportKioskStateRequest {
+  state: 'idle' | 'pre_flight';
+}
 
 /** One row of the contract table. `request`/`response` carry types only (always undefined at run time). */
 export interface MethodSpec<Req, Res, Operator extends boolean> {
@@ -269,6 +285,9 @@ export const KIOSK_CONTRACT = {
   retryQuarantined: admin<RetryQuarantinedRequest | undefined, SyncStatus>(),
   /** A candidate's invitation code: redeemed online (exactly once), or checked against the cache offline. */
   redeemInvitation: open<RedeemInvitationRequest, InvitationRedemption>(),
+  /** The screen the candidate is on, for the room view: the setup screen (idle) or pre-flight. Main derives the
+   *  interview states itself (call started, question k, ended). */
+  reportKioskState: open<ReportKioskStateRequest, KioskStatusReport>(),
 
   /** The operator lock (PIN) guarding the admin screens and quitting; see main/core/operator/lock.ts. */
   getOperatorLockState: open<None, OperatorLockState>(),

@@ -14,6 +14,7 @@ import {
   type KioskMethod,
   type RealtimeEventReport,
   type RedeemInvitationRequest,
+  type ReportKioskStateRequest,
   type RequestOf,
   type RetryQuarantinedRequest,
   type SessionRef,
@@ -120,6 +121,10 @@ export const setOperatorPinSchema = z.strictObject({
 
 export const sessionRefSchema = z.strictObject({ sessionId }) satisfies z.ZodType<SessionRef>;
 
+export const reportKioskStateSchema = z.strictObject({
+  state: z.enum(['idle', 'pre_flight']),
+}) satisfies z.ZodType<ReportKioskStateRequest>;
+
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date (YYYY-MM-DD)');
 const reviewState = z.enum(['none', 'queued', 'running', 'retrying', 'done', 'failed', 'assessed', 'insufficient_evidence', 'dismissed']);
 const reason = z.string().trim().min(3, 'is too short: say why').max(2000, 'is too long (2000 characters at most)');
@@ -166,6 +171,7 @@ export const REQUEST_SCHEMAS = {
   signOutDevice: noArgs,
   retryQuarantined: retryQuarantinedSchema,
   redeemInvitation: redeemInvitationSchema,
+  reportKioskState: reportKioskStateSchema,
   getOperatorLockState: noArgs,
   unlockOperator: unlockOperatorSchema,
   setOperatorPin: setOperatorPinSchema,
