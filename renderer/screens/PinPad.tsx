@@ -119,7 +119,6 @@ export function OperatorGate(props: { kiosk: KioskBridge; onCancel: () => void; 
   const [state, setState] = useState<OperatorLockState | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
-  const [firstPin, setFirstPin] = useState<string | null>(null);
   const refresh = () => kiosk.getOperatorLockState().then(setState, setError);
   const secondsLeft = useCountdown(state, () => void refresh());
 
@@ -157,7 +156,19 @@ export function OperatorGate(props: { kiosk: KioskBridge; onCancel: () => void; 
       </section>
     );
   }
-  if (state.adminOpen) return <>{props.children}</>;
+  if (state.adminOpen) {
+    const failed = state.failedBeforeUnlock;
+    return (
+      <>
+        {failed && failed.count > 0 && (
+          <p className="warn" role="alert">
+            {t('pin.failedSinceUnlock', { count: failed.count, when: failed.lastAt ? new Date(failed.lastAt).toLocaleString() : '' })}
+          </p>
+        )}
+        {props.children}
+      </>
+    );
+  }
 
   const paused = secondsLeft > 0;
   const notice = (
@@ -174,31 +185,20 @@ export function OperatorGate(props: { kiosk: KioskBridge; onCancel: () => void; 
   );
 
   if (!state.pinSet) {
-    // Kiosk mode, first run: choose the PIN (typed twice) before any admin screen opens.
+    // Kiosk mode without a PIN: not provisioned. Main refuses a PIN chosen here (the first visitor would own the
+    // kiosk); an administrator sets it at the machine.
     return (
-      <PinPad
-        key={firstPin === null ? 'choose' : 'confirm'}
-        title={t('pin.chooseTitle')}
-        label={firstPin === null ? t('pin.chooseLabel') : t('pin.again')}
-        submitLabel={firstPin === null ? t('pin.next') : t('pin.setPin')}
-        busy={busy}
-        onCancel={props.onCancel}
-        onSubmit={(pin) => {
-          if (firstPin === null) {
-            setFirstPin(pin);
-            setError(null);
-          } else if (pin !== firstPin) {
-            setFirstPin(null);
-            setError(new Error(t('pin.differ')));
-          } else {
-            setFirstPin(null);
-            void attempt(() => kiosk.setOperatorPin({ newPin: pin }));
-          }
-        }}
-      >
-        <p>{t('pin.firstRun')}</p>
-        {notice}
-      </PinPad>
+      <section className="screen" aria-labelledby="pin-title">
+        <ScreenHeading>
+          <span id="pin-title">{t('pin.notProvisionedTitle')}</span>
+        </ScreenHeading>
+        <p>{t('pin.notProvisioned')}</p>
+        <div className="actions">
+          <button type="button" onClick={props.onCancel}>
+            {t('common.back')}
+          </button>
+        </div>
+      </section>
     );
   }
 
