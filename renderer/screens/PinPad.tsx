@@ -143,11 +143,18 @@ export function OperatorGate(props: { kiosk: KioskBridge; onCancel: () => void; 
     }
   }
 
-  if (!state) {
+  // Loading, or (kiosk mode without a PIN) not provisioned: main refuses a PIN chosen here (the first visitor
+  // would own the kiosk); an administrator sets it at the machine.
+  if (!state || !state.pinSet && !state.adminOpen) {
     return (
-      <section className="screen">
+      <section className="screen" {...(state ? { 'aria-labelledby': 'pin-title' } : {})}>
+        {state && (
+          <ScreenHeading>
+            <span id="pin-title">{t('pin.notProvisionedTitle')}</span>
+          </ScreenHeading>
+        )}
         <ErrorBox error={error} />
-        {!error && <p aria-live="polite">{t('pin.checking')}</p>}
+        {state ? <p>{t('pin.notProvisioned')}</p> : !error && <p aria-live="polite">{t('pin.checking')}</p>}
         <div className="actions">
           <button type="button" onClick={props.onCancel}>
             {t('common.back')}
@@ -183,24 +190,6 @@ export function OperatorGate(props: { kiosk: KioskBridge; onCancel: () => void; 
       </p>
     </>
   );
-
-  if (!state.pinSet) {
-    // Kiosk mode without a PIN: not provisioned. Main refuses a PIN chosen here (the first visitor would own the
-    // kiosk); an administrator sets it at the machine.
-    return (
-      <section className="screen" aria-labelledby="pin-title">
-        <ScreenHeading>
-          <span id="pin-title">{t('pin.notProvisionedTitle')}</span>
-        </ScreenHeading>
-        <p>{t('pin.notProvisioned')}</p>
-        <div className="actions">
-          <button type="button" onClick={props.onCancel}>
-            {t('common.back')}
-          </button>
-        </div>
-      </section>
-    );
-  }
 
   return (
     <PinPad
