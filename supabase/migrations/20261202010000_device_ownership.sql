@@ -111,9 +111,9 @@ begin
 end
 $$;
 
--- INSERT fires for the proposed row of an upsert too, so a retried upsert of an existing entry into a finished
--- session lands in the UPDATE branch only after ON CONFLICT; the engine never re-sends such rows (it finishes a
--- session on the server only after all its entries are confirmed).
+-- BEFORE INSERT fires for an upsert's proposed row before ON CONFLICT is considered, so an upsert into a finished
+-- session is refused even for an entry that exists unchanged; the kiosk never sends one (it finishes a session
+-- on the server only after all its entries are confirmed).
 create trigger transcript_entries_frozen before insert or update on public.transcript_entries
   for each row execute function public.check_entry_change();
 
