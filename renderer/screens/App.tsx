@@ -1,9 +1,11 @@
 // Screen flow: setup → pre-flight → interview → summary → setup; operator settings from setup.
 import { useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { CandidateView, PositionView, SessionSummary, SessionView } from '../../preload/contract';
 import type { PreparedPeer } from '../call/interview-call';
 import { getKiosk, watchMainLink } from '../transport';
 import { Interview, ResumeOffer } from './Interview';
+import { LanguagePicker } from './LanguagePicker';
 import { AdminPanel } from './AdminPanel';
 import { Operator } from './Operator';
 import { OperatorGate } from './PinPad';
@@ -21,6 +23,7 @@ export type Screen =
   | { name: 'summary'; sessionId: string; summary: SessionSummary | null };
 
 export function App() {
+  const { t } = useTranslation();
   const kiosk = useMemo(() => getKiosk(), []);
   const [screen, setScreen] = useState<Screen>({ name: 'setup' });
   const toSetup = () => setScreen({ name: 'setup' });
@@ -28,7 +31,8 @@ export function App() {
   return (
     <div className="app">
       <header className="topbar">
-        <span className="brand">Interview kiosk</span>
+        <span className="brand">{t('app.brand')}</span>
+        <LanguagePicker />
       </header>
       <main className="content">
         {screen.name === 'setup' && (
