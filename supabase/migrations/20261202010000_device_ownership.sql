@@ -194,6 +194,15 @@ create policy transcript_entries_device_update on public.transcript_entries for 
   with check ((select public.current_app_role()) = 'device'
               and tenant_id = (select public.current_tenant_id()) and device_id = (select auth.uid()));
 
+-- Observers and reviewers read their tenant's interviews (the live room view and the review workspace build on
+-- this; they write nothing: every write policy above requires the device role).
+create policy interview_sessions_people_select on public.interview_sessions for select to authenticated
+  using ((select public.current_app_role()) in ('observer', 'reviewer')
+         and tenant_id = (select public.current_tenant_id()));
+create policy transcript_entries_people_select on public.transcript_entries for select to authenticated
+  using ((select public.current_app_role()) in ('observer', 'reviewer')
+         and tenant_id = (select public.current_tenant_id()));
+
 -- ---------------------------------------------------------------------------------------------------------------
 -- Invitation RPCs. SECURITY DEFINER now that devices have no UPDATE on the table: each function checks the
 -- caller (role, tenant, and for completion the owning device) itself and writes only status, the redemption

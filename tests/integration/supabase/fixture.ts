@@ -102,8 +102,7 @@ export function entryRow(t: TenantFixture, sessionId: string, seq: number, overr
 export async function extraUser(s: Stack, t: TenantFixture, label: string, role?: 'device' | 'observer' | 'reviewer'): Promise<{ client: SupabaseClient; id: string }> {
   const email = `${label.toLowerCase()}@devices.test`;
   const password = `pw-${label}-${crypto.randomBytes(4).toString('hex')}`;
-  const { id } = await s.gateway.createDeviceUser(email, password, t.id);
-  if (role) await s.db.query(`update auth.users set raw_app_meta_data = raw_app_meta_data || jsonb_build_object('role', $2::text) where id = $1`, [id, role]);
+  const { id } = await s.gateway.createDeviceUser(email, password, t.id, role);
   return { client: await signedIn(s.gateway, { ...t, email, password }), id };
 }
 

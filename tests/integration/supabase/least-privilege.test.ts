@@ -243,7 +243,7 @@ describe('RLS: device ownership and least privilege (supabase/README.md "Device 
     assert.equal((await s.db.query(`select count(*)::int as n from transcript_entries where session_id = $1 and length(text) > 50000`, [id])).rows[0].n, 0);
   });
 
-  it('D15 observers and reviewers have no device rights: no session, entry, recording or redemption', async () => {
+  it('D15 observers and reviewers have no device rights: no session, entry, recording or redemption (D16: they read the tenant\'s interviews)', async () => {
     const { id } = await a1Session();
     for (const [label, c] of [['observer', observer], ['reviewer', reviewer]] as const) {
       assert.equal(code(await c.from('interview_sessions').insert(sessionRow(s.a))), '42501', label);
@@ -251,6 +251,9 @@ describe('RLS: device ownership and least privilege (supabase/README.md "Device 
       assert.deepEqual((await c.from('interview_sessions').update({ status: 'failed' }).eq('id', id).select()).data ?? [], [], label);
       assert.equal(code(await c.rpc('redeem_invitation', { p_token: 'D9-CODE-000001', p_device: label })), '42501', label);
       assert.equal(storageCode(await c.storage.from('recordings').upload(`${s.a.id}/${id}.webm`, Buffer.from('x'), { contentType: 'audio/webm' })), '403', label);
+      // D16: they read their tenant's interviews, every device's.
+      assert.equal((await c.from('interview_sessions').select('id').eq('id', id)).data?.length, 1, label);
+      assert.equal((await c.from('transcript_entries').select('id').eq('session_id', id)).data?.length, 1, label);
     }
     assert.equal((await dbRow('interview_sessions', id)).status, 'in_progress');
     assert.equal((await s.db.query('select count(*)::int as n from storage.objects where name = $1', [`${s.a.id}/${id}.webm`])).rows[0].n, 0);
