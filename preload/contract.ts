@@ -69,6 +69,19 @@ export interface SetupData {
 
 export type SessionStatus = 'scheduled' | 'in_progress' | 'completed' | 'failed';
 
+/** What a kiosk tells the room (observers) it is doing; "offline" is judged by observers from a missed heartbeat. */
+export type KioskState = 'idle' | 'pre_flight' | 'interviewing' | 'reconnecting' | 'paused' | 'help_requested' | 'finished';
+
+/** The kiosk's latest state as reported to the backend (one coalescing row, not a log). */
+export interface KioskStatusReport {
+  state: KioskState;
+  /** 1-based question number while interviewing, else null. */
+  question: number | null;
+  sessionId: string | null;
+  /** When this state began (ISO, kiosk clock). */
+  since: string;
+}
+
 export interface SessionView {
   id: string;
   candidateId: string;
@@ -199,6 +212,9 @@ export interface KioskApi {
   retryQuarantined(request?: { ids?: number[] }): Promise<SyncStatus>;
   /** A candidate's invitation code: redeemed online (exactly once), or checked against the cache offline. */
   redeemInvitation(request: { code: string }): Promise<InvitationRedemption>;
+  /** The screen the candidate is on, for the room view: the setup screen (idle) or pre-flight. Main derives the
+   *  interview states itself (call started, question k, ended). */
+  reportKioskState(request: { state: 'idle' | 'pre_flight' }): Promise<KioskStatusReport>;
 
   /** The operator lock (PIN) guarding the admin screens and quitting; see main/core/operator/lock.ts. */
   getOperatorLockState(): Promise<OperatorLockState>;
@@ -312,6 +328,7 @@ export const KIOSK_METHODS = [
   'signOutDevice',
   'retryQuarantined',
   'redeemInvitation',
+  'reportKioskState',
   'getOperatorLockState',
   'unlockOperator',
   'setOperatorPin',

@@ -109,6 +109,10 @@ export const setOperatorPinSchema = z.strictObject({
 
 export const sessionRefSchema = z.strictObject({ sessionId }) satisfies z.ZodType<{ sessionId: string }>;
 
+export const reportKioskStateSchema = z.strictObject({
+  state: z.enum(['idle', 'pre_flight']),
+}) satisfies z.ZodType<{ state: 'idle' | 'pre_flight' }>;
+
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date (YYYY-MM-DD)');
 const reviewState = z.enum(['none', 'queued', 'running', 'retrying', 'done', 'failed', 'assessed', 'insufficient_evidence', 'dismissed']);
 const reason = z.string().trim().min(3, 'is too short: say why').max(2000, 'is too long (2000 characters at most)');
@@ -155,6 +159,7 @@ export const REQUEST_SCHEMAS = {
   signOutDevice: noArgs,
   retryQuarantined: retryQuarantinedSchema,
   redeemInvitation: redeemInvitationSchema,
+  reportKioskState: reportKioskStateSchema,
   getOperatorLockState: noArgs,
   unlockOperator: unlockOperatorSchema,
   setOperatorPin: setOperatorPinSchema,
