@@ -103,6 +103,7 @@ export function createSyncFeature(deps: SyncFeatureDeps) {
   const unsubscribe = [
     deps.events.on('transcript', () => engine.wake()),
     deps.events.on('session', () => engine.wake()),
+    deps.events.on('review', () => engine.wake()), // an evaluation was stored
   ];
 
   async function pullNow(): Promise<void> {
