@@ -231,3 +231,42 @@ export function createBridge(invoke: InvokeFn, subscribe: SubscribeFn, makeError
   };
   return bridge as unknown as KioskBridge;
 }
+
+// ---- the web host's socket token ----------------------------------------------------------------------------
+// The web host makes a random token per start and refuses a socket without it (the Origin header alone would let
+// any local process in: only browsers are bound by it). The page learns the token from the fragment of the address
+// the host prints (`…/#token=…`, never sent over HTTP, so not in any request log), and offers it as a WebSocket
+// subprotocol, the one header a browser page can set on a socket.
+
+/** The subprotocol the host selects; the token travels as a second, offered-only one. */
+export const KIOSK_WS_PROTOCOL = 'kiosk';
+const TOKEN_PROTOCOL_PREFIX = 'kiosk-token.';
+/** base64url of 32 random bytes is 43 characters; anything shorter is not one of ours. */
+const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43,128}$/;
+
+export function isSocketToken(token: unknown): token is string {
+  return typeof token === 'string' && TOKEN_PATTERN.test(token);
+}
+
+/** The subprotocols a page offers when it opens the socket with this token. */
+export function socketProtocols(token: string): string[] {
+  return [KIOSK_WS_PROTOCOL, `${TOKEN_PROTOCOL_PREFIX}${token}`];
+}
+
+/** The token offered in a Sec-WebSocket-Protocol header (comma-separated list), or null. */
+export function tokenFromProtocols(header: string | undefined): string | null {
+  for (const p of (header ?? '').split(',')) {
+    const name = p.trim();
+    if (name.startsWith(TOKEN_PROTOCOL_PREFIX)) {
+      const token = name.slice(TOKEN_PROTOCOL_PREFIX.length);
+      return isSocketToken(token) ? token : null;
+    }
+  }
+  return null;
+}
+
+/** The token in an address fragment such as `#token=…`, or null. */
+export function tokenFromFragment(hash: string): string | null {
+  const m = /(?:^#|&)token=([^&]+)/.exec(hash);
+  return m && isSocketToken(m[1]) ? m[1] : null;
+}

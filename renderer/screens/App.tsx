@@ -1,5 +1,5 @@
 // Screen flow: setup → pre-flight → interview → summary → setup; operator settings from setup.
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CandidateView, PositionView, SessionSummary, SessionView } from '../../preload/contract';
 import type { PreparedPeer } from '../call/interview-call';
@@ -27,6 +27,13 @@ export function App() {
   const kiosk = useMemo(() => getKiosk(), []);
   const [screen, setScreen] = useState<Screen>({ name: 'setup' });
   const toSetup = () => setScreen({ name: 'setup' });
+  // Tell the room view which screen the candidate is on; main derives the interview states itself. A failure
+  // here only makes the room view less precise, so it never interrupts the candidate.
+  useEffect(() => {
+    if (screen.name === 'setup' || screen.name === 'preflight') {
+      kiosk.reportKioskState({ state: screen.name === 'setup' ? 'idle' : 'pre_flight' }).catch(() => undefined);
+    }
+  }, [kiosk, screen.name]);
 
   return (
     <div className="app">

@@ -8,6 +8,10 @@ import { reconnectDelayMs } from './backoff';
 
 export interface WsClientOptions {
   url: string;
+  /** Subprotocols to offer (the web host's token travels as one, see preload/wire.ts). */
+  protocols?: string[];
+  /** Said instead of the generic words when the service cannot be reached (e.g. the page has no token). */
+  unreachableHint?: string;
   /** How long a request may wait for the socket to (re)open. */
   connectTimeoutMs?: number;
   /** How long a request may wait for its reply. */
@@ -51,7 +55,7 @@ export function createWsBridge(options: WsClientOptions): WsBridge {
 
   function connect(): void {
     if (closed) return;
-    const ws = new Impl(options.url);
+    const ws = options.protocols?.length ? new Impl(options.url, options.protocols) : new Impl(options.url);
     socket = ws;
     ws.addEventListener('open', () => {
       attempts = 0;
