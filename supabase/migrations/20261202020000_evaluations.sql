@@ -6,7 +6,8 @@
 --   evaluation_overrides — a reviewer's level and reason for one competency, stored beside the evaluation.
 --   session_dismissals   — a reviewer marks an interview invalid, with a reason (one per session).
 --
--- Roles (public.current_app_role()): a device writes and reads evaluations of its tenant and nothing else here;
+-- Roles (public.current_app_role()): a device writes and reads the evaluations of its own sessions (device_id =
+-- auth.uid(), as for sessions and entries) and nothing else here;
 -- a reviewer reads its tenant's evaluations, overrides and dismissals and writes overrides and dismissals only;
 -- an observer (invigilator) sees none of it. Every row is tenant-scoped; composite keys keep references inside
 -- the tenant.
@@ -15,6 +16,8 @@ create table public.evaluations (
   id               uuid primary key,
   tenant_id        uuid not null default public.current_tenant_id() references public.tenants (id) on delete cascade,
   session_id       uuid not null,
+  -- The device that ran the interview (20261202010000_device_ownership): only it may write the evaluation.
+  device_id        uuid not null default auth.uid(),
   rubric_version   text not null check (length(rubric_version) between 1 and 100),
   -- The rubric as used: {version, levels: [{level, label, anchor}]}.
   rubric           jsonb not null check (jsonb_typeof(rubric) = 'object'),
@@ -30,7 +33,8 @@ create table public.evaluations (
   unique (tenant_id, session_id, rubric_version),
   unique (id, tenant_id),
   unique (id, session_id),
-  foreign key (session_id, tenant_id) references public.interview_sessions (id, tenant_id) on delete cascade
+  foreign key (session_id, tenant_id) references public.interview_sessions (id, tenant_id) on delete cascade,
+  foreign key (session_id, device_id) references public.interview_sessions (id, device_id) on delete cascade
 );
 
 create table public.evaluation_overrides (
@@ -79,9 +83,9 @@ create or replace function public.forbid_evaluation_change() returns trigger
   set search_path = ''
 as $$
 begin
-  if (new.tenant_id, new.session_id, new.rubric_version, new.rubric, new.model, new.outcome, new.session_reasons, new.competencies)
+  if (new.tenant_id, new.session_id, new.device_id, new.rubric_version, new.rubric, new.model, new.outcome, new.session_reasons, new.competencies)
      is distinct from
-     (old.tenant_id, old.session_id, old.rubric_version, old.rubric, old.model, old.outcome, old.session_reasons, old.competencies) then
+     (old.tenant_id, old.session_id, old.device_id, old.rubric_version, old.rubric, old.model, old.outcome, old.session_reasons, old.competencies) then
     raise exception 'an evaluation cannot be changed; record an override beside it' using errcode = '42501';
   end if;
   return new;
@@ -101,14 +105,20 @@ alter table public.evaluations enable row level security;
 alter table public.evaluation_overrides enable row level security;
 alter table public.session_dismissals enable row level security;
 
--- Evaluations: devices write (their tenant), devices and reviewers read (their tenant).
-create policy evaluations_select on public.evaluations for select to authenticated
-  using ((select public.current_app_role()) in ('device', 'reviewer') and tenant_id = (select public.current_tenant_id()));
+-- Evaluations: a device writes and reads those of its own sessions; reviewers read their tenant's.
+create policy evaluations_device_select on public.evaluations for select to authenticated
+  using ((select public.current_app_role()) = 'device' and tenant_id = (select public.current_tenant_id())
+         and device_id = (select auth.uid()));
+create policy evaluations_reviewer_select on public.evaluations for select to authenticated
+  using ((select public.current_app_role()) = 'reviewer' and tenant_id = (select public.current_tenant_id()));
 create policy evaluations_device_insert on public.evaluations for insert to authenticated
-  with check ((select public.current_app_role()) = 'device' and tenant_id = (select public.current_tenant_id()));
+  with check ((select public.current_app_role()) = 'device' and tenant_id = (select public.current_tenant_id())
+              and device_id = (select auth.uid()));
 create policy evaluations_device_update on public.evaluations for update to authenticated
-  using ((select public.current_app_role()) = 'device' and tenant_id = (select public.current_tenant_id()))
-  with check ((select public.current_app_role()) = 'device' and tenant_id = (select public.current_tenant_id()));
+  using ((select public.current_app_role()) = 'device' and tenant_id = (select public.current_tenant_id())
+         and device_id = (select auth.uid()))
+  with check ((select public.current_app_role()) = 'device' and tenant_id = (select public.current_tenant_id())
+              and device_id = (select auth.uid()));
 
 -- Overrides and dismissals: reviewers only, their tenant; the author is the signed-in reviewer.
 create policy evaluation_overrides_select on public.evaluation_overrides for select to authenticated

@@ -43,10 +43,11 @@ describe('RLS: evaluations, overrides, dismissals by role and tenant', { timeout
     reviewerAId = r.id;
     observerA = (await person(s.a, 'observer-a@people.test', 'observer')).client;
     reviewerB = (await person(s.b, 'reviewer-b@people.test', 'reviewer')).client;
-    const row = sessionRow(s.a, { status: 'completed' });
+    const row = sessionRow(s.a);
     sessionA = row.id as string;
     assert.equal((await deviceA.from('interview_sessions').insert(row)).error, null);
     assert.equal((await deviceA.from('transcript_entries').insert(entryRow(s.a, sessionA, 1))).error, null);
+    assert.equal((await deviceA.from('interview_sessions').update({ status: 'completed', end_time: new Date().toISOString() }).eq('id', sessionA)).error, null);
     evaluationA = evaluationRow(s.a, sessionA);
   });
   after(async () => { await s?.stop(); });
@@ -91,7 +92,10 @@ describe('RLS: evaluations, overrides, dismissals by role and tenant', { timeout
     const session = await reviewerA.from('interview_sessions').update({ status: 'failed' }).eq('id', sessionA).select();
     assert.deepEqual(session.data ?? [], []);
     const entry = await reviewerA.from('transcript_entries').insert(entryRow(s.a, sessionA, 3));
-    assert.equal(entry.error?.code, '42501');
+    // Refused either by the finished-session trigger (KI423, which runs first) or by RLS (42501).
+    assert.ok(entry.error && ['42501', 'KI423'].includes(entry.error.code), entry.error?.code);
+    const newSession = await reviewerA.from('interview_sessions').insert(sessionRow(s.a));
+    assert.equal(newSession.error?.code, '42501');
     const forged = await reviewerA.from('evaluation_overrides').insert({
       tenant_id: s.a.id, evaluation_id: evaluationA.id, session_id: sessionA, competency: 'sql', level: 4, reason: 'Posing as someone else.', created_by: crypto.randomUUID(),
     });
@@ -112,6 +116,16 @@ describe('RLS: evaluations, overrides, dismissals by role and tenant', { timeout
     assert.deepEqual((await deviceA.from('evaluation_overrides').select('id')).data, []);
     assert.deepEqual((await deviceA.from('session_dismissals').select('session_id')).data, []);
     assert.equal((await s.db.query(`select count(*)::int as n from evaluation_overrides`)).rows[0].n, 1);
+  });
+
+  it('another device of the same tenant can neither read nor write the evaluation of a session it did not run', async () => {
+    const password = crypto.randomBytes(9).toString('base64url');
+    await s.gateway.createDeviceUser('kiosk-a2@devices.test', password, s.a.id);
+    const deviceA2 = await signedIn(s.gateway, { ...s.a, email: 'kiosk-a2@devices.test', password });
+    assert.deepEqual((await deviceA2.from('evaluations').select('id')).data, []);
+    const other = await deviceA2.from('evaluations').insert(evaluationRow(s.a, sessionA, { rubric_version: 'competency-4.v2' }));
+    assert.ok(other.error && ['42501', '23503'].includes(other.error.code), other.error?.code);
+    assert.equal((await s.db.query(`select count(*)::int as n from evaluations where session_id = $1`, [sessionA])).rows[0].n, 1);
   });
 
   it('an observer sees no evaluations, overrides or dismissals', async () => {
