@@ -26,16 +26,19 @@ import { CrashPolicy, EXIT_CODES, installKioskGuards, PreventDisplaySleep, shell
 import { appProtocolResponse } from './electron/protocol';
 import { APP_ENTRY_URL, APP_SCHEME, APP_SCHEME_PRIVILEGES, windowOptions } from './electron/security';
 import { hardenSession, hardenWebContents } from './electron/session';
+import { checkStartup, describeStartupProblems } from './electron/startup';
 import { electronSettingsStore, safeStorageCodec, safeStorageSecretStore } from './electron/stores';
 
 const appRoot = app.getAppPath();
 const isDev = !app.isPackaged;
 const mode = shellMode(process.argv, process.env);
 const log = (line: string) => console.log(`[kiosk] ${line}`);
+// Packaged builds refuse debugging, sandbox-off, proxy and certificate-bypass switches and variables, and ignore
+// KIOSK_SQLITE_BINDING and --user-data-dir (main/electron/startup.ts).
+const startup = checkStartup({ packaged: app.isPackaged, argv: process.argv, env: process.env, platform: process.platform });
 
-// A per-run profile (tests, several kiosks on one machine): honour --user-data-dir before anything reads it.
-const userDataArg = process.argv.find((a) => a.startsWith('--user-data-dir='));
-if (userDataArg) app.setPath('userData', resolve(userDataArg.slice('--user-data-dir='.length)));
+// A per-run profile (tests, several kiosks on one machine; development builds only): before anything reads it.
+if (startup.userDataDir) app.setPath('userData', resolve(startup.userDataDir));
 
 // Must happen before `ready`.
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: APP_SCHEME_PRIVILEGES }]);
@@ -52,7 +55,7 @@ process.on('unhandledRejection', (reason) => log(`unhandled rejection: ${reason 
 
 function sqliteBinding(): string | undefined {
   const candidates = [
-    process.env.KIOSK_SQLITE_BINDING,
+    startup.sqliteBindingFromEnv,
     // Packaged: electron-builder's extraResources copy of .cache/electron-native (electron-builder.yml).
     join(process.resourcesPath ?? '', 'native', `electron-${process.versions.electron}`, 'better_sqlite3.node'),
     join(process.resourcesPath ?? '', 'native', 'better_sqlite3.node'),
@@ -115,7 +118,10 @@ async function start(): Promise<void> {
   await window.loadURL(APP_ENTRY_URL);
 }
 
-if (!app.requestSingleInstanceLock()) {
+if (startup.problems.length > 0) {
+  console.error(describeStartupProblems(startup.problems));
+  app.exit(EXIT_CODES.startFailed);
+} else if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
   app.on('second-instance', () => {

@@ -69,6 +69,19 @@ export interface SetupData {
 
 export type SessionStatus = 'scheduled' | 'in_progress' | 'completed' | 'failed';
 
+/** What a kiosk tells the room (observers) it is doing; "offline" is judged by observers from a missed heartbeat. */
+export type KioskState = 'idle' | 'pre_flight' | 'interviewing' | 'reconnecting' | 'paused' | 'help_requested' | 'finished';
+
+/** The kiosk's latest state as reported to the backend (one coalescing row, not a log). */
+export interface KioskStatusReport {
+  state: KioskState;
+  /** 1-based question number while interviewing, else null. */
+  question: number | null;
+  sessionId: string | null;
+  /** When this state began (ISO, kiosk clock). */
+  since: string;
+}
+
 export interface SessionView {
   id: string;
   candidateId: string;
@@ -199,6 +212,9 @@ export interface KioskApi {
   retryQuarantined(request?: { ids?: number[] }): Promise<SyncStatus>;
   /** A candidate's invitation code: redeemed online (exactly once), or checked against the cache offline. */
   redeemInvitation(request: { code: string }): Promise<InvitationRedemption>;
+  /** The screen the candidate is on, for the room view: the setup screen (idle) or pre-flight. Main derives the
+   *  interview states itself (call started, question k, ended). */
+  reportKioskState(request: { state: 'idle' | 'pre_flight' }): Promise<KioskStatusReport>;
 
   /** The operator lock (PIN) guarding the admin screens and quitting; see main/core/operator/lock.ts. */
   getOperatorLockState(): Promise<OperatorLockState>;
@@ -209,6 +225,19 @@ export interface KioskApi {
   lockOperator(): Promise<OperatorLockState>;
   /** Operator quit (needs the operator unlocked): Electron exits with the operator exit code; the web host closes. */
   quitApp(): Promise<{ quitting: true }>;
+
+  /** Review workspace (operator-gated): past interviews with their evaluation state, filtered and paged. */
+  listInterviews(query: InterviewListQuery): Promise<InterviewList>;
+  /** One interview: transcript, recording URL, evaluation (or its job's state), overrides, dismissal. */
+  getInterview(request: { sessionId: string }): Promise<InterviewDetail>;
+  /** A reviewer's level and reason for one competency, stored beside the AI's result. */
+  overrideCompetency(request: OverrideRequest): Promise<OverrideView[]>;
+  /** Marks an ended interview invalid (technical failure, wrong candidate, …) with a reason. */
+  dismissSession(request: { sessionId: string; reason: string }): Promise<DismissalView>;
+  /** Queues the evaluation again after it failed (or queues it if it never was). */
+  retryEvaluation(request: { sessionId: string }): Promise<InterviewDetail>;
+  /** The page on screen (the report view) as PDF. Desktop app only; elsewhere not_configured. */
+  exportReportPdf(): Promise<{ pdf: Uint8Array }>;
 }
 
 /** What the PIN pad and the admin screens need to know; never the PIN or its hash. */
@@ -299,11 +328,18 @@ export const KIOSK_METHODS = [
   'signOutDevice',
   'retryQuarantined',
   'redeemInvitation',
+  'reportKioskState',
   'getOperatorLockState',
   'unlockOperator',
   'setOperatorPin',
   'lockOperator',
   'quitApp',
+  'listInterviews',
+  'getInterview',
+  'overrideCompetency',
+  'dismissSession',
+  'retryEvaluation',
+  'exportReportPdf',
 ] as const satisfies readonly KioskMethod[];
 
 // Compile-time proof that the list names every method exactly.
@@ -319,10 +355,12 @@ export interface KioskEvents {
   session: SessionView;
   /** The sync engine's status changed (pending count, errors, quarantine). */
   sync: SyncStatus;
+  /** A session's evaluation, its job, an override or a dismissal changed: reload it. */
+  review: { sessionId: string };
 }
 
 export type KioskEventName = keyof KioskEvents;
-export const KIOSK_EVENTS = ['transcript', 'session', 'sync'] as const satisfies readonly KioskEventName[];
+export const KIOSK_EVENTS = ['transcript', 'session', 'sync', 'review'] as const satisfies readonly KioskEventName[];
 
 /** The renderer-side surface: the requests plus a subscription to pushed events. */
 export interface KioskBridge extends KioskApi {
@@ -351,6 +389,10 @@ export type KioskErrorCode =
   | 'pin_incorrect'
   /** Too many wrong PINs: the pad is paused; the message says for how long. */
   | 'too_many_attempts'
+  /** Main could not be reached (no IPC handler, the web host's socket down, no reply in time): main may not have
+   * seen the request. The only code a caller may retry blindly, and only for requests main applies once. */
+  | 'unreachable'
+  /** Main was reached and failed (a bug or the disk); its message says what to do. */
   | 'internal';
 
 /** Every error code, for decoders that must tell a known code from garbage (checked complete at compile time). */
@@ -358,7 +400,7 @@ export const KIOSK_ERROR_CODES = [
   'invalid_request', 'unknown_method', 'not_found', 'conflict', 'payload_too_large',
   'realtime_unauthorized', 'realtime_rate_limited', 'realtime_unavailable', 'realtime_rejected', 'not_configured',
   'invitation_unknown', 'invitation_expired', 'invitation_used', 'backend_unavailable', 'backend_auth_failed',
-  'operator_locked', 'pin_incorrect', 'too_many_attempts', 'internal',
+  'operator_locked', 'pin_incorrect', 'too_many_attempts', 'unreachable', 'internal',
 ] as const satisfies readonly KioskErrorCode[];
 type MissingErrorCodes = Exclude<KioskErrorCode, (typeof KIOSK_ERROR_CODES)[number]>;
 const everyErrorCodeListed: MissingErrorCodes extends never ? true : never = true;
@@ -388,3 +430,129 @@ export const IPC_EVENT_CHANNEL = 'kiosk:event';
 
 /** Largest payload main accepts in one request (a recording chunk of ~1 s is ~20 KB). */
 export const MAX_REQUEST_BYTES = 1024 * 1024;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Evaluation and review (main/core/evaluation). The evaluation is advice for a human reviewer: levels come from
+// the content of the candidate's answers only, never from emotion, tone, voice or personality.
+
+export interface RubricLevelView {
+  level: number;
+  label: string;
+  anchor: string;
+}
+
+export interface RubricView {
+  version: string;
+  levels: RubricLevelView[];
+}
+
+/** Why a session or a competency was not scored. */
+export type InsufficientCode = 'failed_transcriptions' | 'too_few_words' | 'connection_gap' | 'ended_early' | 'no_verified_evidence' | 'model_found_none';
+
+export interface InsufficientReason {
+  code: InsufficientCode;
+  message: string;
+}
+
+export interface EvidenceQuote {
+  /** Exact substring of the entry's text. */
+  quote: string;
+  entryId: string;
+  startMs: number | null;
+}
+
+export interface CompetencyAssessment {
+  competency: string;
+  /** A rubric level, or null when there was not enough evidence (then `insufficient` says why). */
+  level: number | null;
+  insufficient: InsufficientReason | null;
+  rationale: string;
+  evidence: EvidenceQuote[];
+  /** Quotes the model gave that were not found verbatim and were dropped. */
+  droppedQuotes: number;
+}
+
+export interface EvaluationView {
+  id: string;
+  sessionId: string;
+  rubric: RubricView;
+  /** The model that wrote it (practice mode: the emulator's model name). */
+  model: string;
+  createdAt: string;
+  /** 'insufficient_evidence': the quality gate stopped it before any model was asked; no competency has a level. */
+  outcome: 'assessed' | 'insufficient_evidence';
+  sessionReasons: InsufficientReason[];
+  competencies: CompetencyAssessment[];
+}
+
+export type EvaluationJobState = 'queued' | 'running' | 'retrying' | 'done' | 'failed';
+
+export interface EvaluationJobView {
+  state: EvaluationJobState;
+  rubricVersion: string;
+  attempts: number;
+  /** The last failure in words (kept when the job failed for good: malformed or refused model output). */
+  lastError: string | null;
+  nextAttemptAt: string | null;
+  updatedAt: string;
+}
+
+/** A reviewer's level for one competency, kept beside the AI's result (never over it). */
+export interface OverrideView {
+  id: string;
+  competency: string;
+  level: number;
+  reason: string;
+  createdAt: string;
+}
+
+export interface DismissalView {
+  reason: string;
+  createdAt: string;
+}
+
+export type ReviewState = 'none' | EvaluationJobState | 'assessed' | 'insufficient_evidence' | 'dismissed';
+
+export interface InterviewListItem {
+  session: SessionView;
+  review: ReviewState;
+  entries: number;
+}
+
+export interface InterviewListQuery {
+  /** Matches candidate name or position title (case-insensitive substring). */
+  search?: string;
+  candidateId?: string;
+  positionId?: string;
+  /** ISO dates (inclusive) on the session's creation time. */
+  from?: string;
+  to?: string;
+  status?: SessionStatus;
+  review?: ReviewState;
+  limit?: number;
+  offset?: number;
+}
+
+export interface InterviewList {
+  items: InterviewListItem[];
+  total: number;
+}
+
+export interface InterviewDetail {
+  summary: SessionSummary;
+  evaluation: EvaluationView | null;
+  job: EvaluationJobView | null;
+  overrides: OverrideView[];
+  dismissal: DismissalView | null;
+  /** The recording for a media element (the app's own protocol, range requests), null without one. */
+  recordingUrl: string | null;
+  /** The competencies of the position, in order. */
+  competencies: string[];
+}
+
+export interface OverrideRequest {
+  sessionId: string;
+  competency: string;
+  level: number;
+  reason: string;
+}

@@ -146,21 +146,57 @@ export type ErrorFactory = (code: KioskErrorCode, message: string) => unknown;
 const kioskErrorFactory: ErrorFactory = (code, message) => new KioskError(code, message);
 
 /**
- * For the Electron preload: contextBridge copies a thrown Error with its message only (custom properties such
- * as `code` are lost), but copies a plain object whole. So the preload rejects with this shape, and the
- * renderer turns it back into a KioskError with `toKioskError`.
+ * For the Electron preload. Whatever a preload function rejects with is copied across contextBridge: an Error
+ * keeps its message only (the structured clone of an Error carries name and message, never extra properties such
+ * as `code`), a plain object is copied whole (Electron docs, api/context-bridge.md, "Parameter / Error / Return
+ * Type support"). So the preload rejects with this plain shape, and the renderer's `adoptBridge` turns it back
+ * into a KioskError.
  */
 export const plainErrorFactory: ErrorFactory = (code, message) => ({ name: 'KioskError', code, message });
 
-/** Normalises anything a bridge call rejected with (KioskError, the plain shape above, an Error) to a KioskError. */
+const UNREACHABLE_MESSAGE = 'The kiosk could not reach its main process. Restart the app if this persists.';
+
+/**
+ * Normalises anything a bridge call rejected with (a KioskError, the plain shape above, an Error that lost its
+ * code on the way) to a KioskError, keeping main's words. Only a rejection without any words becomes the
+ * generic 'internal' one.
+ */
 export function toKioskError(error: unknown): KioskError {
   if (error instanceof KioskError) return error;
   const e = error as { name?: unknown; code?: unknown; message?: unknown } | null;
-  if (e && typeof e === 'object' && typeof e.message === 'string') {
+  if (e && typeof e === 'object' && typeof e.message === 'string' && e.message) {
     const code = typeof e.code === 'string' && KNOWN_CODES.has(e.code as KioskErrorCode) ? (e.code as KioskErrorCode) : 'internal';
     return new KioskError(code, e.message);
   }
   return new KioskError('internal', 'The request failed.');
+}
+
+/**
+ * The renderer's view of a bridge it did not build itself (Electron's `window.kiosk`, proxied by contextBridge):
+ * the same methods, each rejecting with a real KioskError, so screens and retries see one error type whichever
+ * host carries the call.
+ */
+export function adoptBridge(raw: KioskBridge): KioskBridge {
+  const bridge: Record<string, unknown> = {};
+  for (const method of KIOSK_METHODS) {
+    const call = raw[method] as (payload?: unknown) => Promise<unknown>;
+    bridge[method] = async (payload?: unknown) => {
+      if (typeof call !== 'function') throw new KioskError('unreachable', UNREACHABLE_MESSAGE);
+      try {
+        return await call(payload);
+      } catch (error) {
+        throw toKioskError(error);
+      }
+    };
+  }
+  bridge.on = <E extends KioskEventName>(event: E, listener: (payload: KioskEvents[E]) => void): (() => void) => {
+    try {
+      return raw.on(event, listener);
+    } catch (error) {
+      throw toKioskError(error);
+    }
+  };
+  return bridge as unknown as KioskBridge;
 }
 
 /** Unwraps an envelope: the value, or a thrown KioskError with the operator message. */
@@ -183,7 +219,7 @@ export function createBridge(invoke: InvokeFn, subscribe: SubscribeFn, makeError
         result = await invoke(method, payload);
       } catch {
         // The transport itself failed (IPC handler missing, socket gone): still a KioskError, in words.
-        throw makeError('internal', 'The kiosk could not reach its main process. Restart the app if this persists.');
+        throw makeError('unreachable', UNREACHABLE_MESSAGE);
       }
       return unwrapResult(result, makeError);
     };
@@ -194,4 +230,43 @@ export function createBridge(invoke: InvokeFn, subscribe: SubscribeFn, makeError
     return subscribe(event, listener as (payload: unknown) => void);
   };
   return bridge as unknown as KioskBridge;
+}
+
+// ---- the web host's socket token ----------------------------------------------------------------------------
+// The web host makes a random token per start and refuses a socket without it (the Origin header alone would let
+// any local process in: only browsers are bound by it). The page learns the token from the fragment of the address
+// the host prints (`…/#token=…`, never sent over HTTP, so not in any request log), and offers it as a WebSocket
+// subprotocol, the one header a browser page can set on a socket.
+
+/** The subprotocol the host selects; the token travels as a second, offered-only one. */
+export const KIOSK_WS_PROTOCOL = 'kiosk';
+const TOKEN_PROTOCOL_PREFIX = 'kiosk-token.';
+/** base64url of 32 random bytes is 43 characters; anything shorter is not one of ours. */
+const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43,128}$/;
+
+export function isSocketToken(token: unknown): token is string {
+  return typeof token === 'string' && TOKEN_PATTERN.test(token);
+}
+
+/** The subprotocols a page offers when it opens the socket with this token. */
+export function socketProtocols(token: string): string[] {
+  return [KIOSK_WS_PROTOCOL, `${TOKEN_PROTOCOL_PREFIX}${token}`];
+}
+
+/** The token offered in a Sec-WebSocket-Protocol header (comma-separated list), or null. */
+export function tokenFromProtocols(header: string | undefined): string | null {
+  for (const p of (header ?? '').split(',')) {
+    const name = p.trim();
+    if (name.startsWith(TOKEN_PROTOCOL_PREFIX)) {
+      const token = name.slice(TOKEN_PROTOCOL_PREFIX.length);
+      return isSocketToken(token) ? token : null;
+    }
+  }
+  return null;
+}
+
+/** The token in an address fragment such as `#token=…`, or null. */
+export function tokenFromFragment(hash: string): string | null {
+  const m = /(?:^#|&)token=([^&]+)/.exec(hash);
+  return m && isSocketToken(m[1]) ? m[1] : null;
 }

@@ -10,12 +10,14 @@ import { ApiErrorException, betaDisabled, type ApiError } from './errors';
 import { newId } from './ids';
 import { MultipartError, parseMultipart } from './multipart';
 import { EmulatorPeer } from './peer';
+import { ResponsesError, serveResponses, type ResponsesFaults } from './responses';
 import { loadClips, type Clip } from './script';
 import { defaultSession, isObject, mergeSession, validateSessionPatch, type JsonObject } from './session';
 
 /** Faults to inject. The per-response counts (failResponses, incompleteResponses, textOnlyResponses,
- * cancelEndSession) count down across all calls; lineAudioMs stretches a script step's audio. See call.ts. */
-export interface EmulatorFaults extends CallFaults {
+ * cancelEndSession) count down across all calls; lineAudioMs stretches a script step's audio. See call.ts.
+ * ResponsesFaults: the /v1/responses route (responses.ts). */
+export interface EmulatorFaults extends CallFaults, ResponsesFaults {
   sdpStatus?: number | null; // make POST /v1/realtime/calls fail with this HTTP status (OpenAI error JSON)
   dropCallAfterMs?: number | null; // tear down each new call (peer close) this long after it connects
 }
@@ -48,6 +50,8 @@ export interface EmulatorHandle {
   baseUrl: string; // e.g. http://127.0.0.1:41234 — endpoints live at `${baseUrl}/v1/realtime/...`
   setFaults(faults: Partial<EmulatorFaults>): void;
   calls(): EmulatorCallInfo[];
+  /** POST /v1/responses requests received (practice evaluations). */
+  responseRequests(): number;
   close(): Promise<void>; // closes every peer and the HTTP server
 }
 
@@ -146,6 +150,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<EmulatorH
   const candidates = options.candidates ?? 'loopback';
   const ephemeral = new Map<string, { expiresAt: number; session: JsonObject }>();
   const calls = new Map<string, CallEntry>();
+  let responseRequests = 0;
 
   type Auth = { kind: 'standard' } | { kind: 'ephemeral'; session: JsonObject };
   function authorise(req: IncomingMessage): Auth {
@@ -304,6 +309,16 @@ export async function startEmulator(options: EmulatorOptions): Promise<EmulatorH
     if (req.headers['openai-beta'] !== undefined && /realtime/i.test(String(req.headers['openai-beta']))) throw new HttpError(400, betaDisabled().error);
     if (req.method === 'POST' && path === '/v1/realtime/calls') return createCall(req, res);
     if (req.method === 'POST' && path === '/v1/realtime/client_secrets') return createClientSecret(req, res);
+    if (req.method === 'POST' && path === '/v1/responses') {
+      authorise(req);
+      responseRequests++;
+      try {
+        return serveResponses(faults, await readBody(req), req, res, (status, body) => sendJson(res, status, body));
+      } catch (e) {
+        if (e instanceof ResponsesError) throw new HttpError(e.status, e.error);
+        throw e;
+      }
+    }
     const hang = /^\/v1\/realtime\/calls\/([A-Za-z0-9_-]+)\/hangup$/.exec(path);
     if (req.method === 'POST' && hang) return hangup(req, res, hang[1]!);
     // Beta endpoints (retired): say so, as the real service does.
@@ -359,6 +374,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<EmulatorH
     setFaults(patch) {
       Object.assign(faults, patch);
     },
+    responseRequests: () => responseRequests,
     calls() {
       return [...calls.entries()].map(([id, e]) => ({
         id,

@@ -1,20 +1,23 @@
 // The web host: the same main-process core in plain Node, behind HTTP (the built renderer) and a WebSocket
 // (`/kiosk`) carrying the KioskApi in the wire format of preload/wire.ts. It is what the tests and
-// `npm run dev:web` drive, since the Electron binary cannot run everywhere. Loopback only.
-import { mkdirSync } from 'node:fs';
+// `npm run dev:web` drive, since the Electron binary cannot run everywhere. Loopback only, and only for whoever
+// holds this start's token (see preload/wire.ts): the Origin and Host headers keep other web pages out, the token
+// keeps other local processes out.
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { KioskResult } from '../../preload/contract';
-import { decodeWire, encodeWire, parseWireRequest } from '../../preload/wire';
+import { decodeWire, encodeWire, isSocketToken, KIOSK_WS_PROTOCOL, parseWireRequest, tokenFromProtocols } from '../../preload/wire';
 import { createKioskService, type KioskService } from '../core/api/service';
 import type { EmulatorHandleLike, EmulatorOptionsLike, StartEmulatorFn } from '../core/api/emulator';
 import { openDatabase } from '../core/db/database';
 import { fileSettingsStore, plaintextSecretStore } from '../core/settings/file-stores';
 import { fileCredentialStore } from '../core/settings/credentials';
 import type { SyncOptions } from '../core/sync/feature';
+import { makePrivateDir } from './private-dir';
 import { serveStatic } from './static';
 import type { RecoveryOptions } from '../core/recovery/policy';
 
@@ -47,10 +50,17 @@ export interface WebHostOptions {
   onQuit?: () => void;
   /** Kiosk-mode operator rules (admin closed until a PIN is chosen); default: recruiter rules. */
   kioskMode?: boolean;
+  /** The socket token; default: 32 random bytes made at start. A supervisor that restarts the host under an open
+   * page (the kill harness) passes the same one again. */
+  token?: string;
 }
 
 export interface WebHost {
+  /** The origin (http://127.0.0.1:port), for fetches and Origin headers. */
   url: string;
+  /** The address to open the kiosk at: the origin with this start's token in the fragment. */
+  pageUrl: string;
+  token: string;
   core: KioskService;
   emulator(): EmulatorHandleLike | null;
   close(): Promise<void>;
@@ -65,10 +75,26 @@ export function isAllowedOrigin(origin: string | undefined, port: number): boole
   return origin === `http://127.0.0.1:${port}` || origin === `http://localhost:${port}`;
 }
 
+/** Only requests addressed to this machine by name or loopback address: a rebound DNS name gets nothing. */
+export function isAllowedHost(host: string | undefined, port: number): boolean {
+  return host === `127.0.0.1:${port}` || host === `localhost:${port}`;
+}
+
+/** Constant-time: the socket's offered token against this start's. */
+export function tokenMatches(offered: string | null, token: string): boolean {
+  if (offered === null || offered.length !== token.length) return false;
+  return timingSafeEqual(Buffer.from(offered), Buffer.from(token));
+}
+
+const refuse = (status: string, words: string) =>
+  `HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n${words}\n`;
+
 export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const log = options.log ?? (() => {});
   const dataDir = resolve(options.dataDir);
-  mkdirSync(dataDir, { recursive: true });
+  makePrivateDir(dataDir); // 0700, and every file in it 0600 (transcripts, recordings, the key)
+  const token = options.token ?? randomBytes(32).toString('base64url');
+  if (!isSocketToken(token)) throw new Error('The web host token must be 43–128 characters of base64url.');
   const rendererDir = options.rendererDir ?? defaultRendererDir();
   const db = openDatabase(join(dataDir, DATABASE_FILE));
   const settings = fileSettingsStore(dataDir);
@@ -104,12 +130,17 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     }
   }
 
+  let port = 0;
   const server = createServer((req, res) => {
     res.setHeader('Referrer-Policy', 'no-referrer');
+    if (!isAllowedHost(req.headers.host, port)) {
+      res.writeHead(421, { 'Content-Type': 'text/plain; charset=utf-8' }).end('This host serves only http://127.0.0.1 and http://localhost.\n');
+      return;
+    }
     serveStatic(rendererDir, req, res);
   });
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
-  let port = 0;
+  // The host picks the plain subprotocol; the token one is only ever offered, so it is never echoed back.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, handleProtocols: () => KIOSK_WS_PROTOCOL });
 
   server.on('upgrade', (req: IncomingMessage, socket, head) => {
     const path = (req.url ?? '').split('?')[0];
@@ -117,9 +148,19 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
       return;
     }
+    if (!isAllowedHost(req.headers.host, port)) {
+      log(`refused a WebSocket for host ${JSON.stringify(req.headers.host ?? null)}`);
+      socket.end(refuse('421 Misdirected Request', 'This host serves only http://127.0.0.1 and http://localhost.'));
+      return;
+    }
     if (!isAllowedOrigin(req.headers.origin, port)) {
       log(`refused a WebSocket from origin ${JSON.stringify(req.headers.origin ?? null)}`);
-      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\nThis origin may not use the kiosk API.\n');
+      socket.end(refuse('403 Forbidden', 'This origin may not use the kiosk API.'));
+      return;
+    }
+    if (!tokenMatches(tokenFromProtocols(req.headers['sec-websocket-protocol']), token)) {
+      log('refused a WebSocket without this start\'s token');
+      socket.end(refuse('401 Unauthorized', 'The kiosk API needs the token of this start: open the address the web host printed (it ends in #token=…).'));
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
@@ -164,13 +205,15 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   });
   port = (server.address() as AddressInfo).port;
   const url = `http://127.0.0.1:${port}`;
-  log(`web host listening on ${url} (data dir ${dataDir})`);
+  log(`web host listening on ${url} (data dir ${dataDir})`); // never the token: logs are not private
 
   let closed: Promise<void> | null = null;
   let markClosed: () => void = () => {};
   const whenClosed = new Promise<void>((ok) => (markClosed = ok));
   const handle: WebHost = {
     url,
+    pageUrl: `${url}/#token=${token}`,
+    token,
     core,
     emulator: () => core.emulator(),
     closed: whenClosed,

@@ -1,6 +1,9 @@
 // `npm run dev:web [-- --port N --data-dir DIR]`: the kiosk in a browser, on this machine only.
 // Test harnesses (tests/recovery) also pass `--emulator-json '{…}'` (practice-emulator options: userTranscripts,
 // faults, sessionLimitMs) and `--recovery-json '{…}'` (reconnect/rollover tuning), and `--practice`.
+// The printed address carries this start's socket token in its fragment; open exactly that address. A supervisor
+// that restarts the host under an open page may hand the same token in KIOSK_WEB_TOKEN (an environment variable,
+// which other users cannot read, unlike the command line).
 import { resolve } from 'node:path';
 import { startWebHost, type WebHostOptions } from './host';
 
@@ -53,8 +56,9 @@ function parseArgs(argv: string[]): { port: number; dataDir: string; emulator?: 
 }
 
 const args = parseArgs(process.argv.slice(2));
-const host = await startWebHost({ ...args, log: (line) => console.log(`[kiosk] ${line}`) });
-console.log(`Kiosk web host: ${host.url}  (data: ${args.dataDir})`);
+const token = process.env.KIOSK_WEB_TOKEN || undefined;
+const host = await startWebHost({ ...args, ...(token ? { token } : {}), log: (line) => console.log(`[kiosk] ${line}`) });
+console.log(`Kiosk web host: ${host.pageUrl}  (data: ${args.dataDir})`);
 const stop = () => {
   void host.close().then(() => process.exit(0));
 };

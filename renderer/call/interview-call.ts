@@ -15,6 +15,7 @@ import { callLost, DISCONNECTED_GRACE_MS, isQuietMoment, isSessionExpired, MAX_R
 import { createSerialQueue } from '../logic/serial-queue';
 import { initialSpeakingState, interviewerDone, reduceSpeaking, type SpeakingState } from '../logic/speaking';
 import { createWaiter } from '../logic/wait';
+import { retryUnreachable } from '../transport/retry';
 
 export interface CallCallbacks {
   onPhase(phase: CallPhase): void;
@@ -246,6 +247,14 @@ export class InterviewCall {
       if (leg.gen === this.gen) this.onRemoteTrack(ev);
     });
     const request = reason === 'start' ? { sessionId: this.sessionId, offerSdp } : { sessionId: this.sessionId, offerSdp, reason };
+    // Main builds the new call's context from what it has been told. Every event of the earlier calls must reach it
+    // first: a report still queued or being retried (main restarted) would otherwise land after the context was
+    // built, and the new call would ask again a question whose asking main had not yet heard of.
+    await this.events.idle();
+    if (this.stopped || leg.gen !== this.gen) {
+      closeQuietly(pc, dc);
+      throw new Error('The interview ended while the call was being set up.');
+    }
     const result = await this.kiosk.startCall(request);
     performance.mark('kiosk:answer-received');
     if (this.stopped || leg.gen !== this.gen) {
@@ -457,7 +466,7 @@ export class InterviewCall {
   private async report(direction: 'server' | 'client', event: RealtimeEvent, receivedAt: number): Promise<void> {
     // Retried when the link to main broke mid-request (web host restarting): main applies a re-sent server event
     // once (event_id), and a re-sent client item create is idempotent.
-    const { actions } = await this.watchMain(() => retryTransport(() => this.kiosk.reportRealtimeEvent({ sessionId: this.sessionId, direction, event, receivedAt })));
+    const { actions } = await this.watchMain(() => retryUnreachable(() => this.kiosk.reportRealtimeEvent({ sessionId: this.sessionId, direction, event, receivedAt })));
     await this.execute(actions);
   }
 
@@ -590,7 +599,7 @@ export class InterviewCall {
       .enqueue(async () => {
         const data = new Uint8Array(await blob.arrayBuffer());
         // A repeated seq is ignored by main, so a chunk whose answer was lost can be sent again.
-        await this.watchMain(() => retryTransport(() => this.kiosk.appendRecordingChunk({ sessionId: this.sessionId, seq, data })));
+        await this.watchMain(() => retryUnreachable(() => this.kiosk.appendRecordingChunk({ sessionId: this.sessionId, seq, data })));
       })
       .catch((error: unknown) => {
         if (!this.recordingFailed) this.cb.onLog(`Part of the recording could not be saved: ${messageOf(error)}`, 'error');
@@ -630,22 +639,6 @@ function waitForIceGathering(pc: RTCPeerConnection, limitMs: number): Promise<vo
     const timer = setTimeout(done, limitMs);
     pc.addEventListener('icegatheringstatechange', onChange);
   });
-}
-
-/** Tries of a request whose failure was the transport to main (code 'internal'), not main's answer. */
-const TRANSPORT_TRIES = 8;
-const TRANSPORT_RETRY_MS = 300;
-
-async function retryTransport<T>(request: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await request();
-    } catch (error) {
-      const code = (error as { code?: unknown } | null)?.code;
-      if (code !== 'internal' || attempt >= TRANSPORT_TRIES) throw error;
-      await new Promise((r) => setTimeout(r, TRANSPORT_RETRY_MS));
-    }
-  }
 }
 
 function closeQuietly(pc: RTCPeerConnection, dc: RTCDataChannel): void {

@@ -1,4 +1,5 @@
 // Audio helpers for the pre-flight check.
+import { t } from '../i18n';
 
 /** Root mean square of float samples (-1…1). */
 export function rms(samples: ArrayLike<number>): number {
@@ -23,9 +24,9 @@ export function meterLevel(rmsValue: number): number {
 
 /** Words for the meter: the candidate needs to know whether they are heard. */
 export function levelLabel(level: number): string {
-  if (level < 0.15) return 'No sound from the microphone';
-  if (level < 0.4) return 'Quiet';
-  if (level < 0.9) return 'Good';
-  return 'Very loud';
+  if (level < 0.15) return t('preflight.levelNone');
+  if (level < 0.4) return t('preflight.levelQuiet');
+  if (level < 0.9) return t('preflight.levelGood');
+  return t('preflight.levelLoud');
 }
 

@@ -1,4 +1,5 @@
 // The call's connection state in the operator's words, from the peer connection and data channel states.
+import { t } from '../i18n';
 
 export type CallPhase = 'connecting' | 'live' | 'reconnecting' | 'ended';
 
@@ -17,14 +18,5 @@ export function callPhase(
 }
 
 export function callPhaseLabel(phase: CallPhase): string {
-  switch (phase) {
-    case 'connecting':
-      return 'Connecting…';
-    case 'live':
-      return 'Live';
-    case 'reconnecting':
-      return 'Connection interrupted, reconnecting…';
-    case 'ended':
-      return 'Ended';
-  }
+  return t(`phase.${phase}`);
 }

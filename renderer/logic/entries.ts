@@ -1,6 +1,7 @@
 // The transcript as shown: main pushes changed entries; the screen keeps the latest version of each (by id)
 // and shows them in conversation order (seq), never arrival order.
 import type { TranscriptEntryView } from '../../preload/contract';
+import { t } from '../i18n';
 
 export type EntryMap = ReadonlyMap<string, TranscriptEntryView>;
 
@@ -18,20 +19,20 @@ export function orderedEntries(entries: EntryMap | readonly TranscriptEntryView[
 }
 
 export function speakerLabel(speaker: TranscriptEntryView['speaker']): string {
-  return speaker === 'interviewer' ? 'Interviewer' : 'Candidate';
+  return speaker === 'interviewer' ? t('entry.interviewer') : t('entry.candidate');
 }
 
 /** The saved/synced state of one entry in words. */
 export function entryStateLabel(entry: TranscriptEntryView): string {
-  if (entry.status === 'failed') return entry.saved ? 'not transcribed (saved)' : 'not transcribed';
-  if (entry.status === 'in_progress') return entry.saved ? 'speaking… (saved so far)' : 'speaking…';
-  if (entry.synced) return 'saved and synced';
-  return entry.saved ? 'saved' : 'saving…';
+  if (entry.status === 'failed') return entry.saved ? t('entry.notTranscribedSaved') : t('entry.notTranscribed');
+  if (entry.status === 'in_progress') return entry.saved ? t('entry.speakingSaved') : t('entry.speaking');
+  if (entry.synced) return t('entry.synced');
+  return entry.saved ? t('entry.saved') : t('entry.saving');
 }
 
 /** Text shown for an entry; an empty candidate turn says why it is empty. */
 export function entryText(entry: TranscriptEntryView): string {
   if (entry.text.trim()) return entry.text;
-  if (entry.status === 'failed') return '(this answer could not be transcribed; the recording keeps it)';
-  return entry.status === 'in_progress' ? '…' : '(no words)';
+  if (entry.status === 'failed') return t('entry.failedText');
+  return entry.status === 'in_progress' ? '…' : t('entry.noWords');
 }

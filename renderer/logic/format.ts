@@ -1,4 +1,5 @@
-// Display formatting for the kiosk screens.
+// Display formatting for the kiosk screens (numbers in the current UI language, through Intl).
+import { formatNumber, t } from '../i18n';
 
 /** 0 → "0:00", 65_400 → "1:05", 3_725_000 → "1:02:05". Negative or non-finite input shows as "0:00". */
 export function formatElapsed(ms: number): string {
@@ -12,15 +13,19 @@ export function formatElapsed(ms: number): string {
 
 /** Byte counts in words an operator reads: "812 B", "20.4 KB", "3.1 MB". */
 export function formatBytes(bytes: number): string {
-  if (!Number.isFinite(bytes) || bytes < 0) return '0 B';
-  if (bytes < 1000) return `${Math.round(bytes)} B`;
-  if (bytes < 1_000_000) return `${(bytes / 1000).toFixed(1)} KB`;
-  return `${(bytes / 1_000_000).toFixed(1)} MB`;
+  const one = { minimumFractionDigits: 1, maximumFractionDigits: 1 };
+  if (!Number.isFinite(bytes) || bytes < 0) return t('format.bytes', { value: formatNumber(0) });
+  if (bytes < 1000) return t('format.bytes', { value: formatNumber(Math.round(bytes)) });
+  if (bytes < 1_000_000) return t('format.kilobytes', { value: formatNumber(bytes / 1000, one) });
+  return t('format.megabytes', { value: formatNumber(bytes / 1_000_000, one) });
 }
 
 /** Operator-facing words for an error of unknown shape: the message only, never a stack trace. */
 export function errorMessage(error: unknown): string {
   if (error instanceof Error && error.message) return error.message;
+  // A copy of an error that crossed a context boundary (contextBridge, postMessage) may be a plain object.
+  const message = (error as { message?: unknown } | null)?.message;
+  if (error !== null && typeof error === 'object' && typeof message === 'string' && message) return message;
   if (typeof error === 'string' && error) return error;
-  return 'Something went wrong. Please try again, or ask the operator for help.';
+  return t('common.somethingWrong');
 }

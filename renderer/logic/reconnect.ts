@@ -2,6 +2,7 @@
 // Backoff after LiveKit's client policy (shared/reference/field-notes.md): the first try at once (+ up to 1 s of
 // jitter, so many kiosks behind one broken router do not all redial in the same instant), then 3 s, 5 s, and 7 s
 // for every later try, each ±50 %; at most 10 tries, then the operator decides.
+import { t } from '../i18n';
 
 export const MAX_RECONNECT_ATTEMPTS = 10;
 /** A peer connection `disconnected` this long is treated as lost (it often recovers by itself within ~1 s). */
@@ -54,5 +55,5 @@ export function isQuietMoment(s: { interviewer: boolean; candidate: boolean; res
 }
 
 export function reconnectStatusText(attempt: number, max = MAX_RECONNECT_ATTEMPTS): string {
-  return attempt <= 0 ? 'Connection interrupted, reconnecting…' : `Connection interrupted, reconnecting… (try ${attempt + 1} of ${max})`;
+  return attempt <= 0 ? t('phase.reconnecting') : t('phase.reconnectingTry', { attempt: attempt + 1, max });
 }

@@ -1,6 +1,7 @@
 // Who is speaking, and whether a response is active, derived from Realtime server events only.
 // Interviewer: between output_audio_buffer.started and .stopped/.cleared (what the candidate actually hears).
 // Candidate: between input_audio_buffer.speech_started and .speech_stopped (the server's VAD).
+import { t } from '../i18n';
 
 export interface SpeakingState {
   interviewer: boolean;
@@ -48,8 +49,8 @@ export function interviewerDone(state: SpeakingState): boolean {
 }
 
 export function speakingLabel(state: SpeakingState): string {
-  if (state.interviewer && state.candidate) return 'Both speaking';
-  if (state.interviewer) return 'Interviewer speaking';
-  if (state.candidate) return 'Candidate speaking';
-  return 'Listening';
+  if (state.interviewer && state.candidate) return t('speaking.both');
+  if (state.interviewer) return t('speaking.interviewer');
+  if (state.candidate) return t('speaking.candidate');
+  return t('speaking.listening');
 }

@@ -1,12 +1,14 @@
 // The operator's own controls, shown on the admin screens once the gate has opened: choose or change the PIN,
 // lock now, and quit the kiosk (main exits with the operator exit code, which a supervisor does not restart).
 import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { KioskBridge, OperatorLockState } from '../../preload/contract';
 import { ErrorBox } from './common';
 
 const PIN = /^\d{4,12}$/;
 
 export function AdminPanel(props: { kiosk: KioskBridge; onLocked: () => void }) {
+  const { t } = useTranslation();
   const { kiosk } = props;
   const [state, setState] = useState<OperatorLockState | null>(null);
   const [currentPin, setCurrentPin] = useState('');
@@ -37,17 +39,17 @@ export function AdminPanel(props: { kiosk: KioskBridge; onLocked: () => void }) 
   }
 
   const pinProblem =
-    newPin && !PIN.test(newPin) ? 'A PIN is 4 to 12 digits.' : again && again !== newPin ? 'The two new PINs differ.' : '';
+    newPin && !PIN.test(newPin) ? t('admin.pinRule') : again && again !== newPin ? t('admin.pinsDiffer') : '';
 
   return (
     <section className="panel" aria-labelledby="admin-title">
-      <h2 id="admin-title">Operator PIN and quitting</h2>
+      <h2 id="admin-title">{t('admin.title')}</h2>
       <ErrorBox error={error} />
       <p className="status" role="status" aria-live="polite">
         {status}
       </p>
       {state && !state.pinSet && (
-        <p className="warn">No operator PIN is set: anyone at this computer can open these screens. Choose one below.</p>
+        <p className="warn">{t('admin.noPin')}</p>
       )}
       <form
         className="stack"
@@ -59,49 +61,49 @@ export function AdminPanel(props: { kiosk: KioskBridge; onLocked: () => void }) 
           setCurrentPin('');
           setNewPin('');
           setAgain('');
-          void run(() => kiosk.setOperatorPin(request), 'The operator PIN was saved.', setState);
+          void run(() => kiosk.setOperatorPin(request), t('admin.pinSaved'), setState);
         }}
       >
         {state?.pinSet && (
           <label className="field">
-            <span>Current PIN</span>
+            <span>{t('admin.currentPin')}</span>
             <input type="password" inputMode="numeric" value={currentPin} onChange={(e) => setCurrentPin(e.target.value.replace(/\D/g, ''))} autoComplete="off" />
           </label>
         )}
         <label className="field">
-          <span>{state?.pinSet ? 'New PIN' : 'Operator PIN'} (4 to 12 digits)</span>
+          <span>{state?.pinSet ? t('admin.newPin') : t('admin.operatorPin')}</span>
           <input type="password" inputMode="numeric" value={newPin} onChange={(e) => setNewPin(e.target.value.replace(/\D/g, ''))} autoComplete="off" />
         </label>
         <label className="field">
-          <span>The same PIN again</span>
+          <span>{t('admin.pinAgain')}</span>
           <input type="password" inputMode="numeric" value={again} onChange={(e) => setAgain(e.target.value.replace(/\D/g, ''))} autoComplete="off" />
         </label>
         {pinProblem && <p className="warn">{pinProblem}</p>}
         <div className="actions">
           <button type="submit" disabled={busy || !newPin || again !== newPin || !!pinProblem || (state?.pinSet === true && !currentPin)}>
-            {state?.pinSet ? 'Change PIN' : 'Set PIN'}
+            {state?.pinSet ? t('admin.changePin') : t('admin.setPin')}
           </button>
         </div>
       </form>
       <div className="actions">
         {state?.pinSet && (
-          <button type="button" disabled={busy} onClick={() => void run(() => kiosk.lockOperator(), 'Locked.', () => props.onLocked())}>
-            Lock now
+          <button type="button" disabled={busy} onClick={() => void run(() => kiosk.lockOperator(), t('admin.locked'), () => props.onLocked())}>
+            {t('admin.lockNow')}
           </button>
         )}
         {!confirmQuit && (
           <button type="button" className="danger" disabled={busy} onClick={() => setConfirmQuit(true)}>
-            Quit the kiosk…
+            {t('admin.quit')}
           </button>
         )}
         {confirmQuit && (
           <>
-            <span>Quit the kiosk app? A kiosk supervisor does not restart it after an operator quit.</span>
-            <button type="button" className="danger" autoFocus disabled={busy} onClick={() => void run(() => kiosk.quitApp(), 'The kiosk is closing…')}>
-              Yes, quit
+            <span>{t('admin.quitConfirm')}</span>
+            <button type="button" className="danger" autoFocus disabled={busy} onClick={() => void run(() => kiosk.quitApp(), t('admin.closing'))}>
+              {t('admin.quitYes')}
             </button>
             <button type="button" onClick={() => setConfirmQuit(false)}>
-              Cancel
+              {t('common.cancel')}
             </button>
           </>
         )}

@@ -1,9 +1,11 @@
 // Screen flow: setup → pre-flight → interview → summary → setup; operator settings from setup.
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { CandidateView, PositionView, SessionSummary, SessionView } from '../../preload/contract';
 import type { PreparedPeer } from '../call/interview-call';
 import { getKiosk, watchMainLink } from '../transport';
 import { Interview, ResumeOffer } from './Interview';
+import { LanguagePicker } from './LanguagePicker';
 import { AdminPanel } from './AdminPanel';
 import { Operator } from './Operator';
 import { OperatorGate } from './PinPad';
@@ -21,14 +23,23 @@ export type Screen =
   | { name: 'summary'; sessionId: string; summary: SessionSummary | null };
 
 export function App() {
+  const { t } = useTranslation();
   const kiosk = useMemo(() => getKiosk(), []);
   const [screen, setScreen] = useState<Screen>({ name: 'setup' });
   const toSetup = () => setScreen({ name: 'setup' });
+  // Tell the room view which screen the candidate is on; main derives the interview states itself. A failure
+  // here only makes the room view less precise, so it never interrupts the candidate.
+  useEffect(() => {
+    if (screen.name === 'setup' || screen.name === 'preflight') {
+      kiosk.reportKioskState({ state: screen.name === 'setup' ? 'idle' : 'pre_flight' }).catch(() => undefined);
+    }
+  }, [kiosk, screen.name]);
 
   return (
     <div className="app">
       <header className="topbar">
-        <span className="brand">Interview kiosk</span>
+        <span className="brand">{t('app.brand')}</span>
+        <LanguagePicker />
       </header>
       <main className="content">
         {screen.name === 'setup' && (

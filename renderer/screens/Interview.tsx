@@ -1,12 +1,13 @@
 // The interview room: the call, who is speaking, the live transcript (as main saved it), elapsed time, End.
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { KioskBridge, SessionSummary, SessionView, TranscriptEntryView } from '../../preload/contract';
 import { InterviewCall, preparePeer, type PreparedPeer } from '../call/interview-call';
 import { callPhaseLabel, type CallPhase } from '../logic/connection';
 import { entryStateLabel, entryText, mergeEntries, orderedEntries, speakerLabel } from '../logic/entries';
 import { formatElapsed } from '../logic/format';
 import { initialSpeakingState, speakingLabel, type SpeakingState } from '../logic/speaking';
-import { reconnectStatusText } from '../logic/reconnect';
+import { MAX_RECONNECT_ATTEMPTS, reconnectStatusText } from '../logic/reconnect';
 import { ErrorBox, ScreenHeading } from './common';
 import { MIC_CONSTRAINTS } from './Preflight';
 
@@ -28,6 +29,7 @@ export function Interview(props: {
   onEnded: (summary: SessionSummary) => void;
   onBack: () => void;
 }) {
+  const { t } = useTranslation();
   const { kiosk, session } = props;
   const audioRef = useRef<HTMLAudioElement>(null);
   const callRef = useRef<InterviewCall | null>(null);
@@ -131,7 +133,7 @@ export function Interview(props: {
   return (
     <section className="screen interview" aria-labelledby="interview-title">
       <ScreenHeading>
-        <span id="interview-title">Interview</span>
+        <span id="interview-title">{t('interview.title')}</span>
       </ScreenHeading>
       <p>
         {session.candidateName} — {session.positionTitle}
@@ -140,72 +142,69 @@ export function Interview(props: {
 
       {startError ? (
         <ErrorBox error={startError}>
-          <p>The interview could not start. Nothing was recorded.</p>
+          <p>{t('interview.couldNotStart')}</p>
           <button type="button" onClick={props.onBack}>
-            Back to setup
+            {t('common.backToSetup')}
           </button>
         </ErrorBox>
       ) : (
         <>
           <div className="status-bar">
-            <p role="status" aria-live="polite" aria-label="Connection">
+            <p role="status" aria-live="polite" aria-label={t('interview.connection')}>
               <span className={`dot ${phase}`} aria-hidden="true" />{' '}
               {ending
-                ? 'Ending and saving…'
+                ? t('interview.ending')
                 : reconnectFailed
-                  ? 'Connection lost'
+                  ? t('interview.connectionLost')
                   : phase === 'reconnecting' && rollingOver
                     ? callPhaseLabel('live')
                     : phase === 'reconnecting' && reconnectAttempt !== null
                       ? reconnectStatusText(reconnectAttempt)
                       : callPhaseLabel(phase)}
             </p>
-            <p aria-live="polite" aria-label="Who is speaking" className="speaking">
+            <p aria-live="polite" aria-label={t('interview.whoSpeaking')} className="speaking">
               {speakingLabel(speaking)}
             </p>
-            <p className="elapsed" aria-label="Elapsed time">
+            <p className="elapsed" aria-label={t('interview.elapsed')}>
               <time>{elapsed}</time>
             </p>
           </div>
 
           {reconnectFailed && !ending && (
-            <div role="alert" className="error-box" aria-label="Connection lost">
-              <p>
-                The connection to the interviewer could not be restored after 10 tries. Everything said so far, and the
-                recording, is saved.
-              </p>
+            <div role="alert" className="error-box" aria-label={t('interview.connectionLost')}>
+              <p>{t('interview.lostDetail', { count: MAX_RECONNECT_ATTEMPTS })}</p>
               <button type="button" onClick={finishAfterFailure}>
-                Finish interview
+                {t('interview.finish')}
               </button>
             </div>
           )}
           <div className="actions">
             {!confirming ? (
               <button type="button" className="danger" onClick={() => setConfirming(true)} disabled={ending}>
-                End interview
+                {t('interview.end')}
               </button>
             ) : (
-              <div role="group" aria-label="Confirm end" className="actions">
-                <span>End the interview now?</span>
+              <div role="group" aria-label={t('interview.confirmEnd')} className="actions">
+                <span>{t('interview.endNow')}</span>
                 <button type="button" className="danger" onClick={end} autoFocus>
-                  Yes, end now
+                  {t('interview.endYes')}
                 </button>
                 <button type="button" onClick={() => setConfirming(false)}>
-                  No, continue
+                  {t('interview.endNo')}
                 </button>
               </div>
             )}
           </div>
           <ErrorBox error={endError}>
             <button type="button" onClick={end}>
-              Try to end again
+              {t('interview.endAgain')}
             </button>
           </ErrorBox>
         </>
       )}
 
-      <h2>Transcript</h2>
-      <ol className="transcript" aria-live="polite" aria-label="Transcript">
+      <h2>{t('interview.transcript')}</h2>
+      <ol className="transcript" aria-live="polite" aria-label={t('interview.transcript')}>
         {ordered.map((e) => (
           <li key={e.id} className={`entry ${e.speaker} ${e.status}`} data-seq={e.seq} data-item-id={e.itemId}>
             <span className="who">{speakerLabel(e.speaker)}</span>
@@ -214,12 +213,12 @@ export function Interview(props: {
           </li>
         ))}
       </ol>
-      {ordered.length === 0 && !startError && <p className="muted">The transcript appears here as the interview goes on.</p>}
+      {ordered.length === 0 && !startError && <p className="muted">{t('interview.transcriptEmpty')}</p>}
 
       {log.length > 0 && (
         <details className="log">
-          <summary>Messages ({log.length})</summary>
-          <ul aria-label="Messages">
+          <summary>{t('interview.messages', { count: log.length })}</summary>
+          <ul aria-label={t('interview.messagesLabel')}>
             {log.map((l) => (
               <li key={l.id} className={l.level}>
                 {l.text}
@@ -246,6 +245,7 @@ export function ResumeOffer(props: {
   kiosk: KioskBridge;
   onResume: (session: SessionView, mic: MediaStream, prepared: Promise<PreparedPeer>) => void;
 }) {
+  const { t } = useTranslation();
   const { kiosk, onResume } = props;
   const [session, setSession] = useState<SessionView | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -283,13 +283,10 @@ export function ResumeOffer(props: {
 
   if (!session) return null;
   return (
-    <div role="region" aria-label="Interrupted interview" className="resume-offer">
-      <p>
-        The interview with {session.candidateName} ({session.positionTitle}) was interrupted. Everything said so far is
-        saved.
-      </p>
+    <div role="region" aria-label={t('resume.region')} className="resume-offer">
+      <p>{t('resume.text', { candidate: session.candidateName, position: session.positionTitle })}</p>
       <button type="button" onClick={() => void resume(session)} disabled={busy}>
-        {busy ? 'Resuming…' : 'Resume interview'}
+        {busy ? t('resume.resuming') : t('resume.resume')}
       </button>
       <ErrorBox error={error} />
     </div>

@@ -2,49 +2,50 @@
 // the backend refused for good (with their errors and a retry button), the Supabase backend settings and the
 // device sign-in. The anon key and the password go to main and are never shown again; tokens never reach here.
 import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { KioskBridge, QuarantinedRowView, SettingsView, SyncStatus } from '../../preload/contract';
+import { formatDateTime, t as translate } from '../i18n';
 import { ErrorBox, ScreenHeading } from './common';
 
-const STATE_WORDS: Record<SyncStatus['state'], string> = {
-  not_configured: 'No backend is set up. Interviews stay on this kiosk only.',
-  signed_out: 'The kiosk is not signed in to the backend. Uploads wait until a device sign-in.',
-  idle: 'Everything is uploaded.',
-  syncing: 'Uploading…',
-  retrying: 'The backend cannot be reached right now. Nothing is lost; the kiosk keeps retrying by itself.',
-};
+const STATE_KEYS = {
+  not_configured: 'operator.stateNotConfigured',
+  signed_out: 'operator.stateSignedOut',
+  idle: 'operator.stateIdle',
+  syncing: 'operator.stateSyncing',
+  retrying: 'operator.stateRetrying',
+} as const satisfies Record<SyncStatus['state'], string>;
 
 /** "3 rows waiting" etc.: the status line in words (pure, for tests). */
 export function syncSummary(s: SyncStatus): string {
-  const parts = [STATE_WORDS[s.state]];
-  if (s.pending > 0) parts.push(`${s.pending} ${s.pending === 1 ? 'row is' : 'rows are'} waiting to be uploaded.`);
-  if (s.quarantined.length > 0) {
-    parts.push(`${s.quarantined.length} ${s.quarantined.length === 1 ? 'row was' : 'rows were'} refused by the backend and need attention.`);
-  }
+  const parts = [translate(STATE_KEYS[s.state])];
+  if (s.pending > 0) parts.push(translate('operator.pending', { count: s.pending }));
+  if (s.quarantined.length > 0) parts.push(translate('operator.refused', { count: s.quarantined.length }));
   return parts.join(' ');
 }
 
-const KIND_WORDS: Record<QuarantinedRowView['kind'], string> = {
-  session: 'Interview',
-  entry: 'Transcript line',
-  invitation_redeem: 'Invitation code (redeemed offline)',
-  invitation: 'Invitation completion',
-  recording: 'Recording',
-};
+const KIND_KEYS = {
+  session: 'operator.kindSession',
+  entry: 'operator.kindEntry',
+  invitation_redeem: 'operator.kindInvitationRedeem',
+  invitation: 'operator.kindInvitation',
+  recording: 'operator.kindRecording',
+} as const satisfies Record<QuarantinedRowView['kind'], string>;
 
 export function kindLabel(kind: QuarantinedRowView['kind']): string {
-  return KIND_WORDS[kind];
+  return translate(KIND_KEYS[kind]);
 }
 
-/** A time for the operator: local time of day, or "never". */
+/** A time for the operator, in the UI language: time of day (today) or date and time, or "never". */
 export function whenText(iso: string | null, now: Date = new Date()): string {
-  if (!iso) return 'never';
+  if (!iso) return translate('common.never');
   const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return 'unknown';
+  if (Number.isNaN(d.getTime())) return translate('common.unknown');
   const sameDay = d.toDateString() === now.toDateString();
-  return sameDay ? d.toLocaleTimeString() : d.toLocaleString();
+  return sameDay ? formatDateTime(d, { timeStyle: 'medium' }) : formatDateTime(d, { dateStyle: 'medium', timeStyle: 'medium' });
 }
 
 export function Operator(props: { kiosk: KioskBridge; onDone: () => void }) {
+  const { t } = useTranslation();
   const { kiosk } = props;
   const [status, setStatus] = useState<SyncStatus | null>(null);
   const [settings, setSettings] = useState<SettingsView | null>(null);
@@ -91,7 +92,7 @@ export function Operator(props: { kiosk: KioskBridge; onDone: () => void }) {
   return (
     <section className="screen" aria-labelledby="operator-title">
       <ScreenHeading>
-        <span id="operator-title">Operator: sync and backend</span>
+        <span id="operator-title">{t('operator.title')}</span>
       </ScreenHeading>
       <ErrorBox error={error} />
       <p className="status" role="status" aria-live="polite">
@@ -99,31 +100,33 @@ export function Operator(props: { kiosk: KioskBridge; onDone: () => void }) {
       </p>
 
       <div className="panel" aria-labelledby="sync-title">
-        <h2 id="sync-title">Upload status</h2>
-        {!status && !error && <p>Loading…</p>}
+        <h2 id="sync-title">{t('operator.uploadStatus')}</h2>
+        {!status && !error && <p>{t('common.loading')}</p>}
         {status && (
           <>
             <p aria-live="polite" data-testid="sync-summary">{syncSummary(status)}</p>
             <dl className="facts">
-              <dt>Waiting to upload</dt>
+              <dt>{t('operator.waiting')}</dt>
               <dd data-testid="sync-pending">{status.pending}</dd>
-              <dt>Last successful upload</dt>
+              <dt>{t('operator.lastSuccess')}</dt>
               <dd>{whenText(status.lastSuccessAt)}</dd>
-              <dt>Last download of candidates and positions</dt>
+              <dt>{t('operator.lastPull')}</dt>
               <dd>{whenText(status.lastPullAt)}</dd>
-              <dt>Last error</dt>
-              <dd data-testid="sync-last-error">{status.lastError ? `${status.lastError.message} (${whenText(status.lastError.at)})` : 'none'}</dd>
+              <dt>{t('operator.lastError')}</dt>
+              <dd data-testid="sync-last-error">
+                {status.lastError ? t('operator.lastErrorAt', { message: status.lastError.message, when: whenText(status.lastError.at) }) : t('common.none')}
+              </dd>
               {status.nextRetryAt && (
                 <>
-                  <dt>Next automatic try</dt>
+                  <dt>{t('operator.nextRetry')}</dt>
                   <dd>{whenText(status.nextRetryAt)}</dd>
                 </>
               )}
             </dl>
             <div className="actions">
               <button type="button" disabled={busy || status.state === 'not_configured' || status.state === 'signed_out'}
-                onClick={() => void run(() => kiosk.syncNow(), (s) => (s.state === 'idle' ? 'Upload and download finished.' : 'Sync did not finish: see the last error below. The kiosk keeps trying by itself.'))}>
-                Sync now
+                onClick={() => void run(() => kiosk.syncNow(), (s) => (s.state === 'idle' ? t('operator.syncDone') : t('operator.syncNotDone')))}>
+                {t('operator.syncNow')}
               </button>
             </div>
           </>
@@ -132,8 +135,8 @@ export function Operator(props: { kiosk: KioskBridge; onDone: () => void }) {
 
       {status && status.quarantined.length > 0 && (
         <div className="panel" aria-labelledby="quarantine-title">
-          <h2 id="quarantine-title">Refused by the backend</h2>
-          <p className="muted">These rows are kept on this kiosk. Fix the cause (or ask support), then retry them. The other rows keep uploading.</p>
+          <h2 id="quarantine-title">{t('operator.refusedTitle')}</h2>
+          <p className="muted">{t('operator.refusedHelp')}</p>
           <ul className="quarantine">
             {status.quarantined.map((q) => (
               <li key={q.id}>
@@ -142,17 +145,18 @@ export function Operator(props: { kiosk: KioskBridge; onDone: () => void }) {
                 </p>
                 <p>{q.error}</p>
                 <p className="muted">
-                  {q.code ? `Code ${q.code}. ` : ''}Tried {q.attempts} {q.attempts === 1 ? 'time' : 'times'}; refused at {whenText(q.at)}.
+                  {q.code ? t('operator.code', { code: q.code }) : ''}
+                  {t('operator.tried', { count: q.attempts, when: whenText(q.at) })}
                 </p>
-                <button type="button" disabled={busy} onClick={() => void run(() => kiosk.retryQuarantined({ ids: [q.id] }), 'The row was tried again.')}>
-                  Retry this row
+                <button type="button" disabled={busy} onClick={() => void run(() => kiosk.retryQuarantined({ ids: [q.id] }), t('operator.retriedRow'))}>
+                  {t('operator.retryRow')}
                 </button>
               </li>
             ))}
           </ul>
           <div className="actions">
-            <button type="button" disabled={busy} onClick={() => void run(() => kiosk.retryQuarantined(), 'All refused rows were tried again.')}>
-              Retry all refused rows
+            <button type="button" disabled={busy} onClick={() => void run(() => kiosk.retryQuarantined(), t('operator.retriedAll'))}>
+              {t('operator.retryAll')}
             </button>
           </div>
         </div>
@@ -166,22 +170,22 @@ export function Operator(props: { kiosk: KioskBridge; onDone: () => void }) {
           e.preventDefault();
           const key = anonKey.trim();
           setAnonKey('');
-          void run(() => kiosk.configureBackend({ supabaseUrl: url.trim(), anonKey: key }), 'The backend settings were saved.');
+          void run(() => kiosk.configureBackend({ supabaseUrl: url.trim(), anonKey: key }), t('operator.backendSaved'));
         }}
       >
-        <h2 id="backend-title">Backend (Supabase)</h2>
-        <p aria-live="polite">{backend?.configured ? `Connected to ${backend.url}.` : 'No backend is set.'}</p>
+        <h2 id="backend-title">{t('operator.backendTitle')}</h2>
+        <p aria-live="polite">{backend?.configured ? t('operator.connectedTo', { url: backend.url }) : t('operator.noBackend')}</p>
         <label className="field">
-          <span>Supabase URL</span>
+          <span>{t('operator.url')}</span>
           <input type="url" value={url} onChange={(e) => setUrl(e.target.value)} required placeholder="https://your-project.supabase.co" />
         </label>
         <label className="field">
-          <span>{backend?.configured ? 'Anon key (type it again to change the backend)' : 'Anon key'}</span>
+          <span>{backend?.configured ? t('operator.anonKeyChange') : t('operator.anonKey')}</span>
           <input type="password" value={anonKey} onChange={(e) => setAnonKey(e.target.value)} required autoComplete="off" spellCheck={false} />
         </label>
         <div className="actions">
           <button type="submit" disabled={busy || !url.trim() || !anonKey.trim()}>
-            Save backend
+            {t('operator.saveBackend')}
           </button>
         </div>
       </form>
@@ -194,30 +198,30 @@ export function Operator(props: { kiosk: KioskBridge; onDone: () => void }) {
           e.preventDefault();
           const pw = password;
           setPassword(''); // never keep the password in the page longer than needed
-          void run(() => kiosk.signInDevice({ email: email.trim(), password: pw }), 'The kiosk is signed in.');
+          void run(() => kiosk.signInDevice({ email: email.trim(), password: pw }), t('operator.signedIn'));
         }}
       >
-        <h2 id="device-title">Device sign-in</h2>
+        <h2 id="device-title">{t('operator.deviceTitle')}</h2>
         <p aria-live="polite" data-testid="signed-in-as">
-          {backend?.signedInAs ? `Signed in as ${backend.signedInAs}.` : 'Not signed in.'}
+          {backend?.signedInAs ? t('operator.signedInAs', { email: backend.signedInAs }) : t('operator.notSignedIn')}
         </p>
         {backend?.configured && (
           <>
             <label className="field">
-              <span>Device email</span>
+              <span>{t('operator.email')}</span>
               <input type="text" inputMode="email" value={email} onChange={(e) => setEmail(e.target.value)} required autoComplete="username" />
             </label>
             <label className="field">
-              <span>Password</span>
+              <span>{t('operator.password')}</span>
               <input type="password" value={password} onChange={(e) => setPassword(e.target.value)} required autoComplete="current-password" />
             </label>
             <div className="actions">
               <button type="submit" className="primary" disabled={busy || !email.trim() || !password}>
-                Sign in
+                {t('operator.signIn')}
               </button>
               {backend.signedInAs && (
-                <button type="button" disabled={busy} onClick={() => void run(() => kiosk.signOutDevice(), 'The kiosk is signed out.')}>
-                  Sign out
+                <button type="button" disabled={busy} onClick={() => void run(() => kiosk.signOutDevice(), t('operator.signedOut'))}>
+                  {t('operator.signOut')}
                 </button>
               )}
             </div>
@@ -227,7 +231,7 @@ export function Operator(props: { kiosk: KioskBridge; onDone: () => void }) {
 
       <div className="actions">
         <button type="button" onClick={props.onDone}>
-          Back to setup
+          {t('common.backToSetup')}
         </button>
       </div>
     </section>

@@ -2,6 +2,7 @@
 // and accepts typed digits and Enter; the on-screen digits are ordinary buttons (Tab + Enter/Space) for touch
 // screens. The check that counts is main-side (main/core/operator): this gate only decides what to show.
 import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { KioskBridge, OperatorLockState } from '../../preload/contract';
 import { ErrorBox, ScreenHeading } from './common';
 
@@ -41,6 +42,7 @@ export function PinPad(props: {
   onCancel?: () => void;
   children?: ReactNode;
 }) {
+  const { t } = useTranslation();
   const [pin, setPin] = useState('');
   const input = useRef<HTMLInputElement>(null);
   const off = props.busy || props.disabled === true;
@@ -81,13 +83,13 @@ export function PinPad(props: {
             onChange={(e) => setPin(e.target.value.replace(/\D/g, '').slice(0, 12))}
           />
         </label>
-        <div className="pin-keys" role="group" aria-label="PIN digits">
+        <div className="pin-keys" role="group" aria-label={t('pin.digits')}>
           {DIGITS.map((d) => (
             <button key={d} type="button" disabled={off} onClick={() => setPin((p) => (p + d).slice(0, 12))}>
               {d}
             </button>
           ))}
-          <button type="button" disabled={off || pin.length === 0} onClick={() => setPin((p) => p.slice(0, -1))} aria-label="Delete last digit">
+          <button type="button" disabled={off || pin.length === 0} onClick={() => setPin((p) => p.slice(0, -1))} aria-label={t('pin.deleteDigit')}>
             ⌫
           </button>
         </div>
@@ -97,7 +99,7 @@ export function PinPad(props: {
           </button>
           {props.onCancel && (
             <button type="button" onClick={props.onCancel}>
-              Cancel
+              {t('common.cancel')}
             </button>
           )}
         </div>
@@ -112,6 +114,7 @@ export function PinPad(props: {
  * Leaving the admin screen in kiosk mode locks it again.
  */
 export function OperatorGate(props: { kiosk: KioskBridge; onCancel: () => void; children: ReactNode }) {
+  const { t } = useTranslation();
   const { kiosk } = props;
   const [state, setState] = useState<OperatorLockState | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -145,10 +148,10 @@ export function OperatorGate(props: { kiosk: KioskBridge; onCancel: () => void; 
     return (
       <section className="screen">
         <ErrorBox error={error} />
-        {!error && <p aria-live="polite">Checking the operator lock…</p>}
+        {!error && <p aria-live="polite">{t('pin.checking')}</p>}
         <div className="actions">
           <button type="button" onClick={props.onCancel}>
-            Back
+            {t('common.back')}
           </button>
         </div>
       </section>
@@ -162,9 +165,9 @@ export function OperatorGate(props: { kiosk: KioskBridge; onCancel: () => void; 
       <ErrorBox error={error} />
       <p className="status" role="status" aria-live="polite">
         {paused
-          ? `Too many wrong PINs. The PIN pad is paused for ${secondsLeft} s.`
+          ? t('pin.paused', { seconds: secondsLeft })
           : state.pinSet && state.attemptsLeft < 3
-            ? `${state.attemptsLeft} ${state.attemptsLeft === 1 ? 'try' : 'tries'} left before a pause.`
+            ? t('pin.triesLeft', { count: state.attemptsLeft })
             : ''}
       </p>
     </>
@@ -175,9 +178,9 @@ export function OperatorGate(props: { kiosk: KioskBridge; onCancel: () => void; 
     return (
       <PinPad
         key={firstPin === null ? 'choose' : 'confirm'}
-        title="Choose an operator PIN"
-        label={firstPin === null ? 'New operator PIN (4 to 12 digits)' : 'The same PIN again'}
-        submitLabel={firstPin === null ? 'Next' : 'Set PIN'}
+        title={t('pin.chooseTitle')}
+        label={firstPin === null ? t('pin.chooseLabel') : t('pin.again')}
+        submitLabel={firstPin === null ? t('pin.next') : t('pin.setPin')}
         busy={busy}
         onCancel={props.onCancel}
         onSubmit={(pin) => {
@@ -186,14 +189,14 @@ export function OperatorGate(props: { kiosk: KioskBridge; onCancel: () => void; 
             setError(null);
           } else if (pin !== firstPin) {
             setFirstPin(null);
-            setError(new Error('The two PINs differ. Choose the PIN again.'));
+            setError(new Error(t('pin.differ')));
           } else {
             setFirstPin(null);
             void attempt(() => kiosk.setOperatorPin({ newPin: pin }));
           }
         }}
       >
-        <p>This kiosk has no operator PIN yet. The PIN protects the settings, the backend and quitting the kiosk.</p>
+        <p>{t('pin.firstRun')}</p>
         {notice}
       </PinPad>
     );
@@ -201,9 +204,9 @@ export function OperatorGate(props: { kiosk: KioskBridge; onCancel: () => void; 
 
   return (
     <PinPad
-      title="Operator PIN"
-      label="Operator PIN"
-      submitLabel="Unlock"
+      title={t('pin.title')}
+      label={t('pin.title')}
+      submitLabel={t('pin.unlock')}
       busy={busy}
       disabled={paused}
       onCancel={props.onCancel}

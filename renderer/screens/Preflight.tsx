@@ -1,5 +1,6 @@
 // Pre-flight check: microphone level, speaker test, recording consent, then Start (creates the session).
 import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { CandidateView, KioskBridge, PositionView, SessionView } from '../../preload/contract';
 import { preparePeer, type PreparedPeer } from '../call/interview-call';
 import { levelLabel, meterLevel, rms } from '../logic/audio';
@@ -20,6 +21,7 @@ export function Preflight(props: {
   onBack: () => void;
   onStarted: (session: SessionView, mic: MediaStream, prepared: Promise<PreparedPeer>) => void;
 }) {
+  const { t } = useTranslation();
   const [mic, setMic] = useState<MediaStream | null>(null);
   const [micError, setMicError] = useState<unknown>(null);
   const [micTry, setMicTry] = useState(0);
@@ -59,11 +61,11 @@ export function Preflight(props: {
       .catch((err: unknown) => {
         if (!live) return;
         const reason = err instanceof DOMException && err.name === 'NotAllowedError'
-          ? 'Access to the microphone was refused.'
+          ? t('preflight.micRefused')
           : err instanceof DOMException && err.name === 'NotFoundError'
-            ? 'No microphone was found. Check that it is plugged in.'
-            : 'The microphone could not be opened.';
-        setMicError(new Error(`${reason} Then press "Try the microphone again".`));
+            ? t('preflight.micNotFound')
+            : t('preflight.micFailed');
+        setMicError(new Error(t('preflight.micThen', { reason })));
       });
     return () => {
       live = false;
@@ -121,70 +123,70 @@ export function Preflight(props: {
   return (
     <section className="screen" aria-labelledby="preflight-title">
       <ScreenHeading>
-        <span id="preflight-title">Pre-flight check</span>
+        <span id="preflight-title">{t('preflight.title')}</span>
       </ScreenHeading>
       <p>
         {props.candidate.name} — {props.position.title}
       </p>
 
       <div className="panel">
-        <h2>Microphone</h2>
+        <h2>{t('preflight.microphone')}</h2>
         <ErrorBox error={micError}>
           <button type="button" onClick={() => setMicTry((n) => n + 1)}>
-            Try the microphone again
+            {t('preflight.micRetry')}
           </button>
         </ErrorBox>
-        {!micError && !mic && <p aria-live="polite">Opening the microphone…</p>}
+        {!micError && !mic && <p aria-live="polite">{t('preflight.micOpening')}</p>}
         {mic && (
           <>
-            <p>Please say a few words. The bar should move.</p>
-            <meter className="level" min={0} max={1} low={0.15} high={0.9} optimum={0.6} value={level} aria-label="Microphone level" />
+            <p>{t('preflight.micSay')}</p>
+            <meter className="level" min={0} max={1} low={0.15} high={0.9} optimum={0.6} value={level} aria-label={t('preflight.micLevel')} />
             <p className="muted">{levelLabel(level)}</p>
           </>
         )}
       </div>
 
       <div className="panel">
-        <h2>Speaker</h2>
+        <h2>{t('preflight.speaker')}</h2>
         <div className="actions">
           <button type="button" onClick={playTone} disabled={tone === 'playing'}>
-            {tone === 'idle' ? 'Play a test tone' : 'Play the test tone again'}
+            {tone === 'idle' ? t('preflight.playTone') : t('preflight.playToneAgain')}
           </button>
         </div>
         <div aria-live="polite">
-          {tone === 'playing' && <p>Playing…</p>}
+          {tone === 'playing' && <p>{t('preflight.playing')}</p>}
           {tone === 'ask' && (
-            <div className="actions" role="group" aria-label="Did you hear the tone?">
-              <p>Did you hear the tone?</p>
+            <div className="actions" role="group" aria-label={t('preflight.heardQuestion')}>
+              <p>{t('preflight.heardQuestion')}</p>
               <button type="button" onClick={() => setTone('heard')}>
-                Yes, I heard it
+                {t('preflight.heardYes')}
               </button>
               <button type="button" onClick={() => setTone('not-heard')}>
-                No
+                {t('preflight.heardNo')}
               </button>
             </div>
           )}
-          {tone === 'heard' && <p>Speaker works.</p>}
-          {tone === 'not-heard' && <p className="warn">Check the volume and the headphones or speaker cable, then play the tone again.</p>}
+          {tone === 'heard' && <p>{t('preflight.speakerWorks')}</p>}
+          {tone === 'not-heard' && <p className="warn">{t('preflight.speakerCheck')}</p>}
         </div>
       </div>
 
       <div className="panel">
-        <h2>Recording</h2>
+        <h2>{t('preflight.recording')}</h2>
         <label className="check">
           <input type="checkbox" checked={consent} onChange={(e) => setConsent(e.target.checked)} />
-          <span>I agree that this interview is recorded (audio and transcript).</span>
+          <span>{t('preflight.consent')}</span>
         </label>
-        {!consent && <p className="muted">The interview is recorded; consent is needed to start.</p>}
+        {!consent && <p className="muted">{t('preflight.consentNeeded')}</p>}
       </div>
 
       <ErrorBox error={startError} />
       <div className="actions">
         <button type="button" className="primary" onClick={() => void start()} disabled={!mic || !consent || starting}>
-          {starting ? 'Starting…' : 'Start interview'}
+          {starting ? t('preflight.starting') : t('preflight.start')}
         </button>
         <button type="button" onClick={props.onBack}>
-          Back to setup
+          {t('common.backToSetup')}
         </button>
       </div>
     </section>

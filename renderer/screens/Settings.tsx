@@ -1,9 +1,11 @@
 // Operator settings. The OpenAI key is write-only: it can be set, replaced or removed, never shown.
 import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { VOICES, type KioskBridge, type SettingsView, type Voice } from '../../preload/contract';
 import { ErrorBox, ScreenHeading } from './common';
 
 export function Settings(props: { kiosk: KioskBridge; onDone: () => void }) {
+  const { t } = useTranslation();
   const { kiosk } = props;
   const [view, setView] = useState<SettingsView | null>(null);
   const [practiceMode, setPracticeMode] = useState(true);
@@ -44,36 +46,36 @@ export function Settings(props: { kiosk: KioskBridge; onDone: () => void }) {
   return (
     <section className="screen" aria-labelledby="settings-title">
       <ScreenHeading>
-        <span id="settings-title">Operator settings</span>
+        <span id="settings-title">{t('settings.title')}</span>
       </ScreenHeading>
       <ErrorBox error={error} />
       <p className="status" role="status" aria-live="polite">
         {status}
       </p>
-      {!view && !error && <p>Loading settings…</p>}
+      {!view && !error && <p>{t('settings.loading')}</p>}
       {view && (
         <>
           <form
             className="stack"
             onSubmit={(e) => {
               e.preventDefault();
-              void run(() => kiosk.updateSettings({ practiceMode, openaiBaseUrl: baseUrl.trim(), model: model.trim(), voice }), 'Settings saved.');
+              void run(() => kiosk.updateSettings({ practiceMode, openaiBaseUrl: baseUrl.trim(), model: model.trim(), voice }), t('settings.saved'));
             }}
           >
             <label className="check">
               <input type="checkbox" checked={practiceMode} onChange={(e) => setPracticeMode(e.target.checked)} />
-              <span>Practice mode (use the built-in practice interviewer, no OpenAI account needed)</span>
+              <span>{t('settings.practice')}</span>
             </label>
             <label className="field">
-              <span>OpenAI base URL</span>
+              <span>{t('settings.baseUrl')}</span>
               <input type="url" value={baseUrl} onChange={(e) => setBaseUrl(e.target.value)} required />
             </label>
             <label className="field">
-              <span>Model</span>
+              <span>{t('settings.model')}</span>
               <input type="text" value={model} onChange={(e) => setModel(e.target.value)} required />
             </label>
             <label className="field">
-              <span>Voice</span>
+              <span>{t('settings.voice')}</span>
               <select value={voice} onChange={(e) => setVoice(e.target.value as Voice)}>
                 {VOICES.map((v) => (
                   <option key={v} value={v}>
@@ -84,7 +86,7 @@ export function Settings(props: { kiosk: KioskBridge; onDone: () => void }) {
             </label>
             <div className="actions">
               <button type="submit" className="primary" disabled={busy}>
-                Save settings
+                {t('settings.save')}
               </button>
             </div>
           </form>
@@ -97,16 +99,16 @@ export function Settings(props: { kiosk: KioskBridge; onDone: () => void }) {
               const key = newKey.trim();
               if (!key) return;
               setNewKey(''); // never keep the key in the page longer than needed
-              void run(() => kiosk.setOpenAIKey({ key }), 'The OpenAI key was saved.');
+              void run(() => kiosk.setOpenAIKey({ key }), t('settings.keySaved'));
             }}
           >
-            <h2>OpenAI key</h2>
+            <h2>{t('settings.keyTitle')}</h2>
             <p aria-live="polite">
-              {view.hasOpenAIKey ? 'A key is set.' : 'No key is set.'}
-              {view.secretStorage === 'plaintext-file' && ' (Stored in a file readable only by this user on this machine.)'}
+              {view.hasOpenAIKey ? t('settings.keySet') : t('settings.keyNotSet')}
+              {view.secretStorage === 'plaintext-file' && t('settings.keyPlaintext')}
             </p>
             <label className="field">
-              <span>{view.hasOpenAIKey ? 'Replace OpenAI key' : 'Set OpenAI key'}</span>
+              <span>{view.hasOpenAIKey ? t('settings.keyReplaceLabel') : t('settings.keySetLabel')}</span>
               <input
                 type="password"
                 value={newKey}
@@ -117,11 +119,11 @@ export function Settings(props: { kiosk: KioskBridge; onDone: () => void }) {
             </label>
             <div className="actions">
               <button type="submit" disabled={busy || !newKey.trim()}>
-                {view.hasOpenAIKey ? 'Replace key' : 'Set key'}
+                {view.hasOpenAIKey ? t('settings.keyReplace') : t('settings.keySetButton')}
               </button>
               {view.hasOpenAIKey && (
-                <button type="button" disabled={busy} onClick={() => void run(() => kiosk.clearOpenAIKey(), 'The OpenAI key was removed.')}>
-                  Remove key
+                <button type="button" disabled={busy} onClick={() => void run(() => kiosk.clearOpenAIKey(), t('settings.keyRemoved'))}>
+                  {t('settings.keyRemove')}
                 </button>
               )}
             </div>
@@ -130,7 +132,7 @@ export function Settings(props: { kiosk: KioskBridge; onDone: () => void }) {
       )}
       <div className="actions">
         <button type="button" onClick={props.onDone}>
-          Back to setup
+          {t('common.backToSetup')}
         </button>
       </div>
     </section>

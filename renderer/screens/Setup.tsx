@@ -1,9 +1,12 @@
 import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { CandidateView, InvitationRedemption, KioskBridge, PositionView, SettingsView, SetupData } from '../../preload/contract';
+import { i18n } from '../i18n';
 import { ErrorBox, ScreenHeading } from './common';
 
 /** "I have an invitation code": the candidate types it; main redeems it (online) or checks the cache (offline). */
 function InvitationCode(props: { kiosk: KioskBridge; onRedeemed: (r: InvitationRedemption) => void }) {
+  const { t } = useTranslation();
   const [open, setOpen] = useState(false);
   const [code, setCode] = useState('');
   const [busy, setBusy] = useState(false);
@@ -12,7 +15,7 @@ function InvitationCode(props: { kiosk: KioskBridge; onRedeemed: (r: InvitationR
     return (
       <div className="actions">
         <button type="button" onClick={() => setOpen(true)}>
-          I have an invitation code
+          {t('setup.haveCode')}
         </button>
       </div>
     );
@@ -35,18 +38,18 @@ function InvitationCode(props: { kiosk: KioskBridge; onRedeemed: (r: InvitationR
         );
       }}
     >
-      <h2 id="invitation-title">Invitation code</h2>
+      <h2 id="invitation-title">{t('setup.codeTitle')}</h2>
       <label className="field">
-        <span>Type the code from your invitation</span>
+        <span>{t('setup.codeLabel')}</span>
         <input type="text" value={code} onChange={(e) => setCode(e.target.value)} autoFocus autoComplete="off" autoCapitalize="characters" spellCheck={false} required />
       </label>
       <ErrorBox error={error} />
       <div className="actions">
         <button type="submit" className="primary" disabled={busy || !code.trim()}>
-          {busy ? 'Checking…' : 'Use this code'}
+          {busy ? t('setup.codeChecking') : t('setup.codeUse')}
         </button>
         <button type="button" onClick={() => setOpen(false)}>
-          Cancel
+          {t('common.cancel')}
         </button>
       </div>
     </form>
@@ -62,6 +65,7 @@ export function Setup(props: {
   /** The operator screen (sync status, backend, device sign-in). */
   onOperator?: () => void;
 }) {
+  const { t } = useTranslation();
   const { kiosk } = props;
   const [data, setData] = useState<SetupData | null>(null);
   const [settings, setSettings] = useState<SettingsView | null>(null);
@@ -94,14 +98,14 @@ export function Setup(props: {
   return (
     <section aria-labelledby="setup-title" className="screen">
       <ScreenHeading>
-        <span id="setup-title">New interview</span>
+        <span id="setup-title">{t('setup.title')}</span>
       </ScreenHeading>
       {data && (
         <p className="company">
           {data.tenant.name}
           {data.demo && (
-            <span className="badge" aria-label="Demo data">
-              Demo data
+            <span className="badge" aria-label={t('setup.demoData')}>
+              {t('setup.demoData')}
             </span>
           )}
         </p>
@@ -109,18 +113,18 @@ export function Setup(props: {
       {settings && (
         <p className="mode" aria-live="polite">
           {settings.practiceMode
-            ? 'Practice mode: the built-in practice interviewer is used.'
+            ? t('setup.modePractice')
             : settings.hasOpenAIKey
-              ? `Live mode: ${settings.model}, voice ${settings.voice}.`
-              : 'Live mode, but no OpenAI key is set. Open operator settings to set one.'}
+              ? t('setup.modeLive', { model: settings.model, voice: settings.voice })
+              : t('setup.modeNoKey')}
         </p>
       )}
       <ErrorBox error={error}>
         <button type="button" onClick={() => setReload((n) => n + 1)}>
-          Try again
+          {t('common.tryAgain')}
         </button>
       </ErrorBox>
-      {!data && !error && <p aria-live="polite">Loading candidates and positions…</p>}
+      {!data && !error && <p aria-live="polite">{t('setup.loading')}</p>}
       {data && !data.demo && props.onInvitation && <InvitationCode kiosk={kiosk} onRedeemed={props.onInvitation} />}
       {data && (
         <form
@@ -131,7 +135,7 @@ export function Setup(props: {
           }}
         >
           <label className="field">
-            <span>Candidate</span>
+            <span>{t('setup.candidate')}</span>
             <select value={candidateId} onChange={(e) => setCandidateId(e.target.value)} required>
               {data.candidates.map((c) => (
                 <option key={c.id} value={c.id}>
@@ -142,7 +146,7 @@ export function Setup(props: {
             </select>
           </label>
           <label className="field">
-            <span>Position</span>
+            <span>{t('setup.position')}</span>
             <select value={positionId} onChange={(e) => setPositionId(e.target.value)} required>
               {data.positions.map((p) => (
                 <option key={p.id} value={p.id}>
@@ -154,12 +158,12 @@ export function Setup(props: {
           {position && (
             <div className="position-card">
               <p>{position.description}</p>
-              {position.competencies.length > 0 && <p className="muted">Competencies: {position.competencies.join(', ')}</p>}
+              {position.competencies.length > 0 && <p className="muted">{t('setup.competencies', { list: new Intl.ListFormat(i18n.language, { type: 'unit' }).format(position.competencies) })}</p>}
             </div>
           )}
           <div className="actions">
             <button type="submit" className="primary" disabled={!candidate || !position}>
-              Continue to pre-flight check
+              {t('setup.continue')}
             </button>
             <OperatorButtons onSettings={props.onSettings} onOperator={props.onOperator} />
           </div>
@@ -176,14 +180,15 @@ export function Setup(props: {
 
 /** The operator's ways out of setup, offered whether or not the setup data loaded. */
 function OperatorButtons(props: { onSettings: () => void; onOperator?: (() => void) | undefined }) {
+  const { t } = useTranslation();
   return (
     <>
       <button type="button" onClick={props.onSettings}>
-        Operator settings
+        {t('setup.operatorSettings')}
       </button>
       {props.onOperator && (
         <button type="button" onClick={props.onOperator}>
-          Sync and backend
+          {t('setup.syncBackend')}
         </button>
       )}
     </>

@@ -1,11 +1,21 @@
 // After the interview: duration, the saved transcript with each entry's saved/synced state, recording size.
 import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { KioskBridge, SessionSummary } from '../../preload/contract';
 import { entryStateLabel, entryText, mergeEntries, orderedEntries, speakerLabel } from '../logic/entries';
 import { formatBytes, formatElapsed } from '../logic/format';
+import { formatDateTime } from '../i18n';
 import { ErrorBox, ScreenHeading } from './common';
 
+const STATUS_KEYS = {
+  completed: 'summary.statusCompleted',
+  failed: 'summary.statusFailed',
+  in_progress: 'summary.statusInProgress',
+  scheduled: 'summary.statusScheduled',
+} as const;
+
 export function Summary(props: { kiosk: KioskBridge; sessionId: string; initial: SessionSummary | null; onNew: () => void }) {
+  const { t } = useTranslation();
   const { kiosk, sessionId } = props;
   const [summary, setSummary] = useState<SessionSummary | null>(props.initial);
   const [error, setError] = useState<unknown>(null);
@@ -33,33 +43,41 @@ export function Summary(props: { kiosk: KioskBridge; sessionId: string; initial:
   return (
     <section className="screen" aria-labelledby="summary-title">
       <ScreenHeading>
-        <span id="summary-title">Interview finished</span>
+        <span id="summary-title">{t('summary.title')}</span>
       </ScreenHeading>
       <ErrorBox error={error} />
       {summary && (
         <>
           <dl className="facts">
-            <dt>Candidate</dt>
+            <dt>{t('summary.candidate')}</dt>
             <dd>{summary.session.candidateName}</dd>
-            <dt>Position</dt>
+            <dt>{t('summary.position')}</dt>
             <dd>{summary.session.positionTitle}</dd>
-            <dt>Status</dt>
-            <dd data-testid="session-status">{summary.session.status === 'completed' ? 'Completed' : summary.session.status}</dd>
-            <dt>Duration</dt>
-            <dd>{summary.durationMs === null ? 'unknown' : formatElapsed(summary.durationMs)}</dd>
-            <dt>Recording</dt>
+            <dt>{t('summary.status')}</dt>
+            <dd data-testid="session-status" data-status={summary.session.status}>{t(STATUS_KEYS[summary.session.status])}</dd>
+            {summary.session.startedAt && (
+              <>
+                <dt>{t('summary.started')}</dt>
+                <dd>{formatDateTime(new Date(summary.session.startedAt))}</dd>
+              </>
+            )}
+            <dt>{t('summary.duration')}</dt>
+            <dd>{summary.durationMs === null ? t('common.unknown') : formatElapsed(summary.durationMs)}</dd>
+            <dt>{t('summary.recording')}</dt>
             <dd>
               {summary.recording
-                ? `${formatBytes(summary.recording.bytes)}${summary.recording.finalized ? ', saved' : ', still being saved'}`
-                : 'none'}
+                ? t(summary.recording.finalized ? 'summary.recordingSaved' : 'summary.recordingSaving', { size: formatBytes(summary.recording.bytes) })
+                : t('common.none')}
             </dd>
-            <dt>Transcript</dt>
+            <dt>{t('summary.transcript')}</dt>
             <dd>
-              {entries.length} entries{entries.length > 0 && (allSaved ? ', all saved' : ', some not yet saved')}
+              {entries.length === 0
+                ? t('summary.entries', { count: 0 })
+                : t(allSaved ? 'summary.allSaved' : 'summary.someUnsaved', { entries: t('summary.entries', { count: entries.length }) })}
             </dd>
           </dl>
-          <h2>Transcript</h2>
-          <ol className="transcript" aria-label="Transcript">
+          <h2>{t('summary.transcript')}</h2>
+          <ol className="transcript" aria-label={t('summary.transcript')}>
             {entries.map((e) => (
               <li key={e.id} className={`entry ${e.speaker} ${e.status}`} data-seq={e.seq}>
                 <span className="who">{speakerLabel(e.speaker)}</span>
@@ -70,10 +88,10 @@ export function Summary(props: { kiosk: KioskBridge; sessionId: string; initial:
           </ol>
         </>
       )}
-      {!summary && !error && <p aria-live="polite">Loading the summary…</p>}
+      {!summary && !error && <p aria-live="polite">{t('summary.loading')}</p>}
       <div className="actions">
         <button type="button" className="primary" onClick={props.onNew}>
-          New interview
+          {t('summary.newInterview')}
         </button>
       </div>
     </section>

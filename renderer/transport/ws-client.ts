@@ -8,6 +8,10 @@ import { reconnectDelayMs } from './backoff';
 
 export interface WsClientOptions {
   url: string;
+  /** Subprotocols to offer (the web host's token travels as one, see preload/wire.ts). */
+  protocols?: string[];
+  /** Said instead of the generic words when the service cannot be reached (e.g. the page has no token). */
+  unreachableHint?: string;
   /** How long a request may wait for the socket to (re)open. */
   connectTimeoutMs?: number;
   /** How long a request may wait for its reply. */
@@ -20,7 +24,9 @@ interface Pending {
   timer: ReturnType<typeof setTimeout>;
 }
 
-const failure = (code: 'internal' | 'realtime_unavailable', message: string): KioskResult<unknown> => ({ ok: false, error: { code, message } });
+// Every failure of the socket itself is 'unreachable': main may not have seen the request (never 'internal',
+// which is main's own failure).
+const unreachable = (message: string): KioskResult<unknown> => ({ ok: false, error: { code: 'unreachable', message } });
 
 export interface WsBridge extends KioskBridge {
   /** Follows the socket to main: false when it drops, true when it is open again. Returns the unsubscribe. */
@@ -49,7 +55,7 @@ export function createWsBridge(options: WsClientOptions): WsBridge {
 
   function connect(): void {
     if (closed) return;
-    const ws = new Impl(options.url);
+    const ws = options.protocols?.length ? new Impl(options.url, options.protocols) : new Impl(options.url);
     socket = ws;
     ws.addEventListener('open', () => {
       attempts = 0;
@@ -84,7 +90,7 @@ export function createWsBridge(options: WsClientOptions): WsBridge {
       for (const [id, p] of pending) {
         pending.delete(id);
         clearTimeout(p.timer);
-        p.resolve(failure('internal', 'The connection to the kiosk service was lost while a request was in flight. Please try again.'));
+        p.resolve(unreachable('The connection to the kiosk service was lost while a request was in flight. Please try again.'));
       }
       if (!closed) setTimeout(connect, reconnectDelayMs(attempts++));
     });
@@ -108,12 +114,12 @@ export function createWsBridge(options: WsClientOptions): WsBridge {
 
   async function invoke(method: KioskMethod, payload: unknown): Promise<KioskResult<unknown>> {
     const ws = await whenOpen();
-    if (!ws) return failure('internal', 'The kiosk service cannot be reached. Check that it is running, then try again.');
+    if (!ws) return unreachable('The kiosk service cannot be reached. Check that it is running, then try again.');
     const id = nextId++;
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         pending.delete(id);
-        resolve(failure('internal', 'The kiosk service did not answer in time. Please try again.'));
+        resolve(unreachable('The kiosk service did not answer in time. Please try again.'));
       }, replyTimeoutMs);
       pending.set(id, { resolve, timer });
       ws.send(encodeWire({ id, method, payload }));

@@ -107,12 +107,12 @@ export async function run(): Promise<BenchResults> {
   const browser = await launchChromium({ fakeMicWav: FIXTURE_WAV });
   try {
     // One warm-up of each (first-run costs: emulator start in the app, clip loading, JIT), then interleaved runs.
-    await appOnce(browser, host.url);
+    await appOnce(browser, host.pageUrl);
     await bareOnce(browser, bare.url);
     const app: number[] = [];
     const base: number[] = [];
     for (let i = 0; i < RUNS; i++) {
-      app.push(await appOnce(browser, host.url));
+      app.push(await appOnce(browser, host.pageUrl));
       base.push(await bareOnce(browser, bare.url));
     }
     for (const p of phases) console.log(`app phases (ms from Start): ${p}`);

@@ -49,7 +49,7 @@ describe('key isolation', { timeout: 120_000 }, () => {
     const host = await startTestWebHost({ emulator: { userTranscripts: FIXTURE.transcripts, candidates: 'loopback' } });
     const received: string[] = [];
     const sent: string[] = [];
-    const kiosk = await openKiosk(host.url, (page) => {
+    const kiosk = await openKiosk(host.pageUrl, (page) => {
       page.on('websocket', (ws) => {
         ws.on('framereceived', (f) => received.push(typeof f.payload === 'string' ? f.payload : f.payload.toString('utf8')));
         ws.on('framesent', (f) => sent.push(typeof f.payload === 'string' ? f.payload : f.payload.toString('utf8')));

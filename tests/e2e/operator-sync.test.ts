@@ -23,7 +23,7 @@ describe('operator screen and invitation code', { timeout: 120_000 }, () => {
   before(async () => {
     stack = await startSupabaseStack({ seed: true });
     host = await startTestWebHost({});
-    kiosk = await openKiosk(host.url);
+    kiosk = await openKiosk(host.pageUrl);
   });
 
   after(async () => {

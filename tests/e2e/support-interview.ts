@@ -62,7 +62,7 @@ export async function openKiosk(url: string, beforeGoto?: (page: Page) => void):
 export async function withKiosk<T>(options: Partial<WebHostOptions>, body: (ctx: { host: TestWebHost; kiosk: Kiosk }) => Promise<T>): Promise<T> {
   const host = await startTestWebHost(options);
   try {
-    const kiosk = await openKiosk(host.url);
+    const kiosk = await openKiosk(host.pageUrl);
     try {
       return await body({ host, kiosk });
     } finally {

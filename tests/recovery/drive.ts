@@ -66,7 +66,7 @@ export async function runDropInterview(options: DropOptions): Promise<DropRun> {
     },
     recovery: { reconnectDelayScale: options.reconnectDelayScale ?? 0.05 },
   });
-  const kiosk = await openKiosk(host.url).catch(async (e: unknown) => {
+  const kiosk = await openKiosk(host.pageUrl).catch(async (e: unknown) => {
     await host.close();
     throw e;
   });

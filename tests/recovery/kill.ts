@@ -5,6 +5,7 @@
 // from SQLite. Before each kill the database is read (read-only) and the committed recording bytes copied; after
 // the restart every entry committed before the kill must be there exactly once, and the recording prefix must
 // decode. The interview must finish.
+import { randomBytes } from 'node:crypto';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -45,6 +46,8 @@ export interface HostArgs {
   dataDir: string;
   emulator: Record<string, unknown>;
   recovery: Record<string, unknown>;
+  /** The socket token, the same for every restart: the page keeps the one it was opened with. */
+  token: string;
 }
 
 const HOST_BUNDLE = join(ROOT, 'dist/web/serve.js');
@@ -83,7 +86,7 @@ export async function spawnHost(args: HostArgs, timeoutMs = 30_000): Promise<Hos
       '--port', String(args.port), '--data-dir', args.dataDir, '--practice',
       '--emulator-json', JSON.stringify(args.emulator), '--recovery-json', JSON.stringify(args.recovery),
     ],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, KIOSK_WEB_TOKEN: args.token } },
   );
   const output: string[] = [];
   const gone = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
@@ -208,6 +211,7 @@ export async function runKillInterview(options: {
     dataDir,
     emulator: { userTranscripts: FIXTURE.transcripts, candidates: 'loopback' },
     recovery: {}, // the product's own reconnect timing: recovery_ms is measured with it
+    token: randomBytes(32).toString('base64url'),
   };
   let host = await spawnHost(args);
   const kiosk = await openKiosk(host.url).catch(async (e: unknown) => {

@@ -95,7 +95,7 @@ describe('CSP in Chromium (web host)', () => {
   it('blocks an injected remote script (no request leaves) and an inline script; the app still works', async () => {
     const page = await browser.newPage();
     try {
-      await page.goto(host.url);
+      await page.goto(host.pageUrl);
       // The app itself runs under the policy: its own script loaded and its WebSocket (connect-src 'self') works.
       await page.getByRole('heading', { name: 'New interview' }).waitFor({ timeout: 15_000 });
       await page.getByRole('button', { name: 'Continue to pre-flight check' }).waitFor({ timeout: 15_000 });

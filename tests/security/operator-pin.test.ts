@@ -10,12 +10,13 @@ import { startTestWebHost, type TestWebHost } from '../support/webhost';
 const PIN = '482193';
 const T = 15_000;
 
-/** Calls the KioskApi over a fresh same-origin WebSocket from inside the page, bypassing the UI. */
+/** Calls the KioskApi over a fresh same-origin WebSocket from inside the page, bypassing the UI (with the socket
+ * token the page keeps, as any script in the page could). */
 function rawCall(page: Page, method: string, payload?: unknown): Promise<{ ok: boolean; error?: { code: string; message: string } }> {
   return page.evaluate(
     ({ method, payload }) =>
       new Promise((ok, fail) => {
-        const ws = new WebSocket(`ws://${location.host}/kiosk`);
+        const ws = new WebSocket(`ws://${location.host}/kiosk`, ['kiosk', `kiosk-token.${sessionStorage.getItem('kiosk-web-token')}`]);
         const timer = setTimeout(() => fail(new Error('no reply')), 5000);
         ws.onopen = () => ws.send(JSON.stringify({ id: 1, method, payload }));
         ws.onmessage = (m) => {
@@ -50,7 +51,7 @@ describe('operator PIN (Chromium, web host)', () => {
     await host.core.lockOperator();
     browser = await launchChromium();
     page = await browser.newPage();
-    await page.goto(host.url);
+    await page.goto(host.pageUrl);
     await page.getByRole('heading', { name: 'New interview' }).waitFor({ timeout: T });
   });
 
@@ -112,7 +113,7 @@ describe('operator quit (web host)', () => {
     const browser = await launchChromium();
     try {
       const page = await browser.newPage();
-      await page.goto(host.url);
+      await page.goto(host.pageUrl);
       await page.getByRole('button', { name: 'Operator settings' }).first().click();
       // Recruiter desk, first run: no PIN yet, so the screen opens and invites the operator to choose one.
       await page.getByText('No operator PIN is set').waitFor({ timeout: T });
@@ -134,7 +135,7 @@ describe('first run in kiosk mode (web host with kiosk rules)', () => {
     const browser = await launchChromium();
     try {
       const page = await browser.newPage();
-      await page.goto(host.url);
+      await page.goto(host.pageUrl);
       await page.getByRole('heading', { name: 'New interview' }).waitFor({ timeout: T });
       const direct = await rawCall(page, 'updateSettings', { voice: 'cedar' });
       assert.equal(direct.error?.code, 'operator_locked');
@@ -164,7 +165,7 @@ describe('first run in kiosk mode (web host with kiosk rules)', () => {
       await page.getByRole('heading', { name: 'New interview' }).waitFor({ timeout: T });
       await page.waitForFunction(
         () => new Promise<boolean>((ok) => {
-          const ws = new WebSocket(`ws://${location.host}/kiosk`);
+          const ws = new WebSocket(`ws://${location.host}/kiosk`, ['kiosk', `kiosk-token.${sessionStorage.getItem('kiosk-web-token')}`]);
           ws.onopen = () => ws.send(JSON.stringify({ id: 1, method: 'getOperatorLockState' }));
           ws.onmessage = (m) => {
             ws.close();

@@ -72,6 +72,12 @@ create table auth.refresh_tokens (
 );
 
 -- ---------------------------------------------------------------------------------------------------------------
+-- realtime: every Supabase project has this (empty) publication; a table streams `postgres_changes` once a
+-- migration adds it (`alter publication supabase_realtime add table …`).
+
+create publication supabase_realtime;
+
+-- ---------------------------------------------------------------------------------------------------------------
 -- storage
 
 create schema storage;

@@ -4,6 +4,8 @@ import {
   VOICES,
   type Voice,
   type EndInterviewRequest,
+  type InterviewListQuery,
+  type OverrideRequest,
   type KioskMethod,
   type RealtimeEventReport,
   type RecordingChunk,
@@ -107,6 +109,35 @@ export const setOperatorPinSchema = z.strictObject({
 
 export const sessionRefSchema = z.strictObject({ sessionId }) satisfies z.ZodType<{ sessionId: string }>;
 
+export const reportKioskStateSchema = z.strictObject({
+  state: z.enum(['idle', 'pre_flight']),
+}) satisfies z.ZodType<{ state: 'idle' | 'pre_flight' }>;
+
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date (YYYY-MM-DD)');
+const reviewState = z.enum(['none', 'queued', 'running', 'retrying', 'done', 'failed', 'assessed', 'insufficient_evidence', 'dismissed']);
+const reason = z.string().trim().min(3, 'is too short: say why').max(2000, 'is too long (2000 characters at most)');
+
+export const listInterviewsSchema = z.strictObject({
+  search: z.string().max(200).optional(),
+  candidateId: rowId.optional(),
+  positionId: rowId.optional(),
+  from: isoDate.optional(),
+  to: isoDate.optional(),
+  status: z.enum(['scheduled', 'in_progress', 'completed', 'failed']).optional(),
+  review: reviewState.optional(),
+  limit: z.number().int().min(1).max(500).optional(),
+  offset: z.number().int().min(0).max(10_000_000).optional(),
+}) satisfies z.ZodType<InterviewListQuery>;
+
+export const overrideSchema = z.strictObject({
+  sessionId,
+  competency: z.string().min(1).max(200),
+  level: z.number().int().min(0).max(100),
+  reason,
+}) satisfies z.ZodType<OverrideRequest>;
+
+export const dismissSchema = z.strictObject({ sessionId, reason }) satisfies z.ZodType<{ sessionId: string; reason: string }>;
+
 /** One schema per method: the dispatcher parses with it before the service sees anything. */
 export const REQUEST_SCHEMAS = {
   getSettings: noArgs,
@@ -128,9 +159,16 @@ export const REQUEST_SCHEMAS = {
   signOutDevice: noArgs,
   retryQuarantined: retryQuarantinedSchema,
   redeemInvitation: redeemInvitationSchema,
+  reportKioskState: reportKioskStateSchema,
   getOperatorLockState: noArgs,
   unlockOperator: unlockOperatorSchema,
   setOperatorPin: setOperatorPinSchema,
   lockOperator: noArgs,
   quitApp: noArgs,
+  listInterviews: z.union([z.undefined(), z.null(), listInterviewsSchema]).transform((v) => v ?? {}),
+  getInterview: sessionRefSchema,
+  overrideCompetency: overrideSchema,
+  dismissSession: dismissSchema,
+  retryEvaluation: sessionRefSchema,
+  exportReportPdf: noArgs,
 } satisfies Record<KioskMethod, z.ZodType>;

@@ -39,6 +39,8 @@ import { createEventEmitter, type KioskEventEmitter } from './events';
 import type { CredentialStore } from '../settings/credentials';
 import { createSyncFeature, type SyncFeature, type SyncOptions } from '../sync/feature';
 import { guardAdminMethods } from '../operator/gate';
+import { createEvaluationFeature, type EvaluationFeature, type EvaluationOptions } from '../evaluation/feature';
+import { DEFAULT_EVALUATION_MODEL } from '../evaluation/model';
 import { createOperatorLock, type LockRecordStore, type ScryptParams } from '../operator/lock';
 import { fileLockRecordStore } from '../operator/store';
 import { buildResumeContext } from '../recovery/context';
@@ -75,6 +77,10 @@ export interface KioskServiceDeps {
   onQuit?: () => void;
   /** Reconnect/rollover/resume tuning (main/core/recovery): session limit, rollover margin, backoff scale. */
   recovery?: RecoveryOptions;
+  /** Evaluation job timing (tests: short backoff) or manual start. */
+  evaluation?: EvaluationOptions;
+  /** Electron: the focused window as PDF (report export). */
+  printToPdf?: () => Promise<Uint8Array>;
 }
 
 export interface KioskService extends KioskApi {
@@ -82,6 +88,8 @@ export interface KioskService extends KioskApi {
   readonly dispatch: Dispatch;
   /** The sync engine, outbox and backend settings (main/core/sync). */
   readonly sync: SyncFeature;
+  /** Evaluations, the review workspace and the recording's media URLs (main/core/evaluation). */
+  readonly evaluation: EvaluationFeature;
   /** The practice emulator, once started. */
   emulator(): EmulatorHandleLike | null;
   /** Starts the practice emulator now instead of at the first practice call (tests set faults on it first). */
@@ -218,6 +226,27 @@ export function createKioskService(deps: KioskServiceDeps): KioskService {
       .finally(() => pendingHangups.delete(p));
     pendingHangups.add(p);
   }
+
+  const evaluation = createEvaluationFeature({
+    db: deps.db, store, events, summary, log,
+    recordingFile: (sessionId) => recorder.fileFor(sessionId),
+    async target() {
+      const view = settingsView();
+      if (view.practiceMode) {
+        try {
+          return { ...(await practice.ensure()), model: DEFAULT_EVALUATION_MODEL };
+        } catch (error) {
+          return { unavailable: `The practice-mode evaluator could not be started (${String(error)}).` };
+        }
+      }
+      const apiKey = deps.secrets.getOpenAIKey();
+      if (!apiKey) return { unavailable: 'No OpenAI API key is set; the evaluation waits until one is.' };
+      return { baseUrl: view.openaiBaseUrl, apiKey, model: DEFAULT_EVALUATION_MODEL, ...(deps.fetch ? { fetch: deps.fetch } : {}) };
+    },
+    ...(deps.printToPdf ? { printToPdf: deps.printToPdf } : {}),
+    ...(deps.evaluation ? { options: deps.evaluation } : {}),
+    now,
+  });
 
   const api: KioskApi = {
     async getSettings() {
@@ -375,11 +404,16 @@ export function createKioskService(deps: KioskServiceDeps): KioskService {
       s.transcript = finalized.state;
       recorder.finalize(sessionId);
       const status = reason === 'error' || row.status === 'scheduled' ? 'failed' : 'completed';
-      store.updateSession(row, {
-        status,
-        endTime: new Date(now()).toISOString(),
-        reason: row.status === 'scheduled' ? 'ended before the call started' : `ended: ${reason}`,
-      });
+      deps.db.transaction(() => {
+        store.updateSession(row, {
+          status,
+          endTime: new Date(now()).toISOString(),
+          reason: row.status === 'scheduled' ? 'ended before the call started' : `ended: ${reason}`,
+        });
+        // The evaluation is queued with the end itself, so no ended interview can miss it.
+        if (row.status !== 'scheduled') evaluation.enqueue(sessionId);
+      })();
+      evaluation.wake();
       if (s.call) {
         const call = s.call;
         s.call = null;
@@ -401,6 +435,7 @@ export function createKioskService(deps: KioskServiceDeps): KioskService {
     },
 
     ...sync.api,
+    ...evaluation.api,
 
     async getOperatorLockState() {
       return operator.state();
@@ -429,12 +464,14 @@ export function createKioskService(deps: KioskServiceDeps): KioskService {
   guardAdminMethods(api, operator);
 
   const dispatch = createDispatcher(api, { log });
+  evaluation.start(); // jobs the last run left queued, retrying or cut off
   sync.start(); // a configured, signed-in kiosk drains what the last run left in the queue
   return {
     ...api,
     events,
     dispatch,
     sync,
+    evaluation,
     emulator: () => practice.handle(),
     async startEmulator() {
       await practice.ensure();
@@ -442,6 +479,7 @@ export function createKioskService(deps: KioskServiceDeps): KioskService {
     },
     async close() {
       await Promise.allSettled([...pendingHangups]);
+      await evaluation.close();
       recorder.closeAll();
       await practice.close();
       await sync.close();

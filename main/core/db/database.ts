@@ -1,6 +1,6 @@
 // Opens the kiosk's SQLite cache: WAL, a deliberate `synchronous` level, foreign keys, versioned migrations.
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { MIGRATIONS, type Migration } from './migrations';
 
@@ -40,7 +40,12 @@ export class DatabaseOpenError extends Error {
 }
 
 export function openDatabase(file: string, options: OpenDatabaseOptions = {}): KioskDatabase {
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  if (file !== ':memory:') {
+    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+    // Transcripts are personal data: the file is created owner-only, and SQLite gives its -wal and -shm files the
+    // database file's mode.
+    closeSync(openSync(file, 'a', 0o600));
+  }
   let db: KioskDatabase | undefined;
   try {
     db = new Database(file, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});

@@ -203,4 +203,62 @@ export const MIGRATIONS: readonly Migration[] = [
       END;
     `,
   },
+  {
+    // Evaluations (main/core/evaluation). A job per (session, rubric version) is queued in the transaction that
+    // ends the interview and survives restarts; the evaluation it makes is unique per (session, rubric version),
+    // so a job that runs twice (killed after the model answered) still leaves one. Overrides and a dismissal are
+    // rows of their own beside the AI's evaluation, which is never updated.
+    version: 3,
+    name: 'evaluation jobs, evaluations, overrides, dismissals',
+    sql: `
+      CREATE TABLE evaluation_jobs (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        session_id TEXT NOT NULL REFERENCES interview_sessions(id),
+        rubric_version TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('queued', 'running', 'retrying', 'done', 'failed')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT,
+        next_attempt_at TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        UNIQUE (session_id, rubric_version)
+      );
+      CREATE INDEX evaluation_jobs_due ON evaluation_jobs(state, next_attempt_at);
+
+      CREATE TABLE evaluations (
+        id TEXT PRIMARY KEY,
+        session_id TEXT NOT NULL REFERENCES interview_sessions(id),
+        rubric_version TEXT NOT NULL,
+        rubric TEXT NOT NULL CHECK (json_valid(rubric)),
+        model TEXT NOT NULL,
+        outcome TEXT NOT NULL CHECK (outcome IN ('assessed', 'insufficient_evidence')),
+        session_reasons TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(session_reasons)),
+        competencies TEXT NOT NULL CHECK (json_valid(competencies)),
+        created_at TEXT NOT NULL,
+        synced_at TEXT,
+        UNIQUE (session_id, rubric_version)
+      );
+
+      CREATE TABLE evaluation_overrides (
+        id TEXT PRIMARY KEY,
+        evaluation_id TEXT NOT NULL REFERENCES evaluations(id),
+        session_id TEXT NOT NULL REFERENCES interview_sessions(id),
+        competency TEXT NOT NULL,
+        level INTEGER NOT NULL,
+        reason TEXT NOT NULL CHECK (length(trim(reason)) > 0),
+        created_at TEXT NOT NULL,
+        synced_at TEXT
+      );
+      CREATE INDEX evaluation_overrides_session ON evaluation_overrides(session_id, created_at);
+
+      CREATE TABLE session_dismissals (
+        session_id TEXT PRIMARY KEY REFERENCES interview_sessions(id),
+        id TEXT NOT NULL UNIQUE,
+        reason TEXT NOT NULL CHECK (length(trim(reason)) > 0),
+        created_at TEXT NOT NULL,
+        synced_at TEXT
+      );
+      CREATE INDEX interview_sessions_created ON interview_sessions(created_at);
+    `,
+  },
 ];

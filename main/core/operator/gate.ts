@@ -4,7 +4,7 @@
 import type { KioskApi, KioskMethod } from '../../../preload/contract';
 import type { OperatorLock } from './lock';
 
-/** Change settings, secrets, the backend or the sync queue, or quit: operator only. Reads stay open. */
+/** Change settings, secrets, the backend or the sync queue, quit, or see past interviews: operator only. Other reads stay open. */
 export const ADMIN_METHODS = [
   'updateSettings',
   'setOpenAIKey',
@@ -14,6 +14,13 @@ export const ADMIN_METHODS = [
   'signOutDevice',
   'retryQuarantined',
   'quitApp',
+  // Past interviews are other people's data: never on a candidate's screen.
+  'listInterviews',
+  'getInterview',
+  'overrideCompetency',
+  'dismissSession',
+  'retryEvaluation',
+  'exportReportPdf',
 ] as const satisfies readonly KioskMethod[];
 
 const WHAT: Record<(typeof ADMIN_METHODS)[number], string> = {
@@ -25,6 +32,12 @@ const WHAT: Record<(typeof ADMIN_METHODS)[number], string> = {
   signOutDevice: 'Signing the kiosk out',
   retryQuarantined: 'Retrying refused uploads',
   quitApp: 'Quitting the kiosk',
+  listInterviews: 'Listing past interviews',
+  getInterview: 'Opening a past interview',
+  overrideCompetency: 'Overriding an evaluation',
+  dismissSession: 'Dismissing an interview',
+  retryEvaluation: 'Retrying an evaluation',
+  exportReportPdf: 'Exporting a report',
 };
 
 /** Replaces the admin methods of `api` with checked ones; a new interview locks the operator screens. */

@@ -25,9 +25,9 @@ export function createRecorder(store: KioskStore, dataDir: string, now: () => nu
   function openFor(sessionId: string): OpenRecording {
     const existing = open.get(sessionId);
     if (existing) return existing;
-    mkdirSync(dir, { recursive: true });
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
     const row: RecordingRow = store.recording(sessionId) ?? { session_id: sessionId, file_name: `${sessionId}.webm`, bytes: 0, chunks: 0, finalized: 0 };
-    const fd = openSync(join(dir, row.file_name), 'a+');
+    const fd = openSync(join(dir, row.file_name), 'a+', 0o600); // a candidate's voice: owner-only
     if (statSync(join(dir, row.file_name)).size !== row.bytes) ftruncateSync(fd, row.bytes);
     const rec = { fd, row, lastSync: now() };
     open.set(sessionId, rec);

@@ -51,7 +51,7 @@ export function fileSettingsStore(dataDir: string): SettingsStore {
     get: () => ({ ...current }),
     update(patch) {
       const next = sanitizeSettings({ ...current, ...patch });
-      writeAtomic(file, JSON.stringify(next, null, 2) + '\n', 0o644);
+      writeAtomic(file, JSON.stringify(next, null, 2) + '\n', 0o600);
       current = next;
       return { ...current };
     },

@@ -1,11 +1,12 @@
 // The sync feature as the service sees it: backend settings, device sign-in, the engine, invitations, and the
 // KioskApi methods for them. The service wires it in with a few lines (main/core/api/service.ts).
-import { KioskError, type BackendView, type InvitationRedemption, type SyncStatus } from '../../../preload/contract';
+import { KioskError, type BackendView, type InvitationRedemption, type KioskState, type KioskStatusReport, type SyncStatus } from '../../../preload/contract';
 import type { KioskEventEmitter } from '../api/events';
 import type { KioskDatabase } from '../db/database';
 import { memoryCredentialStore, type CredentialStore } from '../settings/credentials';
 import type { SettingsStore } from '../settings/types';
-import { createEngine, type Clock } from './engine';
+import { createEngine, systemClock, type Clock } from './engine';
+import { createPresence, KIOSK_STATES } from './presence';
 import { checkInvitationForSession, linkInvitation, redeemInvitation } from './invitations';
 import { PULL_TABLES } from './mapping';
 import { createOutbox } from './outbox';
@@ -27,6 +28,8 @@ export interface SyncOptions {
   random?: () => number;
   /** Do not start the engine with the service (tests that drive it by hand). */
   manual?: boolean;
+  /** Kiosk-status heartbeat (default PRESENCE_HEARTBEAT_MS). */
+  presenceHeartbeatMs?: number;
 }
 
 export interface SyncFeatureDeps {
@@ -99,10 +102,47 @@ export function createSyncFeature(deps: SyncFeatureDeps) {
     log,
   });
 
+  const presence = createPresence({
+    remote: signedIn,
+    clock: opts.clock ?? systemClock,
+    label: () => client()?.signedInAs() ?? '',
+    ...(opts.presenceHeartbeatMs ? { heartbeatMs: opts.presenceHeartbeatMs } : {}),
+    load: () => {
+      const raw = outbox.state('kiosk_status');
+      try { return raw ? (JSON.parse(raw) as KioskStatusReport) : null; } catch { return null; }
+    },
+    save: (report) => outbox.setState('kiosk_status', JSON.stringify(report)),
+    log,
+  });
+
+  /** Interview states follow the session and its transcript: started → interviewing (question k = the
+   *  interviewer's turns so far), ended → finished. A state someone set on purpose (help requested, paused,
+   *  reconnecting) is not overwritten by routine session updates. */
+  const countAsked = db.prepare(`SELECT count(*) FROM transcript_entries WHERE session_id = ? AND speaker = 'interviewer' AND status <> 'failed'`).pluck();
+  const HELD: readonly KioskState[] = ['reconnecting', 'paused', 'help_requested'];
+  function followSession(sessionId: string, status: string): void {
+    const now = presence.current();
+    if (status === 'in_progress') {
+      if (now.sessionId === sessionId && (now.state === 'interviewing' || HELD.includes(now.state))) return;
+      presence.set('interviewing', { sessionId, question: now.sessionId === sessionId ? now.question : null });
+    } else if ((status === 'completed' || status === 'failed') && now.sessionId === sessionId) {
+      presence.set('finished', { sessionId });
+    }
+  }
+
   // Every local write emits one of these; the engine sends soon after (its own events are 'sync', not these).
   const unsubscribe = [
-    deps.events.on('transcript', () => engine.wake()),
-    deps.events.on('session', () => engine.wake()),
+    deps.events.on('transcript', ({ sessionId, entries }) => {
+      engine.wake();
+      const now = presence.current();
+      if (now.state !== 'interviewing' || now.sessionId !== sessionId || !entries.some((e) => e.speaker === 'interviewer')) return;
+      const asked = countAsked.get(sessionId) as number;
+      if (asked > 0 && asked !== now.question) presence.set('interviewing', { sessionId, question: asked });
+    }),
+    deps.events.on('session', (session) => {
+      engine.wake();
+      followSession(session.id, session.status);
+    }),
   ];
 
   async function pullNow(): Promise<void> {
@@ -160,6 +200,7 @@ export function createSyncFeature(deps: SyncFeatureDeps) {
         log(`device user ${email} has no app_metadata.tenant_id; its requests will see no data`);
       }
       log(`device signed in as ${email}`);
+      presence.start();
       // Pull reference data right away so the setup screen has the company's candidates and positions.
       await engine.syncNow();
       return engine.status();
@@ -187,7 +228,20 @@ export function createSyncFeature(deps: SyncFeatureDeps) {
       engine.wake();
       return redemption;
     },
+
+    async reportKioskState({ state }: { state: 'idle' | 'pre_flight' }): Promise<KioskStatusReport> {
+      return presence.set(state, state === 'idle' ? { sessionId: null } : {});
+    },
   };
+
+  /**
+   * Set the kiosk's state for the room view (help requested, paused, reconnecting, …). The one main-side entry
+   * for other features; sent at once and kept (coalesced) while the backend is unreachable.
+   */
+  function setKioskState(state: KioskState, detail: { question?: number | null; sessionId?: string | null } = {}): KioskStatusReport {
+    if (!KIOSK_STATES.includes(state)) throw new KioskError('invalid_request', `Unknown kiosk state "${String(state)}".`);
+    return presence.set(state, detail);
+  }
 
   return {
     api,
@@ -195,6 +249,8 @@ export function createSyncFeature(deps: SyncFeatureDeps) {
     engine,
     configured,
     deviceId: () => outbox.deviceId(),
+    setKioskState,
+    kioskStatus: () => presence.current(),
     backendView(): BackendView {
       const s = deps.settings.get();
       return { url: s.supabaseUrl ?? null, configured: configured(), signedInAs: client()?.signedInAs() ?? null };
@@ -209,10 +265,14 @@ export function createSyncFeature(deps: SyncFeatureDeps) {
     },
     start(): void {
       if (opts.manual) return;
-      if (configured()) engine.start();
+      if (configured()) {
+        engine.start();
+        presence.start();
+      }
     },
     async close(): Promise<void> {
       for (const u of unsubscribe) u();
+      presence.close();
       await engine.close();
     },
   };

@@ -28,13 +28,16 @@ export interface Remote {
   readonly url: string;
   signedInAs(): string | null;
   tenantId(): string | null;
+  /** The signed-in device user's id (the JWT's `sub`), or null. */
+  userId(): string | null;
   signIn(email: string, password: string): Promise<Result<DeviceCredentials>>;
   signOut(): Promise<void>;
   /** Refresh now with the stored refresh token. error.status 400/401 with an auth code = signed out for good. */
   refresh(): Promise<Result<void>>;
   /** A usable access token (refreshing first when missing or about to expire). */
   ensureToken(): Promise<Result<void>>;
-  upsert(table: string, rows: Record<string, unknown>[]): Promise<Result<string[]>>;
+  /** Upsert (merge on the primary key) and check every row came back by its `key` column (default `id`). */
+  upsert(table: string, rows: Record<string, unknown>[], key?: string): Promise<Result<string[]>>;
   /** update … where id = … returning id: 0 rows (hidden by RLS, or gone) is reported as a PGRST116 error. */
   updateById(table: string, id: string, patch: Record<string, unknown>): Promise<Result<void>>;
   rpc(fn: string, args: Record<string, unknown>): Promise<Result<unknown>>;
@@ -197,6 +200,7 @@ export function createRemote(options: RemoteOptions): Remote {
     url: options.url,
     signedInAs: () => stored()?.email ?? null,
     tenantId: () => stored()?.tenantId ?? null,
+    userId: () => stored()?.userId ?? null,
 
     async signIn(email, password) {
       try {
@@ -228,14 +232,14 @@ export function createRemote(options: RemoteOptions): Remote {
       return remote.refresh();
     },
 
-    async upsert(table, rows) {
-      const res = await data.from(table).upsert(rows).select('id');
+    async upsert(table, rows, key = 'id') {
+      const res = await data.from(table).upsert(rows).select(key);
       if (res.error) return { ok: false, error: fromPostgrest(res.error, res.status) };
       // The answer must confirm every row we sent: anything else (a proxy's JSON, a truncated list) is not a
       // confirmation, and the rows stay queued.
       if (!Array.isArray(res.data)) return bad(`expected an array of ids, got ${typeof res.data}`);
-      const ids = new Set((res.data as { id?: unknown }[]).map((r) => (r && typeof r === 'object' ? r.id : undefined)));
-      const missing = rows.filter((r) => !ids.has(r.id));
+      const ids = new Set((res.data as unknown as Record<string, unknown>[]).map((r) => (r && typeof r === 'object' ? r[key] : undefined)));
+      const missing = rows.filter((r) => !ids.has(r[key]));
       if (missing.length > 0) return bad(`the answer confirmed ${rows.length - missing.length} of ${rows.length} rows`);
       return { ok: true, value: [...ids] as string[] };
     },

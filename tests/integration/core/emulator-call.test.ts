@@ -18,7 +18,7 @@ let client: TestClient;
 
 before(async () => {
   host = await startTestWebHost({ practiceMode: true, emulator: { userTranscripts: ANSWERS, candidates: 'loopback' } });
-  client = await connectClient(host.url);
+  client = await connectClient(host.pageUrl);
 });
 after(async () => {
   await client?.close();

@@ -57,7 +57,7 @@ before(async () => {
   writeFileSync(join(tmpdir(), 'kiosk-outside-secret.txt'), 'outside');
   stub = await startRealtimeStub(KEY);
   host = await startTestWebHost({ rendererDir, openaiKey: KEY, practiceMode: false });
-  client = await connectClient(host.url);
+  client = await connectClient(host.pageUrl);
   await ok(client.call('updateSettings', { openaiBaseUrl: stub.baseUrl }));
 });
 
@@ -89,9 +89,72 @@ describe('static files', () => {
 
 describe('origin check', () => {
   test('a WebSocket from another origin, or with none, is refused with 403', async () => {
-    await assert.rejects(connectClient(host.url, 'http://evil.example'), (e: any) => e.status === 403);
-    await assert.rejects(connectClient(host.url, null), (e: any) => e.status === 403);
-    await assert.rejects(connectClient(host.url, host.url.replace(/:\d+$/, ':1')), (e: any) => e.status === 403);
+    await assert.rejects(connectClient(host.pageUrl, 'http://evil.example'), (e: any) => e.status === 403);
+    await assert.rejects(connectClient(host.pageUrl, null), (e: any) => e.status === 403);
+    await assert.rejects(connectClient(host.pageUrl, host.url.replace(/:\d+$/, ':1')), (e: any) => e.status === 403);
+  });
+});
+
+describe('socket token and Host header', () => {
+  test('a socket without this start\'s token is refused, even with the right Origin', async () => {
+    await assert.rejects(connectClient(host.url), (e: any) => e.status === 401, 'no token');
+    const other = `${host.url}/#token=${'A'.repeat(43)}`;
+    await assert.rejects(connectClient(other), (e: any) => e.status === 401, 'a well-formed but wrong token');
+    const c = await connectClient(host.pageUrl);
+    await c.close();
+    assert.ok(!host.logs.some((l) => l.includes(host.token)), 'the token is never logged');
+  });
+
+  test('a request for another Host name (DNS rebinding) is refused, page and socket alike', async () => {
+    const { request } = await import('node:http');
+    const port = Number(new URL(host.url).port);
+    const status = (headers: Record<string, string>) =>
+      new Promise<number>((ok, fail) => {
+        const req = request({ host: '127.0.0.1', port, path: '/', headers }, (res) => (res.resume(), ok(res.statusCode!)));
+        req.on('error', fail);
+        req.end();
+      });
+    assert.equal(await status({ Host: 'attacker.example:' + port }), 421);
+    assert.equal(await status({ Host: `localhost:${port}` }), 200);
+    const ws = await import('ws');
+    const refused = await new Promise<number>((ok, fail) => {
+      const sock = new ws.WebSocket(`ws://127.0.0.1:${port}/kiosk`, ['kiosk', `kiosk-token.${host.token}`], {
+        headers: { Host: `attacker.example:${port}` }, origin: host.url,
+      });
+      sock.once('unexpected-response', (_req, res) => ok(res.statusCode!));
+      sock.once('open', () => fail(new Error('opened')));
+      sock.once('error', () => undefined);
+    });
+    assert.equal(refused, 421);
+  });
+
+  test('the data directory is 0700 and every file in it 0600', async () => {
+    const { readdirSync, lstatSync } = await import('node:fs');
+    assert.equal(statSync(host.dataDir).mode & 0o777, 0o700);
+    const walk = (dir: string): string[] =>
+      readdirSync(dir).flatMap((n) => (lstatSync(join(dir, n)).isDirectory() ? [join(dir, n) + '/', ...walk(join(dir, n))] : [join(dir, n)]));
+    const files = walk(host.dataDir);
+    assert.ok(files.some((f) => f.endsWith('kiosk.sqlite')) && files.some((f) => f.endsWith('settings.json')), files.join(', '));
+    for (const f of files) assert.equal(statSync(f).mode & 0o777, f.endsWith('/') ? 0o700 : 0o600, f);
+  });
+
+  test('a data dir left world-readable by an older run is closed at start', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kiosk-loose-'));
+    const { chmodSync } = await import('node:fs');
+    writeFileSync(join(dir, 'settings.json'), '{}', { mode: 0o644 });
+    mkdirSync(join(dir, 'recordings'), { mode: 0o755 });
+    writeFileSync(join(dir, 'recordings', 'x.webm'), 'x', { mode: 0o644 });
+    chmodSync(dir, 0o755);
+    const loose = await startTestWebHost({ dataDir: dir, rendererDir });
+    try {
+      assert.equal(statSync(dir).mode & 0o777, 0o700);
+      assert.equal(statSync(join(dir, 'settings.json')).mode & 0o777, 0o600);
+      assert.equal(statSync(join(dir, 'recordings')).mode & 0o777, 0o700);
+      assert.equal(statSync(join(dir, 'recordings', 'x.webm')).mode & 0o777, 0o600);
+    } finally {
+      await loose.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -2,7 +2,7 @@
 // it receives, so tests can scan them (e.g. for a secret that must never appear).
 import { WebSocket } from 'ws';
 import type { KioskEventName, KioskResult } from '../../../preload/contract';
-import { classifyServerMessage, decodeWire, encodeWire } from '../../../preload/wire';
+import { classifyServerMessage, decodeWire, encodeWire, socketProtocols, tokenFromFragment } from '../../../preload/wire';
 
 export interface TestClient {
   call<T = unknown>(method: string, payload?: unknown): Promise<KioskResult<T>>;
@@ -15,8 +15,12 @@ export interface TestClient {
   close(): Promise<void>;
 }
 
-export function connectClient(baseUrl: string, origin: string | null = baseUrl): Promise<TestClient> {
-  const ws = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/kiosk`, origin === null ? {} : { origin });
+/** `address` is the host's pageUrl (origin + `#token=…`), as a page would be opened; without a fragment, no token
+ * is offered. `origin` is the Origin header to send (default: the address's own origin; null: none). */
+export function connectClient(address: string, origin: string | null = new URL(address).origin): Promise<TestClient> {
+  const url = new URL(address);
+  const token = tokenFromFragment(url.hash);
+  const ws = new WebSocket(`ws://${url.host}/kiosk`, token ? socketProtocols(token) : [], origin === null ? {} : { origin });
   const frames: string[] = [];
   const pushes: { event: string; payload: any }[] = [];
   const waiters = new Map<number, (r: KioskResult<unknown>) => void>();

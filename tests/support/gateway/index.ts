@@ -15,10 +15,12 @@ import { pipeline } from 'node:stream/promises';
 import { once } from 'node:events';
 import type { AddressInfo, Socket } from 'node:net';
 import pg from 'pg';
+import { inRole } from './as-role';
 import { authError, fromPgError, HttpError, isPgError, pgrstError, storageError } from './errors';
 import { FaultState, type Faults } from './faults';
 import { signJwt, verifyJwt, type JwtClaims } from './jwt';
 import { boundaryOf, MultipartError, parseMultipart } from './multipart';
+import { startRealtime, type RealtimeServer } from './realtime';
 import {
   buildCount, buildDelete, buildInsert, buildOrder, buildRpc, buildSelect, buildSelectList, buildUpdate, buildWhere,
   checkPayloadColumns, isPlainObject, parseColumns, parseNonNegativeInt, parsePrefer, resolveFunction,
@@ -61,12 +63,15 @@ export interface Gateway {
   storageDir: string;
   /** The last 1000 requests, oldest first. */
   readonly log: RequestLogEntry[];
-  /** A confirmed device user whose JWTs carry app_metadata.tenant_id. */
-  createDeviceUser(email: string, password: string, tenantId: string): Promise<{ id: string }>;
+  /** A confirmed device user whose JWTs carry app_metadata.tenant_id (and app_metadata.role when given:
+   *  'observer' or 'reviewer' for people; absent means a kiosk device, see public.current_app_role()). */
+  createDeviceUser(email: string, password: string, tenantId: string, role?: 'device' | 'observer' | 'reviewer'): Promise<{ id: string }>;
   /** Path of the stored file for bucket/name, or null. */
   objectFile(bucket: string, name: string): Promise<string | null>;
   /** Resolves when a `faults.down` change has taken effect. */
   settled(): Promise<void>;
+  /** Realtime (`/realtime/v1/websocket`): postgres_changes over Phoenix channels, see ./realtime.ts. */
+  realtime: RealtimeServer;
   close(): Promise<void>;
 }
 
@@ -231,6 +236,12 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     onDown: (down) => { pending = pending.then(() => (closed ? undefined : down ? unlisten() : listen())); },
   });
 
+  const realtime = await startRealtime({
+    pgUrl, authenticatorUrl: authUrl.toString(), jwtSecret, anonKey, serviceKey,
+    isRevoked: (token) => expiredTokens.has(token),
+  });
+  server.on('upgrade', (req, socket, head) => realtime.handleUpgrade(req, socket, head));
+
   await listen();
   const url = `http://127.0.0.1:${port}`;
 
@@ -328,28 +339,13 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
 
   /** One transaction as the caller's role, with the claims PostgREST sets. */
   async function asCaller<T>(caller: Caller, req: http.IncomingMessage, fn: (c: pg.PoolClient) => Promise<T>, afterCommit?: () => void): Promise<T> {
-    const client = await api.connect();
-    let broken = false;
     try {
-      await client.query('BEGIN');
-      await client.query(
-        `select set_config('role', $1, true), set_config('request.jwt.claims', $2, true),
-                set_config('request.jwt.claim.sub', $3, true), set_config('request.jwt.claim.role', $1, true),
-                set_config('request.method', $4, true), set_config('request.path', $5, true),
-                set_config('search_path', 'public, extensions', true)`,
-        [caller.role, JSON.stringify(caller.claims), typeof caller.claims.sub === 'string' ? caller.claims.sub : '',
-          req.method ?? '', (req.url ?? '').split('?')[0]],
-      );
-      const result = await fn(client);
-      await client.query('COMMIT');
+      const result = await inRole(api, caller.role, caller.claims, { method: req.method ?? '', path: (req.url ?? '').split('?')[0]! }, fn);
       afterCommit?.();
       return result;
     } catch (err) {
-      try { await client.query('ROLLBACK'); } catch { broken = true; }
       if (isPgError(err)) throw fromPgError(err, caller.role);
       throw err;
-    } finally {
-      client.release(broken);
     }
   }
 
@@ -884,14 +880,15 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     set faults(f: Faults) { faults.assign(f ?? {}); },
     storageDir,
     log,
-    async createDeviceUser(email, password, tenantId) {
+    async createDeviceUser(email, password, tenantId, role) {
       if (!/^[0-9a-f-]{36}$/i.test(tenantId)) throw new Error(`createDeviceUser: tenantId must be a UUID, got ${tenantId}`);
       const r = await admin.query<{ id: string }>(
         `insert into auth.users (email, encrypted_password, email_confirmed_at, raw_app_meta_data, raw_user_meta_data)
          values (lower($1), extensions.crypt($2, extensions.gen_salt('bf')), now(),
-                 jsonb_build_object('provider', 'email', 'providers', jsonb_build_array('email'), 'tenant_id', $3::text),
-                 jsonb_build_object('device', true))
-         returning id`, [email, password, tenantId]);
+                 jsonb_build_object('provider', 'email', 'providers', jsonb_build_array('email'), 'tenant_id', $3::text)
+                   || case when $4::text is null then '{}'::jsonb else jsonb_build_object('role', $4::text) end,
+                 jsonb_build_object('device', coalesce($4::text, 'device') = 'device'))
+         returning id`, [email, password, tenantId, role ?? null]);
       return { id: r.rows[0]!.id };
     },
     async objectFile(bucket, name) {
@@ -899,10 +896,12 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       return r.rows[0] ? objectPath(bucket, name, r.rows[0].version) : null;
     },
     settled: () => pending,
+    realtime,
     async close() {
       if (closed) return;
       closed = true;
       await pending.catch(() => {});
+      await realtime.close();
       if (server.listening) await unlisten();
       await Promise.all([admin.end(), api.end()]);
       if (ownStorageDir) fs.rmSync(storageDir, { recursive: true, force: true });

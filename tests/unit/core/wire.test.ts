@@ -99,5 +99,5 @@ test('the preload variant rejects with a plain {name, code, message} object that
   assert.equal(toKioskError({ code: 'bogus', message: 'm' }).code, 'internal');
   // A transport failure is a KioskError too.
   const broken = createBridge(async () => { throw new Error('no handler'); }, () => () => {});
-  await assert.rejects(broken.getSettings(), (e: unknown) => e instanceof KioskError && e.code === 'internal');
+  await assert.rejects(broken.getSettings(), (e: unknown) => e instanceof KioskError && e.code === 'unreachable');
 });

@@ -67,7 +67,7 @@ describe('WebSocket KioskBridge', () => {
       const pushes: { sessionId: string; entries: TranscriptEntryView[] }[] = [];
       const off = bridge.on('transcript', (p) => pushes.push(p));
       // The server pushes, then drops this connection: the in-flight request fails in words…
-      await assert.rejects(bridge.getSetupData(), (e: unknown) => e instanceof KioskError && /connection to the kiosk service was lost/.test(e.message));
+      await assert.rejects(bridge.getSetupData(), (e: unknown) => e instanceof KioskError && e.code === 'unreachable' && /connection to the kiosk service was lost/.test(e.message));
       assert.equal(pushes.length, 1);
       assert.equal(pushes[0]!.sessionId, 's1');
       off();
@@ -83,7 +83,7 @@ describe('WebSocket KioskBridge', () => {
   it('fails in words when the service cannot be reached', async () => {
     const bridge = createWsBridge({ url: 'ws://127.0.0.1:1/kiosk', WebSocketImpl: NodeWebSocket as unknown as typeof WebSocket, connectTimeoutMs: 300 });
     try {
-      await assert.rejects(bridge.getSettings(), /cannot be reached/);
+      await assert.rejects(bridge.getSettings(), (e: unknown) => e instanceof KioskError && e.code === 'unreachable' && /cannot be reached/.test(e.message));
     } finally {
       bridge.close();
     }

@@ -1,0 +1,185 @@
+// SQLite for evaluations: the job queue, the evaluations (written once), overrides and dismissals beside them,
+// and the review list. Prepared once; every multi-row write is one transaction.
+import type {
+  CompetencyAssessment, DismissalView, EvaluationJobState, EvaluationJobView, EvaluationView, InsufficientReason,
+  InterviewListItem, InterviewListQuery, OverrideView, ReviewState, RubricView,
+} from '../../../preload/contract';
+import type { KioskDatabase } from '../db/database';
+import { sessionView, type SessionRow } from '../db/store';
+
+export interface JobRow {
+  id: number;
+  session_id: string;
+  rubric_version: string;
+  state: EvaluationJobState;
+  attempts: number;
+  last_error: string | null;
+  next_attempt_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+interface EvaluationRow {
+  id: string;
+  session_id: string;
+  rubric_version: string;
+  rubric: string;
+  model: string;
+  outcome: 'assessed' | 'insufficient_evidence';
+  session_reasons: string;
+  competencies: string;
+  created_at: string;
+}
+
+export interface NewEvaluation {
+  id: string;
+  sessionId: string;
+  rubric: RubricView;
+  model: string;
+  outcome: 'assessed' | 'insufficient_evidence';
+  sessionReasons: InsufficientReason[];
+  competencies: CompetencyAssessment[];
+}
+
+const REVIEW_STATE_SQL = `CASE WHEN d.session_id IS NOT NULL THEN 'dismissed' WHEN ev.outcome IS NOT NULL THEN ev.outcome
+  WHEN j.state IS NOT NULL THEN j.state ELSE 'none' END`;
+
+/** Escapes LIKE wildcards so a search for "50%" means the text "50%". */
+const likePattern = (s: string) => `%${s.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+export function createEvaluationStore(db: KioskDatabase) {
+  const q = {
+    enqueue: db.prepare(`INSERT INTO evaluation_jobs (session_id, rubric_version, state, created_at, updated_at)
+      VALUES (?, ?, 'queued', ?, ?) ON CONFLICT (session_id, rubric_version) DO NOTHING`),
+    recoverRunning: db.prepare(`UPDATE evaluation_jobs SET state = 'queued', updated_at = ? WHERE state = 'running'`),
+    nextDue: db.prepare(`SELECT * FROM evaluation_jobs WHERE state IN ('queued', 'retrying')
+      AND (next_attempt_at IS NULL OR next_attempt_at <= ?) ORDER BY id LIMIT 1`),
+    nextWake: db.prepare(`SELECT min(next_attempt_at) AS at FROM evaluation_jobs WHERE state = 'retrying'`),
+    job: db.prepare('SELECT * FROM evaluation_jobs WHERE session_id = ? ORDER BY id DESC LIMIT 1'),
+    jobFor: db.prepare('SELECT * FROM evaluation_jobs WHERE session_id = ? AND rubric_version = ?'),
+    markRunning: db.prepare(`UPDATE evaluation_jobs SET state = 'running', attempts = attempts + 1, updated_at = ? WHERE id = ?`),
+    markJob: db.prepare(`UPDATE evaluation_jobs SET state = @state, last_error = @last_error, next_attempt_at = @next_attempt_at,
+      updated_at = @now WHERE id = @id`),
+    requeue: db.prepare(`UPDATE evaluation_jobs SET state = 'queued', attempts = 0, last_error = NULL, next_attempt_at = NULL,
+      updated_at = ? WHERE session_id = ? AND state IN ('failed', 'retrying')`),
+    insertEvaluation: db.prepare(`INSERT INTO evaluations (id, session_id, rubric_version, rubric, model, outcome, session_reasons,
+      competencies, created_at) VALUES (@id, @session_id, @rubric_version, @rubric, @model, @outcome, @session_reasons,
+      @competencies, @now) ON CONFLICT (session_id, rubric_version) DO NOTHING`),
+    evaluation: db.prepare('SELECT * FROM evaluations WHERE session_id = ? ORDER BY created_at DESC LIMIT 1'),
+    overrides: db.prepare('SELECT id, competency, level, reason, created_at FROM evaluation_overrides WHERE session_id = ? ORDER BY created_at, id'),
+    insertOverride: db.prepare(`INSERT INTO evaluation_overrides (id, evaluation_id, session_id, competency, level, reason, created_at)
+      VALUES (@id, @evaluation_id, @session_id, @competency, @level, @reason, @now)`),
+    dismissal: db.prepare('SELECT reason, created_at FROM session_dismissals WHERE session_id = ?'),
+    insertDismissal: db.prepare(`INSERT INTO session_dismissals (session_id, id, reason, created_at) VALUES (?, ?, ?, ?)
+      ON CONFLICT (session_id) DO NOTHING`),
+  };
+  const now = () => new Date().toISOString();
+
+  function listSql(query: InterviewListQuery): { where: string; params: Record<string, unknown> } {
+    const clauses: string[] = [];
+    const params: Record<string, unknown> = {};
+    if (query.search?.trim()) {
+      clauses.push(`(c.name LIKE @search ESCAPE '\\' OR p.title LIKE @search ESCAPE '\\')`);
+      params.search = likePattern(query.search.trim());
+    }
+    if (query.candidateId) (clauses.push('s.candidate_id = @candidate'), (params.candidate = query.candidateId));
+    if (query.positionId) (clauses.push('s.position_id = @position'), (params.position = query.positionId));
+    if (query.from) (clauses.push('s.created_at >= @from'), (params.from = query.from));
+    if (query.to) (clauses.push('s.created_at < @to'), (params.to = nextDay(query.to)));
+    if (query.status) (clauses.push('s.status = @status'), (params.status = query.status));
+    if (query.review) (clauses.push(`${REVIEW_STATE_SQL} = @review`), (params.review = query.review));
+    return { where: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params };
+  }
+
+  const FROM = `FROM interview_sessions s JOIN candidates c ON c.id = s.candidate_id JOIN positions p ON p.id = s.position_id
+    LEFT JOIN evaluation_jobs j ON j.id = (SELECT max(id) FROM evaluation_jobs WHERE session_id = s.id)
+    LEFT JOIN evaluations ev ON ev.id = (SELECT id FROM evaluations WHERE session_id = s.id ORDER BY created_at DESC LIMIT 1)
+    LEFT JOIN session_dismissals d ON d.session_id = s.id`;
+
+  return {
+    enqueue(sessionId: string, rubricVersion: string): void {
+      const at = now();
+      q.enqueue.run(sessionId, rubricVersion, at, at);
+    },
+    /** After a restart nothing is running: a job left "running" was cut off and runs again. */
+    recoverRunning(): number {
+      return q.recoverRunning.run(now()).changes;
+    },
+    nextDue(at: string): JobRow | null {
+      return (q.nextDue.get(at) as JobRow | undefined) ?? null;
+    },
+    nextWake(): string | null {
+      return (q.nextWake.get() as { at: string | null }).at;
+    },
+    markRunning(id: number): void {
+      q.markRunning.run(now(), id);
+    },
+    markJob(id: number, state: EvaluationJobState, lastError: string | null, nextAttemptAt: string | null): void {
+      q.markJob.run({ id, state, last_error: lastError, next_attempt_at: nextAttemptAt, now: now() });
+    },
+    /** The evaluation and its job's end, in one transaction (a second run of the same job adds nothing). */
+    finish: db.transaction((jobId: number, e: NewEvaluation, rubricVersion: string) => {
+      q.insertEvaluation.run({
+        id: e.id, session_id: e.sessionId, rubric_version: rubricVersion, rubric: JSON.stringify(e.rubric), model: e.model,
+        outcome: e.outcome, session_reasons: JSON.stringify(e.sessionReasons), competencies: JSON.stringify(e.competencies), now: now(),
+      });
+      q.markJob.run({ id: jobId, state: 'done', last_error: null, next_attempt_at: null, now: now() });
+    }) as (jobId: number, e: NewEvaluation, rubricVersion: string) => void,
+    requeue(sessionId: string): number {
+      return q.requeue.run(now(), sessionId).changes;
+    },
+    job(sessionId: string): EvaluationJobView | null {
+      const r = q.job.get(sessionId) as JobRow | undefined;
+      return r ? jobView(r) : null;
+    },
+    evaluation(sessionId: string): EvaluationView | null {
+      const r = q.evaluation.get(sessionId) as EvaluationRow | undefined;
+      return r ? evaluationView(r) : null;
+    },
+    overrides(sessionId: string): OverrideView[] {
+      return (q.overrides.all(sessionId) as { id: string; competency: string; level: number; reason: string; created_at: string }[]).map((r) => ({
+        id: r.id, competency: r.competency, level: r.level, reason: r.reason, createdAt: r.created_at,
+      }));
+    },
+    addOverride(o: { id: string; evaluationId: string; sessionId: string; competency: string; level: number; reason: string }): void {
+      q.insertOverride.run({ id: o.id, evaluation_id: o.evaluationId, session_id: o.sessionId, competency: o.competency, level: o.level, reason: o.reason, now: now() });
+    },
+    dismissal(sessionId: string): DismissalView | null {
+      const r = q.dismissal.get(sessionId) as { reason: string; created_at: string } | undefined;
+      return r ? { reason: r.reason, createdAt: r.created_at } : null;
+    },
+    /** False when the session was already dismissed (the first reason stands). */
+    dismiss(sessionId: string, id: string, reason: string): boolean {
+      return q.insertDismissal.run(sessionId, id, reason, now()).changes === 1;
+    },
+    list(query: InterviewListQuery): { items: InterviewListItem[]; total: number } {
+      const { where, params } = listSql(query);
+      const limit = Math.min(Math.max(query.limit ?? 100, 1), 500);
+      const offset = Math.max(query.offset ?? 0, 0);
+      const total = (db.prepare(`SELECT count(*) AS n ${FROM} ${where}`).get(params) as { n: number }).n;
+      const rows = db.prepare(`SELECT s.*, c.name AS candidate_name, p.title AS position_title, ${REVIEW_STATE_SQL} AS review,
+          (SELECT count(*) FROM transcript_entries t WHERE t.session_id = s.id) AS entry_count
+        ${FROM} ${where} ORDER BY s.created_at DESC, s.id LIMIT @limit OFFSET @offset`).all({ ...params, limit, offset }) as (SessionRow & { review: ReviewState; entry_count: number })[];
+      return { total, items: rows.map((r) => ({ session: sessionView(r), review: r.review, entries: r.entry_count })) };
+    },
+  };
+}
+
+export type EvaluationStore = ReturnType<typeof createEvaluationStore>;
+
+function nextDay(date: string): string {
+  const d = new Date(date.length <= 10 ? `${date}T00:00:00.000Z` : date);
+  return new Date(d.getTime() + 86_400_000).toISOString().slice(0, 10);
+}
+
+function jobView(r: JobRow): EvaluationJobView {
+  return { state: r.state, rubricVersion: r.rubric_version, attempts: r.attempts, lastError: r.last_error, nextAttemptAt: r.next_attempt_at, updatedAt: r.updated_at };
+}
+
+function evaluationView(r: EvaluationRow): EvaluationView {
+  return {
+    id: r.id, sessionId: r.session_id, rubric: JSON.parse(r.rubric) as RubricView, model: r.model, createdAt: r.created_at,
+    outcome: r.outcome, sessionReasons: JSON.parse(r.session_reasons) as InsufficientReason[],
+    competencies: JSON.parse(r.competencies) as CompetencyAssessment[],
+  };
+}

@@ -1,0 +1,24 @@
+// Retrying a request whose failure was the link to main, never main's own answer. Only code 'unreachable' is
+// retried: main may not have seen the request, and the requests retried this way (event reports, recording
+// chunks) are applied once by main however often they arrive (event_id, chunk seq).
+export interface RetryPolicy {
+  tries: number;
+  delayMs: number;
+}
+
+export const UNREACHABLE_RETRY: RetryPolicy = { tries: 8, delayMs: 300 };
+
+export function isUnreachable(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === 'unreachable';
+}
+
+export async function retryUnreachable<T>(request: () => Promise<T>, policy: RetryPolicy = UNREACHABLE_RETRY): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await request();
+    } catch (error) {
+      if (!isUnreachable(error) || attempt >= policy.tries) throw error;
+      await new Promise((r) => setTimeout(r, policy.delayMs));
+    }
+  }
+}
