@@ -348,6 +348,9 @@ export interface OperatorLockState {
   lockedUntil: string | null;
   retryInMs: number;
   unlockedUntil: string | null;
+  /** After an unlock: the wrong PINs typed since the unlock before it (someone may have tried to guess), and
+   * when the last one was. Null while locked. */
+  failedBeforeUnlock: { count: number; lastAt: string | null } | null;
 }
 
 export type SyncItemKind = 'session' | 'entry' | 'invitation_redeem' | 'invitation' | 'recording';
