@@ -72,6 +72,44 @@ export type SessionStatus = 'scheduled' | 'in_progress' | 'completed' | 'failed'
 /** What a kiosk tells the room (observers) it is doing; "offline" is judged by observers from a missed heartbeat. */
 export type KioskState = 'idle' | 'pre_flight' | 'interviewing' | 'reconnecting' | 'paused' | 'help_requested' | 'finished';
 
+/** One kiosk as the room view shows it (from the backend's kiosk_status). */
+export interface RoomKioskView {
+  deviceId: string;
+  label: string;
+  state: KioskState;
+  question: number | null;
+  sessionId: string | null;
+  since: string;
+  /** Server time of the kiosk's latest report; the view calls the kiosk offline when it is older than offlineAfterMs. */
+  lastSeen: string;
+}
+
+/** The live room as an observer (or reviewer) sees it. */
+export interface RoomView {
+  /** The observer signed in (email), or null. */
+  signedInAs: string | null;
+  /** The live connection is up and subscribed (false while it reconnects; the list may then be stale). */
+  live: boolean;
+  kiosks: RoomKioskView[];
+  offlineAfterMs: number;
+  /** Why the room is not live, in words (sign-in refused, backend unreachable, not an observer). */
+  problem: string | null;
+}
+
+/** One transcript entry as an observer follows it (ordered by seq, then id). */
+export interface RoomEntryView {
+  id: string;
+  seq: number;
+  speaker: Speaker;
+  text: string;
+  status: EntryStatus;
+}
+
+export interface RoomTranscriptView {
+  sessionId: string;
+  entries: RoomEntryView[];
+}
+
 /** The kiosk's latest state as reported to the backend (one coalescing row, not a log). */
 export interface KioskStatusReport {
   state: KioskState;
@@ -215,6 +253,12 @@ export interface KioskApi {
   /** The screen the candidate is on, for the room view: the setup screen (idle) or pre-flight. Main derives the
    *  interview states itself (call started, question k, ended). */
   reportKioskState(request: { state: 'idle' | 'pre_flight' }): Promise<KioskStatusReport>;
+  /** Room view (operator only): sign in as an observer/reviewer of the tenant; the credentials stay in main. */
+  signInObserver(request: { email: string; password: string }): Promise<RoomView>;
+  signOutObserver(): Promise<RoomView>;
+  getRoom(): Promise<RoomView>;
+  /** Follow one interview's transcript live (null: stop following). */
+  followSession(request: { sessionId: string | null }): Promise<RoomTranscriptView | null>;
 
   /** The operator lock (PIN) guarding the admin screens and quitting; see main/core/operator/lock.ts. */
   getOperatorLockState(): Promise<OperatorLockState>;
@@ -340,6 +384,10 @@ export const KIOSK_METHODS = [
   'dismissSession',
   'retryEvaluation',
   'exportReportPdf',
+  'signInObserver',
+  'signOutObserver',
+  'getRoom',
+  'followSession',
 ] as const satisfies readonly KioskMethod[];
 
 // Compile-time proof that the list names every method exactly.
@@ -357,10 +405,14 @@ export interface KioskEvents {
   sync: SyncStatus;
   /** A session's evaluation, its job, an override or a dismissal changed: reload it. */
   review: { sessionId: string };
+  /** The room view changed (a kiosk's state, the live connection). Only after an observer signed in. */
+  room: RoomView;
+  /** The followed interview's transcript changed. */
+  roomTranscript: RoomTranscriptView;
 }
 
 export type KioskEventName = keyof KioskEvents;
-export const KIOSK_EVENTS = ['transcript', 'session', 'sync', 'review'] as const satisfies readonly KioskEventName[];
+export const KIOSK_EVENTS = ['transcript', 'session', 'sync', 'review', 'room', 'roomTranscript'] as const satisfies readonly KioskEventName[];
 
 /** The renderer-side surface: the requests plus a subscription to pushed events. */
 export interface KioskBridge extends KioskApi {

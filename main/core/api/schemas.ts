@@ -138,6 +138,8 @@ export const overrideSchema = z.strictObject({
 
 export const dismissSchema = z.strictObject({ sessionId, reason }) satisfies z.ZodType<{ sessionId: string; reason: string }>;
 
+export const followSessionSchema = z.strictObject({ sessionId: sessionId.nullable() }) satisfies z.ZodType<{ sessionId: string | null }>;
+
 /** One schema per method: the dispatcher parses with it before the service sees anything. */
 export const REQUEST_SCHEMAS = {
   getSettings: noArgs,
@@ -171,4 +173,8 @@ export const REQUEST_SCHEMAS = {
   dismissSession: dismissSchema,
   retryEvaluation: sessionRefSchema,
   exportReportPdf: noArgs,
+  signInObserver: signInDeviceSchema, // same shape: an email and a password
+  signOutObserver: noArgs,
+  getRoom: noArgs,
+  followSession: followSessionSchema,
 } satisfies Record<KioskMethod, z.ZodType>;

@@ -38,6 +38,7 @@ import { loadEmulator, practiceEmulator, type EmulatorHandleLike, type EmulatorO
 import { createEventEmitter, type KioskEventEmitter } from './events';
 import type { CredentialStore } from '../settings/credentials';
 import { createSyncFeature, type SyncFeature, type SyncOptions } from '../sync/feature';
+import { createRoomFeature } from '../room/feature';
 import { guardAdminMethods } from '../operator/gate';
 import { createEvaluationFeature, type EvaluationFeature, type EvaluationOptions } from '../evaluation/feature';
 import { DEFAULT_EVALUATION_MODEL } from '../evaluation/model';
@@ -66,6 +67,8 @@ export interface KioskServiceDeps {
   sync?: SyncOptions;
   /** fetch for the Supabase client only (tests inject faults here). Default: `fetch`. */
   backendFetch?: typeof fetch;
+  /** Room view: a kiosk is shown offline when its last report is older than this (default: 3 missed heartbeats). */
+  roomOfflineAfterMs?: number;
   /** Kiosk mode: the admin screens stay closed until an operator PIN is chosen (recruiter mode: open until then). */
   kioskMode?: boolean;
   /** Where the operator-lock record is kept. Default: <dataDir>/operator-lock.json (0600). */
@@ -129,6 +132,11 @@ export function createKioskService(deps: KioskServiceDeps): KioskService {
     ...(deps.operatorScrypt ? { scrypt: deps.operatorScrypt } : {}),
   });
 
+  const room = createRoomFeature({
+    settings: deps.settings, events, log,
+    ...(deps.backendFetch ? { fetch: deps.backendFetch } : {}),
+    ...(deps.roomOfflineAfterMs ? { offlineAfterMs: deps.roomOfflineAfterMs } : {}),
+  });
   const sync = createSyncFeature({
     db: deps.db, dataDir: deps.dataDir, settings: deps.settings, events, log,
     ...(deps.credentials ? { credentials: deps.credentials } : {}),
@@ -435,6 +443,7 @@ export function createKioskService(deps: KioskServiceDeps): KioskService {
     },
 
     ...sync.api,
+    ...room.api,
     ...evaluation.api,
 
     async getOperatorLockState() {
@@ -482,6 +491,7 @@ export function createKioskService(deps: KioskServiceDeps): KioskService {
       await evaluation.close();
       recorder.closeAll();
       await practice.close();
+      await room.close();
       await sync.close();
     },
   };

@@ -21,6 +21,11 @@ export const ADMIN_METHODS = [
   'dismissSession',
   'retryEvaluation',
   'exportReportPdf',
+  // The live room shows other people's interviews as they happen.
+  'signInObserver',
+  'signOutObserver',
+  'getRoom',
+  'followSession',
 ] as const satisfies readonly KioskMethod[];
 
 const WHAT: Record<(typeof ADMIN_METHODS)[number], string> = {
@@ -38,6 +43,10 @@ const WHAT: Record<(typeof ADMIN_METHODS)[number], string> = {
   dismissSession: 'Dismissing an interview',
   retryEvaluation: 'Retrying an evaluation',
   exportReportPdf: 'Exporting a report',
+  signInObserver: 'Signing in to the room view',
+  signOutObserver: 'Signing out of the room view',
+  getRoom: 'Opening the room view',
+  followSession: 'Following a live interview',
 };
 
 /** Replaces the admin methods of `api` with checked ones; a new interview locks the operator screens. */
