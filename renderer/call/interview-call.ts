@@ -247,6 +247,14 @@ export class InterviewCall {
       if (leg.gen === this.gen) this.onRemoteTrack(ev);
     });
     const request = reason === 'start' ? { sessionId: this.sessionId, offerSdp } : { sessionId: this.sessionId, offerSdp, reason };
+    // Main builds the new call's context from what it has been told. Every event of the earlier calls must reach it
+    // first: a report still queued or being retried (main restarted) would otherwise land after the context was
+    // built, and the new call would ask again a question whose asking main had not yet heard of.
+    await this.events.idle();
+    if (this.stopped || leg.gen !== this.gen) {
+      closeQuietly(pc, dc);
+      throw new Error('The interview ended while the call was being set up.');
+    }
     const result = await this.kiosk.startCall(request);
     performance.mark('kiosk:answer-received');
     if (this.stopped || leg.gen !== this.gen) {

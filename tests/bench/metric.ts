@@ -24,3 +24,23 @@ export function percentile(values: number[], p: number): number {
 }
 
 export const median = (values: number[]) => percentile(values, 50);
+
+/**
+ * Thrown by a bench module whose run measured its figures but found problems (a lost entry, a repeated question):
+ * the runner still records `results`, lists the problems and exits non-zero.
+ */
+export class BenchProblems extends Error {
+  constructor(
+    readonly results: BenchResults,
+    readonly problems: string[],
+  ) {
+    super(`${problems.length} problem${problems.length === 1 ? '' : 's'}:\n${problems.join('\n')}`);
+    this.name = 'BenchProblems';
+  }
+}
+
+/** By shape, not `instanceof`: a module may reach this file under another specifier (./metric vs ./metric.ts). */
+export function isBenchProblems(error: unknown): error is BenchProblems {
+  const e = error as Partial<BenchProblems> | null;
+  return !!e && e.name === 'BenchProblems' && typeof e.results === 'object' && Array.isArray(e.problems);
+}

@@ -47,6 +47,16 @@ export function checkResumes(calls: EmulatorCallInfo[], entries: EntryRow[]): st
   return problems;
 }
 
+/** Script step → how many interviewer entries are that whole line. */
+function stepCounts(entries: EntryRow[]): Map<number, number> {
+  const counts = new Map<number, number>();
+  for (const e of entries) {
+    const step = e.speaker === 'interviewer' ? stepOfText(e.text) : null;
+    if (step !== null) counts.set(step, (counts.get(step) ?? 0) + 1);
+  }
+  return counts;
+}
+
 /** Transcript integrity: unique ids, seq 0…n-1, no whole script line twice, no replayed item stored as an entry. */
 export function checkTranscript(entries: EntryRow[]): string[] {
   const problems: string[] = [];
@@ -58,13 +68,13 @@ export function checkTranscript(entries: EntryRow[]): string[] {
   }
   const seqs = entries.map((e) => e.seq).sort((a, b) => a - b);
   seqs.forEach((s, i) => s !== i && problems.push(`seq ${s} at position ${i} (gaps or duplicates)`));
-  const counts = new Map<number, number>();
-  for (const e of entries) {
-    const step = e.speaker === 'interviewer' ? stepOfText(e.text) : null;
-    if (step !== null) counts.set(step, (counts.get(step) ?? 0) + 1);
-  }
-  for (const [step, n] of counts) if (n > 1) problems.push(`script step ${step} is in the transcript ${n} times`);
+  for (const [step, n] of stepCounts(entries)) if (n > 1) problems.push(`script step ${step} is in the transcript ${n} times`);
   return problems;
+}
+
+/** How many whole script lines are in the transcript more than once (each extra copy counts). */
+export function repeatedSteps(entries: EntryRow[]): number {
+  return [...stepCounts(entries).values()].reduce((a, n) => a + Math.max(0, n - 1), 0);
 }
 
 /** Entries committed before (a snapshot) are each present exactly once after, with their text not shortened. */
