@@ -376,6 +376,9 @@ type RequestArgs<Req> = [Req] extends [undefined] ? [] : undefined extends Req ?
 /** Every request the renderer can make, derived from the table. */
 export type KioskApi = { [M in KioskMethod]: (...args: RequestArgs<RequestOf<M>>) => Promise<ResponseOf<M>> };
 
+/** The part of KioskApi one feature module implements (main/core/<feature>/feature.ts). */
+export type KioskSlice<M extends KioskMethod> = Pick<KioskApi, M>;
+
 /** Every method, in table order, for the bindings. */
 export const KIOSK_METHODS = Object.keys(KIOSK_CONTRACT) as KioskMethod[];
 /** The operator-only methods, from the table. */
@@ -397,6 +400,9 @@ export interface OperatorLockState {
   lockedUntil: string | null;
   retryInMs: number;
   unlockedUntil: string | null;
+  /** After an unlock: the wrong PINs typed since the unlock before it (someone may have tried to guess), and
+   * when the last one was. Null while locked. */
+  failedBeforeUnlock: { count: number; lastAt: string | null } | null;
 }
 
 export type SyncItemKind = 'session' | 'entry' | 'invitation_redeem' | 'invitation' | 'recording';

@@ -116,7 +116,7 @@ export const unlockOperatorSchema = z.strictObject({ pin }) satisfies z.ZodType<
 
 export const setOperatorPinSchema = z.strictObject({
   currentPin: pin.optional(),
-  newPin: pin,
+  newPin: z.string().regex(/^\d{6,12}$/, 'must be 6 to 12 digits'),
 }) satisfies z.ZodType<SetOperatorPinRequest>;
 
 export const sessionRefSchema = z.strictObject({ sessionId }) satisfies z.ZodType<SessionRef>;
