@@ -23,6 +23,7 @@ import { buildSessionConfig, openingEvents } from '../realtime/session-config';
 import { createCall, hangupCall } from '../realtime/signalling';
 import { createRecorder } from '../recording/recorder';
 import type { SecretStore, SettingsStore } from '../settings/types';
+import { setOpenAIKeyForCurrentOrigin, updateSettingsKeepingKeyBound, usableOpenAIKey } from '../settings/key-binding';
 import { entryIdFor } from '../transcript/ids';
 import {
   createTranscriptState,
@@ -140,7 +141,7 @@ export function createKioskService(deps: KioskServiceDeps): KioskService {
 
   function settingsView(): SettingsView {
     const s = deps.settings.get();
-    const hasKey = deps.secrets.getOpenAIKey() !== null;
+    const hasKey = usableOpenAIKey(deps.secrets, deps.settings) !== null;
     return {
       practiceMode: s.practiceMode ?? !hasKey,
       openaiBaseUrl: s.openaiBaseUrl,
@@ -212,7 +213,7 @@ export function createKioskService(deps: KioskServiceDeps): KioskService {
         throw new KioskError('realtime_unavailable', 'The practice-mode interviewer could not be started on this machine.');
       }
     }
-    const apiKey = deps.secrets.getOpenAIKey();
+    const apiKey = usableOpenAIKey(deps.secrets, deps.settings);
     if (!apiKey) {
       throw new KioskError('not_configured', 'No OpenAI API key is set. Add one in Settings, or switch on practice mode.');
     }
@@ -239,7 +240,7 @@ export function createKioskService(deps: KioskServiceDeps): KioskService {
           return { unavailable: `The practice-mode evaluator could not be started (${String(error)}).` };
         }
       }
-      const apiKey = deps.secrets.getOpenAIKey();
+      const apiKey = usableOpenAIKey(deps.secrets, deps.settings);
       if (!apiKey) return { unavailable: 'No OpenAI API key is set; the evaluation waits until one is.' };
       return { baseUrl: view.openaiBaseUrl, apiKey, model: DEFAULT_EVALUATION_MODEL, ...(deps.fetch ? { fetch: deps.fetch } : {}) };
     },
@@ -254,12 +255,13 @@ export function createKioskService(deps: KioskServiceDeps): KioskService {
     },
 
     async updateSettings(patch: SettingsPatch) {
-      deps.settings.update(patch);
+      const { keyRemoved } = updateSettingsKeepingKeyBound(deps.secrets, deps.settings, patch);
+      if (keyRemoved) log('the OpenAI base URL moved to another origin: the key was removed; enter it again for the new origin');
       return settingsView();
     },
 
     async setOpenAIKey({ key }) {
-      deps.secrets.setOpenAIKey(key);
+      setOpenAIKeyForCurrentOrigin(deps.secrets, deps.settings, key);
       return settingsView();
     },
 
