@@ -327,6 +327,9 @@ type RequestArgs<Req> = [Req] extends [undefined] ? [] : undefined extends Req ?
 /** Every request the renderer can make, derived from the table. */
 export type KioskApi = { [M in KioskMethod]: (...args: RequestArgs<RequestOf<M>>) => Promise<ResponseOf<M>> };
 
+/** The part of KioskApi one feature module implements (main/core/<feature>/feature.ts). */
+export type KioskSlice<M extends KioskMethod> = Pick<KioskApi, M>;
+
 /** Every method, in table order, for the bindings. */
 export const KIOSK_METHODS = Object.keys(KIOSK_CONTRACT) as KioskMethod[];
 /** The operator-only methods, from the table. */
