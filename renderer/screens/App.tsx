@@ -11,6 +11,7 @@ import { Declined, Disclosure } from './Disclosure';
 import { Operator } from './Operator';
 import { OperatorGate } from './PinPad';
 import { Preflight } from './Preflight';
+import { Room } from './Room';
 import { Settings } from './Settings';
 import { Setup } from './Setup';
 import { Summary } from './Summary';
@@ -21,6 +22,7 @@ export type Screen =
   | { name: 'operator' }
   | { name: 'disclosure'; candidate: CandidateView; position: PositionView; invitationId?: string }
   | { name: 'declined' }
+  | { name: 'room' }
   | { name: 'preflight'; candidate: CandidateView; position: PositionView; consent: ConsentRecord; invitationId?: string }
   | { name: 'interview'; session: SessionView; mic: MediaStream; prepared: Promise<PreparedPeer>; resume?: boolean }
   | { name: 'summary'; sessionId: string; summary: SessionSummary | null };
@@ -55,6 +57,7 @@ export function App() {
             onContinue={(candidate, position) => setScreen({ name: 'disclosure', candidate, position })}
             onInvitation={(r) => setScreen({ name: 'disclosure', candidate: r.candidate, position: r.position, invitationId: r.invitationId })}
             onOperator={() => setScreen({ name: 'operator' })}
+            onRoom={() => setScreen({ name: 'room' })}
           />
         )}
         {/* Admin screens open only through the operator PIN gate (main enforces it too). */}
@@ -79,6 +82,11 @@ export function App() {
           />
         )}
         {screen.name === 'declined' && <Declined onDone={toSetup} />}
+        {screen.name === 'room' && (
+          <OperatorGate kiosk={kiosk} onCancel={toSetup}>
+            <Room kiosk={kiosk} onDone={toSetup} />
+          </OperatorGate>
+        )}
         {screen.name === 'preflight' && (
           <Preflight
             kiosk={kiosk}
