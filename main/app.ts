@@ -18,6 +18,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createKioskService, type KioskService } from './core/api/service';
 import { openDatabase, type KioskDatabase } from './core/db/database';
+import { provisionOperatorPin, readNewPin } from './core/operator/provision';
 import { fileLockRecordStore } from './core/operator/store';
 import { DEFAULT_SETTINGS } from './core/settings/types';
 import { safeStorageCredentialStore } from './core/settings/credentials';
@@ -121,6 +122,19 @@ async function start(): Promise<void> {
 if (startup.problems.length > 0) {
   console.error(describeStartupProblems(startup.problems));
   app.exit(EXIT_CODES.startFailed);
+} else if (process.argv.includes('--set-operator-pin')) {
+  // The administrator's provisioning step: the PIN from the terminal, its hash into the operator-lock file.
+  app.whenReady()
+    .then(async () => {
+      const store = fileLockRecordStore(app.getPath('userData'), { codec: safeStorageCodec(safeStorage), log });
+      await provisionOperatorPin(store, await readNewPin(process.stdin, process.stdout));
+      console.log('Operator PIN set.');
+      app.exit(EXIT_CODES.ok);
+    })
+    .catch((error: unknown) => {
+      console.error(error instanceof Error ? error.message : String(error));
+      app.exit(EXIT_CODES.startFailed);
+    });
 } else if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {

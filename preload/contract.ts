@@ -178,67 +178,162 @@ export interface EndInterviewRequest {
   reason: EndReason;
 }
 
-/** Every request the renderer can make. Each returns a Promise; failures reject with a KioskError. */
-export interface KioskApi {
-  getSettings(): Promise<SettingsView>;
-  updateSettings(patch: SettingsPatch): Promise<SettingsView>;
-  /** Set or replace the OpenAI key. It can never be read back. */
-  setOpenAIKey(request: { key: string }): Promise<SettingsView>;
-  clearOpenAIKey(): Promise<SettingsView>;
+// ---------------------------------------------------------------- the contract table
+//
+// Every request the renderer can make, in one table: its request type, its response type, and whether it needs
+// the operator (PIN). KioskApi, KIOSK_METHODS and the operator gate (main/core/operator/gate.ts) are derived
+// from it; main's zod schemas (main/core/api/schemas.ts) are keyed by it and checked against its request types
+// in both directions. Each method returns a Promise; failures reject with a KioskError.
 
-  getSetupData(): Promise<SetupData>;
-  /** invitationId (from redeemInvitation) links the session to the invitation, which is completed with it. */
-  createSession(request: { candidateId: string; positionId: string; recordingConsent: boolean; invitationId?: string }): Promise<SessionView>;
+export interface CreateSessionRequest {
+  candidateId: string;
+  positionId: string;
+  recordingConsent: boolean;
+  /** From redeemInvitation: links the session to the invitation, which is completed with it. */
+  invitationId?: string;
+}
+export interface SetOpenAIKeyRequest {
+  key: string;
+}
+export interface SessionRef {
+  sessionId: string;
+}
+export interface ConfigureBackendRequest {
+  supabaseUrl: string;
+  anonKey: string;
+}
+export interface SignInDeviceRequest {
+  email: string;
+  password: string;
+}
+export interface RetryQuarantinedRequest {
+  /** Outbox ids; absent = every quarantined row. */
+  ids?: number[];
+}
+export interface RedeemInvitationRequest {
+  code: string;
+}
+export interface UnlockOperatorRequest {
+  pin: string;
+}
+export interface SetOperatorPinRequest {
+  /** Required to change a PIN; absent when choosing the first one. */
+  currentPin?: string;
+  newPin: string;
+}
+export interface RecordingChunkAck {
+  bytes: number;
+}
+export interface ReportResult {
+  actions: CallAction[];
+}
+export interface QuitResult {
+  quitting: true;
+}
+export interface DismissSessionRequest {
+  sessionId: string;
+  reason: string;
+}
+export interface ReportPdf {
+  pdf: Uint8Array;
+}
+export interface ReportKioskStateRequest {
+  state: 'idle' | 'pre_flight';
+}
+
+/** One row of the contract table. `request`/`response` carry types only (always undefined at run time). */
+export interface MethodSpec<Req, Res, Operator extends boolean> {
+  /** Needs the operator unlocked (main refuses with operator_locked otherwise). */
+  readonly operator: Operator;
+  readonly request?: Req;
+  readonly response?: Res;
+}
+/** `undefined` as a request type: the method takes no argument. */
+type None = undefined;
+const open = <Req, Res>(): MethodSpec<Req, Res, false> => ({ operator: false });
+const admin = <Req, Res>(): MethodSpec<Req, Res, true> => ({ operator: true });
+
+export const KIOSK_CONTRACT = {
+  getSettings: open<None, SettingsView>(),
+  updateSettings: admin<SettingsPatch, SettingsView>(),
+  /** Set or replace the OpenAI key. It can never be read back. */
+  setOpenAIKey: admin<SetOpenAIKeyRequest, SettingsView>(),
+  clearOpenAIKey: admin<None, SettingsView>(),
+
+  getSetupData: open<None, SetupData>(),
+  createSession: open<CreateSessionRequest, SessionView>(),
 
   /** Main builds the session config, does the SDP exchange with the key, keeps the call id. */
-  startCall(request: StartCallRequest): Promise<StartCallResult>;
-  reportRealtimeEvent(report: RealtimeEventReport): Promise<{ actions: CallAction[] }>;
-  appendRecordingChunk(chunk: RecordingChunk): Promise<{ bytes: number }>;
-  endInterview(request: EndInterviewRequest): Promise<SessionSummary>;
-  getSessionSummary(request: { sessionId: string }): Promise<SessionSummary>;
+  startCall: open<StartCallRequest, StartCallResult>(),
+  reportRealtimeEvent: open<RealtimeEventReport, ReportResult>(),
+  appendRecordingChunk: open<RecordingChunk, RecordingChunkAck>(),
+  endInterview: open<EndInterviewRequest, SessionSummary>(),
+  getSessionSummary: open<SessionRef, SessionSummary>(),
   /** An interview left in progress (the app was killed, the renderer crashed), to be resumed; null if none. */
-  getResumableSession(): Promise<SessionView | null>;
+  getResumableSession: open<None, SessionView | null>(),
 
   /** Sync engine status for the operator screen. */
-  getSyncStatus(): Promise<SyncStatus>;
+  getSyncStatus: open<None, SyncStatus>(),
   /** Upload now and pull reference data now (instead of waiting for the next timer). */
-  syncNow(): Promise<SyncStatus>;
+  syncNow: open<None, SyncStatus>(),
   /** Set the Supabase project (URL + anon key). A different URL signs the device out. */
-  configureBackend(request: { supabaseUrl: string; anonKey: string }): Promise<SyncStatus>;
+  configureBackend: admin<ConfigureBackendRequest, SyncStatus>(),
   /** Sign the kiosk in as its device user; the refresh token is kept main-side (safeStorage), never returned. */
-  signInDevice(request: { email: string; password: string }): Promise<SyncStatus>;
-  signOutDevice(): Promise<SyncStatus>;
+  signInDevice: admin<SignInDeviceRequest, SyncStatus>(),
+  signOutDevice: admin<None, SyncStatus>(),
   /** Put quarantined rows back in the queue (all of them, or the given outbox ids). */
-  retryQuarantined(request?: { ids?: number[] }): Promise<SyncStatus>;
+  retryQuarantined: admin<RetryQuarantinedRequest | undefined, SyncStatus>(),
   /** A candidate's invitation code: redeemed online (exactly once), or checked against the cache offline. */
-  redeemInvitation(request: { code: string }): Promise<InvitationRedemption>;
+  redeemInvitation: open<RedeemInvitationRequest, InvitationRedemption>(),
   /** The screen the candidate is on, for the room view: the setup screen (idle) or pre-flight. Main derives the
    *  interview states itself (call started, question k, ended). */
-  reportKioskState(request: { state: 'idle' | 'pre_flight' }): Promise<KioskStatusReport>;
+  reportKioskState: open<ReportKioskStateRequest, KioskStatusReport>(),
 
   /** The operator lock (PIN) guarding the admin screens and quitting; see main/core/operator/lock.ts. */
-  getOperatorLockState(): Promise<OperatorLockState>;
+  getOperatorLockState: open<None, OperatorLockState>(),
   /** Check the PIN; 3 wrong ones in a row pause the pad (30 s, doubling). Unlocks for a few idle minutes. */
-  unlockOperator(request: { pin: string }): Promise<OperatorLockState>;
+  unlockOperator: open<UnlockOperatorRequest, OperatorLockState>(),
   /** Choose the first PIN (no currentPin), or change it (currentPin required). Unlocks. */
-  setOperatorPin(request: { currentPin?: string; newPin: string }): Promise<OperatorLockState>;
-  lockOperator(): Promise<OperatorLockState>;
-  /** Operator quit (needs the operator unlocked): Electron exits with the operator exit code; the web host closes. */
-  quitApp(): Promise<{ quitting: true }>;
+  setOperatorPin: open<SetOperatorPinRequest, OperatorLockState>(),
+  lockOperator: open<None, OperatorLockState>(),
+  /** Operator quit: Electron exits with the operator exit code; the web host closes. */
+  quitApp: admin<None, QuitResult>(),
 
-  /** Review workspace (operator-gated): past interviews with their evaluation state, filtered and paged. */
-  listInterviews(query: InterviewListQuery): Promise<InterviewList>;
+  /** Review workspace: past interviews with their evaluation state, filtered and paged. Past interviews are
+   * other people's data, so every review method needs the operator. */
+  listInterviews: admin<InterviewListQuery, InterviewList>(),
   /** One interview: transcript, recording URL, evaluation (or its job's state), overrides, dismissal. */
-  getInterview(request: { sessionId: string }): Promise<InterviewDetail>;
+  getInterview: admin<SessionRef, InterviewDetail>(),
   /** A reviewer's level and reason for one competency, stored beside the AI's result. */
-  overrideCompetency(request: OverrideRequest): Promise<OverrideView[]>;
+  overrideCompetency: admin<OverrideRequest, OverrideView[]>(),
   /** Marks an ended interview invalid (technical failure, wrong candidate, …) with a reason. */
-  dismissSession(request: { sessionId: string; reason: string }): Promise<DismissalView>;
+  dismissSession: admin<DismissSessionRequest, DismissalView>(),
   /** Queues the evaluation again after it failed (or queues it if it never was). */
-  retryEvaluation(request: { sessionId: string }): Promise<InterviewDetail>;
+  retryEvaluation: admin<SessionRef, InterviewDetail>(),
   /** The page on screen (the report view) as PDF. Desktop app only; elsewhere not_configured. */
-  exportReportPdf(): Promise<{ pdf: Uint8Array }>;
-}
+  exportReportPdf: admin<None, ReportPdf>(),
+};
+
+export type KioskContract = typeof KIOSK_CONTRACT;
+export type KioskMethod = keyof KioskContract;
+export type RequestOf<M extends KioskMethod> = KioskContract[M] extends MethodSpec<infer Req, unknown, boolean> ? Req : never;
+export type ResponseOf<M extends KioskMethod> = KioskContract[M] extends MethodSpec<unknown, infer Res, boolean> ? Res : never;
+/** The methods that need the operator unlocked. */
+export type OperatorMethod = { [M in KioskMethod]: KioskContract[M] extends MethodSpec<unknown, unknown, true> ? M : never }[KioskMethod];
+
+/** No argument, an optional one, or a required one, from the request type. */
+type RequestArgs<Req> = [Req] extends [undefined] ? [] : undefined extends Req ? [request?: Req] : [request: Req];
+
+/** Every request the renderer can make, derived from the table. */
+export type KioskApi = { [M in KioskMethod]: (...args: RequestArgs<RequestOf<M>>) => Promise<ResponseOf<M>> };
+
+/** The part of KioskApi one feature module implements (main/core/<feature>/feature.ts). */
+export type KioskSlice<M extends KioskMethod> = Pick<KioskApi, M>;
+
+/** Every method, in table order, for the bindings. */
+export const KIOSK_METHODS = Object.keys(KIOSK_CONTRACT) as KioskMethod[];
+/** The operator-only methods, from the table. */
+export const OPERATOR_METHODS = KIOSK_METHODS.filter((m): m is OperatorMethod => KIOSK_CONTRACT[m].operator);
 
 /** What the PIN pad and the admin screens need to know; never the PIN or its hash. */
 export interface OperatorLockState {
@@ -256,6 +351,9 @@ export interface OperatorLockState {
   lockedUntil: string | null;
   retryInMs: number;
   unlockedUntil: string | null;
+  /** After an unlock: the wrong PINs typed since the unlock before it (someone may have tried to guess), and
+   * when the last one was. Null while locked. */
+  failedBeforeUnlock: { count: number; lastAt: string | null } | null;
 }
 
 export type SyncItemKind = 'session' | 'entry' | 'invitation_redeem' | 'invitation' | 'recording';
@@ -307,48 +405,6 @@ export interface InvitationRedemption {
   /** Checked against the local cache because the backend was unreachable; confirmed with it later. */
   offline: boolean;
 }
-
-export type KioskMethod = keyof KioskApi;
-
-/** Every method of KioskApi, for the bindings (and a test that they cover the interface). */
-export const KIOSK_METHODS = [
-  'getSettings',
-  'updateSettings',
-  'setOpenAIKey',
-  'clearOpenAIKey',
-  'getSetupData',
-  'createSession',
-  'startCall',
-  'reportRealtimeEvent',
-  'appendRecordingChunk',
-  'endInterview',
-  'getSessionSummary',
-  'getResumableSession',
-  'getSyncStatus',
-  'syncNow',
-  'configureBackend',
-  'signInDevice',
-  'signOutDevice',
-  'retryQuarantined',
-  'redeemInvitation',
-  'reportKioskState',
-  'getOperatorLockState',
-  'unlockOperator',
-  'setOperatorPin',
-  'lockOperator',
-  'quitApp',
-  'listInterviews',
-  'getInterview',
-  'overrideCompetency',
-  'dismissSession',
-  'retryEvaluation',
-  'exportReportPdf',
-] as const satisfies readonly KioskMethod[];
-
-// Compile-time proof that the list names every method exactly.
-type MissingMethods = Exclude<KioskMethod, (typeof KIOSK_METHODS)[number]>;
-const everyMethodListed: MissingMethods extends never ? true : never = true;
-void everyMethodListed;
 
 /** Events main pushes to the renderer. */
 export interface KioskEvents {

@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import type { KioskBridge, OperatorLockState } from '../../preload/contract';
 import { ErrorBox } from './common';
 
-const PIN = /^\d{4,12}$/;
+const PIN = /^\d{6,12}$/; // main also refuses common PINs, and says why
 
 export function AdminPanel(props: { kiosk: KioskBridge; onLocked: () => void }) {
   const { t } = useTranslation();

@@ -119,7 +119,6 @@ export function OperatorGate(props: { kiosk: KioskBridge; onCancel: () => void; 
   const [state, setState] = useState<OperatorLockState | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
-  const [firstPin, setFirstPin] = useState<string | null>(null);
   const refresh = () => kiosk.getOperatorLockState().then(setState, setError);
   const secondsLeft = useCountdown(state, () => void refresh());
 
@@ -144,11 +143,18 @@ export function OperatorGate(props: { kiosk: KioskBridge; onCancel: () => void; 
     }
   }
 
-  if (!state) {
+  // Loading, or (kiosk mode without a PIN) not provisioned: main refuses a PIN chosen here (the first visitor
+  // would own the kiosk); an administrator sets it at the machine.
+  if (!state || !state.pinSet && !state.adminOpen) {
     return (
-      <section className="screen">
+      <section className="screen" {...(state ? { 'aria-labelledby': 'pin-title' } : {})}>
+        {state && (
+          <ScreenHeading>
+            <span id="pin-title">{t('pin.notProvisionedTitle')}</span>
+          </ScreenHeading>
+        )}
         <ErrorBox error={error} />
-        {!error && <p aria-live="polite">{t('pin.checking')}</p>}
+        {state ? <p>{t('pin.notProvisioned')}</p> : !error && <p aria-live="polite">{t('pin.checking')}</p>}
         <div className="actions">
           <button type="button" onClick={props.onCancel}>
             {t('common.back')}
@@ -157,7 +163,19 @@ export function OperatorGate(props: { kiosk: KioskBridge; onCancel: () => void; 
       </section>
     );
   }
-  if (state.adminOpen) return <>{props.children}</>;
+  if (state.adminOpen) {
+    const failed = state.failedBeforeUnlock;
+    return (
+      <>
+        {failed && failed.count > 0 && (
+          <p className="warn" role="alert">
+            {t('pin.failedSinceUnlock', { count: failed.count, when: failed.lastAt ? new Date(failed.lastAt).toLocaleString() : '' })}
+          </p>
+        )}
+        {props.children}
+      </>
+    );
+  }
 
   const paused = secondsLeft > 0;
   const notice = (
@@ -172,35 +190,6 @@ export function OperatorGate(props: { kiosk: KioskBridge; onCancel: () => void; 
       </p>
     </>
   );
-
-  if (!state.pinSet) {
-    // Kiosk mode, first run: choose the PIN (typed twice) before any admin screen opens.
-    return (
-      <PinPad
-        key={firstPin === null ? 'choose' : 'confirm'}
-        title={t('pin.chooseTitle')}
-        label={firstPin === null ? t('pin.chooseLabel') : t('pin.again')}
-        submitLabel={firstPin === null ? t('pin.next') : t('pin.setPin')}
-        busy={busy}
-        onCancel={props.onCancel}
-        onSubmit={(pin) => {
-          if (firstPin === null) {
-            setFirstPin(pin);
-            setError(null);
-          } else if (pin !== firstPin) {
-            setFirstPin(null);
-            setError(new Error(t('pin.differ')));
-          } else {
-            setFirstPin(null);
-            void attempt(() => kiosk.setOperatorPin({ newPin: pin }));
-          }
-        }}
-      >
-        <p>{t('pin.firstRun')}</p>
-        {notice}
-      </PinPad>
-    );
-  }
 
   return (
     <PinPad

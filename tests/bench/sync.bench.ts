@@ -35,19 +35,22 @@ export async function run(): Promise<BenchResults> {
     if (!signIn.ok) throw new Error(signIn.error.message);
 
     // Baseline: direct multi-row INSERTs of 20,000 rows for another session.
+    // Rows belong to a device (supabase/README.md "Device rules"): the baseline's belong to the signed-in one, and
+    // its session stays open while the entries go in (a finished session's transcript is frozen).
     const baseSession = randomUUID();
-    await client.query(`insert into interview_sessions (id, tenant_id, candidate_id, position_id, status) values ($1, $2, $3, $4, 'completed')`,
-      [baseSession, DEMO.tenantId, DEMO.candidates[0], DEMO.positions[0]]);
+    const deviceId = (await client.query<{ id: string }>('select id from auth.users where email = $1', [stack.device!.email])).rows[0]!.id;
+    await client.query(`insert into interview_sessions (id, tenant_id, candidate_id, position_id, status, device_id) values ($1, $2, $3, $4, 'in_progress', $5)`,
+      [baseSession, DEMO.tenantId, DEMO.candidates[0], DEMO.positions[0], deviceId]);
     const t0 = performance.now();
     for (let start = 0; start < ROWS; start += BATCH) {
       const values: unknown[] = [];
       const tuples: string[] = [];
       for (let i = start; i < Math.min(ROWS, start + BATCH); i++) {
         const p = values.length;
-        tuples.push(`($${p + 1}, $${p + 2}, $${p + 3}, $${p + 4}, $${p + 5}, $${p + 6}, $${p + 7}, $${p + 8}, 'final')`);
-        values.push(randomUUID(), DEMO.tenantId, baseSession, i, `item_b${i}`, i % 2 ? 'candidate' : 'interviewer', `Entry ${i}: a sentence or two of transcript text.`, i * 1000);
+        tuples.push(`($${p + 1}, $${p + 2}, $${p + 3}, $${p + 4}, $${p + 5}, $${p + 6}, $${p + 7}, $${p + 8}, 'final', $${p + 9})`);
+        values.push(randomUUID(), DEMO.tenantId, baseSession, i, `item_b${i}`, i % 2 ? 'candidate' : 'interviewer', `Entry ${i}: a sentence or two of transcript text.`, i * 1000, deviceId);
       }
-      await client.query(`insert into transcript_entries (id, tenant_id, session_id, seq, item_id, speaker, text, start_ms, status) values ${tuples.join(',')}`, values);
+      await client.query(`insert into transcript_entries (id, tenant_id, session_id, seq, item_id, speaker, text, start_ms, status, device_id) values ${tuples.join(',')}`, values);
     }
     const baselineRate = ROWS / ((performance.now() - t0) / 1000);
 

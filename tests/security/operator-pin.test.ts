@@ -1,13 +1,20 @@
 // The operator PIN in Chromium through the web host: the admin screens are unreachable without it (in the UI and
 // by calling the API directly over the page's own socket), the right PIN opens them, three wrong PINs pause the
-// pad — and during the pause even the right PIN is refused. An operator quit closes the web host cleanly.
+// pad — and during the pause even the right PIN is refused. An operator quit closes the web host cleanly. In kiosk
+// mode the first PIN comes only from the administrator's terminal step, never from the screens.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright';
 import { launchChromium } from '../support/chromium';
 import { startTestWebHost, type TestWebHost } from '../support/webhost';
 
 const PIN = '482193';
+const HOST_BUNDLE = fileURLToPath(new URL('../../dist/web/serve.js', import.meta.url));
 const T = 15_000;
 
 /** Calls the KioskApi over a fresh same-origin WebSocket from inside the page, bypassing the UI (with the socket
@@ -130,36 +137,44 @@ describe('operator quit (web host)', () => {
 });
 
 describe('first run in kiosk mode (web host with kiosk rules)', () => {
-  it('admin stays closed until the operator chooses a PIN (typed twice); then the settings open', async () => {
-    const host = await startTestWebHost({ kioskMode: true });
+  it('not provisioned: the screens show so and cannot choose the first PIN; the terminal step provisions it', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'kiosk-provision-'));
+    let host = await startTestWebHost({ kioskMode: true, dataDir });
     const browser = await launchChromium();
     try {
-      const page = await browser.newPage();
+      let page = await browser.newPage();
       await page.goto(host.pageUrl);
       await page.getByRole('heading', { name: 'New interview' }).waitFor({ timeout: T });
-      const direct = await rawCall(page, 'updateSettings', { voice: 'cedar' });
-      assert.equal(direct.error?.code, 'operator_locked');
-      assert.match(direct.error?.message ?? '', /none is set/);
-
       await page.getByRole('button', { name: 'Operator settings' }).first().click();
-      await page.getByRole('heading', { name: 'Choose an operator PIN' }).waitFor({ timeout: T });
-      const field = page.locator('.pin-pad input');
-      const enter = async (pin: string) => {
-        await field.focus();
-        await page.keyboard.type(pin);
-        await page.keyboard.press('Enter');
-      };
-      await enter('1357');
-      await page.getByText('The same PIN again').waitFor({ timeout: T });
-      await enter('1358');
-      await page.getByText('The two PINs differ. Choose the PIN again.').waitFor({ timeout: T });
-      assert.equal((await host.core.getOperatorLockState()).pinSet, false, 'a mismatch sets nothing');
-      await enter('1357');
-      await enter('1357');
+      await page.getByRole('heading', { name: 'Operator PIN not provisioned' }).waitFor({ timeout: T });
+      assert.equal(await page.locator('.pin-pad input').count(), 0, 'no PIN pad offers to choose one');
+      // A page calling the API itself is refused too: main never takes a first PIN from the renderer.
+      const chosen = await rawCall(page, 'setOperatorPin', { newPin: '739154' });
+      assert.equal(chosen.error?.code, 'operator_locked');
+      assert.match(chosen.error?.message ?? '', /--set-operator-pin/);
+      assert.equal((await rawCall(page, 'setOperatorPin', { newPin: '1357' })).error?.code, 'invalid_request', 'a 4-digit PIN is refused before anything else');
+      assert.equal((await rawCall(page, 'updateSettings', { voice: 'cedar' })).error?.code, 'operator_locked');
+      assert.equal((await host.core.getOperatorLockState()).pinSet, false);
+      await host.close();
+
+      // The administrator's step: the bundled host with --set-operator-pin, the PIN on stdin (a weak one first).
+      const cli = spawnSync(process.execPath, [HOST_BUNDLE, '--data-dir', dataDir, '--set-operator-pin'], {
+        input: `123456\n${PIN}\n${PIN}\n`, encoding: 'utf8', timeout: 30_000,
+      });
+      assert.equal(cli.status, 0, cli.stderr + cli.stdout);
+      assert.match(cli.stdout, /run of digits/);
+      assert.match(cli.stdout, /Operator PIN set/);
+      assert.ok(!`${cli.stdout}${cli.stderr}`.includes(PIN), 'the PIN is not echoed');
+
+      host = await startTestWebHost({ kioskMode: true, dataDir });
+      page = await browser.newPage();
+      await page.goto(host.pageUrl);
+      await page.getByRole('button', { name: 'Operator settings' }).first().click();
+      await typePin(page, '000000');
+      await page.getByText(/Wrong PIN/).waitFor({ timeout: T });
+      await typePin(page, PIN);
       await page.getByRole('heading', { name: 'Operator settings' }).waitFor({ timeout: T });
-      const state = await host.core.getOperatorLockState();
-      assert.equal(state.pinSet, true);
-      assert.equal(state.unlocked, true);
+      await page.getByText('1 wrong PIN was typed since the last unlock', { exact: false }).waitFor({ timeout: T });
       // Leaving the admin screen in kiosk mode locks it at once.
       await page.getByRole('button', { name: 'Back to setup' }).click();
       await page.getByRole('heading', { name: 'New interview' }).waitFor({ timeout: T });
@@ -178,6 +193,7 @@ describe('first run in kiosk mode (web host with kiosk rules)', () => {
     } finally {
       await browser.close();
       await host.close();
+      rmSync(dataDir, { recursive: true, force: true });
     }
   });
 });

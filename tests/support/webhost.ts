@@ -5,6 +5,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { provisionOperatorPin } from '../../main/core/operator/provision';
+import { fileLockRecordStore } from '../../main/core/operator/store';
 import { DATABASE_FILE, startWebHost, type WebHost, type WebHostOptions } from '../../main/web/host';
 
 export interface TestWebHost extends WebHost {
@@ -14,8 +16,14 @@ export interface TestWebHost extends WebHost {
   logs: string[];
 }
 
-export async function startTestWebHost(options: Partial<WebHostOptions> = {}): Promise<TestWebHost> {
+export interface TestWebHostOptions extends Partial<WebHostOptions> {
+  /** Provision this operator PIN before the start, as an administrator does with --set-operator-pin. */
+  operatorPin?: string;
+}
+
+export async function startTestWebHost({ operatorPin, ...options }: TestWebHostOptions = {}): Promise<TestWebHost> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'kiosk-webhost-'));
+  if (operatorPin) await provisionOperatorPin(fileLockRecordStore(dataDir), operatorPin);
   const logs: string[] = [];
   const host = await startWebHost({
     port: 0,

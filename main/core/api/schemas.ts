@@ -1,16 +1,28 @@
-// zod schemas for every KioskApi request payload, typed against the contract so they cannot drift from it.
+// zod schemas for every request of the contract table (preload/contract.ts), main-side so zod stays out of the
+// renderer. Each schema's output must be exactly the table's request type, checked in both directions at compile
+// time: a field, an enum value or an optionality on one side only fails to compile (see SchemaDrift below).
 import { z } from 'zod';
 import {
   VOICES,
-  type Voice,
-  type EndInterviewRequest,
+  type CallStartReason,
+  type ConfigureBackendRequest,
+  type CreateSessionRequest,
+  type EndReason,
   type InterviewListQuery,
   type OverrideRequest,
+  type DismissSessionRequest,
   type KioskMethod,
   type RealtimeEventReport,
-  type RecordingChunk,
-  type SettingsPatch,
-  type StartCallRequest,
+  type RedeemInvitationRequest,
+  type ReportKioskStateRequest,
+  type RequestOf,
+  type RetryQuarantinedRequest,
+  type SessionRef,
+  type SetOpenAIKeyRequest,
+  type SetOperatorPinRequest,
+  type SignInDeviceRequest,
+  type UnlockOperatorRequest,
+  type Voice,
 } from '../../../preload/contract';
 import { anonKeySchema, serviceUrlSchema, supabaseUrlSchema } from '../sync/validation';
 
@@ -22,14 +34,14 @@ export const MAX_SDP_CHARS = 100_000;
 const sessionId = z.string().regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, 'must be a session id (UUID)');
 const rowId = z.string().min(1).max(128).regex(/^[\w-]+$/, 'must be an id (letters, digits, - or _)');
 
-const noArgs = z.union([z.undefined(), z.null(), z.strictObject({})]).transform(() => undefined);
+const noArgs = z.union([z.undefined(), z.null(), z.strictObject({})]).transform((): undefined => undefined);
 
 export const settingsPatchSchema = z.strictObject({
   practiceMode: z.boolean().optional(),
   openaiBaseUrl: serviceUrlSchema.optional(),
   model: z.string().regex(/^[\w.:-]{1,100}$/, 'must be a model name such as gpt-realtime').optional(),
   voice: z.enum(VOICES as unknown as [Voice, ...Voice[]]).optional(),
-}) satisfies z.ZodType<SettingsPatch>;
+});
 
 export const setKeySchema = z.strictObject({
   key: z
@@ -37,28 +49,28 @@ export const setKeySchema = z.strictObject({
     .min(20, 'is too short to be an OpenAI API key')
     .max(512, 'is too long to be an OpenAI API key')
     .regex(/^[\x21-\x7e]+$/, 'may contain only printable characters without spaces'),
-}) satisfies z.ZodType<{ key: string }>;
+}) satisfies z.ZodType<SetOpenAIKeyRequest>;
 
 export const createSessionSchema = z.strictObject({
   candidateId: rowId,
   positionId: rowId,
   recordingConsent: z.boolean(),
   invitationId: rowId.optional(),
-}) satisfies z.ZodType<{ candidateId: string; positionId: string; recordingConsent: boolean; invitationId?: string }>;
+}) satisfies z.ZodType<CreateSessionRequest>;
 
 export const configureBackendSchema = z.strictObject({
   supabaseUrl: supabaseUrlSchema,
   anonKey: anonKeySchema,
-}) satisfies z.ZodType<{ supabaseUrl: string; anonKey: string }, unknown>;
+}) satisfies z.ZodType<ConfigureBackendRequest, unknown>;
 
 export const signInDeviceSchema = z.strictObject({
   email: z.string().trim().min(3).max(320).regex(/^[^@\s]+@[^@\s]+$/, 'must be an email address'),
   password: z.string().min(1, 'is empty').max(1024),
-}) satisfies z.ZodType<{ email: string; password: string }, unknown>;
+}) satisfies z.ZodType<SignInDeviceRequest, unknown>;
 
 export const retryQuarantinedSchema = z
   .union([z.undefined(), z.null(), z.strictObject({ ids: z.array(z.number().int().positive()).max(10_000).optional() })])
-  .transform((v) => (v?.ids ? { ids: v.ids } : undefined));
+  .transform((v): RetryQuarantinedRequest | undefined => (v?.ids ? { ids: v.ids } : undefined));
 
 export const redeemInvitationSchema = z.strictObject({
   code: z
@@ -67,51 +79,51 @@ export const redeemInvitationSchema = z.strictObject({
     .min(1, 'is empty: type the invitation code')
     .max(200, 'is too long to be an invitation code')
     .regex(/^[\x21-\x7e]+$/, 'may contain only letters, digits and punctuation, no spaces'),
-}) satisfies z.ZodType<{ code: string }, unknown>;
+}) satisfies z.ZodType<RedeemInvitationRequest, unknown>;
 
 export const startCallSchema = z.strictObject({
   sessionId,
   offerSdp: z.string().min(1).max(MAX_SDP_CHARS).refine((s) => s.startsWith('v=0'), 'must be an SDP offer (starting with v=0)'),
-  reason: z.enum(['start', 'reconnect', 'rollover', 'restart']).optional(),
-}) satisfies z.ZodType<StartCallRequest>;
+  reason: z.enum(['start', 'reconnect', 'rollover', 'restart'] satisfies CallStartReason[]).optional(),
+});
 
 const realtimeEvent = z.looseObject({
   type: z.string().min(1).max(200),
-}) satisfies z.ZodType<RealtimeEventReport['event']>;
+});
 
 export const reportEventSchema = z.strictObject({
   sessionId,
   direction: z.enum(['server', 'client']),
   event: realtimeEvent,
   receivedAt: z.number().finite().optional(),
-}) satisfies z.ZodType<RealtimeEventReport>;
+});
 
 export const recordingChunkSchema = z.strictObject({
   sessionId,
   seq: z.number().int().min(0).max(10_000_000),
   data: z.instanceof(Uint8Array),
-}) satisfies z.ZodType<RecordingChunk>;
+});
 
 export const endInterviewSchema = z.strictObject({
   sessionId,
-  reason: z.enum(['operator', 'end_session', 'error']),
-}) satisfies z.ZodType<EndInterviewRequest>;
+  reason: z.enum(['operator', 'end_session', 'error'] satisfies EndReason[]),
+});
 
 /** A PIN is 4–12 digits (checked here so a malformed PIN never counts as a wrong guess). */
 const pin = z.string().regex(/^\d{4,12}$/, 'must be 4 to 12 digits');
 
-export const unlockOperatorSchema = z.strictObject({ pin }) satisfies z.ZodType<{ pin: string }>;
+export const unlockOperatorSchema = z.strictObject({ pin }) satisfies z.ZodType<UnlockOperatorRequest>;
 
 export const setOperatorPinSchema = z.strictObject({
   currentPin: pin.optional(),
-  newPin: pin,
-}) satisfies z.ZodType<{ currentPin?: string; newPin: string }>;
+  newPin: z.string().regex(/^\d{6,12}$/, 'must be 6 to 12 digits'),
+}) satisfies z.ZodType<SetOperatorPinRequest>;
 
-export const sessionRefSchema = z.strictObject({ sessionId }) satisfies z.ZodType<{ sessionId: string }>;
+export const sessionRefSchema = z.strictObject({ sessionId }) satisfies z.ZodType<SessionRef>;
 
 export const reportKioskStateSchema = z.strictObject({
   state: z.enum(['idle', 'pre_flight']),
-}) satisfies z.ZodType<{ state: 'idle' | 'pre_flight' }>;
+}) satisfies z.ZodType<ReportKioskStateRequest>;
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date (YYYY-MM-DD)');
 const reviewState = z.enum(['none', 'queued', 'running', 'retrying', 'done', 'failed', 'assessed', 'insufficient_evidence', 'dismissed']);
@@ -136,7 +148,7 @@ export const overrideSchema = z.strictObject({
   reason,
 }) satisfies z.ZodType<OverrideRequest>;
 
-export const dismissSchema = z.strictObject({ sessionId, reason }) satisfies z.ZodType<{ sessionId: string; reason: string }>;
+export const dismissSchema = z.strictObject({ sessionId, reason }) satisfies z.ZodType<DismissSessionRequest>;
 
 /** One schema per method: the dispatcher parses with it before the service sees anything. */
 export const REQUEST_SCHEMAS = {
@@ -172,3 +184,15 @@ export const REQUEST_SCHEMAS = {
   retryEvaluation: sessionRefSchema,
   exportReportPdf: noArgs,
 } satisfies Record<KioskMethod, z.ZodType>;
+
+// ---- both directions: a schema's output is exactly its method's request type ----
+
+/** Structural form for comparison: intersections flattened, byte arrays of any buffer kind alike. */
+type Plain<T> = T extends Uint8Array ? Uint8Array : T extends readonly (infer I)[] ? Plain<I>[] : T extends object ? { [K in keyof T]: Plain<T[K]> } : T;
+/** true when A and B are the same type (every field, optionality and enum value on both sides), else false. */
+export type SameType<A, B> = (<T>() => T extends Plain<A> ? 1 : 2) extends <T>() => T extends Plain<B> ? 1 : 2 ? true : false;
+/** Per method: does the schema produce exactly the contract's request? */
+export type SchemaDrift = { [M in KioskMethod]: SameType<z.output<(typeof REQUEST_SCHEMAS)[M]>, RequestOf<M>> };
+/** Fails to compile, naming the method, when any schema and request type differ. */
+type AllMatch<T extends { [M in KioskMethod]: true }> = T;
+export type SchemasMatchContract = AllMatch<SchemaDrift>;

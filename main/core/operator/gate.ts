@@ -1,29 +1,15 @@
 // Which KioskApi requests are operator-only, and the wrapper that enforces it main-side. The renderer hides the
 // admin screens behind the PIN pad too, but the check that counts is here: a page that calls the API directly
 // gets operator_locked, and nothing changes.
-import type { KioskApi, KioskMethod } from '../../../preload/contract';
+import { OPERATOR_METHODS, type KioskApi, type OperatorMethod } from '../../../preload/contract';
 import type { OperatorLock } from './lock';
 
-/** Change settings, secrets, the backend or the sync queue, quit, or see past interviews: operator only. Other reads stay open. */
-export const ADMIN_METHODS = [
-  'updateSettings',
-  'setOpenAIKey',
-  'clearOpenAIKey',
-  'configureBackend',
-  'signInDevice',
-  'signOutDevice',
-  'retryQuarantined',
-  'quitApp',
-  // Past interviews are other people's data: never on a candidate's screen.
-  'listInterviews',
-  'getInterview',
-  'overrideCompetency',
-  'dismissSession',
-  'retryEvaluation',
-  'exportReportPdf',
-] as const satisfies readonly KioskMethod[];
+/** The operator-only methods: those marked so in the contract table (changes to settings, secrets, the backend
+ * or the sync queue, and quitting). Reads stay open. */
+export const ADMIN_METHODS: readonly OperatorMethod[] = OPERATOR_METHODS;
 
-const WHAT: Record<(typeof ADMIN_METHODS)[number], string> = {
+/** What each one does, for the refusal's words (a method marked operator-only without words fails to compile). */
+const WHAT: Record<OperatorMethod, string> = {
   updateSettings: 'Changing the settings',
   setOpenAIKey: 'Setting the OpenAI key',
   clearOpenAIKey: 'Removing the OpenAI key',

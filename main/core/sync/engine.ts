@@ -221,7 +221,10 @@ export function createEngine(options: EngineOptions) {
   }
 
   /** Upserts rows; on a permanent error, bisects to quarantine exactly the refused rows. */
-  async function sendRows(remote: Remote, table: string, items: readonly OutboxItem[], toRow: (item: OutboxItem) => Record<string, unknown> | null): Promise<Outcome> {
+  async function sendRows(
+    remote: Remote, table: string, items: readonly OutboxItem[], toRow: (item: OutboxItem) => Record<string, unknown> | null,
+    confirm: (items: OutboxItem[]) => void = (sent) => outbox.done(sent, clock.now()),
+  ): Promise<Outcome> {
     const present: OutboxItem[] = [];
     const rows: Record<string, unknown>[] = [];
     for (const item of items) {
@@ -234,7 +237,7 @@ export function createEngine(options: EngineOptions) {
     if (rows.length === 0) return OK;
     const res = await remote.upsert(table, rows);
     if (res.ok) {
-      outbox.done(present, clock.now());
+      confirm(present);
       return OK;
     }
     const action = classifyError(res.error);
@@ -244,7 +247,7 @@ export function createEngine(options: EngineOptions) {
       return OK;
     }
     for (const half of splitBatch(present)) {
-      const r = await sendRows(remote, table, half, toRow);
+      const r = await sendRows(remote, table, half, toRow, confirm);
       if (!r.ok) return r;
     }
     return OK;
@@ -283,12 +286,18 @@ export function createEngine(options: EngineOptions) {
       case 'invitation': {
         const inv = outbox.invitation(item.rowId);
         if (!inv || inv.status !== 'completed') return (outbox.done([item], clock.now()), OK);
-        const res = await remote.updateById('interview_invitations', inv.id, { status: 'completed', session_id: inv.session_id });
+        // Devices cannot write invitations directly: the RPC sets status and session, for this device's own
+        // redemption and session only, and answers the same row again on a repeat.
+        const res = await remote.rpc('complete_invitation', { p_invitation: inv.id, p_session: inv.session_id });
         if (!res.ok) {
           const action = classifyError(res.error);
           if (action !== 'quarantine') return { ok: false, action, error: res.error, items: [item] };
           quarantine(item, res.error);
           return OK;
+        }
+        const parsed = remoteInvitationSchema.safeParse(res.value);
+        if (!parsed.success || parsed.data.id !== inv.id || parsed.data.status !== 'completed') {
+          return { ok: false, action: 'retry', items: [item], error: { status: 200, code: '', badAnswer: true, message: 'complete_invitation answered with something that is not the completed invitation' } };
         }
         outbox.done([item], clock.now());
         return OK;
@@ -331,7 +340,9 @@ export function createEngine(options: EngineOptions) {
           }
           res = await remote.upload('recordings', name, body, 'audio/webm');
         }
-        if (!res.ok) {
+        // Recordings are insert-only: "already exists" (409) after a lost answer means our earlier upload landed —
+        // only this device may create an object named after its own session.
+        if (!res.ok && res.error.code !== '409') {
           const action = classifyError(res.error);
           if (action !== 'quarantine') return { ok: false, action, error: res.error, items: [item] };
           quarantine(item, res.error);
@@ -350,11 +361,18 @@ export function createEngine(options: EngineOptions) {
 
   async function send(remote: Remote, batch: PlannedBatch): Promise<Outcome> {
     switch (batch.kind) {
-      case 'session':
+      case 'session': {
+        const provisional = new Set<number>();
         return sendRows(remote, 'interview_sessions', batch.items, (i) => {
           const row = outbox.session(i.rowId);
-          return row ? sessionToRemote(row) : null;
+          if (!row) return null;
+          if (i.finished && i.entriesPending) provisional.add(i.id);
+          return sessionToRemote(row, provisional.has(i.id));
+        }, (sent) => {
+          outbox.done(sent.filter((i) => !provisional.has(i.id)), clock.now());
+          for (const i of sent) if (provisional.has(i.id)) outbox.sessionOnServer(i.rowId, clock.now());
         });
+      }
       case 'entry':
         return sendRows(remote, 'transcript_entries', batch.items, (i) => {
           const row = outbox.entry(i.rowId);

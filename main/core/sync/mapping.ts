@@ -42,22 +42,33 @@ function jsonArray(text: string): unknown[] {
   }
 }
 
-export function sessionToRemote(row: LocalSessionRow): Record<string, unknown> {
+/** A session the server freezes once it is finished (supabase/README.md "Device rules"). */
+export const isFinishedStatus = (status: string) => status === 'completed' || status === 'failed';
+
+/**
+ * The server row for a local session. `provisional`: the session is finished here but some of its transcript
+ * entries are still queued; the server refuses entries of a finished session, so the row goes up as still in
+ * progress first (without the finishing steps of its history), and in its final state once the entries are in.
+ */
+export function sessionToRemote(row: LocalSessionRow, provisional = false): Record<string, unknown> {
   const calls = jsonArray(row.calls) as { id?: unknown }[];
   const lastCall = calls.at(-1);
+  const history = jsonArray(row.status_history);
   return {
     id: row.id,
     tenant_id: row.tenant_id,
     candidate_id: row.candidate_id,
     position_id: row.position_id,
-    status: row.status,
+    status: provisional ? 'in_progress' : row.status,
     recording_consent: row.recording_consent === 1,
     start_time: row.start_time,
-    end_time: row.end_time,
-    status_history: jsonArray(row.status_history),
+    end_time: provisional ? null : row.end_time,
+    status_history: provisional
+      ? history.filter((h) => !isFinishedStatus(String((h as { status?: unknown } | null)?.status ?? '')))
+      : history,
     // The Realtime call id of the latest call (the kiosk keeps every call locally in `calls`).
     webrtc_session_id: typeof lastCall?.id === 'string' ? lastCall.id : null,
-    recording_path: row.recording_path,
+    recording_path: provisional ? null : row.recording_path,
     created_at: row.created_at,
   };
 }

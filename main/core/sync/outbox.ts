@@ -15,6 +15,8 @@ interface OutboxDbRow {
   version: number;
   session_remote: number | null;
   redeem_pending: number | null;
+  finished: number | null;
+  entries_pending: number | null;
 }
 
 export interface InvitationRow {
@@ -38,7 +40,10 @@ export function createOutbox(db: KioskDatabase) {
   const q = {
     candidates: db.prepare(`SELECT o.id, o.kind, o.row_id, o.session_id, o.version,
         s.remote_at IS NOT NULL AS session_remote,
-        (o.kind = 'invitation' AND EXISTS (SELECT 1 FROM sync_outbox r WHERE r.kind = 'invitation_redeem' AND r.row_id = o.row_id)) AS redeem_pending
+        (o.kind = 'invitation' AND EXISTS (SELECT 1 FROM sync_outbox r WHERE r.kind = 'invitation_redeem' AND r.row_id = o.row_id)) AS redeem_pending,
+        (o.kind = 'session' AND s.status IN ('completed', 'failed')) AS finished,
+        (o.kind = 'session' AND EXISTS (SELECT 1 FROM sync_outbox e WHERE e.kind = 'entry' AND e.session_id = o.row_id
+          AND e.quarantined_at IS NULL)) AS entries_pending
       FROM sync_outbox o LEFT JOIN interview_sessions s ON s.id = o.session_id
       WHERE o.kind = ? AND o.quarantined_at IS NULL
         AND (? = 0 OR s.remote_at IS NOT NULL)
@@ -78,6 +83,7 @@ export function createOutbox(db: KioskDatabase) {
       return (q.candidates.all(kind, needsSession, limit) as OutboxDbRow[]).map((r) => ({
         id: r.id, kind: r.kind, rowId: r.row_id, sessionId: r.session_id, version: r.version,
         sessionRemote: r.session_remote === 1, redeemPending: r.redeem_pending === 1,
+        finished: r.finished === 1, entriesPending: r.entries_pending === 1,
       }));
     },
     pendingCount(): number {
@@ -96,6 +102,10 @@ export function createOutbox(db: KioskDatabase) {
         else if (item.kind === 'entry' && removed) q.entrySynced.run(at, item.rowId);
       }
     }) as (items: readonly OutboxItem[], nowMs: number) => void,
+    /** A provisional session row is on the server: its entries may follow; the session stays queued. */
+    sessionOnServer(sessionId: string, nowMs: number): void {
+      q.sessionRemote.run(iso(nowMs), null, sessionId);
+    },
     failed(items: readonly OutboxItem[], message: string, code: string): void {
       db.transaction(() => {
         for (const item of items) q.failed.run(message, code || null, item.id);

@@ -103,6 +103,10 @@ export interface OutboxItem {
   sessionRemote: boolean;
   /** For invitation completions: an offline redemption of the same invitation is still queued. */
   redeemPending?: boolean;
+  /** For sessions: finished (completed/failed) locally. */
+  finished?: boolean;
+  /** For sessions: some of its transcript entries are still queued (not quarantined). */
+  entriesPending?: boolean;
 }
 
 export interface PlannedBatch {
@@ -124,6 +128,9 @@ const KIND_ORDER: readonly SyncItemKind[] = ['session', 'invitation_redeem', 'en
 export function eligible(item: OutboxItem): boolean {
   switch (item.kind) {
     case 'session':
+      // A finished session goes up in its final (frozen) state only after its entries: before that it is sent
+      // once, provisionally, so the entries have a row to point at (see sessionToRemote).
+      return !(item.finished && item.entriesPending && item.sessionRemote);
     case 'invitation_redeem':
       return true;
     case 'entry':

@@ -39,9 +39,8 @@ export interface Remote {
   ensureToken(): Promise<Result<void>>;
   /** Upsert (merge on the primary key) and check every row came back by its `key` column (default `id`). */
   upsert(table: string, rows: Record<string, unknown>[], key?: string): Promise<Result<string[]>>;
-  /** update … where id = … returning id: 0 rows (hidden by RLS, or gone) is reported as a PGRST116 error. */
-  updateById(table: string, id: string, patch: Record<string, unknown>): Promise<Result<void>>;
   rpc(fn: string, args: Record<string, unknown>): Promise<Result<unknown>>;
+  /** Insert-only (no upsert): an existing object answers 409, which the engine reads as "already uploaded". */
   upload(bucket: string, name: string, body: Buffer, contentType: string): Promise<Result<{ path: string }>>;
   /** A large file through the resumable (TUS) endpoint, streamed, continuing an upload kept in `store`. */
   uploadResumable(request: Omit<ResumableUploadRequest, 'endpoint' | 'headers'>): Promise<Result<{ path: string; resumedFrom: number; bytesSent: number }>>;
@@ -247,16 +246,6 @@ export function createRemote(options: RemoteOptions): Remote {
       return { ok: true, value: [...ids] as string[] };
     },
 
-    async updateById(table, id, patch) {
-      const res = await data.from(table).update(patch).eq('id', id).select('id');
-      if (res.error) return { ok: false, error: fromPostgrest(res.error, res.status) };
-      if (!Array.isArray(res.data)) return bad(`expected an array, got ${typeof res.data}`);
-      if (res.data.length !== 1) {
-        return { ok: false, error: { status: 406, code: 'PGRST116', message: `the row ${id} of ${table} is not visible to this device (updated ${res.data.length} rows)` } };
-      }
-      return { ok: true, value: undefined };
-    },
-
     async rpc(fn, args) {
       const res = await data.rpc(fn, args);
       if (res.error) return { ok: false, error: fromPostgrest(res.error, res.status) };
@@ -265,7 +254,7 @@ export function createRemote(options: RemoteOptions): Remote {
 
     async upload(bucket, name, body, contentType) {
       try {
-        const { data: d, error } = await storage.storage.from(bucket).upload(name, body, { contentType, upsert: true });
+        const { data: d, error } = await storage.storage.from(bucket).upload(name, body, { contentType, upsert: false });
         if (error) return { ok: false, error: fromStorage(error) };
         if (!d || typeof d.path !== 'string' || d.path !== name) return bad(`the upload answer names ${JSON.stringify(d?.path ?? null)}, not ${name}`);
         return { ok: true, value: { path: d.path } };

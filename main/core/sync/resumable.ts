@@ -1,7 +1,7 @@
 // Resumable recording upload: Supabase Storage's TUS endpoint (/storage/v1/upload/resumable) through tus-js-client,
-// as Supabase's "Resumable Uploads" guide describes it: Upload-Metadata bucketName/objectName/contentType,
-// `x-upsert: true` (a retried upload replaces its own earlier try), 6 MB chunks (the guide: "it must be set to 6MB
-// (for now)"). Used for recordings above 6 MB (the guide recommends TUS above that size).
+// as Supabase's "Resumable Uploads" guide describes it: Upload-Metadata bucketName/objectName/contentType, 6 MB
+// chunks (the guide: "it must be set to 6MB (for now)"). No `x-upsert`: recordings are insert-only (a device may not
+// overwrite objects), so "already exists" (409) at creation means an earlier try landed, which the engine accepts. Used for recordings above 6 MB (the guide recommends TUS above that size).
 //
 // The file is streamed: an fs.ReadStream with a path makes tus-js-client read each chunk as its own byte range of
 // the file, so no more than one chunk is in memory. The upload's URL and the offset the server confirmed are kept
@@ -68,7 +68,7 @@ export async function uploadResumable(r: ResumableUploadRequest): Promise<Resuma
       // A cut transfer is continued at once from the server's offset (HEAD), then after 1, 3 and 5 s (Supabase's
       // guide uses [0, 3000, 5000, 10000, 20000]); beyond that the sync engine's own backoff takes over.
       retryDelays: [0, 1000, 3000, 5000],
-      headers: { ...r.headers(), 'x-upsert': 'true' },
+      headers: r.headers(),
       metadata: { bucketName: r.bucket, objectName: r.objectName, contentType: r.contentType },
       storeFingerprintForResuming: false, // we keep the URL ourselves (SQLite), not in tus-js-client's storage
       onBeforeRequest: (req) => {

@@ -97,3 +97,19 @@ export function entryRow(t: TenantFixture, sessionId: string, seq: number, overr
     ...overrides,
   };
 }
+
+/** Another user of tenant t (a second kiosk, or with `role` an observer/reviewer), signed in. */
+export async function extraUser(s: Stack, t: TenantFixture, label: string, role?: 'device' | 'observer' | 'reviewer'): Promise<{ client: SupabaseClient; id: string }> {
+  const email = `${label.toLowerCase()}@devices.test`;
+  const password = `pw-${label}-${crypto.randomBytes(4).toString('hex')}`;
+  const { id } = await s.gateway.createDeviceUser(email, password, t.id, role);
+  return { client: await signedIn(s.gateway, { ...t, email, password }), id };
+}
+
+/** A supabase-js client with the service-role key (bypasses RLS, like the dashboard or an admin script). */
+export function serviceClient(gateway: Gateway): SupabaseClient {
+  return createClient(gateway.url, gateway.serviceKey, {
+    realtime: { transport: ws as never },
+    auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
+  });
+}

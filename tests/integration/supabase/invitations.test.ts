@@ -142,12 +142,14 @@ describe('redeem_invitation', { timeout: 60_000 }, () => {
     assert.equal(red.error, null);
     const session = sessionRow(s.a, { candidate_id: red.data.candidate_id, position_id: red.data.position_id });
     assert.equal((await a1.from('interview_sessions').insert(session)).error, null);
-    const done = await a1.from('interview_invitations').update({ status: 'completed', session_id: session.id }).eq('token', 'FLOW-1').select('status,session_id');
+    const done = await a1.rpc('complete_invitation', { p_invitation: red.data.id, p_session: session.id });
     assert.equal(done.error, null);
-    assert.deepEqual(done.data, [{ status: 'completed', session_id: session.id }]);
+    assert.equal(done.data.status, 'completed');
+    assert.equal(done.data.session_id, session.id);
+    // Devices cannot write the table directly; even the service role cannot move the status backwards (trigger).
     const reopen = await a1.from('interview_invitations').update({ status: 'open' }).eq('token', 'FLOW-1');
-    assert.equal(reopen.status, 400);
-    assert.equal(reopen.error?.code, '23514');
+    assert.equal(reopen.error?.code, '42501');
+    await assert.rejects(s.db.query(`update interview_invitations set status = 'open' where token = 'FLOW-1'`), (e: { code?: string }) => e.code === '23514');
     const after = await a1.rpc('redeem_invitation', { p_token: 'FLOW-1', p_device: 'kiosk-1' });
     assert.equal(after.error?.code, 'KI409', 'a completed invitation is used, even for the device that redeemed it');
   });

@@ -127,6 +127,10 @@ describe('Supabase REST + Auth through supabase-js', { timeout: 60_000 }, () => 
   });
 
   it('constraint violations come back with the PostgREST code and status', async () => {
+    // The shared session is completed by now (frozen): these entries go to an open one.
+    const open = sessionRow(s.a);
+    assert.equal((await a.from('interview_sessions').insert(open)).error, null);
+    const sessionId = open.id as string;
     const dupItem = entryRow(s.a, sessionId, 7);
     assert.equal((await a.from('transcript_entries').insert(dupItem)).error, null);
     const sameItem = await a.from('transcript_entries').insert({ ...dupItem, id: crypto.randomUUID() });

@@ -70,7 +70,9 @@ describe('RLS: tenant A cannot touch tenant B', { timeout: 60_000 }, () => {
     assert.equal(upd.error, null);
     assert.deepEqual(upd.data, [], 'no row matched for A');
     const inv = await a.from('interview_invitations').update({ status: 'completed' }).eq('id', bInvitation).select();
-    assert.deepEqual(inv.data, []);
+    assert.equal(inv.error?.code, '42501', 'devices have no direct UPDATE on invitations at all');
+    const viaRpc = await a.rpc('complete_invitation', { p_invitation: bInvitation, p_session: bSession });
+    assert.equal(viaRpc.error?.code, 'KI404', 'B\'s invitation is unknown to A');
     const moveTenant = await b.from('transcript_entries').update({ tenant_id: s.a.id }).eq('id', bEntry);
     assert.ok(moveTenant.error, 'a row cannot be moved to another tenant');
     const upsert = await a.from('transcript_entries').upsert([entryRow(s.a, bSession, 0, { id: bEntry, text: 'hacked' })]);
@@ -99,8 +101,10 @@ describe('RLS: tenant A cannot touch tenant B', { timeout: 60_000 }, () => {
     assert.equal(readFileSync(file).toString(), 'B audio');
     const objects = await s.db.query(`select count(*)::int as n from storage.objects where name like $1`, [`${s.b.id}/%`]);
     assert.equal(objects.rows[0].n, 1);
-    // Own folder works, so the refusals above are RLS.
-    const own = await a.storage.from('recordings').upload(`${s.a.id}/${crypto.randomUUID()}.webm`, Buffer.from('A audio'), { contentType: 'audio/webm' });
+    // Own folder and own session work, so the refusals above are RLS.
+    const aSession = sessionRow(s.a);
+    assert.equal((await a.from('interview_sessions').insert(aSession)).error, null);
+    const own = await a.storage.from('recordings').upload(`${s.a.id}/${aSession.id as string}.webm`, Buffer.from('A audio'), { contentType: 'audio/webm' });
     assert.equal(own.error, null);
   });
 

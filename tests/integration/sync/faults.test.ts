@@ -125,7 +125,8 @@ describe('sync under faults', () => {
       const poisonId = `item_${'p'.repeat(240)}`;
       const poisoned = JSON.parse(JSON.stringify(events).replaceAll('item_poison_u2', poisonId)) as typeof events;
       for (const e of poisoned) await kiosk.call('reportRealtimeEvent', { sessionId: session.id, direction: 'server', event: e });
-      await kiosk.call('endInterview', { sessionId: session.id, reason: 'operator' });
+      // The interview is still open: a finished session's transcript is frozen on the server, so a row can only be
+      // fixed and re-sent while its session runs.
       const status = await waitForSync(kiosk.service, (s) => s.pending === 0 && s.state === 'idle' && s.quarantined.length === 1, 20_000, 'one quarantined row');
       const q = status.quarantined[0]!;
       assert.equal(q.kind, 'entry');
@@ -149,6 +150,9 @@ describe('sync under faults', () => {
       const fixed = await waitForSync(kiosk.service, (s) => drained(s) && s.quarantined.length === 0, 20_000, 'the fixed row to sync');
       assert.equal(fixed.quarantined.length, 0);
       assert.deepEqual(await count(session.id), { n: 12, d: 12 });
+      await kiosk.call('endInterview', { sessionId: session.id, reason: 'operator' });
+      await waitForSync(kiosk.service, drained, 20_000, 'the finished session to sync');
+      assert.equal((await env.client.query('select status from interview_sessions where id = $1', [session.id])).rows[0].status, 'completed');
     } finally {
       await kiosk.close();
     }

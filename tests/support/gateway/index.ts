@@ -255,7 +255,24 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     authenticate: (req, u) => authenticate(req, u, 'storage'),
     bucket: async (id) => (await admin.query<{ file_size_limit: string | null; allowed_mime_types: string[] | null }>(
       'select file_size_limit, allowed_mime_types from storage.buckets where id = $1', [id])).rows[0] ?? null,
-    objectExists: async (bucket, name) => (await admin.query('select 1 from storage.objects where bucket_id = $1 and name = $2', [bucket, name])).rowCount! > 0,
+    // storage-api's canUpload: the object INSERT as the caller, rolled back (RLS refusal 403, existing name 409).
+    canCreate: async (req, caller, bucket, name) => {
+      const probe = new Error('permission probe');
+      try {
+        await asCaller(caller, req, async (c) => {
+          const owner = typeof caller.claims.sub === 'string' ? caller.claims.sub : null;
+          await c.query(`insert into storage.objects (id, bucket_id, name, owner, owner_id, metadata, version)
+                         values ($1, $2, $3, $4::uuid, $4, '{}'::jsonb, $5)`, [crypto.randomUUID(), bucket, name, owner, crypto.randomUUID()]);
+          throw probe;
+        });
+      } catch (err) {
+        if (err === probe) return;
+        if (err instanceof HttpError && typeof err.body === 'object' && err.body && 'code' in err.body && !('statusCode' in err.body)) {
+          throw storageFromPg(String((err.body as { code: string }).code), err.message);
+        }
+        throw err;
+      }
+    },
     checkMime: (bucket, mimetype) => checkMime(bucket, mimetype),
     commit: (req, caller, bucket, name, tmp, o) => commitObject(req, caller, bucket, name, tmp, o),
     record: (req, status) => record(req, status),

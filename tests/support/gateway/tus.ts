@@ -8,9 +8,9 @@
 //   setTusRequestContext isUpsert); the bucket's size limit applies (index.ts maxSize: 413). Answer 201 with
 //   `Location: <endpoint>/<base64url(bucket/object/version)>` (lifecycle.ts generateUrl/getFileIdFromRequest) and
 //   `Upload-Expires` (S3 store expirationPeriodInMilliseconds = TUS_URL_EXPIRY_MS, default 1 h: src/config.ts).
-//   The caller's right to write the object is checked at creation (lifecycle.ts onIncomingRequest → canUpload):
-//   here, an existing object without x-upsert is refused with 409 at creation; the RLS insert itself is checked
-//   when the upload completes (the object row is written then, as storage-api's onUploadFinish does).
+//   The caller's right to write the object is checked at creation (lifecycle.ts onIncomingRequest → canUpload:
+//   the INSERT as the caller, rolled back; RLS refusal 403, an existing name 409 without x-upsert) and again when
+//   the upload completes (the object row is written then, as storage-api's onUploadFinish does).
 // - HEAD <upload url> → 200, `Upload-Offset`, `Upload-Length`, `Cache-Control: no-store` (TUS core §HEAD); 404 for
 //   an unknown upload; 410 once expired (TUS expiration ext.). HEAD needs no upload right (onIncomingRequest), but
 //   the route still needs a valid JWT (registerJwtAuth on the authenticated routes).
@@ -61,7 +61,8 @@ export interface TusDeps<C extends { claims: { sub?: unknown } }> {
   faults: FaultState;
   authenticate(req: http.IncomingMessage, u: URL): C;
   bucket(id: string): Promise<{ file_size_limit: string | null; allowed_mime_types: string[] | null } | null>;
-  objectExists(bucket: string, name: string): Promise<boolean>;
+  /** The caller may create this object (storage-api canUpload at creation); throws the refusal. */
+  canCreate(req: http.IncomingMessage, caller: C, bucket: string, name: string): Promise<void>;
   checkMime(bucket: { allowed_mime_types: string[] | null }, mimetype: string): void;
   commit(req: http.IncomingMessage, caller: C, bucket: string, name: string, tmp: string,
     o: { size: number; md5: string; mimetype: string; cacheControl: string; userMetadata: unknown; isUpdate: boolean; upsert: boolean }): Promise<{ id: string; reset: boolean }>;
@@ -246,7 +247,7 @@ export function createTusHandler<C extends { claims: { sub?: unknown } }>(deps: 
     const contentType = meta.contentType || 'application/octet-stream';
     deps.checkMime(bucket, contentType);
     const upsert = header(req, 'x-upsert') === 'true';
-    if (!upsert && (await deps.objectExists(meta.bucketName, meta.objectName))) throw tusError(409, 'The resource already exists');
+    if (!upsert) await deps.canCreate(req, caller, meta.bucketName, meta.objectName);
     const version = crypto.randomUUID();
     const id = Buffer.from(`${meta.bucketName}/${meta.objectName}/${version}`, 'utf8').toString('base64url');
     const file = path.join(dir, crypto.randomUUID());

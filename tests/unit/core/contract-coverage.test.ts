@@ -1,6 +1,6 @@
-// Static checks that the contract, the dispatcher's schemas, the service, the IPC binding and the preload bridge
-// all cover exactly the same methods. KioskApi's members are read from contract.ts with the TypeScript parser,
-// so a method added to the interface but not to KIOSK_METHODS (or the other way round) fails here.
+// Checks that the contract table, the dispatcher's schemas, the service, the operator gate, the IPC binding and
+// the preload bridge all cover exactly the same methods. (That each schema matches its request type exactly is a
+// compile-time check: main/core/api/schemas.ts and tests/types/contract-drift.ts.)
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import ts from 'typescript';
-import { KIOSK_EVENTS, KIOSK_METHODS } from '../../../preload/contract';
+import { KIOSK_CONTRACT, KIOSK_EVENTS, KIOSK_METHODS } from '../../../preload/contract';
+import { ADMIN_METHODS } from '../../../main/core/operator/gate';
 import { createBridge } from '../../../preload/wire';
 import { REQUEST_SCHEMAS } from '../../../main/core/api/schemas';
 import { createKioskService } from '../../../main/core/api/service';
@@ -28,11 +29,19 @@ function interfaceMembers(file: string, name: string): string[] {
   return members.sort();
 }
 
-test('KIOSK_METHODS lists exactly the members of the KioskApi interface', () => {
-  const members = interfaceMembers('preload/contract.ts', 'KioskApi');
-  assert.ok(members.length >= 11);
-  assert.deepEqual([...KIOSK_METHODS].sort(), members);
+test('KIOSK_METHODS is the contract table; the events list matches KioskEvents', () => {
+  assert.deepEqual(KIOSK_METHODS, Object.keys(KIOSK_CONTRACT));
+  assert.ok(KIOSK_METHODS.length >= 20);
   assert.deepEqual([...KIOSK_EVENTS].sort(), interfaceMembers('preload/contract.ts', 'KioskEvents'));
+});
+
+test('the operator gate guards exactly the methods the table marks operator-only', () => {
+  assert.deepEqual([...ADMIN_METHODS].sort(), KIOSK_METHODS.filter((m) => KIOSK_CONTRACT[m].operator).sort());
+  // Changing secrets, the backend and quitting are never open to the candidate's screen.
+  for (const m of ['updateSettings', 'setOpenAIKey', 'clearOpenAIKey', 'configureBackend', 'signInDevice', 'quitApp'] as const) {
+    assert.ok(ADMIN_METHODS.includes(m), m);
+  }
+  for (const m of ['startCall', 'reportRealtimeEvent', 'unlockOperator', 'getSettings'] as const) assert.equal(KIOSK_CONTRACT[m].operator, false, m);
 });
 
 test('the dispatcher has a schema, and the service an implementation, for every method', () => {

@@ -86,7 +86,6 @@ function fakeRemote(upsert: (table: string, rows: Record<string, unknown>[], cal
       calls.push({ table, ids: rows.map((r) => String(r.id)) });
       return upsert(table, rows, calls.length);
     },
-    updateById: async () => ({ ok: true as const, value: undefined }),
     rpc: async () => ({ ok: true as const, value: null }),
     upload: async () => ({ ok: true as const, value: { path: '' } }),
     pullPage: async () => ({ ok: true as const, value: [] }),

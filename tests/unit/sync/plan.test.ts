@@ -101,6 +101,29 @@ test('planNext: batches up to the limit in queue order, RPCs and uploads one at 
   assert.deepEqual(splitBatch([1]), [[1], []]);
 });
 
+test('a finished session goes up provisionally, its entries next, its final state last (the server freezes it)', () => {
+  const finished = { finished: true, entriesPending: true };
+  assert.equal(eligible(item(1, 'session', { ...finished, sessionRemote: false })), true, 'first, so the entries have a row');
+  assert.equal(eligible(item(1, 'session', { ...finished, sessionRemote: true })), false, 'then it waits for its entries');
+  assert.equal(eligible(item(1, 'session', { finished: true, entriesPending: false, sessionRemote: true })), true);
+  assert.equal(eligible(item(1, 'session', { finished: false, entriesPending: true, sessionRemote: true })), true);
+  const local = {
+    id: 's', tenant_id: 't', candidate_id: 'c', position_id: 'p', status: 'completed', recording_consent: 1,
+    start_time: '2026-01-01T10:00:00.000Z', end_time: '2026-01-01T10:30:00.000Z',
+    status_history: '[{"status":"in_progress","at":"a"},{"status":"completed","at":"b"}]',
+    calls: '[]', recording_path: 't/s.webm', created_at: '2026-01-01T09:59:00.000Z',
+  };
+  const early = sessionToRemote(local, true);
+  assert.equal(early.status, 'in_progress');
+  assert.equal(early.end_time, null);
+  assert.equal(early.recording_path, null);
+  assert.deepEqual(early.status_history, [{ status: 'in_progress', at: 'a' }]);
+  const final = sessionToRemote(local);
+  assert.equal(final.status, 'completed');
+  assert.equal(final.end_time, local.end_time);
+  assert.equal((final.status_history as unknown[]).length, 2);
+});
+
 test('mapping: local rows become Supabase rows (values, JSON, booleans, tenant on every row)', () => {
   const local = {
     id: 's', tenant_id: 't', candidate_id: 'c', position_id: 'p', status: 'completed', recording_consent: 1,

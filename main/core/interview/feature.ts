@@ -1,0 +1,67 @@
+// The interview feature: sessions (sessions.ts), calls and their resume policy (calls.ts), transcript ingestion
+// and durability (transcript.ts), the recording (recording.ts) and ending (ending.ts), composed into its slice
+// of KioskApi.
+import type { KioskSlice, SettingsView } from '../../../preload/contract';
+import type { KioskEventEmitter } from '../api/events';
+import type { KioskDatabase } from '../db/database';
+import type { KioskStore } from '../db/store';
+import type { TargetResolver } from '../realtime/target';
+import type { createRecorder } from '../recording/recorder';
+import type { RecoveryOptions } from '../recovery/policy';
+import { createCalls } from './calls';
+import { createEnding } from './ending';
+import { createRecordingIntake } from './recording';
+import type { Sessions } from './sessions';
+import { createTranscripts } from './transcript';
+
+export interface InterviewFeatureDeps {
+  db: KioskDatabase;
+  store: KioskStore;
+  events: KioskEventEmitter;
+  sessions: Sessions;
+  recorder: ReturnType<typeof createRecorder>;
+  targets: TargetResolver;
+  settings: () => Pick<SettingsView, 'practiceMode' | 'model' | 'voice'>;
+  afterEnd: { enqueue(sessionId: string): void; wake(): void };
+  recovery?: RecoveryOptions;
+  practiceSessionLimitMs?: number;
+  fetch?: typeof fetch;
+  now: () => number;
+  log: (line: string) => void;
+}
+
+export type InterviewMethod =
+  | 'getSetupData' | 'createSession' | 'getSessionSummary' | 'getResumableSession'
+  | 'startCall' | 'reportRealtimeEvent' | 'appendRecordingChunk' | 'endInterview';
+
+export function createInterviewFeature(deps: InterviewFeatureDeps) {
+  const { sessions } = deps;
+  const transcripts = createTranscripts({ store: deps.store, events: deps.events, sessions, now: deps.now });
+  const calls = createCalls({
+    store: deps.store, sessions, transcripts, targets: deps.targets, settings: deps.settings, now: deps.now, log: deps.log,
+    ...(deps.recovery ? { recovery: deps.recovery } : {}),
+    ...(deps.practiceSessionLimitMs !== undefined ? { practiceSessionLimitMs: deps.practiceSessionLimitMs } : {}),
+    ...(deps.fetch ? { fetch: deps.fetch } : {}),
+  });
+  const recording = createRecordingIntake({ sessions, recorder: deps.recorder });
+  const ending = createEnding({
+    db: deps.db, store: deps.store, sessions, transcripts, calls, recorder: deps.recorder, afterEnd: deps.afterEnd, now: deps.now,
+  });
+
+  const api: KioskSlice<InterviewMethod> = {
+    ...sessions.api,
+    ...calls.api,
+    ...transcripts.api,
+    ...recording.api,
+    ...ending.api,
+  };
+
+  return {
+    api,
+    async close() {
+      await calls.settle();
+    },
+  };
+}
+
+export type InterviewFeature = ReturnType<typeof createInterviewFeature>;
