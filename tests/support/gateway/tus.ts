@@ -221,14 +221,19 @@ export function createTusHandler<C extends { claims: { sub?: unknown } }>(deps: 
       return send(req, res, 204, { ...common, 'Upload-Offset': String(upload.offset) });
     }
     stats.patches++;
+    await receiveAndAnswer(req, res, caller, upload, 204, common);
+  }
+
+  /** Stores the body; completes the object on the last byte; answers (unless the link was cut). */
+  async function receiveAndAnswer(req: http.IncomingMessage, res: http.ServerResponse, caller: C, upload: Upload, status: number, headers: Record<string, string>): Promise<void> {
     const { cut } = await receive(req, res, upload);
     if (cut) return;
     if (upload.offset === upload.length && (await finish(req, caller, upload))) {
-      deps.record(req, 'dropped');
+      deps.record(req, 'dropped'); // the resetAfterCommit fault: committed, answer lost
       res.socket?.destroy();
       return;
     }
-    send(req, res, 204, { ...common, 'Upload-Offset': String(upload.offset) });
+    send(req, res, status, { ...headers, 'Upload-Offset': String(upload.offset) });
   }
 
   async function create(req: http.IncomingMessage, res: http.ServerResponse, caller: C, u: URL): Promise<void> {
@@ -262,14 +267,7 @@ export function createTusHandler<C extends { claims: { sub?: unknown } }>(deps: 
     const headers = { Location: `${u.origin}${TUS_PATH}/${id}`, 'Upload-Expires': new Date(upload.expiresAt).toUTCString() };
     // Creation with upload (TUS creation-with-upload ext.): a body on the POST is the first chunk.
     if ((header(req, 'content-type') ?? '').startsWith('application/offset+octet-stream')) {
-      const { cut } = await receive(req, res, upload);
-      if (cut) return;
-      if (upload.offset === upload.length && (await finish(req, caller, upload))) {
-        deps.record(req, 'dropped');
-        res.socket?.destroy();
-        return;
-      }
-      return send(req, res, 201, { ...headers, 'Upload-Offset': String(upload.offset) });
+      return receiveAndAnswer(req, res, caller, upload, 201, headers);
     }
     req.resume();
     send(req, res, 201, headers);
