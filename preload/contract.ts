@@ -356,7 +356,7 @@ export interface OperatorLockState {
   failedBeforeUnlock: { count: number; lastAt: string | null } | null;
 }
 
-export type SyncItemKind = 'session' | 'entry' | 'invitation_redeem' | 'invitation' | 'recording';
+export type SyncItemKind = 'session' | 'entry' | 'invitation_redeem' | 'invitation' | 'recording' | 'evaluation';
 
 /** A row the backend refused for good (constraint, RLS): kept locally, shown to the operator, retried on request. */
 export interface QuarantinedRowView {

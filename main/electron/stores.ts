@@ -1,10 +1,11 @@
 // Electron's settings (electron-store) and secrets (safeStorage, OS-backed encryption) behind the core's
 // interfaces. safeStorage is injected so the secret store can be unit-tested with a fake.
-import { chmodSync, closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { writeFileAtomic } from '../core/files/atomic';
 import type ElectronStore from 'electron-store';
 import { KioskError } from '../../preload/contract';
 import { sanitizeSettings } from '../core/settings/file-stores';
-import type { SecretStore, SettingsStore, StoredSettings } from '../core/settings/types';
+import type { SafeStorageLike, SecretStore, SettingsStore, StoredSettings } from '../core/settings/types';
 
 export function electronSettingsStore(store: Pick<ElectronStore<Record<string, unknown>>, 'store'>): SettingsStore {
   return {
@@ -15,12 +16,6 @@ export function electronSettingsStore(store: Pick<ElectronStore<Record<string, u
       return next;
     },
   };
-}
-
-export interface SafeStorageLike {
-  isEncryptionAvailable(): boolean;
-  encryptString(plainText: string): Buffer;
-  decryptString(encrypted: Buffer): string;
 }
 
 /** The key, encrypted with safeStorage, in a 0600 file (e.g. <userData>/secrets.bin). */
@@ -42,16 +37,7 @@ export function safeStorageSecretStore(safe: SafeStorageLike, file: string, log:
       if (!safe.isEncryptionAvailable()) {
         throw new KioskError('not_configured', 'This computer offers no secure storage for the key (no OS keyring), so it was not saved.');
       }
-      const tmp = `${file}.tmp`;
-      const fd = openSync(tmp, 'w', 0o600);
-      try {
-        writeSync(fd, safe.encryptString(JSON.stringify({ openaiKey: key })));
-        fsyncSync(fd);
-      } finally {
-        closeSync(fd);
-      }
-      chmodSync(tmp, 0o600);
-      renameSync(tmp, file);
+      writeFileAtomic(file, safe.encryptString(JSON.stringify({ openaiKey: key })));
     },
     clearOpenAIKey() {
       rmSync(file, { force: true });

@@ -28,6 +28,13 @@ export interface SettingsStore {
   update(patch: Partial<StoredSettings>): StoredSettings;
 }
 
+/** Electron's safeStorage as the stores use it (passed in, so the core never imports electron). */
+export interface SafeStorageLike {
+  isEncryptionAvailable(): boolean;
+  encryptString(plainText: string): Buffer;
+  decryptString(encrypted: Buffer): string;
+}
+
 export interface SecretStore {
   readonly kind: 'safeStorage' | 'plaintext-file';
   getOpenAIKey(): string | null;
