@@ -1,6 +1,7 @@
 // The settings feature: what the operator sees of the settings (never the key, only whether one is set) and the
 // KioskApi methods that change them. Who may call the changing ones is the operator gate's business.
-import type { BackendView, KioskSlice, SettingsView } from '../../../preload/contract';
+import { KioskError, type BackendView, type KioskSlice, type SettingsView } from '../../../preload/contract';
+import { migrateRealtimeModel } from '../realtime/models';
 import type { SecretStore, SettingsStore } from './types';
 
 export interface SettingsFeatureDeps {
@@ -11,6 +12,11 @@ export interface SettingsFeatureDeps {
 }
 
 export function createSettingsFeature(deps: SettingsFeatureDeps) {
+  // Settings written by an older version may name a model OpenAI shuts down: switch to the current one and keep
+  // the reason (with the date) for the operator until the settings are changed.
+  const migration = migrateRealtimeModel(deps.settings.get().model);
+  if (migration) deps.settings.update({ model: migration.to, modelMigration: migration.message });
+
   function view(): SettingsView {
     const s = deps.settings.get();
     const hasKey = deps.secrets.getOpenAIKey() !== null;
@@ -19,6 +25,8 @@ export function createSettingsFeature(deps: SettingsFeatureDeps) {
       openaiBaseUrl: s.openaiBaseUrl,
       model: s.model,
       voice: s.voice,
+      audioProfile: s.audioProfile ?? 'speakers',
+      ...(s.modelMigration ? { modelNotice: s.modelMigration } : {}),
       hasOpenAIKey: hasKey,
       secretStorage: deps.secrets.kind,
       backend: deps.backendView(),
@@ -30,7 +38,9 @@ export function createSettingsFeature(deps: SettingsFeatureDeps) {
       return view();
     },
     async updateSettings(patch) {
-      deps.settings.update(patch);
+      const migrated = patch.model !== undefined ? migrateRealtimeModel(patch.model) : null;
+      if (migrated) throw new KioskError('invalid_request', migrated.message.replace('this kiosk now uses', 'choose for example'));
+      deps.settings.update({ ...patch, ...(patch.model !== undefined ? { modelMigration: undefined } : {}) });
       return view();
     },
     async setOpenAIKey({ key }) {
