@@ -118,12 +118,12 @@ export function buildResumeContext(history: readonly HistoryTurn[], options: Res
   if (earlier.length > 0) {
     events.push({
       type: 'conversation.item.create',
-      item: { id: nextId(), type: 'message', role: 'system', content: [{ type: 'input_text', text: summariseTurns(earlier, maxSummaryChars) }] },
+      item: { id: nextId(), type: 'message', role: 'system', content: [{ type: 'input_text', text: summariseTurns(earlier, Math.floor(maxSummaryChars / 2)) }] },
     });
     if (earlier.some((t) => t.speaker === 'candidate')) {
       events.push({
         type: 'conversation.item.create',
-        item: { id: nextId(), type: 'message', role: 'user', content: [{ type: 'input_text', text: summariseAnswers(earlier, maxSummaryChars) }] },
+        item: { id: nextId(), type: 'message', role: 'user', content: [{ type: 'input_text', text: summariseAnswers(earlier, Math.floor(maxSummaryChars / 2)) }] },
       });
     }
   }
