@@ -2,6 +2,7 @@
 // KioskApi methods that change them. Who may call the changing ones is the operator gate's business.
 import { KioskError, type BackendView, type KioskSlice, type SettingsView } from '../../../preload/contract';
 import { migrateRealtimeModel } from '../realtime/models';
+import { setOpenAIKeyForCurrentOrigin, updateSettingsKeepingKeyBound, usableOpenAIKey } from './key-binding';
 import type { SecretStore, SettingsStore } from './types';
 
 export interface SettingsFeatureDeps {
@@ -9,6 +10,7 @@ export interface SettingsFeatureDeps {
   secrets: SecretStore;
   /** The backend part of the view (the sync feature owns it). */
   backendView: () => BackendView;
+  log?: (line: string) => void;
 }
 
 export function createSettingsFeature(deps: SettingsFeatureDeps) {
@@ -16,10 +18,10 @@ export function createSettingsFeature(deps: SettingsFeatureDeps) {
   // the reason (with the date) for the operator until the settings are changed.
   const migration = migrateRealtimeModel(deps.settings.get().model);
   if (migration) deps.settings.update({ model: migration.to, modelMigration: migration.message });
-
+  const usableKey = () => usableOpenAIKey(deps.secrets, deps.settings);
   function view(): SettingsView {
     const s = deps.settings.get();
-    const hasKey = deps.secrets.getOpenAIKey() !== null;
+    const hasKey = usableKey() !== null;
     return {
       practiceMode: s.practiceMode ?? !hasKey,
       openaiBaseUrl: s.openaiBaseUrl,
@@ -40,11 +42,12 @@ export function createSettingsFeature(deps: SettingsFeatureDeps) {
     async updateSettings(patch) {
       const migrated = patch.model !== undefined ? migrateRealtimeModel(patch.model) : null;
       if (migrated) throw new KioskError('invalid_request', migrated.message.replace('this kiosk now uses', 'choose for example'));
-      deps.settings.update({ ...patch, ...(patch.model !== undefined ? { modelMigration: undefined } : {}) });
+      const { keyRemoved } = updateSettingsKeepingKeyBound(deps.secrets, deps.settings, { ...patch, ...(patch.model !== undefined ? { modelMigration: undefined } : {}) });
+      if (keyRemoved) deps.log?.('the OpenAI base URL moved to another origin: the key was removed; enter it again for the new origin');
       return view();
     },
     async setOpenAIKey({ key }) {
-      deps.secrets.setOpenAIKey(key);
+      setOpenAIKeyForCurrentOrigin(deps.secrets, deps.settings, key);
       return view();
     },
     async clearOpenAIKey() {
@@ -53,7 +56,7 @@ export function createSettingsFeature(deps: SettingsFeatureDeps) {
     },
   } satisfies KioskSlice<'getSettings' | 'updateSettings' | 'setOpenAIKey' | 'clearOpenAIKey'>;
 
-  return { view, api };
+  return { view, api, usableKey };
 }
 
 export type SettingsFeature = ReturnType<typeof createSettingsFeature>;

@@ -17,6 +17,8 @@ export interface StoredSettings {
   audioProfile?: 'headset' | 'speakers';
   /** A stored model was replaced because OpenAI shuts it down (told to the operator until settings change). */
   modelMigration?: string;
+  /** The origin the OpenAI key was entered for (main/core/settings/key-binding.ts). */
+  openaiKeyOrigin?: string;
   /** The Supabase project (main-side only; the renderer sees the URL and whether a key is set). */
   supabaseUrl?: string;
   supabaseAnonKey?: string;
@@ -31,6 +33,13 @@ export const DEFAULT_SETTINGS: StoredSettings = {
 export interface SettingsStore {
   get(): StoredSettings;
   update(patch: Partial<StoredSettings>): StoredSettings;
+}
+
+/** Electron's safeStorage as the stores use it (passed in, so the core never imports electron). */
+export interface SafeStorageLike {
+  isEncryptionAvailable(): boolean;
+  encryptString(plainText: string): Buffer;
+  decryptString(encrypted: Buffer): string;
 }
 
 export interface SecretStore {
