@@ -41,7 +41,7 @@ const noArgs = z.union([z.undefined(), z.null(), z.strictObject({})]).transform(
 export const settingsPatchSchema = z.strictObject({
   practiceMode: z.boolean().optional(),
   openaiBaseUrl: serviceUrlSchema.optional(),
-  model: z.string().regex(/^[\w.:-]{1,100}$/, 'must be a model name such as gpt-realtime').optional(),
+  model: z.string().regex(/^[\w.:-]{1,100}$/, 'must be a model name such as gpt-realtime-2.1').optional(),
   voice: z.enum(VOICES as unknown as [Voice, ...Voice[]]).optional(),
   disclosure: z
     .strictObject({
@@ -49,6 +49,7 @@ export const settingsPatchSchema = z.strictObject({
       retentionDays: z.number().int().min(1, 'must be at least 1 day').max(3650, 'must be at most 10 years').optional(),
     })
     .optional(),
+  audioProfile: z.enum(['headset', 'speakers']).optional(),
 });
 
 export const setKeySchema = z.strictObject({
