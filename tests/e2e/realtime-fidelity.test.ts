@@ -15,8 +15,12 @@ async function waitFor(cond: () => boolean, timeoutMs: number, what: string): Pr
 }
 
 const COMPANY = 'Northwind Robotics (demo)';
-const POSITION = 'Senior Backend Engineer';
-const COMPETENCIES = ['System design', 'Reliability and incident response', 'Mentoring', 'Clear written communication'];
+/** The demo positions (main/core/db/seed.ts) and their competencies: the setup screen picks one of them. */
+const POSITIONS: Record<string, string[]> = {
+  'Senior Backend Engineer': ['System design', 'Reliability and incident response', 'Mentoring', 'Clear written communication'],
+  'Customer Support Lead': ['Empathy under pressure', 'Team leadership', 'Root-cause analysis', 'Process improvement'],
+  'Product Designer': ['User research', 'Interaction design', 'Accessibility', 'Working with engineers'],
+};
 
 describe('Realtime fidelity (Chromium + web host + faithful emulator)', { timeout: 600_000, concurrency: false }, () => {
   it('persona greeting; AEC/NS/AGC on; after a forced reconnect the interviewer is itself; failed and text-only responses are asked again and named to the operator', { timeout: 180_000 }, async () => {
@@ -32,9 +36,11 @@ describe('Realtime fidelity (Chromium + web host + faithful emulator)', { timeou
       const emu = host.emulator()!;
       await waitFor(() => (emu.calls()[0]?.responses.length ?? 0) >= 1 && emu.calls()[0]!.responses[0]!.status !== 'in_progress', 30_000, 'the greeting');
       const greeting = emu.calls()[0]!.responses[0]!;
-      assert.match(greeting.text, new RegExp(COMPANY.replace(/[()]/g, '\\$&')));
-      assert.match(greeting.text, new RegExp(POSITION));
-      assert.ok(greeting.text.toLowerCase().includes(COMPETENCIES[0]!.toLowerCase()), `first question about a listed competency: ${greeting.text}`);
+      assert.ok(greeting.text.includes(COMPANY), `the greeting names the company: ${greeting.text}`);
+      const position = Object.keys(POSITIONS).find((p) => greeting.text.includes(p));
+      assert.ok(position, `the greeting names the position: ${greeting.text}`);
+      assert.ok(greeting.instructions.includes(`position of ${position}`), 'the position the session was made for');
+      assert.ok(POSITIONS[position]!.some((c) => greeting.text.toLowerCase().includes(c.toLowerCase())), `first question about a listed competency: ${greeting.text}`);
       assert.match(greeting.instructions, /Northwind Robotics/, 'the session instructions were in effect for the greeting');
       await page.locator('ol.transcript > li.interviewer').first().getByText(/Northwind Robotics/).waitFor({ timeout: 20_000 });
 
@@ -46,7 +52,7 @@ describe('Realtime fidelity (Chromium + web host + faithful emulator)', { timeou
       const later = emu.calls().slice(1).flatMap((c) => c.responses);
       assert.ok(later.some((r) => r.outcome === 'failed'), 'a failed response happened');
       assert.ok(later.some((r) => r.outcome === 'text_only'), 'a text-only response happened');
-      for (const r of later) assert.match(r.instructions, /Northwind Robotics.*Senior Backend Engineer/s, `after the reconnect the interviewer is still itself (${r.id})`);
+      for (const r of later) assert.ok(r.instructions.includes(COMPANY) && r.instructions.includes(`position of ${position}`), `after the reconnect the interviewer is still itself (${r.id})`);
       assert.ok(emu.calls().every((c) => c.instructions.includes('Evaluate these competencies')));
       // The operator's message list names what happened.
       await page.getByText(/response ended failed/).first().waitFor({ state: 'attached', timeout: 10_000 });
@@ -63,9 +69,10 @@ describe('Realtime fidelity (Chromium + web host + faithful emulator)', { timeou
       const emu = host.emulator()!;
       await waitFor(() => emu.calls()[0]?.responses.some((r) => r.step === 1 && r.heard !== null) ?? false, 90_000, 'a barge-in over question 1');
       const cut = emu.calls()[0]!.responses.find((r) => r.step === 1 && r.heard !== null)!;
-      await waitFor(() => readDatabase(host.dbFile).entries.some((e) => e.speaker === 'interviewer' && e.text.endsWith(INTERRUPTED_MARK.trim()) && e.status === 'final'), 20_000, 'the interrupted entry in SQLite');
-      const stored = readDatabase(host.dbFile).entries.find((e) => e.speaker === 'interviewer' && e.text.endsWith(INTERRUPTED_MARK.trim()))!;
-      assert.equal(stored.text, cut.heard ? `${cut.heard}${INTERRUPTED_MARK}` : '', 'the stored text is what the server kept as heard');
+      const storedRow = () => readDatabase(host.dbFile).entries.find((e) => e.item_id === cut.itemId && e.status === 'final');
+      await waitFor(() => storedRow() !== undefined, 20_000, 'the interrupted entry final in SQLite');
+      const stored = storedRow()!;
+      assert.equal(stored.text, cut.heard ? `${cut.heard}${INTERRUPTED_MARK}` : '', 'the stored text is what the server kept as heard, marked interrupted');
       assert.ok(stored.text.length < cut.text.length, `heard "${stored.text}" of "${cut.text}"`);
       // A reconnect now: the context replays the heard part only, never the full question.
       emu.setFaults({ dropCallAfterMs: 0, lineAudioMs: {} });
@@ -86,7 +93,8 @@ describe('Realtime fidelity (Chromium + web host + faithful emulator)', { timeou
       const responses = emu.calls().flatMap((c) => c.responses);
       const cancelled = responses.find((r) => r.outcome === 'cancel_end_session');
       assert.ok(cancelled, 'the closing response with the cancelled end_session call happened');
-      const closing = responses.filter((r) => r.step === 4 && r.outcome === 'completed');
+      assert.ok(responses.indexOf(cancelled) < responses.length - 1, 'the interview went on after the cancelled call');
+      const closing = responses.filter((r) => r.step >= 4 && r.outcome === 'completed');
       assert.ok(closing.length >= 1, 'the interview ended only after a completed end_session');
       // The end came after the goodbye's audio had played out: its output_audio_buffer.stopped precedes the hangup.
       const last = emu.calls().at(-1)!;
