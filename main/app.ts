@@ -17,6 +17,7 @@ import ElectronStore from 'electron-store';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createKioskService, type KioskService } from './core/api/service';
+import { loadEmulator } from './simulator/lazy';
 import { openDatabase, type KioskDatabase } from './core/db/database';
 import { provisionOperatorPin, readNewPin } from './core/operator/provision';
 import { fileLockRecordStore } from './core/operator/store';
@@ -101,6 +102,7 @@ async function start(): Promise<void> {
       if (!page) throw new Error('no window to print');
       return new Uint8Array(await page.printToPDF({ printBackground: true, pageSize: 'A4' }));
     },
+    startEmulator: loadEmulator,
     log,
   });
   service.events.on('session', (s) => displaySleep.update(s));

@@ -12,6 +12,7 @@ import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { KioskResult } from '../../preload/contract';
 import { decodeWire, encodeWire, isSocketToken, KIOSK_WS_PROTOCOL, parseWireRequest, tokenFromProtocols } from '../../preload/wire';
 import { createKioskService, type KioskService } from '../core/api/service';
+import { loadEmulator } from '../simulator/lazy';
 import type { EmulatorHandleLike, EmulatorOptionsLike, StartEmulatorFn } from '../core/api/emulator';
 import { openDatabase } from '../core/db/database';
 import { fileSettingsStore, plaintextSecretStore } from '../core/settings/file-stores';
@@ -109,7 +110,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     settings,
     secrets,
     ...(options.emulator ? { emulator: options.emulator } : {}),
-    ...(options.startEmulator ? { startEmulator: options.startEmulator } : {}),
+    startEmulator: options.startEmulator ?? loadEmulator,
     ...(options.fetch ? { fetch: options.fetch } : {}),
     credentials: fileCredentialStore(dataDir),
     ...(options.sync ? { sync: options.sync } : {}),

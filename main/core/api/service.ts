@@ -19,7 +19,7 @@ import { createSettingsFeature } from '../settings/feature';
 import type { SecretStore, SettingsStore } from '../settings/types';
 import { createSyncFeature, type SyncFeature, type SyncOptions } from '../sync/feature';
 import { createDispatcher, type Dispatch } from './dispatch';
-import { loadEmulator, practiceEmulator, type EmulatorHandleLike, type EmulatorOptionsLike, type StartEmulatorFn } from './emulator';
+import { practiceEmulator, type EmulatorHandleLike, type EmulatorOptionsLike, type StartEmulatorFn } from './emulator';
 import { createEventEmitter, type KioskEventEmitter } from './events';
 
 export interface KioskServiceDeps {
@@ -32,6 +32,7 @@ export interface KioskServiceDeps {
   backendConfigured?: boolean;
   /** Options for the practice-mode emulator (tests: userTranscripts, faults, candidates). */
   emulator?: Partial<EmulatorOptionsLike>;
+  /** Starts the practice emulator (the hosts pass main/simulator/lazy.ts); without it practice mode is unavailable. */
   startEmulator?: StartEmulatorFn;
   fetch?: typeof fetch;
   now?: () => number;
@@ -79,7 +80,7 @@ export function createKioskService(deps: KioskServiceDeps): KioskService {
   const log = deps.log ?? (() => {});
   const events = createEventEmitter((error) => log(`event listener failed: ${String(error)}`));
   const recorder = createRecorder(store, deps.dataDir, now);
-  const practice = practiceEmulator(deps.startEmulator ?? loadEmulator, deps.emulator);
+  const practice = practiceEmulator(deps.startEmulator, deps.emulator);
 
   const sync = createSyncFeature({
     db: deps.db, dataDir: deps.dataDir, settings: deps.settings, events, log,

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { SetupData } from '../../../preload/contract';
 import { createKioskService, type KioskService } from '../../../main/core/api/service';
+import { loadEmulator } from '../../../main/simulator/lazy';
 import { openDatabase, type KioskDatabase } from '../../../main/core/db/database';
 import { createStore } from '../../../main/core/db/store';
 import { memorySecretStore, memorySettingsStore } from '../../../main/core/settings/types';
@@ -51,7 +52,7 @@ export async function finishInterview(
 export async function startCore(options: { faults?: EmulatorFaultsLike; dir?: string } = {}): Promise<Core> {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'kiosk-eval-'));
   const db = openDatabase(join(dir, 'kiosk.sqlite'));
-  const service = createKioskService({
+  const service = createKioskService({ startEmulator: loadEmulator,
     db, dataDir: dir, settings: memorySettingsStore({ practiceMode: true }), secrets: memorySecretStore(),
     emulator: { candidates: 'loopback', ...(options.faults ? { faults: options.faults } : {}) },
     evaluation: { timing: { baseDelayMs: 50, maxDelayMs: 200 } },

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import type { KioskResult, SessionSummary, SessionView, SetupData, SyncStatus } from '../../../preload/contract';
 import { createKioskService, type KioskService } from '../../../main/core/api/service';
+import { loadEmulator } from '../../../main/simulator/lazy';
 import { openDatabase, type KioskDatabase } from '../../../main/core/db/database';
 import { fileCredentialStore } from '../../../main/core/settings/credentials';
 import { memorySecretStore, memorySettingsStore } from '../../../main/core/settings/types';
@@ -50,7 +51,7 @@ export async function startSyncKiosk(options: {
     openaiBaseUrl: stub.baseUrl,
     ...(configure ? { supabaseUrl: options.stack.gateway.url, supabaseAnonKey: options.stack.gateway.anonKey } : {}),
   });
-  const service = createKioskService({
+  const service = createKioskService({ startEmulator: loadEmulator,
     db,
     dataDir,
     settings,
