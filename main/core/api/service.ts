@@ -1,5 +1,5 @@
 // The KioskApi, composed from its feature modules: settings/, interview/ (sessions, calls, transcript
-// durability, recording, ending), sync/, evaluation/ and operator/. Each owns its slice of the api; this file only
+// durability, recording, ending), sync/, evaluation/, room/ (the live room view) and operator/. Each owns its slice of the api; this file only
 // wires them together and hands the whole to the dispatcher. The bindings reach it only through `dispatch`.
 import type { KioskApi } from '../../../preload/contract';
 import type { KioskDatabase } from '../db/database';
@@ -13,6 +13,7 @@ import { createOperatorFeature } from '../operator/feature';
 import type { LockRecordStore, ScryptParams } from '../operator/lock';
 import { createTargetResolver } from '../realtime/target';
 import { createRecorder } from '../recording/recorder';
+import { createRoomFeature, type RoomFeature } from '../room/feature';
 import type { RecoveryOptions } from '../recovery/policy';
 import type { CredentialStore } from '../settings/credentials';
 import { createSettingsFeature } from '../settings/feature';
@@ -43,6 +44,8 @@ export interface KioskServiceDeps {
   sync?: SyncOptions;
   /** fetch for the Supabase client only (tests inject faults here). Default: `fetch`. */
   backendFetch?: typeof fetch;
+  /** Room view: a kiosk is shown offline when its last report is older than this (default: 3 missed heartbeats). */
+  roomOfflineAfterMs?: number;
   /** Kiosk mode: the admin screens stay closed until an operator PIN is chosen (recruiter mode: open until then). */
   kioskMode?: boolean;
   /** Where the operator-lock record is kept. Default: <dataDir>/operator-lock.json (0600). */
@@ -67,6 +70,8 @@ export interface KioskService extends KioskApi {
   readonly sync: SyncFeature;
   /** Evaluations, the review workspace and the recording's media URLs (main/core/evaluation). */
   readonly evaluation: EvaluationFeature;
+  /** The live room view (observer sign-in, kiosk status, followed transcript; main/core/room). */
+  readonly room: RoomFeature;
   /** The practice emulator, once started. */
   emulator(): EmulatorHandleLike | null;
   /** Starts the practice emulator now instead of at the first practice call (tests set faults on it first). */
@@ -98,6 +103,11 @@ export function createKioskService(deps: KioskServiceDeps): KioskService {
     ...(deps.operatorScrypt ? { scrypt: deps.operatorScrypt } : {}),
     ...(deps.onQuit ? { onQuit: deps.onQuit } : {}),
   });
+  const room = createRoomFeature({
+    settings: deps.settings, events, log,
+    ...(deps.backendFetch ? { fetch: deps.backendFetch } : {}),
+    ...(deps.roomOfflineAfterMs ? { offlineAfterMs: deps.roomOfflineAfterMs } : {}),
+  });
   const sessions = createSessions({ db: deps.db, store, events, invitations: sync });
   const evaluation = createEvaluationFeature({
     db: deps.db, store, events, summary: sessions.summary, log,
@@ -121,6 +131,7 @@ export function createKioskService(deps: KioskServiceDeps): KioskService {
     ...sync.api,
     ...evaluation.api,
     ...operator.api,
+    ...room.api,
   };
   operator.guard(api);
 
@@ -133,6 +144,7 @@ export function createKioskService(deps: KioskServiceDeps): KioskService {
     dispatch,
     sync,
     evaluation,
+    room,
     emulator: () => practice.handle(),
     async startEmulator() {
       await practice.ensure();
@@ -143,6 +155,7 @@ export function createKioskService(deps: KioskServiceDeps): KioskService {
       await evaluation.close();
       recorder.closeAll();
       await practice.close();
+      await room.close();
       await sync.close();
     },
   };

@@ -40,6 +40,8 @@ export async function startSyncKiosk(options: {
   sync?: SyncOptions;
   backendFetch?: typeof fetch;
   configure?: boolean;
+  /** Sign in as this device user instead of the stack's (a second kiosk of the tenant). */
+  device?: { email: string; password: string };
 }): Promise<SyncKiosk> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'kiosk-sync-'));
   const stub = await startRealtimeStub(OPENAI_KEY);
@@ -83,7 +85,8 @@ export async function startSyncKiosk(options: {
     },
   };
   if ((options.signIn ?? true) && configure) {
-    await call('signInDevice', { email: options.stack.device!.email, password: options.stack.device!.password });
+    const device = options.device ?? options.stack.device!;
+    await call('signInDevice', { email: device.email, password: device.password });
   }
   return kiosk;
 }
