@@ -18,6 +18,35 @@ export function electronSettingsStore(store: Pick<ElectronStore<Record<string, u
   };
 }
 
+/** Electron's safeStorage as these stores need it, with the Linux backend query (absent elsewhere). */
+export interface ElectronSafeStorage extends SafeStorageLike {
+  getSelectedStorageBackend?(): string;
+}
+
+export const PLAINTEXT_BACKEND_REFUSAL =
+  "On this Linux desktop Electron's secret storage has no keyring to use (its 'basic_text' backend only obfuscates " +
+  'with a password built into every copy of Chromium), so secrets are not stored. Run the kiosk in a session with ' +
+  'GNOME Keyring or KWallet unlocked, or start it with --password-store=gnome-libsecret.';
+
+/**
+ * safeStorage with the plain-text backend refused: on Linux, when Chromium found no keyring it falls back to
+ * 'basic_text' and still reports encryption as available (Electron docs, safeStorage.getSelectedStorageBackend).
+ * The wrapper reports it unavailable instead, so the stores refuse to write a secret, and `refusal` says why.
+ */
+export function keyringOnlySafeStorage(safe: ElectronSafeStorage, platform: NodeJS.Platform): SafeStorageLike & { refusal(): string | null } {
+  const refusal = () => (platform === 'linux' && safe.getSelectedStorageBackend?.() === 'basic_text' ? PLAINTEXT_BACKEND_REFUSAL : null);
+  return {
+    isEncryptionAvailable: () => refusal() === null && safe.isEncryptionAvailable(),
+    encryptString: (text) => {
+      const why = refusal();
+      if (why) throw new Error(why);
+      return safe.encryptString(text);
+    },
+    decryptString: (data) => safe.decryptString(data),
+    refusal,
+  };
+}
+
 /** The key, encrypted with safeStorage, in a 0600 file (e.g. <userData>/secrets.bin). */
 export function safeStorageSecretStore(safe: SafeStorageLike, file: string, log: (line: string) => void = () => {}): SecretStore {
   return {
@@ -35,7 +64,8 @@ export function safeStorageSecretStore(safe: SafeStorageLike, file: string, log:
     },
     setOpenAIKey(key: string) {
       if (!safe.isEncryptionAvailable()) {
-        throw new KioskError('not_configured', 'This computer offers no secure storage for the key (no OS keyring), so it was not saved.');
+        const why = 'refusal' in safe && typeof safe.refusal === 'function' ? (safe.refusal as () => string | null)() : null;
+        throw new KioskError('not_configured', why ?? 'This computer offers no secure storage for the key (no OS keyring), so it was not saved.');
       }
       writeFileAtomic(file, safe.encryptString(JSON.stringify({ openaiKey: key })));
     },

@@ -16,6 +16,7 @@ import { loadEmulator } from '../simulator/lazy';
 import type { EmulatorHandleLike, EmulatorOptionsLike, StartEmulatorFn } from '../core/api/emulator';
 import { openDatabase } from '../core/db/database';
 import { fileSettingsStore, plaintextSecretStore } from '../core/settings/file-stores';
+import { setOpenAIKeyForCurrentOrigin } from '../core/settings/key-binding';
 import { fileCredentialStore } from '../core/settings/credentials';
 import type { SyncOptions } from '../core/sync/feature';
 import { makePrivateDir } from './private-dir';
@@ -101,7 +102,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const db = openDatabase(join(dataDir, DATABASE_FILE));
   const settings = fileSettingsStore(dataDir);
   const secrets = plaintextSecretStore(dataDir);
-  if (options.openaiKey) secrets.setOpenAIKey(options.openaiKey);
+  if (options.openaiKey) setOpenAIKeyForCurrentOrigin(secrets, settings, options.openaiKey);
   if (options.practiceMode !== undefined) settings.update({ practiceMode: options.practiceMode });
   let quit: () => void = () => {};
   const core = createKioskService({

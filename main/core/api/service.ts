@@ -95,8 +95,8 @@ export function createKioskService(deps: KioskServiceDeps): KioskService {
   });
   if (!(deps.backendConfigured ?? sync.configured()) && seedDemoData(deps.db)) log('seeded the built-in demo data (no backend configured)');
 
-  const settings = createSettingsFeature({ settings: deps.settings, secrets: deps.secrets, backendView: () => sync.backendView() });
-  const targets = createTargetResolver({ view: settings.view, secrets: deps.secrets, practice, log });
+  const settings = createSettingsFeature({ settings: deps.settings, secrets: deps.secrets, backendView: () => sync.backendView(), log });
+  const targets = createTargetResolver({ view: settings.view, apiKey: settings.usableKey, practice, log });
   const operator = createOperatorFeature({
     dataDir: deps.dataDir, kioskMode: deps.kioskMode ?? false, now, log,
     ...(deps.operatorLock ? { store: deps.operatorLock } : {}),

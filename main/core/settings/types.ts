@@ -12,6 +12,8 @@ export interface StoredSettings {
   model: string;
   voice: Voice;
   practiceMode?: boolean;
+  /** The origin the OpenAI key was entered for (main/core/settings/key-binding.ts). */
+  openaiKeyOrigin?: string;
   /** The Supabase project (main-side only; the renderer sees the URL and whether a key is set). */
   supabaseUrl?: string;
   supabaseAnonKey?: string;
