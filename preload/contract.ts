@@ -449,6 +449,9 @@ export interface SyncStatus {
   nextRetryAt: string | null;
   /** Last completed pull of reference data (tenant, positions, candidates, invitations). */
   lastPullAt: string | null;
+  /** A recording being uploaded: bytes the server has confirmed of the total (resumable uploads continue from
+   * there after a cut or a restart). Absent/null when none is. */
+  upload?: { sessionId: string; sentBytes: number; totalBytes: number } | null;
 }
 
 /** A redeemed invitation code: who is interviewed for what. Pass invitationId to createSession. */
