@@ -1,6 +1,6 @@
 // Static files of the built renderer: GET/HEAD only, MIME types, index.html for app routes, and no path may
 // leave the renderer directory (decoded, normalised, then checked against the root).
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { CONTENT_SECURITY_POLICY } from '../../preload/csp';
@@ -45,7 +45,18 @@ export function resolveStaticPath(root: string, urlPath: string): string | null 
   return target;
 }
 
-export function serveStatic(root: string, req: IncomingMessage, res: ServerResponse): void {
+/**
+ * The page's test configuration as a meta tag (renderer/transport/page-config.ts reads it): the one channel by
+ * which tests tune the renderer, set only through the web host's options, never part of the KioskApi.
+ */
+export function withPageConfig(html: string, config: Record<string, number>): string {
+  const entries = Object.entries(config).filter(([k, v]) => /^\w+$/.test(k) && Number.isFinite(v));
+  if (entries.length === 0) return html;
+  const meta = `<meta name="kiosk-test-config" content="${entries.map(([k, v]) => `${k}=${v}`).join(';')}" />`;
+  return html.replace('<head>', `<head>\n    ${meta}`);
+}
+
+export function serveStatic(root: string, req: IncomingMessage, res: ServerResponse, pageConfig: Record<string, number> = {}): void {
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.writeHead(405, { Allow: 'GET, HEAD', 'Content-Type': 'text/plain; charset=utf-8' }).end('Method not allowed\n');
     return;
@@ -67,6 +78,12 @@ export function serveStatic(root: string, req: IncomingMessage, res: ServerRespo
     }
   }
   const type = MIME_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream';
+  if (file.endsWith('index.html') && Object.keys(pageConfig).length > 0) {
+    const body = withPageConfig(readFileSync(file, 'utf8'), pageConfig);
+    res.writeHead(200, { 'Content-Type': type, 'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'no-cache', 'Content-Security-Policy': CONTENT_SECURITY_POLICY });
+    res.end(req.method === 'HEAD' ? undefined : body);
+    return;
+  }
   res.writeHead(200, {
     'Content-Type': type,
     'Content-Length': statSync(file).size,
