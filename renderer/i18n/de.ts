@@ -52,6 +52,8 @@ export const de: Catalogue = {
     micOpening: 'Das Mikrofon wird geöffnet…',
     micSay: 'Bitte sagen Sie ein paar Worte. Der Balken sollte sich bewegen.',
     micLevel: 'Mikrofonpegel',
+    micProcessingOn: 'Mikrofonverarbeitung: Echounterdrückung, Rauschunterdrückung und automatische Verstärkung sind an.',
+    micProcessingOff: 'Die Mikrofonverarbeitung ist unvollständig ({{detail}}): der Interviewer hört sich womöglich über die Lautsprecher.',
     levelNone: 'Kein Ton vom Mikrofon',
     levelQuiet: 'Leise',
     levelGood: 'Gut',

@@ -51,6 +51,8 @@ export const en = {
     micOpening: 'Opening the microphone…',
     micSay: 'Please say a few words. The bar should move.',
     micLevel: 'Microphone level',
+    micProcessingOn: 'Microphone processing: echo cancellation, noise suppression and auto gain are on.',
+    micProcessingOff: 'Microphone processing is incomplete ({{detail}}): the interviewer may hear itself through the speakers.',
     levelNone: 'No sound from the microphone',
     levelQuiet: 'Quiet',
     levelGood: 'Good',
