@@ -1,13 +1,14 @@
-// One emulated Realtime session: the data-channel protocol (GA events, §4 of realtime-protocol.md), the
+// One emulated Realtime session: the data-channel protocol (GA events as in openapi.yaml's Realtime client/server event schemas), the
 // conversation, server VAD turns and the scripted interviewer. No WebRTC here: the peer glue (peer.ts) feeds
 // it data-channel messages and decoded audio levels, and gives it ports to send events and play clips, so the
 // whole state machine runs under unit tests with fake ports.
 import { ApiErrorException, betaDisabled, invalid, type ApiError } from './errors';
 import { Conversation, normaliseClientItem } from './conversation';
 import { newId } from './ids';
-import { clipForStep, isClosingStep, transcriptPieces, type Clip } from './script';
+import { heardText, lineFor, linesFor, readPersona, type Persona } from './interviewer';
+import { clipForStep, isClosingStep, loopClip, transcriptPieces, type Clip } from './script';
 import {
-  isObject, mergeSession, validateMaxOutputTokens, validateOutputModalities, validateSessionPatch, validateToolChoice, viewSession,
+  isObject, mergeSession, validateMaxOutputTokens, validateOutputModalities, validateReasoning, validateSessionPatch, validateToolChoice, viewSession,
   type Json, type JsonObject, type SessionView,
 } from './session';
 import { EnergyVad } from './vad';
@@ -18,6 +19,18 @@ export const MAX_EVENT_BYTES = 1024 * 1024;
 export interface CallFaults {
   transcriptionAfterResponse?: boolean;
   transcriptionFailure?: boolean;
+  /** The next N responses end `failed` (rate limit) with no output (openai-python #2502:
+   * status_details.error.code `inference_rate_limit_exceeded`). */
+  failResponses?: number;
+  /** The next N responses end `incomplete` (`max_output_tokens`) after half their text and audio. */
+  incompleteResponses?: number;
+  /** The next N responses come back as text only in an audio session (a silence seen after text history was replayed). */
+  textOnlyResponses?: number;
+  /** The next N closing responses are cancelled after their end_session call began: the call item ends
+   * `incomplete` (spec: function_call_arguments.done / output_item.done are also sent for cancelled responses). */
+  cancelEndSession?: number;
+  /** Minimum audio length (ms) of the line at a script step: the clip is looped (a long goodbye, a long question). */
+  lineAudioMs?: Record<number, number>;
 }
 
 export interface CallPorts {
@@ -25,6 +38,8 @@ export interface CallPorts {
   /** Start sending a clip as paced RTP; call onEnd when its last packet has gone out. */
   playClip(clip: Clip, onEnd: () => void): void;
   stopAudio(): void;
+  /** Milliseconds of the current clip sent so far (what the client has been played). */
+  playedMs(): number;
   /** The call logic wants the call torn down (session limit). */
   close(reason: string): void;
   log(line: string): void;
@@ -39,11 +54,29 @@ export interface CallOptions {
   ports: CallPorts;
 }
 
+/** How a response ends, chosen when it starts (fault injection) or by what happens to it. */
+type Outcome = 'completed' | 'failed' | 'incomplete' | 'text_only' | 'cancel_end_session';
+
+/** One response as the emulator reports it (a test hook, not part of the OpenAI surface). */
+export interface ResponseRecord {
+  id: string;
+  step: number;
+  /** The instructions in effect for this response: the session's, or the response.create override. */
+  instructions: string;
+  text: string;
+  outcome: Outcome;
+  status: 'in_progress' | 'completed' | 'cancelled' | 'failed' | 'incomplete';
+  /** What the candidate heard after a truncation (null: not truncated). */
+  heard: string | null;
+}
+
 interface ResponseRun {
   id: string;
   itemId: string;
   modality: 'audio' | 'text';
   clip: Clip;
+  text: string;
+  record: ResponseRecord;
   pieces: string[];
   sent: string; // transcript/text delivered so far
   previousItemId: string | null;
@@ -51,6 +84,12 @@ interface ResponseRun {
   done: boolean;
   audioEnded: boolean;
   timers: Set<NodeJS.Timeout>;
+  /** Its audio was cut (barge-in / clear): no output_audio_buffer.stopped follows. */
+  cleared?: boolean;
+  /** The closing response's end_session call was cancelled (fault injection). */
+  cancelledCall?: boolean;
+  /** Audio cut while still generating: truncate the item here once its text is complete. */
+  cutAtMs?: number;
   metadata: Json;
   maxOutputTokens: Json;
   outOfBand: boolean; // response.conversation 'none': not added to the conversation
@@ -80,8 +119,12 @@ export class RealtimeCall {
   readonly context: { id: string; role: string; text: string }[] = [];
   /** Script step of the first response after a replay; null without a replay (or before any response). */
   resumedAtStep: number | null = null;
-  /** Each response's script step and line, in order. */
+  /** Each response's script step and line, in order (responses that count as said). */
   readonly spoken: { step: number; text: string }[] = [];
+  /** Every response with the instructions in effect for it (test hook). */
+  readonly responses: ResponseRecord[] = [];
+  /** Assistant items that do not count as said (failed, incomplete, text-only): the script does not move on. */
+  private readonly unsaid = new Set<string>();
   /** After a replay the candidate's next turn answers the question at the resumed step (userTranscripts index). */
   private userTurnOffset = 0;
   private active: ResponseRun | null = null;
@@ -106,7 +149,12 @@ export class RealtimeCall {
   /** Next script step the interviewer will speak. */
   get scriptStep(): number {
     const afterSpoken = this.spoken.length > 0 ? this.spoken[this.spoken.length - 1]!.step + 1 : 0;
-    return Math.max(this.conversation.assistantMessages(), this.stepsNamedInContext(), afterSpoken);
+    return Math.max(this.conversation.assistantMessages(this.unsaid), this.stepsNamedInContext(), afterSpoken);
+  }
+
+  /** The persona the session instructions describe. */
+  private get sessionPersona(): Persona {
+    return readPersona(typeof this.session.instructions === 'string' ? this.session.instructions : '');
   }
 
   /**
@@ -118,8 +166,8 @@ export class RealtimeCall {
     const norm = (t: string) => t.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
     const said = this.context.map((c) => norm(c.text)).join(' | ');
     let next = 0;
-    this.opts.clips.forEach((clip, i) => {
-      if (said.includes(norm(clip.text))) next = Math.max(next, i + 1);
+    linesFor(this.sessionPersona, this.opts.clips).forEach((line, i) => {
+      if (said.includes(norm(line))) next = Math.max(next, i + 1);
     });
     return next;
   }
@@ -302,6 +350,11 @@ export class RealtimeCall {
     this.send('conversation.item.retrieved', { item: this.conversation.find(id)! });
   }
 
+  /**
+   * Client truncation (WebSocket-style, also accepted over WebRTC): the item's audio ends at audio_end_ms and
+   * its server-side transcript keeps only what fits (spec RealtimeClientEventConversationItemTruncate:
+   * "Truncating audio will delete the server-side text transcript"; beyond the audio length → error).
+   */
   private onItemTruncate(event: JsonObject): void {
     const id = this.itemIdOf(event);
     const item = this.conversation.find(id)!;
@@ -311,7 +364,7 @@ export class RealtimeCall {
     const duration = this.audioDurations.get(id) ?? 0;
     if (typeof end !== 'number' || !Number.isInteger(end) || end < 0) throw invalid('invalid_value', "'audio_end_ms' must be a non-negative integer.", 'audio_end_ms');
     if (end > duration) throw invalid('invalid_value', `Audio content of ${duration}ms is already shorter than ${end}ms`, 'audio_end_ms');
-    this.send('conversation.item.truncated', { item_id: id, content_index: 0, audio_end_ms: end });
+    this.truncateItem(id, end);
   }
 
   private onResponseCreate(event: JsonObject): void {
@@ -320,7 +373,11 @@ export class RealtimeCall {
     const overrides: JsonObject = r ?? {};
     for (const key of ['modalities', 'voice', 'temperature', 'output_audio_format', 'max_response_output_tokens'])
       if (key in overrides) throw betaDisabled(`response.${key}`);
-    const allowed = ['instructions', 'output_modalities', 'tools', 'tool_choice', 'max_output_tokens', 'conversation', 'metadata', 'input', 'audio', 'prompt'];
+    // RealtimeResponseCreateParams (openapi.yaml): these fields and no others.
+    const allowed = [
+      'instructions', 'output_modalities', 'tools', 'tool_choice', 'max_output_tokens', 'conversation', 'metadata', 'input', 'audio', 'prompt',
+      'reasoning', 'parallel_tool_calls',
+    ];
     for (const key of Object.keys(overrides))
       if (!allowed.includes(key)) throw invalid('unknown_parameter', `Unknown parameter: 'response.${key}'.`, `response.${key}`);
     if (overrides.instructions !== undefined && typeof overrides.instructions !== 'string')
@@ -328,6 +385,9 @@ export class RealtimeCall {
     if (overrides.output_modalities !== undefined) validateOutputModalities(overrides.output_modalities, 'response.output_modalities');
     if (overrides.tool_choice !== undefined) validateToolChoice(overrides.tool_choice, 'response.tool_choice');
     if (overrides.max_output_tokens !== undefined) validateMaxOutputTokens(overrides.max_output_tokens, 'response.max_output_tokens');
+    if (overrides.reasoning !== undefined) validateReasoning(overrides.reasoning, 'response.reasoning');
+    if (overrides.parallel_tool_calls !== undefined && typeof overrides.parallel_tool_calls !== 'boolean')
+      throw invalid('invalid_type', "Invalid type for 'response.parallel_tool_calls': expected a boolean.", 'response.parallel_tool_calls');
     if (overrides.tools !== undefined && !Array.isArray(overrides.tools)) throw invalid('invalid_type', "Invalid type for 'response.tools': expected an array.", 'response.tools');
     if (overrides.conversation !== undefined && overrides.conversation !== 'auto' && overrides.conversation !== 'none')
       throw invalid('invalid_value', "Invalid value for 'response.conversation': expected 'auto' or 'none'.", 'response.conversation');
@@ -348,14 +408,12 @@ export class RealtimeCall {
     this.cancelActive('client_cancelled');
   }
 
+  /** output_audio_buffer.clear (WebRTC/SIP only): cut playback → output_audio_buffer.cleared (spec
+   * RealtimeClientEventOutputAudioBufferClear); the server owns the buffer, so it truncates the item at the cut. */
   private onOutputClear(): void {
     const run = this.playing;
-    if (run) {
-      this.opts.ports.stopAudio();
-      run.audioEnded = true;
-      this.playing = null;
-    }
-    this.send('output_audio_buffer.cleared', { response_id: run?.id ?? this.lastResponseId });
+    if (run) this.cutPlayback(run);
+    else this.send('output_audio_buffer.cleared', { response_id: this.lastResponseId });
   }
 
   // ---------------------------------------------------------------- candidate audio → user turns
@@ -369,20 +427,19 @@ export class RealtimeCall {
     }
   }
 
+  /**
+   * Barge-in (interrupt_response): a response still generating ends `cancelled`/`turn_detected`; audio still
+   * playing is cleared (`output_audio_buffer.cleared`, spec RealtimeServerEventOutputAudioBufferCleared: "in VAD
+   * mode when the user has interrupted") and the item truncated to what was played (`conversation.item.truncated`
+   * with the heard audio_end_ms, which the Agents SDK then retrieves: openaiRealtimeBase.ts).
+   */
   private onSpeechStarted(audioStartMs: number): void {
     const itemId = newId('item_');
     this.turn = { itemId, startMs: audioStartMs };
     this.send('input_audio_buffer.speech_started', { audio_start_ms: audioStartMs, item_id: itemId });
     if (!this.view.turnDetection?.interruptResponse) return;
     if (this.active) this.cancelActive('turn_detected');
-    else if (this.playing) {
-      // Response already complete but its audio still playing: cut it (the server owns the output buffer).
-      const run = this.playing;
-      this.opts.ports.stopAudio();
-      this.playing = null;
-      run.audioEnded = true;
-      this.send('output_audio_buffer.cleared', { response_id: run.id });
-    }
+    if (this.playing) this.cutPlayback(this.playing);
   }
 
   private onSpeechStopped(audioEndMs: number): void {
@@ -431,125 +488,222 @@ export class RealtimeCall {
 
   // ---------------------------------------------------------------- assistant responses
 
+  /** Takes one pending fault of a kind (counts down), so each injected fault hits exactly N responses. */
+  private takeFault(key: 'failResponses' | 'incompleteResponses' | 'textOnlyResponses' | 'cancelEndSession'): boolean {
+    const faults = this.opts.faults();
+    const n = faults[key] ?? 0;
+    if (n <= 0) return false;
+    faults[key] = n - 1;
+    return true;
+  }
+
   private startResponse(overrides: JsonObject): void {
     const step = this.scriptStep;
-    const clip = clipForStep(this.opts.clips, step);
     const inConversation = overrides.conversation !== 'none'; // out-of-band responses do not move the script on
     if (inConversation && this.resumedAtStep === null && this.replayedItems > 0 && this.spoken.length === 0) {
       this.resumedAtStep = step;
       if (this.userTurns === 0) this.userTurnOffset = step;
     }
-    if (inConversation) this.spoken.push({ step, text: clip.text });
-    const modality = overrides.output_modalities !== undefined ? ((overrides.output_modalities as string[])[0] as 'audio' | 'text') : this.view.outputModalities;
+    // The instructions in effect: a response.create override REPLACES the session's for this response
+    // (openapi.yaml RealtimeClientEventResponseCreate: "they will override the Session's configuration for this Response only").
+    const instructions = typeof overrides.instructions === 'string' ? overrides.instructions : String(this.session.instructions ?? '');
+    const text = lineFor(step, readPersona(instructions), this.opts.clips);
+    const baseClip = clipForStep(this.opts.clips, step);
+    const minAudioMs = this.opts.faults().lineAudioMs?.[Math.min(step, this.opts.clips.length - 1)] ?? 0;
+    const clip = minAudioMs > baseClip.durationMs ? loopClip(baseClip, minAudioMs) : baseClip;
     const tools = Array.isArray(overrides.tools) ? overrides.tools.filter(isObject).map((t) => String(t.name)) : this.view.toolNames;
     const toolChoice = overrides.tool_choice ?? this.view.toolChoice;
+    const withEndSession = isClosingStep(this.opts.clips, step) && tools.includes('end_session') && toolChoice !== 'none';
+    let outcome: Outcome = 'completed';
+    if (this.takeFault('failResponses')) outcome = 'failed';
+    else if (this.takeFault('incompleteResponses')) outcome = 'incomplete';
+    else if (this.takeFault('textOnlyResponses')) outcome = 'text_only';
+    else if (withEndSession && this.takeFault('cancelEndSession')) outcome = 'cancel_end_session';
+    const requested = overrides.output_modalities !== undefined ? ((overrides.output_modalities as string[])[0] as 'audio' | 'text') : this.view.outputModalities;
+    const modality = outcome === 'text_only' ? 'text' : requested;
+    const counts = inConversation && (outcome === 'completed' || outcome === 'cancel_end_session');
+    if (counts) this.spoken.push({ step, text });
+    const record: ResponseRecord = { id: newId('resp_'), step, instructions, text, outcome, status: 'in_progress', heard: null };
+    this.responses.push(record);
     const run: ResponseRun = {
-      id: newId('resp_'), itemId: newId('item_'), modality, clip, pieces: transcriptPieces(clip.text), sent: '', previousItemId: null,
-      withEndSession: isClosingStep(this.opts.clips, step) && tools.includes('end_session') && toolChoice !== 'none',
-      done: false, audioEnded: modality !== 'audio', timers: new Set(),
+      id: record.id, itemId: newId('item_'), modality, clip, text, record, pieces: transcriptPieces(text), sent: '', previousItemId: null,
+      withEndSession, done: false, audioEnded: modality !== 'audio', timers: new Set(),
       metadata: overrides.metadata ?? null, maxOutputTokens: overrides.max_output_tokens ?? this.session.max_output_tokens ?? 'inf',
-      outOfBand: overrides.conversation === 'none',
+      outOfBand: !inConversation,
     };
     this.active = run;
     this.lastResponseId = run.id;
     this.send('response.created', { response: this.responseObject(run, 'in_progress', null, []) });
+    // "Emitted at the beginning of a Response" (spec RealtimeServerEventRateLimitsUpdated).
+    this.send('rate_limits.updated', {
+      rate_limits: [
+        { name: 'requests', limit: 5000, remaining: 4999, reset_seconds: 0.012 },
+        { name: 'tokens', limit: 400_000, remaining: 400_000 - 1200, reset_seconds: 0.18 },
+      ],
+    });
+    if (outcome === 'failed') {
+      // No output at all: the interviewer is silent unless the client reads status and retries (openai-python #2502).
+      this.later(80, () => this.finishResponse(run, 'failed', null), run.timers);
+      return;
+    }
+    if (outcome !== 'completed' && outcome !== 'cancel_end_session') this.unsaid.add(run.itemId);
     const item: JsonObject = { id: run.itemId, object: 'realtime.item', type: 'message', status: 'in_progress', role: 'assistant', content: [] };
     if (!run.outOfBand) run.previousItemId = this.conversation.insert(item);
     this.send('response.output_item.added', { response_id: run.id, output_index: 0, item });
     if (!run.outOfBand) this.send('conversation.item.added', { previous_item_id: run.previousItemId, item });
     const ids = { response_id: run.id, item_id: run.itemId, output_index: 0, content_index: 0 };
+    // An incomplete response stops generating half way (max_output_tokens).
+    const generated = outcome === 'incomplete' ? run.pieces.slice(0, Math.max(1, Math.ceil(run.pieces.length / 2))) : run.pieces;
+    const deltaType = modality === 'audio' ? 'response.output_audio_transcript.delta' : 'response.output_text.delta';
     if (modality === 'audio') {
       this.send('response.content_part.added', { ...ids, part: { type: 'audio', transcript: '' } });
       this.audioOutputStarted = true;
       this.playing = run;
       this.send('output_audio_buffer.started', { response_id: run.id });
-      this.opts.ports.playClip(clip, () => this.onClipEnded(run));
-      // Transcript deltas are paced over the clip (finishing a little before the audio, like the real model,
-      // which generates faster than real time).
-      const span = clip.durationMs * 0.85;
-      run.pieces.forEach((piece, i) => {
-        this.later((span * i) / run.pieces.length, () => {
-          run.sent += piece;
-          this.send('response.output_audio_transcript.delta', { ...ids, delta: piece });
-          if (i === run.pieces.length - 1) this.finishResponse(run, 'completed', null);
-        }, run.timers);
-      });
-      if (run.pieces.length === 0) this.later(0, () => this.finishResponse(run, 'completed', null), run.timers);
+      // An incomplete response has audio only for what was generated.
+      if (outcome === 'incomplete') run.clip = cutClip(clip, (clip.durationMs * generated.length) / Math.max(1, run.pieces.length));
+      this.opts.ports.playClip(run.clip, () => this.onClipEnded(run));
     } else {
       this.send('response.content_part.added', { ...ids, part: { type: 'text', text: '' } });
-      run.pieces.forEach((piece, i) => {
-        this.later(20 * (i + 1), () => {
-          run.sent += piece;
-          this.send('response.output_text.delta', { ...ids, delta: piece });
-          if (i === run.pieces.length - 1) this.finishResponse(run, 'completed', null);
-        }, run.timers);
-      });
     }
+    // Text runs ahead of audio (spec RealtimeClientEventConversationItemTruncate: "The
+    // server will produce audio faster than realtime"): transcript deltas, the .done events, the function call and
+    // response.done arrive as generated, well before the paced audio has played.
+    const end = (): void => {
+      if (outcome === 'incomplete') this.finishResponse(run, 'incomplete', 'max_output_tokens');
+      else if (outcome === 'cancel_end_session') this.cancelEndSessionCall(run);
+      else this.finishResponse(run, 'completed', null);
+    };
+    generated.forEach((piece, i) => {
+      this.later(GENERATION_MS_PER_PIECE * (i + 1), () => {
+        run.sent += piece;
+        this.send(deltaType, { ...ids, delta: piece });
+        if (i === generated.length - 1) end();
+      }, run.timers);
+    });
+    if (generated.length === 0) this.later(0, end, run.timers);
   }
 
   private onClipEnded(run: ResponseRun): void {
     if (this.playing === run) this.playing = null;
     if (run.audioEnded) return;
     run.audioEnded = true;
-    // output_audio_buffer.stopped follows response.done: if the response is still open it is sent from there.
+    // output_audio_buffer.stopped: "emitted after the full response data has been sent to the client
+    // (response.done)" (spec RealtimeServerEventOutputAudioBufferStopped); if the response is still open it is
+    // sent from finishResponse.
     if (run.done) this.send('output_audio_buffer.stopped', { response_id: run.id });
   }
+
+  /** Stops the audio of a run where it is, clears the buffer and truncates its item to what was played. */
+  private cutPlayback(run: ResponseRun): void {
+    const played = Math.min(run.clip.durationMs, Math.max(0, Math.round(this.opts.ports.playedMs())));
+    this.opts.ports.stopAudio();
+    if (this.playing === run) this.playing = null;
+    run.audioEnded = true;
+    run.cleared = true;
+    this.send('output_audio_buffer.cleared', { response_id: run.id });
+    if (run.outOfBand) return;
+    // Still generating (a clear without response.cancel): its item is truncated once its text is complete.
+    if (!run.done) run.cutAtMs = played;
+    else if (this.conversation.find(run.itemId)) this.truncateItem(run.itemId, played);
+  }
+
+  /** The item's audio ends at `audioEndMs`; its server-side transcript keeps only the heard words. */
+  private truncateItem(itemId: string, audioEndMs: number): void {
+    const item = this.conversation.find(itemId);
+    const total = this.audioDurations.get(itemId) ?? 0;
+    this.audioDurations.set(itemId, Math.min(total, audioEndMs));
+    if (item && Array.isArray(item.content)) {
+      const part = item.content[0];
+      if (isObject(part) && typeof part.transcript === 'string') {
+        part.transcript = heardText(part.transcript, audioEndMs, total);
+        const run = this.runs.get(itemId);
+        if (run) run.record.heard = part.transcript;
+      }
+    }
+    this.send('conversation.item.truncated', { item_id: itemId, content_index: 0, audio_end_ms: audioEndMs });
+  }
+
+  private readonly runs = new Map<string, ResponseRun>(); // assistant item id → its response (for truncation)
 
   private cancelActive(reason: 'turn_detected' | 'client_cancelled'): void {
     const run = this.active;
     if (!run) return;
     for (const t of run.timers) clearTimeout(t);
     run.timers.clear();
-    const wasPlaying = this.playing === run;
-    if (wasPlaying) {
-      this.opts.ports.stopAudio();
-      this.playing = null;
-    }
-    const audioWasRunning = run.modality === 'audio' && !run.audioEnded;
-    run.audioEnded = true;
     this.finishResponse(run, 'cancelled', reason);
-    if (audioWasRunning) {
-      // Barge-in: the server cuts its own output buffer. A client cancel also stops generation, and with it
-      // this emulator's audio (generation and playback are one here).
-      this.send(reason === 'turn_detected' ? 'output_audio_buffer.cleared' : 'output_audio_buffer.stopped', { response_id: run.id });
+    if (reason === 'client_cancelled' && this.playing === run) {
+      // response.cancel stops generation, not playback: the audio generated so far still plays out
+      // (espressif/esp-webrtc-solution #20; spec: output_audio_buffer.clear "should be
+      // preceded by a response.cancel"). Here generation and audio share one clip: stop where the text stopped.
+      const generatedMs = run.pieces.length === 0 ? 0 : (run.clip.durationMs * run.sent.length) / Math.max(1, run.text.length);
+      const rest = Math.max(0, generatedMs - this.opts.ports.playedMs());
+      this.later(rest, () => {
+        if (this.playing !== run) return;
+        this.opts.ports.stopAudio();
+        this.onClipEnded(run);
+      });
     }
   }
 
-  private finishResponse(run: ResponseRun, status: 'completed' | 'cancelled', reason: string | null): void {
+  /** The closing response is cancelled after its end_session call began: the call item ends incomplete. */
+  private cancelEndSessionCall(run: ResponseRun): void {
+    run.cancelledCall = true;
+    this.finishResponse(run, 'cancelled', 'turn_detected');
+    if (this.playing === run) this.cutPlayback(run);
+  }
+
+  private finishResponse(run: ResponseRun, status: 'completed' | 'cancelled' | 'failed' | 'incomplete', reason: string | null): void {
     if (run.done) return;
     run.done = true;
+    run.record.status = status;
     if (this.active === run) this.active = null;
-    const ids = { response_id: run.id, item_id: run.itemId, output_index: 0, content_index: 0 };
-    const text = status === 'completed' ? run.clip.text : run.sent;
-    const itemStatus = status === 'completed' ? 'completed' : 'incomplete';
-    let content: JsonObject;
-    if (run.modality === 'audio') {
-      this.send('response.output_audio.done', ids);
-      this.send('response.output_audio_transcript.done', { ...ids, transcript: text });
-      this.send('response.content_part.done', { ...ids, part: { type: 'audio', transcript: text } });
-      content = { type: 'output_audio', transcript: text };
-    } else {
-      this.send('response.output_text.done', { ...ids, text });
-      this.send('response.content_part.done', { ...ids, part: { type: 'text', text } });
-      content = { type: 'output_text', text };
+    const output: JsonObject[] = [];
+    if (status !== 'failed') {
+      const ids = { response_id: run.id, item_id: run.itemId, output_index: 0, content_index: 0 };
+      const text = status === 'completed' ? run.text : run.sent;
+      const itemStatus = status === 'completed' ? 'completed' : 'incomplete';
+      let content: JsonObject;
+      if (run.modality === 'audio') {
+        this.send('response.output_audio.done', ids);
+        this.send('response.output_audio_transcript.done', { ...ids, transcript: text });
+        this.send('response.content_part.done', { ...ids, part: { type: 'audio', transcript: text } });
+        content = { type: 'output_audio', transcript: text };
+      } else {
+        this.send('response.output_text.done', { ...ids, text });
+        this.send('response.content_part.done', { ...ids, part: { type: 'text', text } });
+        content = { type: 'output_text', text };
+      }
+      const item: JsonObject = { id: run.itemId, object: 'realtime.item', type: 'message', status: itemStatus, role: 'assistant', content: [content] };
+      const stored = this.conversation.find(run.itemId);
+      if (stored) Object.assign(stored, structuredClone(item));
+      if (run.modality === 'audio') {
+        this.audioDurations.set(run.itemId, run.clip.durationMs);
+        this.runs.set(run.itemId, run);
+      }
+      this.send('response.output_item.done', { response_id: run.id, output_index: 0, item });
+      if (!run.outOfBand) this.send('conversation.item.done', { previous_item_id: run.previousItemId, item });
+      output.push(item);
+      if ((status === 'completed' || run.cancelledCall) && run.withEndSession) output.push(this.emitEndSessionCall(run, run.cancelledCall ? 'incomplete' : 'completed'));
+      if (run.cutAtMs !== undefined && stored) this.truncateItem(run.itemId, run.cutAtMs);
     }
-    const item: JsonObject = { id: run.itemId, object: 'realtime.item', type: 'message', status: itemStatus, role: 'assistant', content: [content] };
-    const stored = this.conversation.find(run.itemId);
-    if (stored) Object.assign(stored, item);
-    if (run.modality === 'audio') this.audioDurations.set(run.itemId, run.clip.durationMs);
-    this.send('response.output_item.done', { response_id: run.id, output_index: 0, item });
-    if (!run.outOfBand) this.send('conversation.item.done', { previous_item_id: run.previousItemId, item });
-    const output: JsonObject[] = [item];
-    if (status === 'completed' && run.withEndSession) output.push(this.emitEndSessionCall(run));
-    const details: Json = reason ? { type: 'cancelled', reason } : null;
+    const details: Json =
+      status === 'cancelled' ? { type: 'cancelled', reason }
+        : status === 'incomplete' ? { type: 'incomplete', reason }
+          : status === 'failed'
+            ? { type: 'failed', error: { type: 'rate_limit_error', code: 'inference_rate_limit_exceeded', message: 'Rate limit reached for inference (fault injected by the emulator).' } }
+            : null;
     this.send('response.done', { response: this.responseObject(run, status, details, output) });
-    if (status === 'completed' && run.audioEnded && run.modality === 'audio') this.send('output_audio_buffer.stopped', { response_id: run.id });
+    if (run.modality === 'audio' && run.audioEnded && status !== 'failed' && this.playing !== run && !run.cleared) {
+      // Audio already drained before generation finished (very short clips): stopped follows response.done.
+      this.send('output_audio_buffer.stopped', { response_id: run.id });
+    }
     const held = this.heldTranscripts;
     this.heldTranscripts = [];
     for (const p of held) this.deliverTranscript(p);
   }
 
-  private emitEndSessionCall(run: ResponseRun): JsonObject {
+  private emitEndSessionCall(run: ResponseRun, status: 'completed' | 'incomplete'): JsonObject {
     const itemId = newId('item_');
     const callId = newId('call_');
     const base = { id: itemId, object: 'realtime.item', type: 'function_call', call_id: callId, name: 'end_session' };
@@ -559,8 +713,10 @@ export class RealtimeCall {
     if (!run.outOfBand) this.send('conversation.item.added', { previous_item_id: previousItemId, item: added });
     const ids = { response_id: run.id, item_id: itemId, output_index: 1, call_id: callId };
     this.send('response.function_call_arguments.delta', { ...ids, delta: '{}' });
+    // Also sent for a cancelled or incomplete response (spec RealtimeServerEventResponseFunctionCallArgumentsDone /
+    // ResponseOutputItemDone); only the item's status tells a finished call from a cut one (openai-agents-js openaiRealtimeBase.ts acts only on status 'completed').
     this.send('response.function_call_arguments.done', { ...ids, name: 'end_session', arguments: '{}' });
-    const done: JsonObject = { ...base, status: 'completed', arguments: '{}' };
+    const done: JsonObject = { ...base, status, arguments: '{}' };
     Object.assign(added, done);
     this.send('response.output_item.done', { response_id: run.id, output_index: 1, item: done });
     if (!run.outOfBand) this.send('conversation.item.done', { previous_item_id: previousItemId, item: done });
@@ -581,4 +737,13 @@ export class RealtimeCall {
       metadata: run.metadata,
     };
   }
+}
+
+/** Time the emulated model takes to generate one transcript delta (about two words): far faster than speech. */
+const GENERATION_MS_PER_PIECE = 40;
+
+/** The first `ms` of a clip (whole 20 ms packets). */
+function cutClip(clip: Clip, ms: number): Clip {
+  const n = Math.max(1, Math.min(clip.packets.length, Math.round(ms / 20)));
+  return { ...clip, packets: clip.packets.slice(0, n), durationMs: n * 20 };
 }

@@ -47,18 +47,21 @@ export class Conversation {
     return index > 0 ? (this.items[index - 1]!.id as string) : null;
   }
 
-  /** Script position: the number of assistant messages (spoken or replayed as output_text) so far. */
-  assistantMessages(): number {
-    return this.items.filter((i) => i.type === 'message' && i.role === 'assistant').length;
+  /** Script position: the number of assistant messages (spoken or replayed as output_text) so far, leaving out
+   * `unsaid` ones (failed, incomplete or text-only responses: the candidate heard no question). */
+  assistantMessages(unsaid: ReadonlySet<string> = new Set()): number {
+    return this.items.filter((i) => i.type === 'message' && i.role === 'assistant' && !unsaid.has(String(i.id))).length;
   }
 }
 
 const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 const MAX_TEXT = 100_000;
+/** Base64 audio or image inside one event: bounded by the 1 MiB event limit anyway. */
+const MAX_MEDIA = 1024 * 1024;
 
-function text(v: Json | undefined, path: string): string {
+function text(v: Json | undefined, path: string, max = MAX_TEXT): string {
   if (typeof v !== 'string') throw invalid('invalid_type', `Invalid type for '${path}': expected a string.`, path);
-  if (v.length > MAX_TEXT) throw invalid('string_above_max_length', `'${path}' is longer than ${MAX_TEXT} characters.`, path);
+  if (v.length > max) throw invalid('string_above_max_length', `'${path}' is longer than ${max} characters.`, path);
   return v;
 }
 
@@ -82,13 +85,28 @@ export function normaliseClientItem(raw: unknown, exists: (id: string) => boolea
       const content = raw.content.map((part, i): JsonObject => {
         const p = `item.content[${i}]`;
         if (!isObject(part)) throw invalid('invalid_type', `Invalid type for '${p}': expected an object.`, p);
-        const allowed = role === 'assistant' ? ['output_text'] : ['input_text'];
         if (role === 'assistant' && part.type === 'output_audio')
           throw invalid('invalid_value', 'Assistant audio items cannot be created; replay assistant turns as output_text.', `${p}.type`);
         if (role === 'assistant' && part.type === 'text')
           throw invalid('invalid_value', "Invalid value: 'text'. Assistant content in the GA API is 'output_text'.", `${p}.type`);
+        // Content types per role (spec RealtimeConversationItemSystemMessage / UserMessage / AssistantMessage):
+        // system input_text; user input_text, input_audio (base64 audio, optional transcript), input_image
+        // (image_url data URI, detail auto|low|high); assistant output_text.
+        const allowed = role === 'assistant' ? ['output_text'] : role === 'user' ? ['input_text', 'input_audio', 'input_image'] : ['input_text'];
         if (!allowed.includes(String(part.type)))
-          throw invalid('invalid_value', `Invalid value for '${p}.type': a ${role} message takes ${allowed.join(' or ')} content here.`, `${p}.type`);
+          throw invalid('invalid_value', `Invalid value for '${p}.type': a ${role} message takes ${allowed.join(', ')} content.`, `${p}.type`);
+        if (part.type === 'input_audio') {
+          if (part.audio !== undefined) text(part.audio, `${p}.audio`, MAX_MEDIA);
+          if (part.audio === undefined && part.transcript === undefined) throw invalid('missing_required_parameter', `Missing required parameter: '${p}.audio'.`, `${p}.audio`);
+          return { type: 'input_audio', transcript: part.transcript === undefined || part.transcript === null ? null : text(part.transcript, `${p}.transcript`) };
+        }
+        if (part.type === 'input_image') {
+          const url = text(part.image_url, `${p}.image_url`, MAX_MEDIA);
+          if (!/^data:image\/[a-z+.-]+;base64,/i.test(url)) throw invalid('invalid_value', `'${p}.image_url' must be a base64 data URI of an image.`, `${p}.image_url`);
+          if (part.detail !== undefined && !['auto', 'low', 'high'].includes(String(part.detail)))
+            throw invalid('invalid_value', `Invalid value for '${p}.detail': expected 'auto', 'low' or 'high'.`, `${p}.detail`);
+          return { type: 'input_image', detail: (part.detail as string | undefined) ?? 'auto' };
+        }
         return { type: part.type as string, text: text(part.text, `${p}.text`) };
       });
       return { ...base, type: 'message', status: 'completed', role, content };

@@ -1,11 +1,11 @@
 // Practice-mode emulator of the OpenAI Realtime API (GA) over WebRTC: the same HTTP endpoints, status codes,
-// headers and data-channel events as the real service (shared/reference/realtime-protocol.md), answered by a
+// headers and data-channel events as the real service (openapi.yaml, the `openai` SDK), answered by a
 // real WebRTC peer (werift) that hears the candidate (Opus → energy VAD) and speaks pre-rendered clips.
 // This file is the HTTP shell and the call registry; the protocol lives in call.ts, the peer in peer.ts.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { timingSafeEqual } from 'node:crypto';
-import { RealtimeCall } from './call';
+import { RealtimeCall, type CallFaults, type ResponseRecord } from './call';
 import { ApiErrorException, betaDisabled, type ApiError } from './errors';
 import { newId } from './ids';
 import { MultipartError, parseMultipart } from './multipart';
@@ -14,11 +14,12 @@ import { ResponsesError, serveResponses, type ResponsesFaults } from './response
 import { loadClips, type Clip } from './script';
 import { defaultSession, isObject, mergeSession, validateSessionPatch, type JsonObject } from './session';
 
-export interface EmulatorFaults extends ResponsesFaults {
+/** Faults to inject. The per-response counts (failResponses, incompleteResponses, textOnlyResponses,
+ * cancelEndSession) count down across all calls; lineAudioMs stretches a script step's audio. See call.ts.
+ * ResponsesFaults: the /v1/responses route (responses.ts). */
+export interface EmulatorFaults extends CallFaults, ResponsesFaults {
   sdpStatus?: number | null; // make POST /v1/realtime/calls fail with this HTTP status (OpenAI error JSON)
   dropCallAfterMs?: number | null; // tear down each new call (peer close) this long after it connects
-  transcriptionAfterResponse?: boolean; // deliver a user turn's transcription .completed only after the assistant's response.done
-  transcriptionFailure?: boolean; // send ...input_audio_transcription.failed instead of .completed
 }
 export interface EmulatorOptions {
   apiKey: string; // the standard key accepted (Bearer); ek_ keys minted by client_secrets also accepted
@@ -41,6 +42,8 @@ export interface EmulatorCallInfo {
   context: { id: string; role: string; text: string }[]; // those items' roles and texts (what context the call was given)
   resumedAtStep: number | null; // script step of the first response after a replay (null: no replay)
   spoken: { step: number; text: string }[]; // each response's script step and line
+  instructions: string; // the session instructions now
+  responses: ResponseRecord[]; // every response with the instructions in effect for it, its outcome and heard text
   events: { direction: 'in' | 'out'; type: string; at: number }[];
 }
 export interface EmulatorHandle {
@@ -54,7 +57,7 @@ export interface EmulatorHandle {
 
 /** Largest HTTP request body accepted (an SDP offer is a few KB; a session config rarely more than 100 KB). */
 export const MAX_BODY_BYTES = 1024 * 1024;
-/** Ephemeral keys: TTL bounds from §1.1. */
+/** Ephemeral keys: TTL bounds of client_secrets expires_after.seconds (spec: 10–7200). */
 const EK_MIN_S = 10;
 const EK_MAX_S = 7200;
 
@@ -240,6 +243,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<EmulatorH
         send: (event) => peer.sendEvent(event),
         playClip: (clip, onEnd) => peer.playClip(clip.packets, onEnd),
         stopAudio: () => peer.stopAudio(),
+        playedMs: () => peer.playedMs(),
         close: (reason) => void peer.flush().then(() => endCall(reason)),
         log: callLog,
       },
@@ -323,11 +327,18 @@ export async function startEmulator(options: EmulatorOptions): Promise<EmulatorH
   }
 
   const server = createServer((req, res) => {
+    // Browsers holding an ephemeral key call /v1/realtime/calls from their own origin (the official Agents SDK's
+    // WebRTC transport does exactly that): the preflight is answered and Location is readable cross-origin
+    // (openai-agents-js openaiRealtimeWebRtc.ts reads the call id from Location).
     res.setHeader('Access-Control-Allow-Origin', '*');
-    res.setHeader('Access-Control-Allow-Headers', 'Authorization, Content-Type');
     res.setHeader('Access-Control-Expose-Headers', 'Location');
     if (req.method === 'OPTIONS') {
-      res.writeHead(204);
+      res.writeHead(204, {
+        'Access-Control-Allow-Methods': 'GET, POST, DELETE, OPTIONS',
+        'Access-Control-Allow-Headers': String(req.headers['access-control-request-headers'] ?? 'Authorization, Content-Type'),
+        'Access-Control-Max-Age': '600',
+        'Content-Length': '0',
+      });
       res.end();
       return;
     }
@@ -376,6 +387,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<EmulatorH
         context: e.call.context.map((c) => ({ ...c })),
         resumedAtStep: e.call.resumedAtStep,
         spoken: e.call.spoken.map((x) => ({ ...x })),
+        instructions: String(e.call.session.instructions ?? ''),
+        responses: e.call.responses.map((r) => ({ ...r })),
         events: e.call.events.map((ev) => ({ ...ev })),
       }));
     },

@@ -1,6 +1,6 @@
 // The WebRTC answerer (werift, pure JS: runs in Node and in Electron's main process). Thin glue between the
 // wire and RealtimeCall: data channel `oai-events` in/out, candidate Opus RTP → decoded RMS levels, and the
-// interviewer's clips → paced RTP. See shared/reference/webrtc-in-node.md for the recipe and its measurements.
+// interviewer's clips → paced RTP. werift needs 127.0.0.1 as an extra host address to gather anything on a loopback-only host.
 import OpusScript from 'opusscript';
 import { RTCPeerConnection, RtpHeader, RtpPacket, type RTCDataChannel } from 'werift';
 import { ApiErrorException, invalid } from './errors';
@@ -41,7 +41,15 @@ export class EmulatorPeer {
   connected = false;
 
   constructor(private readonly opts: PeerOptions) {
-    this.pc = new RTCPeerConnection({ iceAdditionalHostAddresses: ['127.0.0.1'], iceUseIpv6: false, maxMessageSize: ADVERTISED_MAX_MESSAGE_SIZE });
+    // Loopback mode gathers and binds on 127.0.0.1 only: no UDP socket listens on another interface (werift
+    // otherwise binds each host candidate's socket to the wildcard address).
+    const loopback = opts.candidates === 'loopback';
+    this.pc = new RTCPeerConnection({
+      iceAdditionalHostAddresses: ['127.0.0.1'],
+      iceUseIpv6: false,
+      ...(loopback ? { iceUseIpv4: false, iceInterfaceAddresses: { udp4: '127.0.0.1' } } : {}),
+      maxMessageSize: ADVERTISED_MAX_MESSAGE_SIZE,
+    });
     this.sender = new PacedRtpSender((p) => {
       const transceiver = this.audioTransceiver();
       if (!transceiver || this.closed || !this.connected) return;
@@ -162,6 +170,10 @@ export class EmulatorPeer {
 
   stopAudio(): void {
     this.sender.stop();
+  }
+
+  playedMs(): number {
+    return this.sender.playedMs;
   }
 
   private onRtp(rtp: RtpPacket): void {

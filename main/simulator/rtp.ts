@@ -31,6 +31,11 @@ export class PacedRtpSender {
     return this.playback !== null;
   }
 
+  /** Milliseconds of the current clip sent so far (0 when nothing plays): what the far end has been played. */
+  get playedMs(): number {
+    return this.playback ? this.playback.index * FRAME_MS : 0;
+  }
+
   play(packets: Buffer[], onEnd: () => void): void {
     this.stop();
     const now = performance.now();

@@ -52,6 +52,13 @@ export function clipForStep(clips: Clip[], step: number): Clip {
 
 export const isClosingStep = (clips: Clip[], step: number) => step >= clips.length - 1;
 
+/** The clip repeated until it lasts at least `minMs` (a longer line: a long goodbye or question). */
+export function loopClip(clip: Clip, minMs: number): Clip {
+  const packets: Buffer[] = [];
+  while (packets.length * 20 < minMs && clip.packets.length > 0) packets.push(...clip.packets);
+  return { ...clip, packets, durationMs: packets.length * 20 };
+}
+
 /** Splits a line into transcript deltas of about two words each (each delta keeps its trailing space). */
 export function transcriptPieces(text: string, wordsPerPiece = 2): string[] {
   const words = text.match(/\S+\s*/g) ?? [];

@@ -5,14 +5,25 @@ import { betaDisabled, invalid } from './errors';
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
 
+/** Every model in the spec's enum (openapi.yaml RealtimeSessionCreateRequestGA.model; the same list as the
+ * `openai` SDK's RealtimeSessionCreateRequest.model), current and preview names alike: a GA-shaped session may
+ * name any of them. */
 export const GA_MODELS = [
-  'gpt-realtime', 'gpt-realtime-2025-08-28', 'gpt-realtime-mini', 'gpt-realtime-mini-2025-10-06', 'gpt-realtime-mini-2025-12-15',
-  'gpt-realtime-1.5', 'gpt-realtime-2', 'gpt-realtime-2.1', 'gpt-realtime-2.1-mini',
+  'gpt-realtime', 'gpt-realtime-1.5', 'gpt-realtime-2', 'gpt-realtime-2.1', 'gpt-realtime-2.1-mini', 'gpt-realtime-2025-08-28',
+  'gpt-4o-realtime-preview', 'gpt-4o-realtime-preview-2024-10-01', 'gpt-4o-realtime-preview-2024-12-17', 'gpt-4o-realtime-preview-2025-06-03',
+  'gpt-4o-mini-realtime-preview', 'gpt-4o-mini-realtime-preview-2024-12-17',
+  'gpt-realtime-mini', 'gpt-realtime-mini-2025-10-06', 'gpt-realtime-mini-2025-12-15',
+  'gpt-audio-1.5', 'gpt-audio-mini', 'gpt-audio-mini-2025-10-06', 'gpt-audio-mini-2025-12-15',
 ];
 export const VOICES = ['alloy', 'ash', 'ballad', 'coral', 'echo', 'sage', 'shimmer', 'verse', 'marin', 'cedar'];
+/** openapi.yaml AudioTranscription.model enum (SDK realtime.d.ts AudioTranscription.model). */
 export const TRANSCRIPTION_MODELS = [
-  'whisper-1', 'gpt-4o-transcribe', 'gpt-4o-mini-transcribe', 'gpt-4o-transcribe-diarize', 'gpt-realtime-whisper', 'gpt-transcribe', 'gpt-live-transcribe',
+  'whisper-1', 'gpt-transcribe', 'gpt-live-transcribe', 'gpt-4o-mini-transcribe', 'gpt-4o-mini-transcribe-2025-12-15', 'gpt-4o-transcribe',
+  'gpt-4o-transcribe-diarize', 'gpt-realtime-whisper',
 ];
+/** AudioTranscription.delay (only with gpt-realtime-whisper) and RealtimeReasoningEffort (default low). */
+const TRANSCRIPTION_DELAYS = ['minimal', 'low', 'medium', 'high', 'xhigh'];
+const REASONING_EFFORTS = ['minimal', 'low', 'medium', 'high', 'xhigh'];
 /** Beta (retired) top-level session fields: their presence means a beta-shaped request. */
 export const BETA_SESSION_KEYS = [
   'modalities', 'voice', 'input_audio_format', 'output_audio_format', 'input_audio_transcription', 'input_audio_noise_reduction',
@@ -52,7 +63,8 @@ export function defaultSession(): JsonObject {
         noise_reduction: null,
         turn_detection: defaultTurnDetection('server_vad'),
       },
-      output: { format: { type: 'audio/pcm', rate: 24000 }, voice: 'marin', speed: 1 },
+      // Spec defaults: voice `alloy`, speed 1 (RealtimeSessionCreateRequestGA.audio.output).
+      output: { format: { type: 'audio/pcm', rate: 24000 }, voice: 'alloy', speed: 1 },
     },
   };
 }
@@ -122,11 +134,18 @@ function validateAudio(v: Json, path: string): void {
     if (input.transcription !== undefined && input.transcription !== null) {
       const t = input.transcription;
       if (!isObject(t)) bad(`${p}.transcription`, 'expected an object or null.');
-      checkKeys(t, ['model', 'language', 'prompt'], `${p}.transcription`);
+      const tp = `${p}.transcription`;
+      checkKeys(t, ['model', 'language', 'languages', 'keywords', 'prompt', 'delay'], tp);
       if (t.model !== undefined && !TRANSCRIPTION_MODELS.includes(t.model as string))
-        bad(`${p}.transcription.model`, `expected one of ${TRANSCRIPTION_MODELS.join(', ')}.`);
-      if (t.language !== undefined) str(t.language, `${p}.transcription.language`, 16);
-      if (t.prompt !== undefined) str(t.prompt, `${p}.transcription.prompt`, 10_000);
+        bad(`${tp}.model`, `expected one of ${TRANSCRIPTION_MODELS.join(', ')}.`);
+      if (t.language !== undefined) str(t.language, `${tp}.language`, 16);
+      // languages: minItems 1, ISO-639-1 strings; keywords: strings (both gpt-transcribe / gpt-live-transcribe).
+      if (t.languages !== undefined && !(Array.isArray(t.languages) && t.languages.length >= 1 && t.languages.every((l) => typeof l === 'string' && l.length <= 16)))
+        bad(`${tp}.languages`, 'expected a non-empty array of language codes.');
+      if (t.keywords !== undefined && !(Array.isArray(t.keywords) && t.keywords.every((k) => typeof k === 'string' && k.length <= 200)))
+        bad(`${tp}.keywords`, 'expected an array of strings.');
+      if (t.prompt !== undefined) str(t.prompt, `${tp}.prompt`, 10_000);
+      if (t.delay !== undefined && !TRANSCRIPTION_DELAYS.includes(t.delay as string)) bad(`${tp}.delay`, `expected one of ${TRANSCRIPTION_DELAYS.join(', ')}.`);
     }
     if (input.noise_reduction !== undefined && input.noise_reduction !== null) {
       const n = input.noise_reduction;
@@ -178,6 +197,12 @@ export function validateMaxOutputTokens(v: Json, path: string): void {
   num(v, path, 1, 4096, true);
 }
 
+export function validateReasoning(v: Json, path: string): void {
+  if (!isObject(v)) bad(path, 'expected an object.');
+  checkKeys(v, ['effort'], path);
+  if (v.effort !== undefined && !REASONING_EFFORTS.includes(v.effort as string)) bad(`${path}.effort`, `expected one of ${REASONING_EFFORTS.join(', ')}.`);
+}
+
 export function validateOutputModalities(v: Json, path: string): void {
   if (!Array.isArray(v) || v.length !== 1 || (v[0] !== 'audio' && v[0] !== 'text')) bad(path, "expected ['audio'] or ['text'].");
 }
@@ -194,7 +219,7 @@ export function validateSessionPatch(v: unknown, path = 'session'): asserts v is
   if (v.type !== 'realtime') bad(`${path}.type`, "expected 'realtime' (transcription sessions are not supported over this endpoint).");
   checkKeys(v, GA_SESSION_KEYS, path);
   if (v.model !== undefined) {
-    if (typeof v.model === 'string' && /realtime-preview/.test(v.model)) throw betaDisabled(`${path}.model`);
+    // A beta *shape* is refused (the fields above); a preview model *name* in a GA session is in the enum.
     if (typeof v.model !== 'string' || !GA_MODELS.includes(v.model)) bad(`${path}.model`, `expected one of ${GA_MODELS.join(', ')}.`);
   }
   if (v.instructions !== undefined) str(v.instructions, `${path}.instructions`);
@@ -212,7 +237,7 @@ export function validateSessionPatch(v: unknown, path = 'session'): asserts v is
   if (v.prompt !== undefined && v.prompt !== null && !isObject(v.prompt)) bad(`${path}.prompt`, 'expected an object or null.');
   if (v.include !== undefined && v.include !== null && !(Array.isArray(v.include) && v.include.every((s) => typeof s === 'string')))
     bad(`${path}.include`, 'expected an array of strings or null.');
-  if (v.reasoning !== undefined && !isObject(v.reasoning)) bad(`${path}.reasoning`, 'expected an object.');
+  if (v.reasoning !== undefined) validateReasoning(v.reasoning, `${path}.reasoning`);
   if (v.parallel_tool_calls !== undefined) bool(v.parallel_tool_calls, `${path}.parallel_tool_calls`);
 }
 

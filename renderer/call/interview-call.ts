@@ -8,14 +8,22 @@
 // quiet moment, the new peer prepared while the old one still talks. The mic and the recorder stay up throughout:
 // the recording's mix only swaps its interviewer input to the new call's stream. Each call is a "leg" with a
 // generation number, so a late close or event of an old leg is never mistaken for the current one.
+//
+// Parts: peer.ts (a call's peer up to its offer), relay.ts (events and chunks to main, in order, with the
+// watchdog), recorder.ts (the mixed recording), machine.ts (the call's state: recovering, finishing, stopped, the
+// link to main, probing — a pure reducer). This class wires them to the legs and runs the recovery.
 import type { CallAction, CallStartReason, KioskBridge, RealtimeClientEvent, SessionSummary } from '../../preload/contract';
 import { callPhase, type CallPhase } from '../logic/connection';
 import { describeServerError, isHarmlessError, parseDataChannelMessage, type RealtimeEvent } from '../logic/realtime';
 import { callLost, DISCONNECTED_GRACE_MS, isQuietMoment, isSessionExpired, MAX_RECONNECT_ATTEMPTS, reconnectDelayMs, type LossReason } from '../logic/reconnect';
-import { createSerialQueue } from '../logic/serial-queue';
 import { initialSpeakingState, interviewerDone, reduceSpeaking, type SpeakingState } from '../logic/speaking';
 import { createWaiter } from '../logic/wait';
-import { retryUnreachable } from '../transport/retry';
+import { initialCallState, isRecovering, isStopped, mayProbe, mayRecover, mayRollover, reduceCall, type CallEvent, type CallState } from './machine';
+import { closeQuietly, preparePeer, type PreparedPeer } from './peer';
+import { CallRecorder } from './recorder';
+import { createMainRelay, type MainRelay } from './relay';
+
+export { preparePeer, type PreparedPeer } from './peer';
 
 export interface CallCallbacks {
   onPhase(phase: CallPhase): void;
@@ -54,45 +62,14 @@ export interface CallOptions {
   watchMainLink?: (listener: (up: boolean) => void) => () => void;
 }
 
-/** How long to wait for Chromium's ICE gathering before sending the offer with what it has (non-trickle). */
-const ICE_GATHERING_LIMIT_MS = 2000;
 /** After end_session: how long to let the interviewer finish its closing line. */
 const FINISH_SPEAKING_LIMIT_MS = 8000;
 /** After response.cancel on End: how long to wait for response.done so main gets the text heard so far. */
 const CANCEL_SETTLE_LIMIT_MS = 1500;
-const RECORDER_STOP_LIMIT_MS = 5000;
 /** A new call must be live (peer connected, event channel open) within this long, or the try counts as failed. */
 const LEG_LIVE_LIMIT_MS = 10_000;
 /** Rollover waits at most this long for a quiet moment; then the session limit's own error forces the switch. */
 const QUIET_MOMENT_LIMIT_MS = 5 * 60_000;
-const RECORDING_MIME = 'audio/webm;codecs=opus';
-
-export interface PreparedPeer {
-  pc: RTCPeerConnection;
-  dc: RTCDataChannel;
-  offerSdp: string;
-}
-
-/**
- * The peer up to a complete offer: data channel first (the server opens none), the mic track, ICE gathered
- * (non-trickle, bounded). Needs no session, so Start can run it while main creates the session.
- */
-export async function preparePeer(mic: MediaStream): Promise<PreparedPeer> {
-  const pc = new RTCPeerConnection(); // no ICE servers: host candidates only
-  try {
-    const dc = pc.createDataChannel('oai-events');
-    for (const track of mic.getAudioTracks()) pc.addTrack(track, mic);
-    await pc.setLocalDescription(await pc.createOffer());
-    await waitForIceGathering(pc, ICE_GATHERING_LIMIT_MS);
-    performance.mark('kiosk:offer-ready');
-    const offerSdp = pc.localDescription?.sdp;
-    if (!offerSdp) throw new Error('The browser produced no connection offer. Please try again.');
-    return { pc, dc, offerSdp };
-  } catch (error) {
-    pc.close();
-    throw error;
-  }
-}
 
 interface Leg {
   gen: number;
@@ -106,9 +83,6 @@ interface Leg {
   lastServerAt: number;
 }
 
-/** A request to main unanswered this long (normally a few ms on this machine): main's link, and maybe the call with it, is in
- * trouble; probe the call. A needless probe costs one session.updated. */
-const SLOW_MAIN_MS = 300;
 /** The call must answer a probe (any event) within this long, or it counts as lost. */
 const PROBE_LIMIT_MS = 1000;
 /** After a loss that came with main's link going down: how long the first try waits for the link to return. */
@@ -120,36 +94,34 @@ export class InterviewCall {
   private readonly cb: CallCallbacks;
   private leg: Leg | null = null;
   private gen = 0;
-  private readonly events = createSerialQueue();
-  private readonly chunks = createSerialQueue();
+  private readonly events: MainRelay;
+  private readonly recorder: CallRecorder | null;
   private readonly waiter = createWaiter();
   private speaking: SpeakingState = initialSpeakingState;
   private openingEvents: RealtimeClientEvent[] = [];
-  private openingSent = false;
-  private finishing = false;
   private ending: Promise<void> | null = null;
-  private recovering = false;
+  private state: CallState = initialCallState;
   private delayScale = 1;
   private phase: CallPhase = 'connecting';
-  private audioCtx: AudioContext | null = null;
-  private mixDest: MediaStreamAudioDestinationNode | null = null;
-  private remoteSource: MediaStreamAudioSourceNode | null = null;
-  private recorder: MediaRecorder | null = null;
-  private chunkSeq = 0;
-  private recordingFailed = false;
   private firstAudioMarked = false;
-  /** The link to main is known to be down (only where it can be, see CallOptions.watchMainLink). */
-  private mainLinkDown = false;
   private unwatchMainLink: (() => void) | null = null;
 
   constructor(private readonly options: CallOptions) {
     this.kiosk = options.kiosk;
     this.sessionId = options.sessionId;
     this.cb = options.callbacks;
+    this.events = createMainRelay({ kiosk: this.kiosk, sessionId: this.sessionId, onSlow: () => void this.probeCall() });
+    this.recorder = options.record
+      ? new CallRecorder({ mic: options.mic, append: (seq, data) => this.events.appendChunk(seq, data), onLog: (line, level) => this.cb.onLog(line, level) })
+      : null;
+  }
+
+  private dispatch(event: CallEvent): void {
+    this.state = reduceCall(this.state, event);
   }
 
   private onMainLink(up: boolean): void {
-    this.mainLinkDown = !up;
+    this.dispatch({ type: 'main_link', up });
     this.waiter.notify();
     // Main gone: when the web host dies, a practice call dies with it; a call to OpenAI lives on. Ask the call.
     if (!up) void this.probeCall();
@@ -181,13 +153,14 @@ export class InterviewCall {
       this.teardown();
       throw error;
     }
-    if (this.options.record) this.startRecording();
+    this.recorder?.start(this.options.audio.srcObject instanceof MediaStream ? this.options.audio.srcObject : null);
     this.refresh();
   }
 
   /** Ends the interview (idempotent): cancel speech, flush the recording and the event queue, close, tell main. */
   end(reason: 'operator' | 'end_session' | 'error'): Promise<void> {
     if (!this.ending) {
+      this.dispatch({ type: 'stopped' });
       this.cb.onEnding?.(reason);
       this.ending = this.doEnd(reason).then(
         (summary) => this.cb.onEnded(summary),
@@ -200,16 +173,14 @@ export class InterviewCall {
 
   /** Ends without telling main (used when start() failed or the screen goes away). */
   abandon(): void {
-    this.abandoned = true;
+    this.dispatch({ type: 'stopped' });
     this.waiter.notify();
     this.teardown();
   }
 
-  private abandoned = false;
-
   /** Ended or abandoned: no new call may be set up any more. */
   private get stopped(): boolean {
-    return this.ending !== null || this.abandoned;
+    return isStopped(this.state);
   }
 
   private async doEnd(reason: 'operator' | 'end_session' | 'error'): Promise<SessionSummary> {
@@ -221,7 +192,7 @@ export class InterviewCall {
       // Let response.done (cancelled) arrive, so main has the interviewer's words up to the cut.
       if (wasActive) await this.waiter.until(() => !this.speaking.responseActive, CANCEL_SETTLE_LIMIT_MS);
     }
-    await this.stopRecording();
+    await this.recorder?.stop();
     this.teardown();
     await this.events.idle(); // every event already received has been reported
     return this.kiosk.endInterview({ sessionId: this.sessionId, reason });
@@ -235,7 +206,7 @@ export class InterviewCall {
     this.closeLeg(); // the previous call, if any (its late events are still reported, by generation)
     const leg: Leg = { gen: ++this.gen, pc, dc, disconnectedSince: null, graceTimer: null, rolloverTimer: null, rolloverAfterMs: null, lastServerAt: performance.now() };
     this.leg = leg;
-    this.openingSent = false;
+    this.dispatch({ type: 'call_connecting' });
     this.speaking = initialSpeakingState;
     this.cb.onSpeaking(this.speaking);
     // Nothing arrives before the answer is applied, so listening from here on misses nothing.
@@ -299,7 +270,7 @@ export class InterviewCall {
     }
     const lost = callLost(state, leg.dc.readyState, leg.disconnectedSince === null ? null : Date.now() - leg.disconnectedSince);
     if (lost) {
-      if (!this.recovering) void this.recover(lost);
+      if (!isRecovering(this.state)) void this.recover(lost);
       return;
     }
     if (this.legLive(leg) && leg.rolloverAfterMs !== null && !leg.rolloverTimer) {
@@ -311,7 +282,7 @@ export class InterviewCall {
 
   private refresh(): void {
     if (this.ending || this.phase === 'ended') return;
-    const next: CallPhase = this.recovering ? 'reconnecting' : callPhase(this.pc?.connectionState ?? 'none', this.dc?.readyState ?? 'none', false);
+    const next: CallPhase = isRecovering(this.state) ? 'reconnecting' : callPhase(this.pc?.connectionState ?? 'none', this.dc?.readyState ?? 'none', false);
     if (next !== this.phase) {
       this.phase = next;
       this.cb.onPhase(next);
@@ -333,8 +304,8 @@ export class InterviewCall {
 
   /** Sets up a new call after a loss: up to MAX_RECONNECT_ATTEMPTS tries with backoff. */
   private async recover(why: LossReason | 'rollover', first?: PreparedPeer): Promise<void> {
-    if (this.recovering || this.stopped || this.finishing) return;
-    this.recovering = true;
+    if (!mayRecover(this.state)) return;
+    this.dispatch({ type: 'recovery_started' });
     performance.mark('kiosk:call-lost');
     const reason: CallStartReason = why === 'rollover' || why === 'session_expired' ? 'rollover' : 'reconnect';
     this.closeLeg();
@@ -343,10 +314,10 @@ export class InterviewCall {
     let prepared = first;
     for (let attempt = 0; attempt < MAX_RECONNECT_ATTEMPTS; attempt++) {
       this.cb.onReconnecting?.(attempt, why);
-      if (attempt === 0 && this.mainLinkDown) {
+      if (attempt === 0 && this.state.mainLink === 'down') {
         // The call died with main (a restarting host): the new call needs main, so try the moment it is back.
         // The first try's jitter exists to spread many kiosks redialling OpenAI; a local restart has no such crowd.
-        await this.waiter.until(() => !this.mainLinkDown || this.stopped, MAIN_RETURN_LIMIT_MS);
+        await this.waiter.until(() => this.state.mainLink === 'up' || this.stopped, MAIN_RETURN_LIMIT_MS);
         if (this.stopped) break;
       } else if (!prepared && !(await this.pause(reconnectDelayMs(attempt, this.options.random, this.delayScale)))) break;
       try {
@@ -359,7 +330,7 @@ export class InterviewCall {
         const live = await this.waiter.until(settled, LEG_LIVE_LIMIT_MS);
         if (this.stopped) break;
         if (!live || !this.legLive(leg)) throw new Error('the new call did not connect in time');
-        this.recovering = false;
+        this.dispatch({ type: 'recovery_succeeded' });
         performance.mark('kiosk:call-recovered');
         this.refresh();
         this.onLegState(leg); // arms the next rollover
@@ -372,7 +343,7 @@ export class InterviewCall {
         this.cb.onLog(`Reconnect try ${attempt + 1} of ${MAX_RECONNECT_ATTEMPTS} failed: ${messageOf(error)}`, 'info');
       }
     }
-    this.recovering = false;
+    this.dispatch({ type: 'recovery_failed' });
     if (this.stopped) return;
     this.setPhase('ended');
     this.cb.onLog(
@@ -384,7 +355,7 @@ export class InterviewCall {
 
   /** Before the session limit: at a quiet moment, prepare the next peer while this one still talks, then switch. */
   private async rollover(leg: Leg): Promise<void> {
-    const current = () => leg.gen === this.gen && !this.stopped && !this.finishing && !this.recovering;
+    const current = () => leg.gen === this.gen && mayRollover(this.state);
     if (!current()) return;
     await this.waiter.until(() => !current() || isQuietMoment(this.speaking), QUIET_MOMENT_LIMIT_MS);
     if (!current()) return;
@@ -406,15 +377,7 @@ export class InterviewCall {
     this.unwatchMainLink = null;
     this.closeLeg();
     for (const track of this.options.mic.getTracks()) track.stop();
-    if (this.recorder && this.recorder.state !== 'inactive') {
-      try {
-        this.recorder.stop();
-      } catch {
-        /* already stopped */
-      }
-    }
-    void this.audioCtx?.close().catch(() => undefined);
-    this.audioCtx = null;
+    this.recorder?.teardown();
     this.phase = 'ended';
     this.cb.onPhase('ended');
   }
@@ -451,31 +414,28 @@ export class InterviewCall {
     void this.events.enqueue(() => this.report('server', event, receivedAt)).catch((error: unknown) => {
       this.cb.onLog(`Could not save an event (${event.type}): ${messageOf(error)}`, 'error');
     });
-    if (current && event.type === 'session.created' && !this.openingSent) {
+    if (current && event.type === 'session.created' && !this.state.openingSent) {
       // Sent at once (not after main has acknowledged session.created): the greeting starts one round trip
       // sooner. Their reports still queue behind session.created's, so main sees the true order.
-      this.openingSent = true;
+      this.dispatch({ type: 'opening_sent' });
       performance.mark('kiosk:session-created');
       for (const opening of this.openingEvents) void this.sendAndReport(opening);
     }
     // The session limit was reached before a rollover could happen: switch now.
-    if (current && expired && !this.recovering && !this.stopped) void this.recover('session_expired');
+    if (current && expired && !isRecovering(this.state) && !this.stopped) void this.recover('session_expired');
   }
 
   /** Reports one event to main and carries out what main asks for. Runs inside the event queue. */
   private async report(direction: 'server' | 'client', event: RealtimeEvent, receivedAt: number): Promise<void> {
-    // Retried when the link to main broke mid-request (web host restarting): main applies a re-sent server event
-    // once (event_id), and a re-sent client item create is idempotent.
-    const { actions } = await this.watchMain(() => retryUnreachable(() => this.kiosk.reportRealtimeEvent({ sessionId: this.sessionId, direction, event, receivedAt })));
-    await this.execute(actions);
+    await this.execute(await this.events.report(direction, event, receivedAt));
   }
 
   private async execute(actions: CallAction[]): Promise<void> {
     for (const action of actions) {
       if (action.kind === 'send') {
         await this.sendAndReportInQueue(action.event);
-      } else if (action.kind === 'finish' && !this.finishing) {
-        this.finishing = true;
+      } else if (action.kind === 'finish' && !this.state.finishing) {
+        this.dispatch({ type: 'finish_requested' });
         this.cb.onLog('The interviewer is closing the interview.', 'info');
         // Not awaited: the queue must keep reporting events (output_audio_buffer.stopped) while we wait.
         void this.waiter
@@ -514,33 +474,20 @@ export class InterviewCall {
     audio.srcObject = stream;
     audio.muted = false;
     audio.play().catch((error: unknown) => this.cb.onLog(`The interviewer's audio could not play: ${messageOf(error)}`, 'error'));
-    if (this.audioCtx && this.mixDest) this.mixRemote(stream);
-    else this.pendingRemote = stream;
+    this.recorder?.setRemote(stream);
   }
-
-  private pendingRemote: MediaStream | null = null;
-  private probing = false;
 
   /**
-   * Runs a request to main; if it hangs, probe the call. Why: when the web host dies its practice emulator dies
-   * with it, and a silently dead peer is only noticed by ICE after ~6 s (+ the 2 s grace). A stalled link to
-   * main is the early hint; the probe (an empty session.update, which every Realtime server answers with
-   * session.updated) tells a live call from a dead one within a second. A live call (e.g. OpenAI while only the
-   * host restarts) answers and is kept.
+   * Probes the call when a request to main hangs (relay.ts) or main's link drops. Why: when the web host dies its
+   * practice emulator dies with it, and a silently dead peer is only noticed by ICE after ~6 s (+ the 2 s grace).
+   * A stalled link to main is the early hint; the probe (an empty session.update, which every Realtime server
+   * answers with session.updated) tells a live call from a dead one within a second. A live call (e.g. OpenAI
+   * while only the host restarts) answers and is kept.
    */
-  private async watchMain<T>(request: () => Promise<T>): Promise<T> {
-    const timer = setTimeout(() => void this.probeCall(), SLOW_MAIN_MS);
-    try {
-      return await request();
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
   private async probeCall(): Promise<void> {
     const leg = this.leg;
-    if (!leg || this.probing || this.recovering || this.stopped || this.finishing || !this.legLive(leg)) return;
-    this.probing = true;
+    if (!leg || !mayProbe(this.state) || !this.legLive(leg)) return;
+    this.dispatch({ type: 'probe_started' });
     try {
       const sentAt = performance.now();
       const probe = { type: 'session.update', session: { type: 'realtime' } };
@@ -552,105 +499,10 @@ export class InterviewCall {
         /* a closed channel is noticed by its own close event */
       }
       const answered = await this.waiter.until(() => leg.lastServerAt > sentAt || leg.gen !== this.gen || this.stopped, PROBE_LIMIT_MS);
-      if (!answered && leg.gen === this.gen && !this.recovering && !this.stopped) void this.recover('no_answer');
+      if (!answered && leg.gen === this.gen && !isRecovering(this.state) && !this.stopped) void this.recover('no_answer');
     } finally {
-      this.probing = false;
+      this.dispatch({ type: 'probe_ended' });
     }
-  }
-
-  /** The recording's interviewer input becomes this call's stream (the previous call's input is unplugged). */
-  private mixRemote(stream: MediaStream): void {
-    if (!this.audioCtx || !this.mixDest) return;
-    try {
-      this.remoteSource?.disconnect();
-    } catch {
-      /* already disconnected */
-    }
-    const source = this.audioCtx.createMediaStreamSource(stream);
-    source.connect(this.mixDest);
-    this.remoteSource = source;
-  }
-
-  private startRecording(): void {
-    if (typeof MediaRecorder === 'undefined' || !MediaRecorder.isTypeSupported(RECORDING_MIME)) {
-      this.cb.onLog('This browser cannot record the interview audio; the transcript is still saved.', 'error');
-      return;
-    }
-    const ctx = new AudioContext();
-    void ctx.resume().catch(() => undefined);
-    const dest = ctx.createMediaStreamDestination();
-    ctx.createMediaStreamSource(this.options.mic).connect(dest);
-    const remote = this.pendingRemote ?? (this.options.audio.srcObject instanceof MediaStream ? this.options.audio.srcObject : null);
-    this.pendingRemote = null;
-    this.audioCtx = ctx;
-    this.mixDest = dest;
-    if (remote) this.mixRemote(remote);
-    const recorder = new MediaRecorder(dest.stream, { mimeType: RECORDING_MIME });
-    recorder.addEventListener('dataavailable', (ev) => this.onChunk(ev.data));
-    recorder.addEventListener('error', () => this.cb.onLog('The recorder stopped with an error; the transcript is still saved.', 'error'));
-    recorder.start(1000);
-    this.recorder = recorder;
-  }
-
-  private onChunk(blob: Blob): void {
-    if (blob.size === 0) return;
-    const seq = this.chunkSeq++;
-    void this.chunks
-      .enqueue(async () => {
-        const data = new Uint8Array(await blob.arrayBuffer());
-        // A repeated seq is ignored by main, so a chunk whose answer was lost can be sent again.
-        await this.watchMain(() => retryUnreachable(() => this.kiosk.appendRecordingChunk({ sessionId: this.sessionId, seq, data })));
-      })
-      .catch((error: unknown) => {
-        if (!this.recordingFailed) this.cb.onLog(`Part of the recording could not be saved: ${messageOf(error)}`, 'error');
-        this.recordingFailed = true;
-      });
-  }
-
-  /** Stops the recorder and waits until its last chunk has been appended by main. */
-  private async stopRecording(): Promise<void> {
-    const recorder = this.recorder;
-    if (recorder && recorder.state !== 'inactive') {
-      const stopped = new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, RECORDER_STOP_LIMIT_MS);
-        recorder.addEventListener('stop', () => {
-          clearTimeout(timer);
-          resolve();
-        }, { once: true });
-      });
-      recorder.stop(); // fires a last dataavailable, then stop
-      await stopped;
-    }
-    await this.chunks.idle();
-  }
-}
-
-function waitForIceGathering(pc: RTCPeerConnection, limitMs: number): Promise<void> {
-  if (pc.iceGatheringState === 'complete') return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      pc.removeEventListener('icegatheringstatechange', onChange);
-      resolve();
-    };
-    const onChange = () => {
-      if (pc.iceGatheringState === 'complete') done();
-    };
-    const timer = setTimeout(done, limitMs);
-    pc.addEventListener('icegatheringstatechange', onChange);
-  });
-}
-
-function closeQuietly(pc: RTCPeerConnection, dc: RTCDataChannel): void {
-  try {
-    dc.close();
-  } catch {
-    /* already closed */
-  }
-  try {
-    pc.close();
-  } catch {
-    /* already closed */
   }
 }
 

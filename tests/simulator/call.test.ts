@@ -8,6 +8,8 @@ import { loadClips, type Clip } from '../../main/simulator/script';
 import { defaultSession, mergeSession, type JsonObject } from '../../main/simulator/session';
 
 const clips = loadClips();
+/** More than the emulated model needs to generate one transcript delta. */
+const GEN_MS = 60;
 type Ev = { type: string; [k: string]: any };
 const enabled = new WeakSet<TestContext>(); // mocked timers once per test, shared by the calls it sets up
 
@@ -19,6 +21,7 @@ function setup(t: TestContext, opts: { session?: JsonObject; faults?: CallFaults
   const sent: Ev[] = [];
   const playing: { clip: Clip; onEnd: () => void; stopped: boolean }[] = [];
   const closed: string[] = [];
+  let playedMs = 0;
   const faults: CallFaults = { ...opts.faults };
   const session = mergeSession(defaultSession(), opts.session ?? {
     type: 'realtime',
@@ -32,6 +35,7 @@ function setup(t: TestContext, opts: { session?: JsonObject; faults?: CallFaults
       send: (e) => sent.push(e as Ev),
       playClip: (clip, onEnd) => playing.push({ clip, onEnd, stopped: false }),
       stopAudio: () => playing.forEach((p) => (p.stopped = true)),
+      playedMs: () => playedMs,
       close: (reason) => closed.push(reason),
       log: () => undefined,
     },
@@ -52,11 +56,15 @@ function setup(t: TestContext, opts: { session?: JsonObject; faults?: CallFaults
     for (const end = clock + speechMs; clock < end; clock += 20) call.onAudioFrame(4000, clock, 20);
     for (const end = clock + silenceMs; clock < end; clock += 20) call.onAudioFrame(0, clock, 20);
   };
-  return { call, sent, playing, closed, faults, types, last, msg, runResponse, speak };
+  /** What the fake peer has played of the current clip (the call reads it at a barge-in or clear). */
+  const setPlayed = (ms: number) => {
+    playedMs = ms;
+  };
+  return { call, sent, playing, closed, faults, types, last, msg, runResponse, speak, setPlayed };
 }
 
 const ASSISTANT_SEQUENCE = [
-  'response.created', 'response.output_item.added', 'conversation.item.added', 'response.content_part.added', 'output_audio_buffer.started',
+  'response.created', 'rate_limits.updated', 'response.output_item.added', 'conversation.item.added', 'response.content_part.added', 'output_audio_buffer.started',
 ];
 const ASSISTANT_TAIL = [
   'response.output_audio.done', 'response.output_audio_transcript.done', 'response.content_part.done', 'response.output_item.done',
@@ -101,7 +109,10 @@ test('one active response at a time; cancel → cancelled/client_cancelled; canc
   const done = s.last('response.done')!;
   assert.equal(done.response.status, 'cancelled');
   assert.deepEqual(done.response.status_details, { type: 'cancelled', reason: 'client_cancelled' });
+  // Nothing was generated yet, so no audio is left to play: it stops (a cancel does not clear played audio).
+  t.mock.timers.tick(1);
   assert.equal(s.playing[0]!.stopped, true);
+  assert.ok(s.types().includes('output_audio_buffer.stopped'));
   assert.equal(s.last('response.output_item.done')!.item.status, 'incomplete');
   s.msg({ type: 'response.cancel' });
   assert.equal(s.last('error')!.error.code, 'response_cancel_not_active');
@@ -156,26 +167,58 @@ test('placeholder transcript without scripted text; no transcription events when
   assert.ok(!off.types().some((x) => x.includes('transcription')));
 });
 
-test('barge-in: candidate speech during a response cancels it (turn_detected) and clears the output buffer', (t) => {
+test('barge-in while generating: cancelled (turn_detected), buffer cleared, item truncated to the heard audio', (t) => {
   const s = setup(t);
   s.msg({ type: 'response.create' });
-  t.mock.timers.tick(500);
+  t.mock.timers.tick(GEN_MS); // one delta generated
+  s.setPlayed(600);
   s.speak(100, 0);
   const done = s.last('response.done')!;
   assert.deepEqual(done.response.status_details, { type: 'cancelled', reason: 'turn_detected' });
   const seq = s.types();
   assert.ok(seq.indexOf('input_audio_buffer.speech_started') < seq.indexOf('response.done'));
   assert.ok(seq.indexOf('response.done') < seq.indexOf('output_audio_buffer.cleared'));
+  assert.ok(seq.indexOf('output_audio_buffer.cleared') < seq.indexOf('conversation.item.truncated'));
+  assert.ok(!seq.includes('output_audio_buffer.stopped'), 'a cleared buffer does not also stop');
   assert.equal(s.playing[0]!.stopped, true);
+  const truncated = s.last('conversation.item.truncated')!;
+  assert.equal(truncated.audio_end_ms, 600);
+  assert.equal(truncated.item_id, done.response.output[0].id);
   const partial = s.last('response.output_audio_transcript.done')!.transcript;
   assert.ok(clips[0]!.text.startsWith(partial) && partial.length < clips[0]!.text.length, partial);
   // interrupt_response false: speech does not cancel
   const calm = setup(t, { session: { type: 'realtime', audio: { input: { turn_detection: { type: 'server_vad', interrupt_response: false } } } } });
   calm.msg({ type: 'response.create' });
-  t.mock.timers.tick(500);
   calm.speak(100, 0);
   assert.ok(calm.types().includes('input_audio_buffer.speech_started'));
   assert.ok(!calm.types().includes('response.done'));
+});
+
+test('text runs ahead of audio: response.done long before the audio ends; a later barge-in truncates the server item to the heard words', (t) => {
+  const s = setup(t);
+  s.msg({ type: 'response.create' });
+  t.mock.timers.tick(clips[0]!.durationMs / 2); // half the audio's time: all text is generated already
+  const done = s.last('response.done')!;
+  assert.equal(done.response.status, 'completed');
+  assert.equal(done.response.output[0].content[0].transcript, clips[0]!.text);
+  assert.ok(!s.types().includes('output_audio_buffer.stopped'), 'the audio is still playing');
+  const itemId = done.response.output[0].id;
+  s.setPlayed(Math.round(clips[0]!.durationMs / 2));
+  s.speak(100, 0);
+  assert.ok(s.types().includes('output_audio_buffer.cleared'));
+  const truncated = s.last('conversation.item.truncated')!;
+  assert.equal(truncated.item_id, itemId);
+  assert.equal(truncated.audio_end_ms, Math.round(clips[0]!.durationMs / 2));
+  s.msg({ type: 'conversation.item.retrieve', item_id: itemId });
+  const heard = s.last('conversation.item.retrieved')!.item.content[0].transcript as string;
+  assert.ok(heard.length > 0 && heard.length < clips[0]!.text.length && clips[0]!.text.startsWith(heard), heard);
+  assert.equal(s.call.responses[0]!.heard, heard);
+  // Not interrupted: output_audio_buffer.stopped after response.done, when the clip has played.
+  const calm = setup(t);
+  calm.msg({ type: 'response.create' });
+  calm.runResponse();
+  const order = calm.types();
+  assert.ok(order.indexOf('response.done') < order.indexOf('output_audio_buffer.stopped'));
 });
 
 test('output_audio_buffer.clear stops audio still playing after response.done', (t) => {
@@ -184,9 +227,11 @@ test('output_audio_buffer.clear stops audio still playing after response.done', 
   t.mock.timers.tick(5000); // response.done, audio not yet ended
   assert.ok(s.types().includes('response.done'));
   assert.ok(!s.types().includes('output_audio_buffer.stopped'));
+  s.setPlayed(1000);
   s.msg({ type: 'output_audio_buffer.clear' });
   assert.equal(s.playing[0]!.stopped, true);
   assert.equal(s.last('output_audio_buffer.cleared')!.response_id, s.last('response.done')!.response.id);
+  assert.equal(s.last('conversation.item.truncated')!.audio_end_ms, 1000);
 });
 
 test('full practice interview: 9 turns, closing line then end_session function call', (t) => {
@@ -244,7 +289,7 @@ test('history replay: items are added in order, root/unknown handled, and the sc
 test('transcription faults: after response.done, and failed instead of completed', (t) => {
   const late = setup(t, { faults: { transcriptionAfterResponse: true } });
   late.speak(1000, 600);
-  t.mock.timers.tick(300);
+  t.mock.timers.tick(160); // transcription ready (150 ms) and held; the response (5 deltas × 40 ms) not done yet
   assert.ok(!late.types().includes('conversation.item.input_audio_transcription.completed'));
   late.runResponse();
   const seq = late.types();
@@ -263,7 +308,7 @@ test('session.update: full merged config back; missing type, model change, beta 
   s.msg({ type: 'session.update', session: { type: 'realtime', instructions: 'Interview', audio: { input: { turn_detection: { type: 'server_vad', silence_duration_ms: 1200, prefix_padding_ms: 100 } } } } });
   const updated = s.last('session.updated')!;
   assert.equal(updated.session.instructions, 'Interview');
-  assert.equal(updated.session.audio.output.voice, 'marin');
+  assert.equal(updated.session.audio.output.voice, 'alloy'); // the spec's default
   assert.equal(updated.session.id, 'sess_test');
   const bad: [object, string][] = [
     [{ type: 'session.update', session: { instructions: 'x' } }, 'missing_required_parameter'],
@@ -345,4 +390,109 @@ test("response.conversation 'none': out of band, not added to the conversation, 
   assert.ok(!s.types().includes('conversation.item.added'));
   assert.equal(s.call.conversation.items.length, 0);
   assert.equal(s.call.scriptStep, 0);
+});
+
+const PERSONA_INSTRUCTIONS = [
+  'You are a friendly, professional interviewer for Northwind Traders, interviewing a candidate for the position of Warehouse Lead.',
+  'Evaluate these competencies: Safety awareness; Team leadership; Planning.',
+].join('\n');
+const withPersona = { type: 'realtime', instructions: PERSONA_INSTRUCTIONS, audio: { input: { transcription: { model: 'gpt-transcribe' } } },
+  tools: [{ type: 'function', name: 'end_session', parameters: { type: 'object', properties: {} } }] };
+
+test('follows the instructions in effect: the session persona greets by name; a response.create override replaces it', (t) => {
+  const s = setup(t, { session: withPersona });
+  s.msg({ type: 'conversation.item.create', item: { type: 'message', role: 'system', content: [{ type: 'input_text', text: 'Greet the candidate now.' }] } });
+  s.msg({ type: 'response.create' });
+  s.runResponse();
+  const greeting = s.last('response.output_audio_transcript.done')!.transcript as string;
+  assert.match(greeting, /Northwind Traders/);
+  assert.match(greeting, /Warehouse Lead/);
+  assert.match(greeting, /safety awareness/i, 'the first question is about the first listed competency');
+  assert.equal(s.call.responses[0]!.instructions, PERSONA_INSTRUCTIONS);
+  s.speak(800, 600);
+  s.runResponse();
+  assert.match(s.last('response.output_audio_transcript.done')!.transcript, /team leadership/i);
+  // The same greeting made with response.instructions: generic, the persona is gone for that response.
+  const o = setup(t, { session: withPersona });
+  o.msg({ type: 'response.create', response: { instructions: 'Greet the candidate and ask your first question.' } });
+  o.runResponse();
+  const generic = o.last('response.output_audio_transcript.done')!.transcript as string;
+  assert.doesNotMatch(generic, /Northwind|Warehouse/);
+  assert.equal(o.call.responses[0]!.instructions, 'Greet the candidate and ask your first question.');
+});
+
+test('fault: a failed response (rate limit) has no output and does not move the script on; rate_limits.updated on each response', (t) => {
+  const s = setup(t, { session: withPersona, faults: { failResponses: 1 } });
+  s.msg({ type: 'response.create' });
+  s.runResponse();
+  const failed = s.last('response.done')!;
+  assert.equal(failed.response.status, 'failed');
+  assert.equal(failed.response.status_details.type, 'failed');
+  assert.equal(failed.response.status_details.error.code, 'inference_rate_limit_exceeded');
+  assert.deepEqual(failed.response.output, []);
+  assert.equal(s.playing.length, 0);
+  assert.equal(s.call.scriptStep, 0);
+  s.msg({ type: 'response.create' });
+  s.runResponse();
+  assert.equal(s.last('response.done')!.response.status, 'completed');
+  assert.match(s.last('response.output_audio_transcript.done')!.transcript, /Northwind/);
+  assert.equal(s.types().filter((x) => x === 'rate_limits.updated').length, 2);
+  assert.deepEqual(s.call.responses.map((r) => r.outcome), ['failed', 'completed']);
+});
+
+test('fault: incomplete (max_output_tokens) ends with half the text; text-only answers in text in an audio session', (t) => {
+  const s = setup(t, { faults: { incompleteResponses: 1, textOnlyResponses: 1 } });
+  s.msg({ type: 'response.create' });
+  s.runResponse();
+  const incomplete = s.last('response.done')!;
+  assert.equal(incomplete.response.status, 'incomplete');
+  assert.deepEqual(incomplete.response.status_details, { type: 'incomplete', reason: 'max_output_tokens' });
+  const cut = incomplete.response.output[0].content[0].transcript as string;
+  assert.ok(cut.length > 0 && cut.length < clips[0]!.text.length);
+  assert.equal(s.call.scriptStep, 0, 'an incomplete line does not count as asked');
+  s.msg({ type: 'response.create' });
+  s.runResponse();
+  const textOnly = s.last('response.done')!;
+  assert.deepEqual(textOnly.response.output_modalities, ['text']);
+  assert.equal(textOnly.response.output[0].content[0].type, 'output_text');
+  assert.equal(s.playing.length, 1, 'no audio for the text-only response');
+  assert.equal(s.call.scriptStep, 0);
+  s.msg({ type: 'response.create' });
+  s.runResponse();
+  assert.equal(s.last('response.done')!.response.status, 'completed');
+  assert.equal(s.call.scriptStep, 1);
+});
+
+test('fault: a cancelled end_session call ends incomplete; lineAudioMs makes the goodbye long and response.done precedes its end', (t) => {
+  const s = setup(t, { faults: { cancelEndSession: 1, lineAudioMs: { 4: 13_000 } } });
+  for (let i = 0; i < 4; i++) s.call.conversation.insert({ id: `a${i}`, type: 'message', role: 'assistant', status: 'completed', content: [] });
+  s.msg({ type: 'response.create' });
+  t.mock.timers.tick(2000);
+  const cancelled = s.last('response.done')!;
+  assert.equal(cancelled.response.status, 'cancelled');
+  const call = cancelled.response.output.find((o: any) => o.type === 'function_call');
+  assert.equal(call.status, 'incomplete');
+  assert.equal(s.last('response.function_call_arguments.done')!.name, 'end_session', 'arguments.done is sent for a cancelled call too');
+  s.msg({ type: 'response.create' });
+  t.mock.timers.tick(2000);
+  const done = s.last('response.done')!;
+  assert.equal(done.response.status, 'completed');
+  assert.equal(done.response.output.find((o: any) => o.type === 'function_call').status, 'completed');
+  assert.ok(s.playing.at(-1)!.clip.durationMs >= 13_000);
+  assert.ok(!s.types().slice(s.types().lastIndexOf('response.created')).includes('output_audio_buffer.stopped'), 'the goodbye is still playing');
+  s.playing.at(-1)!.onEnd();
+  assert.equal(s.types().at(-1), 'output_audio_buffer.stopped');
+});
+
+test('accepts what the spec accepts: user input_audio / input_image items, reasoning and parallel_tool_calls on response.create', (t) => {
+  const s = setup(t);
+  const before = s.sent.length;
+  s.msg({ type: 'conversation.item.create', item: { type: 'message', role: 'user', content: [{ type: 'input_audio', audio: 'UklGRg==', transcript: 'hello' }] } });
+  s.msg({ type: 'conversation.item.create', item: { type: 'message', role: 'user', content: [{ type: 'input_image', image_url: 'data:image/png;base64,iVBORw0KGgo=', detail: 'low' }] } });
+  s.msg({ type: 'response.create', response: { reasoning: { effort: 'minimal' }, parallel_tool_calls: false } });
+  assert.ok(!s.types(before).includes('error'), JSON.stringify(s.sent.filter((e) => e.type === 'error')));
+  s.msg({ type: 'conversation.item.create', item: { type: 'message', role: 'user', content: [{ type: 'input_image', image_url: 'http://example.invalid/x.png' }] } });
+  assert.equal(s.last('error')!.error.param, 'item.content[0].image_url');
+  s.msg({ type: 'conversation.item.create', item: { type: 'message', role: 'system', content: [{ type: 'input_audio', audio: 'UklGRg==' }] } });
+  assert.equal(s.last('error')!.error.param, 'item.content[0].type');
 });

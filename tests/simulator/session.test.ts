@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ApiErrorException } from '../../main/simulator/errors';
-import { defaultSession, mergeSession, validateSessionPatch, viewSession } from '../../main/simulator/session';
+import { defaultSession, GA_MODELS, mergeSession, validateSessionPatch, viewSession } from '../../main/simulator/session';
 import { Conversation, normaliseClientItem } from '../../main/simulator/conversation';
 
 function code(fn: () => void): string | null {
@@ -34,7 +34,9 @@ test('validateSessionPatch: errors name the code and the parameter', () => {
     [{ type: 'realtime', modalities: ['text', 'audio'] }, 'beta_api_shape_disabled@session.modalities'],
     [{ type: 'realtime', voice: 'alloy' }, 'beta_api_shape_disabled@session.voice'],
     [{ modalities: ['audio'], voice: 'alloy' }, 'beta_api_shape_disabled@session.modalities'],
-    [{ type: 'realtime', model: 'gpt-4o-realtime-preview-2024-12-17' }, 'beta_api_shape_disabled@session.model'],
+    [{ type: 'realtime', audio: { input: { transcription: { model: 'gpt-transcribe', languages: [] } } } }, 'invalid_value@session.audio.input.transcription.languages'],
+    [{ type: 'realtime', audio: { input: { transcription: { model: 'gpt-realtime-whisper', delay: 'slow' } } } }, 'invalid_value@session.audio.input.transcription.delay'],
+    [{ type: 'realtime', reasoning: { effort: 'huge' } }, 'invalid_value@session.reasoning.effort'],
     [{ type: 'realtime', model: 'gpt-5' }, 'invalid_value@session.model'],
     [{ type: 'transcription' }, 'invalid_value@session.type'],
     [{ type: 'realtime', temperatur: 1 }, 'unknown_parameter@session.temperatur'],
@@ -50,6 +52,20 @@ test('validateSessionPatch: errors name the code and the parameter', () => {
     [[], 'invalid_type@session'],
   ];
   for (const [input, expected] of cases) assert.equal(code(() => validateSessionPatch(input)), expected, JSON.stringify(input));
+});
+
+test('validateSessionPatch accepts every model of the spec enum (preview names too) and the GA transcription fields', () => {
+  for (const model of GA_MODELS) assert.equal(code(() => validateSessionPatch({ type: 'realtime', model })), null, model);
+  assert.ok(GA_MODELS.includes('gpt-4o-realtime-preview-2025-06-03') && GA_MODELS.includes('gpt-audio-mini') && GA_MODELS.includes('gpt-realtime-2.1'));
+  const transcription = [
+    { model: 'gpt-transcribe', language: 'de', languages: ['de', 'en'], keywords: ['Kubernetes', 'SQL'] },
+    { model: 'gpt-live-transcribe', languages: ['fr'] },
+    { model: 'gpt-realtime-whisper', delay: 'low' },
+    { model: 'gpt-4o-mini-transcribe-2025-12-15', prompt: 'interview' },
+  ];
+  for (const t of transcription)
+    assert.equal(code(() => validateSessionPatch({ type: 'realtime', audio: { input: { transcription: t } }, reasoning: { effort: 'low' }, parallel_tool_calls: true })), null, JSON.stringify(t));
+  assert.equal((defaultSession().audio as any).output.voice, 'alloy', "the spec's default voice");
 });
 
 test('mergeSession: only sent fields change; null clears; new VAD type starts from its defaults', () => {

@@ -75,6 +75,8 @@ export class RealtimeTestClient {
   readonly dc: RTCDataChannel;
   readonly audio: RTCRtpTransceiver;
   readonly events: ServerEvent[] = [];
+  /** RTP packets received when each event arrived (same index as events): shows text running ahead of audio. */
+  readonly rtpAtEvent: number[] = [];
   callId = '';
   rtpReceived = 0;
   rtpMarkers = 0;
@@ -101,6 +103,7 @@ export class RealtimeTestClient {
     this.dc.onMessage.subscribe((data) => {
       const event = JSON.parse(data.toString()) as ServerEvent;
       this.events.push(event);
+      this.rtpAtEvent.push(this.rtpReceived);
       this.waiters = this.waiters.filter((w) => {
         if (!w.pred(event)) return true;
         w.resolve(event);

@@ -17,7 +17,7 @@ function setup(t: TestContext) {
   const call = new RealtimeCall({
     id: 'rtc_resume', session: { ...session, object: 'realtime.session', id: 'sess_resume', expires_at: 0 }, clips,
     userTranscripts: ['a0', 'a1', 'a2', 'a3'], faults: () => ({}),
-    ports: { send: (e) => sent.push(e as { type: string }), playClip: (_c, onEnd) => setTimeout(onEnd, 10), stopAudio: () => {}, close: () => {}, log: () => {} },
+    ports: { send: (e) => sent.push(e as { type: string }), playClip: (_c, onEnd) => setTimeout(onEnd, 10), stopAudio: () => {}, playedMs: () => 0, close: () => {}, log: () => {} },
   });
   call.onOpen();
   const msg = (e: unknown) => call.onMessage(JSON.stringify(e));

@@ -1,0 +1,90 @@
+// What the emulated model says: it follows the instructions in effect for each response, as the real model
+// does. PURE.
+//
+// The real service prepends the session instructions to every model call, and a `response.create` that carries
+// `instructions` REPLACES them for that one response (openapi.yaml RealtimeClientEventResponseCreate: "If these
+// are set, they will override the Session's configuration for this Response only"; RealtimeResponseCreateParams
+// .instructions). So the emulated interviewer reads the company, the position and the competencies from the
+// instructions in effect: a greeting made with an override that does not repeat them is generic, and a test can
+// see that. Recognised wording (any of): "interviewer for <Company>," / "company: <Company>"; "position of
+// <Title>." / "position: <Title>"; "competencies: a; b; c." (or comma separated).
+import type { Clip } from './script';
+
+export interface Persona {
+  company: string | null;
+  position: string | null;
+  competencies: string[];
+}
+
+const clean = (s: string | undefined): string | null => {
+  const t = (s ?? '').replace(/\s+/g, ' ').trim().replace(/[.;:,]+$/, '');
+  return t.length > 0 && t.length <= 200 ? t : null;
+};
+
+/** Reads the persona the instructions describe (nulls and [] where they say nothing). */
+export function readPersona(instructions: string): Persona {
+  const text = instructions.slice(0, 100_000);
+  const company = clean(/\binterviewer for ([^,.\n]+)/i.exec(text)?.[1] ?? /\bcompany:\s*([^\n.]+)/i.exec(text)?.[1]);
+  const position = clean(/\bposition of ([^.\n]+)/i.exec(text)?.[1] ?? /\bposition:\s*([^\n.]+)/i.exec(text)?.[1]);
+  const list = /\bcompetencies:\s*([^\n]+)/i.exec(text)?.[1] ?? '';
+  const competencies = list
+    .replace(/\.\s*$/, '')
+    .split(list.includes(';') ? ';' : ',')
+    .map((c) => clean(c))
+    .filter((c): c is string => c !== null && !/^general fit/i.test(c))
+    .slice(0, 20);
+  return { company, position, competencies };
+}
+
+/** The question a step asks about: the step-th listed competency (cycling), or null when none are listed. */
+export function competencyForStep(persona: Persona, step: number): string | null {
+  if (persona.competencies.length === 0) return null;
+  return persona.competencies[Math.max(0, step) % persona.competencies.length]!;
+}
+
+/**
+ * The line the interviewer speaks at a script step. Step 0 greets (naming company and position when the
+ * instructions in effect name them) and asks the first question; middle steps acknowledge and ask the next
+ * question; the last step closes. Without a persona the practice clips' own words are used.
+ */
+export function lineFor(step: number, persona: Persona, clips: readonly Clip[]): string {
+  const last = clips.length - 1;
+  const s = Math.min(Math.max(0, step), last);
+  const clipText = clips[s]!.text;
+  if (s === last) return clipText;
+  const competency = competencyForStep(persona, s);
+  const question = competency ? `Tell me about a time your ${competency.toLowerCase()} made a difference.` : null;
+  if (s === 0) {
+    const where = persona.company && persona.position
+      ? `Welcome to your interview with ${persona.company} for the ${persona.position} position. I am the AI interviewer.`
+      : persona.company
+        ? `Welcome to your interview with ${persona.company}. I am the AI interviewer.`
+        : null;
+    if (!where) return clipText; // generic greeting: the instructions in effect name nobody
+    return `${where} ${question ?? 'Please tell me about yourself.'}`;
+  }
+  if (!question) return clipText;
+  const ack = /^\S+[.,]/.exec(clipText)?.[0]?.replace(/,$/, '.') ?? 'Thank you.';
+  return `${ack} ${question}`;
+}
+
+/** Every line of the script for a persona, in step order (a model "knows" what it has said by these). */
+export function linesFor(persona: Persona, clips: readonly Clip[]): string[] {
+  return clips.map((_, i) => lineFor(i, persona, clips));
+}
+
+/**
+ * What the candidate heard of a line when its audio was cut after `heardMs` of `totalMs`: the whole words that
+ * fit in the same share of the text. The server keeps only this (openapi.yaml
+ * RealtimeServerEventConversationItemTruncated: "This action will truncate the audio and remove the server-side
+ * text transcript to ensure there is no text in the context that hasn't been heard by the user").
+ */
+export function heardText(text: string, heardMs: number, totalMs: number): string {
+  if (totalMs <= 0 || heardMs >= totalMs) return text;
+  if (heardMs <= 0) return '';
+  const cut = Math.floor((text.length * heardMs) / totalMs);
+  const head = text.slice(0, cut);
+  const lastSpace = head.lastIndexOf(' ');
+  // A word is heard only when all of it was played.
+  return (text[cut] === ' ' || cut === text.length ? head : head.slice(0, Math.max(0, lastSpace))).trimEnd();
+}
