@@ -21,7 +21,10 @@ interface OutboxDbRow {
 export interface InvitationRow {
   id: string;
   tenant_id: string;
+  /** HMAC-SHA-256(tenant key, normalized code), hex — never the code (schema 4). */
   token: string;
+  /** The typed code of an offline redemption, until the server has confirmed it. */
+  pending_code: string | null;
   status: 'open' | 'redeemed' | 'completed' | 'expired';
   expires_at: string;
   candidate_id: string;
@@ -66,7 +69,8 @@ export function createOutbox(db: KioskDatabase) {
     recording: db.prepare(`SELECT r.session_id, r.file_name, r.bytes, r.finalized, s.tenant_id FROM recordings r
       JOIN interview_sessions s ON s.id = r.session_id WHERE r.session_id = ?`),
     invitation: db.prepare('SELECT * FROM invitations WHERE id = ?'),
-    invitationByToken: db.prepare('SELECT * FROM invitations WHERE token = ?'),
+    invitationByHash: db.prepare('SELECT * FROM invitations WHERE token = ?'),
+    clearPendingCode: db.prepare('UPDATE invitations SET pending_code = NULL WHERE id = ?'),
     stateGet: db.prepare('SELECT value FROM sync_state WHERE key = ?'),
     stateSet: db.prepare('INSERT INTO sync_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
     enqueue: db.prepare(`INSERT INTO sync_outbox (kind, row_id, session_id, enqueued_at) VALUES (?, ?, ?, ?)
@@ -136,8 +140,17 @@ export function createOutbox(db: KioskDatabase) {
     invitation(id: string): InvitationRow | null {
       return (q.invitation.get(id) as InvitationRow | undefined) ?? null;
     },
-    invitationByToken(token: string): InvitationRow | null {
-      return (q.invitationByToken.get(token) as InvitationRow | undefined) ?? null;
+    /** The cached invitation whose code has this keyed hash (column `token` holds the hash, schema 4). */
+    invitationByHash(hash: string): InvitationRow | null {
+      return (q.invitationByHash.get(hash) as InvitationRow | undefined) ?? null;
+    },
+    /** The server confirmed an offline redemption: the typed code is no longer needed. */
+    clearPendingCode(id: string): void {
+      q.clearPendingCode.run(id);
+    },
+    /** The tenant's key for hashing typed codes (device_code_key(), fetched with the reference data). */
+    codeKey(): string | null {
+      return outbox.state('code_key');
     },
     enqueue(kind: SyncItemKind, rowId: string, sessionId: string | null, nowMs: number): void {
       q.enqueue.run(kind, rowId, sessionId, iso(nowMs));
