@@ -17,6 +17,7 @@ import ElectronStore from 'electron-store';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createKioskService, type KioskService } from './core/api/service';
+import { loadEmulator } from './simulator/lazy';
 import { openDatabase, type KioskDatabase } from './core/db/database';
 import { provisionOperatorPin, readNewPin } from './core/operator/provision';
 import { fileLockRecordStore } from './core/operator/store';
@@ -28,7 +29,7 @@ import { appProtocolResponse } from './electron/protocol';
 import { APP_ENTRY_URL, APP_SCHEME, APP_SCHEME_PRIVILEGES, windowOptions } from './electron/security';
 import { hardenSession, hardenWebContents } from './electron/session';
 import { checkStartup, describeStartupProblems } from './electron/startup';
-import { electronSettingsStore, safeStorageCodec, safeStorageSecretStore } from './electron/stores';
+import { electronSettingsStore, keyringOnlySafeStorage, safeStorageCodec, safeStorageSecretStore } from './electron/stores';
 
 const appRoot = app.getAppPath();
 const isDev = !app.isPackaged;
@@ -66,6 +67,9 @@ function sqliteBinding(): string | undefined {
   return candidates.find((p): p is string => typeof p === 'string' && p.length > 0 && existsSync(p));
 }
 
+/** safeStorage, refusing Linux's plain-text backend (main/electron/stores.ts); only valid after `ready`. */
+const secretStorage = () => keyringOnlySafeStorage(safeStorage, process.platform);
+
 let service: KioskService | null = null;
 let db: KioskDatabase | null = null;
 let mainWindow: BrowserWindow | null = null;
@@ -89,12 +93,13 @@ async function start(): Promise<void> {
     db,
     dataDir: userData,
     settings: electronSettingsStore(settingsStore),
-    secrets: safeStorageSecretStore(safeStorage, join(userData, 'secrets.bin'), console.warn),
+    secrets: safeStorageSecretStore(secretStorage(), join(userData, 'secrets.bin'), console.warn),
     // The device's Supabase refresh token, encrypted with safeStorage (never the password, never to the renderer).
-    credentials: safeStorageCredentialStore(safeStorage, join(userData, 'device-credentials.bin'), console.warn),
+    credentials: safeStorageCredentialStore(secretStorage(), join(userData, 'device-credentials.bin'), console.warn),
     kioskMode: mode.kiosk,
-    operatorLock: fileLockRecordStore(userData, { codec: safeStorageCodec(safeStorage), log }),
+    operatorLock: fileLockRecordStore(userData, { codec: safeStorageCodec(secretStorage()), log }),
     onQuit: operatorQuit,
+    startEmulator: loadEmulator,
     log,
   });
   service.events.on('session', (s) => displaySleep.update(s));
@@ -126,7 +131,7 @@ if (startup.problems.length > 0) {
   // The administrator's provisioning step: the PIN from the terminal, its hash into the operator-lock file.
   app.whenReady()
     .then(async () => {
-      const store = fileLockRecordStore(app.getPath('userData'), { codec: safeStorageCodec(safeStorage), log });
+      const store = fileLockRecordStore(app.getPath('userData'), { codec: safeStorageCodec(secretStorage()), log });
       await provisionOperatorPin(store, await readNewPin(process.stdin, process.stdout));
       console.log('Operator PIN set.');
       app.exit(EXIT_CODES.ok);

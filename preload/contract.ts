@@ -72,6 +72,44 @@ export type SessionStatus = 'scheduled' | 'in_progress' | 'completed' | 'failed'
 /** What a kiosk tells the room (observers) it is doing; "offline" is judged by observers from a missed heartbeat. */
 export type KioskState = 'idle' | 'pre_flight' | 'interviewing' | 'reconnecting' | 'paused' | 'help_requested' | 'finished';
 
+/** One kiosk as the room view shows it (from the backend's kiosk_status). */
+export interface RoomKioskView {
+  deviceId: string;
+  label: string;
+  state: KioskState;
+  question: number | null;
+  sessionId: string | null;
+  since: string;
+  /** Server time of the kiosk's latest report; the view calls the kiosk offline when it is older than offlineAfterMs. */
+  lastSeen: string;
+}
+
+/** The live room as an observer (or reviewer) sees it. */
+export interface RoomView {
+  /** The observer signed in (email), or null. */
+  signedInAs: string | null;
+  /** The live connection is up and subscribed (false while it reconnects; the list may then be stale). */
+  live: boolean;
+  kiosks: RoomKioskView[];
+  offlineAfterMs: number;
+  /** Why the room is not live, in words (sign-in refused, backend unreachable, not an observer). */
+  problem: string | null;
+}
+
+/** One transcript entry as an observer follows it (ordered by seq, then id). */
+export interface RoomEntryView {
+  id: string;
+  seq: number;
+  speaker: Speaker;
+  text: string;
+  status: EntryStatus;
+}
+
+export interface RoomTranscriptView {
+  sessionId: string;
+  entries: RoomEntryView[];
+}
+
 /** The kiosk's latest state as reported to the backend (one coalescing row, not a log). */
 export interface KioskStatusReport {
   state: KioskState;
@@ -237,6 +275,9 @@ export interface DismissSessionRequest {
 export interface ReportPdf {
   pdf: Uint8Array;
 }
+export interface FollowSessionRequest {
+  sessionId: string | null;
+}
 export interface ReportKioskStateRequest {
   state: 'idle' | 'pre_flight';
 }
@@ -312,6 +353,14 @@ export const KIOSK_CONTRACT = {
   retryEvaluation: admin<SessionRef, InterviewDetail>(),
   /** The page on screen (the report view) as PDF. Desktop app only; elsewhere not_configured. */
   exportReportPdf: admin<None, ReportPdf>(),
+
+  /** Room view: sign in as an observer/reviewer of the tenant (the credentials stay in main). It shows other
+   * people's interviews as they happen, so every room method needs the operator. */
+  signInObserver: admin<SignInDeviceRequest, RoomView>(),
+  signOutObserver: admin<None, RoomView>(),
+  getRoom: admin<None, RoomView>(),
+  /** Follow one interview's transcript live (null: stop following). */
+  followSession: admin<FollowSessionRequest, RoomTranscriptView | null>(),
 };
 
 export type KioskContract = typeof KIOSK_CONTRACT;
@@ -356,7 +405,7 @@ export interface OperatorLockState {
   failedBeforeUnlock: { count: number; lastAt: string | null } | null;
 }
 
-export type SyncItemKind = 'session' | 'entry' | 'invitation_redeem' | 'invitation' | 'recording';
+export type SyncItemKind = 'session' | 'entry' | 'invitation_redeem' | 'invitation' | 'recording' | 'evaluation';
 
 /** A row the backend refused for good (constraint, RLS): kept locally, shown to the operator, retried on request. */
 export interface QuarantinedRowView {
@@ -413,10 +462,14 @@ export interface KioskEvents {
   sync: SyncStatus;
   /** A session's evaluation, its job, an override or a dismissal changed: reload it. */
   review: { sessionId: string };
+  /** The room view changed (a kiosk's state, the live connection). Only after an observer signed in. */
+  room: RoomView;
+  /** The followed interview's transcript changed. */
+  roomTranscript: RoomTranscriptView;
 }
 
 export type KioskEventName = keyof KioskEvents;
-export const KIOSK_EVENTS = ['transcript', 'session', 'sync', 'review'] as const satisfies readonly KioskEventName[];
+export const KIOSK_EVENTS = ['transcript', 'session', 'sync', 'review', 'room', 'roomTranscript'] as const satisfies readonly KioskEventName[];
 
 /** The renderer-side surface: the requests plus a subscription to pushed events. */
 export interface KioskBridge extends KioskApi {

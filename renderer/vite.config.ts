@@ -2,13 +2,15 @@
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
+import { withContentSecurityPolicy } from '../preload/csp';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 
 export default defineConfig({
   root: here,
   base: './',
-  plugins: [react()],
+  // index.html's CSP meta tag comes from the one policy the hosts also send (preload/csp.ts).
+  plugins: [react(), { name: 'kiosk-csp', transformIndexHtml: (html: string) => withContentSecurityPolicy(html) }],
   build: {
     outDir: fileURLToPath(new URL('../dist/renderer', import.meta.url)),
     emptyOutDir: true,

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm test`: type-check, build (renderer; main, preload and the web host the recovery harness runs), then every suite with Node's test runner.
+// `npm test`: type-check, lint, build (renderer; main, preload and the web host the recovery harness runs), then every suite with Node's test runner.
 // Unit and integration files run two at a time; browser and WebRTC suites (tests/e2e, tests/electron, tests/recovery) one at a
 // time, because they are timing-sensitive on a 2-core machine. Exits non-zero if anything fails.
 import { spawnSync } from 'node:child_process';
@@ -29,6 +29,7 @@ function run(title, cmd, args) {
 let ok = true;
 if (only.length === 0) {
   ok = run('type-check (tsc -b)', 'npx', ['tsc', '-b', 'tsconfig.json']) && ok;
+  ok = run('lint (import boundaries, eslint.config.js)', 'npm', ['run', '--silent', 'lint']) && ok;
   ok = run('build (vite renderer; esbuild main, preload, web host)', 'npm', ['run', '--silent', 'build']) && ok;
 }
 const all = only.length ? only.flatMap((p) => (p.endsWith('.ts') ? [p] : findTests(join(root, p)))) : findTests(join(root, 'tests'));

@@ -16,19 +16,8 @@ export const APP_SCHEME_PRIVILEGES = {
   bypassCSP: false,
 } as const;
 
-/** Served with every app:// response, as well as the renderer's own meta tag. */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "connect-src 'self'",
-  "media-src 'self' blob: mediastream:",
-  "img-src 'self' data:",
-  "style-src 'self' 'unsafe-inline'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-  "form-action 'none'",
-].join('; ');
+/** Served with every app:// response (one policy with the web host and index.html). */
+export { CONTENT_SECURITY_POLICY } from '../../preload/csp';
 
 export function windowOptions(options: { preloadPath: string; kiosk: boolean; devTools?: boolean }): BrowserWindowConstructorOptions {
   return {

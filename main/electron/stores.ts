@@ -1,10 +1,11 @@
 // Electron's settings (electron-store) and secrets (safeStorage, OS-backed encryption) behind the core's
 // interfaces. safeStorage is injected so the secret store can be unit-tested with a fake.
-import { chmodSync, closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { writeFileAtomic } from '../core/files/atomic';
 import type ElectronStore from 'electron-store';
 import { KioskError } from '../../preload/contract';
 import { sanitizeSettings } from '../core/settings/file-stores';
-import type { SecretStore, SettingsStore, StoredSettings } from '../core/settings/types';
+import type { SafeStorageLike, SecretStore, SettingsStore, StoredSettings } from '../core/settings/types';
 
 export function electronSettingsStore(store: Pick<ElectronStore<Record<string, unknown>>, 'store'>): SettingsStore {
   return {
@@ -17,10 +18,33 @@ export function electronSettingsStore(store: Pick<ElectronStore<Record<string, u
   };
 }
 
-export interface SafeStorageLike {
-  isEncryptionAvailable(): boolean;
-  encryptString(plainText: string): Buffer;
-  decryptString(encrypted: Buffer): string;
+/** Electron's safeStorage as these stores need it, with the Linux backend query (absent elsewhere). */
+export interface ElectronSafeStorage extends SafeStorageLike {
+  getSelectedStorageBackend?(): string;
+}
+
+export const PLAINTEXT_BACKEND_REFUSAL =
+  "On this Linux desktop Electron's secret storage has no keyring to use (its 'basic_text' backend only obfuscates " +
+  'with a password built into every copy of Chromium), so secrets are not stored. Run the kiosk in a session with ' +
+  'GNOME Keyring or KWallet unlocked, or start it with --password-store=gnome-libsecret.';
+
+/**
+ * safeStorage with the plain-text backend refused: on Linux, when Chromium found no keyring it falls back to
+ * 'basic_text' and still reports encryption as available (Electron docs, safeStorage.getSelectedStorageBackend).
+ * The wrapper reports it unavailable instead, so the stores refuse to write a secret, and `refusal` says why.
+ */
+export function keyringOnlySafeStorage(safe: ElectronSafeStorage, platform: NodeJS.Platform): SafeStorageLike & { refusal(): string | null } {
+  const refusal = () => (platform === 'linux' && safe.getSelectedStorageBackend?.() === 'basic_text' ? PLAINTEXT_BACKEND_REFUSAL : null);
+  return {
+    isEncryptionAvailable: () => refusal() === null && safe.isEncryptionAvailable(),
+    encryptString: (text) => {
+      const why = refusal();
+      if (why) throw new Error(why);
+      return safe.encryptString(text);
+    },
+    decryptString: (data) => safe.decryptString(data),
+    refusal,
+  };
 }
 
 /** The key, encrypted with safeStorage, in a 0600 file (e.g. <userData>/secrets.bin). */
@@ -40,18 +64,10 @@ export function safeStorageSecretStore(safe: SafeStorageLike, file: string, log:
     },
     setOpenAIKey(key: string) {
       if (!safe.isEncryptionAvailable()) {
-        throw new KioskError('not_configured', 'This computer offers no secure storage for the key (no OS keyring), so it was not saved.');
+        const why = 'refusal' in safe && typeof safe.refusal === 'function' ? (safe.refusal as () => string | null)() : null;
+        throw new KioskError('not_configured', why ?? 'This computer offers no secure storage for the key (no OS keyring), so it was not saved.');
       }
-      const tmp = `${file}.tmp`;
-      const fd = openSync(tmp, 'w', 0o600);
-      try {
-        writeSync(fd, safe.encryptString(JSON.stringify({ openaiKey: key })));
-        fsyncSync(fd);
-      } finally {
-        closeSync(fd);
-      }
-      chmodSync(tmp, 0o600);
-      renameSync(tmp, file);
+      writeFileAtomic(file, safe.encryptString(JSON.stringify({ openaiKey: key })));
     },
     clearOpenAIKey() {
       rmSync(file, { force: true });

@@ -27,6 +27,8 @@ export interface ResponsesFaults {
   responsesStatus?: number | null;
   /** Apply the fault to this many requests, then stop (null/absent: every request). */
   responsesFaultTimes?: number | null;
+  /** Answer this much later (a slow model: the request is in flight meanwhile). */
+  responsesDelayMs?: number | null;
 }
 
 export const PRACTICE_EVALUATOR_MODEL = 'practice-evaluator';
@@ -224,5 +226,7 @@ export function serveResponses(faults: ResponsesFaults, body: Buffer, req: Incom
     throw bad('invalid_json', `We could not parse the JSON body of your request: ${(e as Error).message}`);
   }
   const out = createResponse(parsed, fault);
-  send(out.status, out.body);
+  const delay = faults.responsesDelayMs ?? 0;
+  if (delay > 0) setTimeout(() => send(out.status, out.body), delay);
+  else send(out.status, out.body);
 }

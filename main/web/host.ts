@@ -12,9 +12,11 @@ import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { KioskResult } from '../../preload/contract';
 import { decodeWire, encodeWire, isSocketToken, KIOSK_WS_PROTOCOL, parseWireRequest, tokenFromProtocols } from '../../preload/wire';
 import { createKioskService, type KioskService } from '../core/api/service';
+import { loadEmulator } from '../simulator/lazy';
 import type { EmulatorHandleLike, EmulatorOptionsLike, StartEmulatorFn } from '../core/api/emulator';
 import { openDatabase } from '../core/db/database';
 import { fileSettingsStore, plaintextSecretStore } from '../core/settings/file-stores';
+import { setOpenAIKeyForCurrentOrigin } from '../core/settings/key-binding';
 import { fileCredentialStore } from '../core/settings/credentials';
 import type { SyncOptions } from '../core/sync/feature';
 import { makePrivateDir } from './private-dir';
@@ -99,7 +101,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const db = openDatabase(join(dataDir, DATABASE_FILE));
   const settings = fileSettingsStore(dataDir);
   const secrets = plaintextSecretStore(dataDir);
-  if (options.openaiKey) secrets.setOpenAIKey(options.openaiKey);
+  if (options.openaiKey) setOpenAIKeyForCurrentOrigin(secrets, settings, options.openaiKey);
   if (options.practiceMode !== undefined) settings.update({ practiceMode: options.practiceMode });
   let quit: () => void = () => {};
   const core = createKioskService({
@@ -108,7 +110,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     settings,
     secrets,
     ...(options.emulator ? { emulator: options.emulator } : {}),
-    ...(options.startEmulator ? { startEmulator: options.startEmulator } : {}),
+    startEmulator: options.startEmulator ?? loadEmulator,
     ...(options.fetch ? { fetch: options.fetch } : {}),
     credentials: fileCredentialStore(dataDir),
     ...(options.sync ? { sync: options.sync } : {}),

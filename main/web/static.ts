@@ -3,6 +3,7 @@
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
+import { CONTENT_SECURITY_POLICY } from '../../preload/csp';
 
 export const MIME_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -22,23 +23,9 @@ export const MIME_TYPES: Record<string, string> = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
-/**
- * Sent as a header with every response, on top of the renderer's own meta tag: a header also covers what a meta
- * tag cannot (frame-ancestors) and cannot be dropped by an injected <meta>. connect-src 'self' covers the
- * same-origin WebSocket (ws://host:port/kiosk) in CSP 3; nothing else may be contacted, loaded or framed.
- */
-export const WEB_CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "connect-src 'self'",
-  "media-src 'self' blob: mediastream:",
-  "img-src 'self' data:",
-  "style-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-  "form-action 'none'",
-].join('; ');
+/** Sent as a header with every response, on top of index.html's meta tag: a header also covers what a meta tag
+ * cannot (frame-ancestors) and cannot be dropped by an injected <meta>. One policy with Electron's (preload/csp.ts). */
+export { CONTENT_SECURITY_POLICY as WEB_CONTENT_SECURITY_POLICY } from '../../preload/csp';
 
 /**
  * Maps a request path to a file under root, or null when the path is malformed or escapes root. Pure apart from
@@ -85,7 +72,7 @@ export function serveStatic(root: string, req: IncomingMessage, res: ServerRespo
     'Content-Length': statSync(file).size,
     'X-Content-Type-Options': 'nosniff',
     'Cache-Control': 'no-cache',
-    'Content-Security-Policy': WEB_CONTENT_SECURITY_POLICY,
+    'Content-Security-Policy': CONTENT_SECURITY_POLICY,
   });
   if (req.method === 'HEAD') {
     res.end();

@@ -242,6 +242,7 @@ export const ar: Catalogue = {
     kindInvitationRedeem: 'رمز دعوة (استُخدم دون اتصال)',
     kindInvitation: 'إكمال الدعوة',
     kindRecording: 'تسجيل',
+    kindEvaluation: 'تقييم',
     uploadStatus: 'حالة الرفع',
     waiting: 'بانتظار الرفع',
     lastSuccess: 'آخر رفع ناجح',

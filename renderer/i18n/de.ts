@@ -218,6 +218,7 @@ export const de: Catalogue = {
     kindInvitationRedeem: 'Einladungscode (offline eingelöst)',
     kindInvitation: 'Abschluss der Einladung',
     kindRecording: 'Aufnahme',
+    kindEvaluation: 'Bewertung',
     uploadStatus: 'Upload-Status',
     waiting: 'Wartet auf Upload',
     lastSuccess: 'Letzter erfolgreicher Upload',

@@ -217,6 +217,7 @@ export const en = {
     kindInvitationRedeem: 'Invitation code (redeemed offline)',
     kindInvitation: 'Invitation completion',
     kindRecording: 'Recording',
+    kindEvaluation: 'Evaluation',
     uploadStatus: 'Upload status',
     waiting: 'Waiting to upload',
     lastSuccess: 'Last successful upload',

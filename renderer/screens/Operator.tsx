@@ -29,6 +29,7 @@ const KIND_KEYS = {
   invitation_redeem: 'operator.kindInvitationRedeem',
   invitation: 'operator.kindInvitation',
   recording: 'operator.kindRecording',
+  evaluation: 'operator.kindEvaluation',
 } as const satisfies Record<QuarantinedRowView['kind'], string>;
 
 export function kindLabel(kind: QuarantinedRowView['kind']): string {

@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createKioskService } from '../../main/core/api/service';
+import { loadEmulator } from '../../main/simulator/lazy';
 import { openDatabase, type SynchronousLevel } from '../../main/core/db/database';
 import { memorySecretStore, memorySettingsStore } from '../../main/core/settings/types';
 import { metric, percentile, type BenchResults } from './metric';
@@ -58,7 +59,7 @@ async function runService(dir: string, synchronous: SynchronousLevel, events: Ev
   const db = openDatabase(join(dir, `service-${synchronous}.sqlite`), { synchronous });
   const stubFetch: typeof fetch = async () =>
     new Response('v=0\r\ns=-\r\n', { status: 201, headers: { 'Content-Type': 'application/sdp', Location: '/v1/realtime/calls/rtc_bench' } });
-  const service = createKioskService({
+  const service = createKioskService({ startEmulator: loadEmulator,
     db, dataDir: dir, settings: memorySettingsStore({ practiceMode: false }), secrets: memorySecretStore('sk-bench-000000000000000000000000'), fetch: stubFetch,
   });
   const setup = await service.getSetupData();

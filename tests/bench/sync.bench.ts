@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { createKioskService } from '../../main/core/api/service';
+import { loadEmulator } from '../../main/simulator/lazy';
 import { openDatabase } from '../../main/core/db/database';
 import { memoryCredentialStore } from '../../main/core/settings/credentials';
 import { memorySecretStore, memorySettingsStore } from '../../main/core/settings/types';
@@ -23,7 +24,7 @@ export async function run(): Promise<BenchResults> {
   const db = openDatabase(join(dir, 'kiosk.sqlite'));
   const client = new pg.Client({ connectionString: stack.pg.url });
   await client.connect();
-  const service = createKioskService({
+  const service = createKioskService({ startEmulator: loadEmulator,
     db, dataDir: dir,
     settings: memorySettingsStore({ supabaseUrl: stack.gateway.url, supabaseAnonKey: stack.gateway.anonKey }),
     secrets: memorySecretStore(),

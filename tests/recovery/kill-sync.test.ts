@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { createKioskService } from '../../main/core/api/service';
+import { loadEmulator } from '../../main/simulator/lazy';
 import { openDatabase } from '../../main/core/db/database';
 import { fileCredentialStore } from '../../main/core/settings/credentials';
 import { fileSettingsStore, plaintextSecretStore } from '../../main/core/settings/file-stores';
@@ -22,7 +23,7 @@ const env = useSeededStack();
 async function preparedDataDir(): Promise<string> {
   const dataDir = mkdtempSync(join(tmpdir(), 'kiosk-kill-sync-'));
   const db = openDatabase(join(dataDir, DATABASE_FILE));
-  const service = createKioskService({
+  const service = createKioskService({ startEmulator: loadEmulator,
     db, dataDir, settings: fileSettingsStore(dataDir), secrets: plaintextSecretStore(dataDir), credentials: fileCredentialStore(dataDir),
   });
   try {

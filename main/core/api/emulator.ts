@@ -1,6 +1,5 @@
-// The practice-mode emulator as the core sees it: started lazily, in process, on 127.0.0.1, with a random key.
-// The import of main/simulator is dynamic so the core stays light (live mode, tests with a stub) until a
-// practice call actually starts.
+// The practice-mode emulator as the core sees it: started lazily, in process, on 127.0.0.1, with a random key,
+// through a factory the host injects (main/simulator/lazy.ts). The core imports only the simulator's types.
 import { randomBytes } from 'node:crypto';
 
 import type { EmulatorFaults, EmulatorHandle, EmulatorOptions } from '../../simulator/index';
@@ -10,24 +9,19 @@ export type EmulatorOptionsLike = EmulatorOptions;
 export type EmulatorHandleLike = EmulatorHandle;
 export type StartEmulatorFn = (options: EmulatorOptions) => Promise<EmulatorHandle>;
 
-/** Loaded on first use: werift and the clips are only needed once a practice call starts. */
-export const loadEmulator: StartEmulatorFn = async (options) => {
-  const { startEmulator } = await import('../../simulator/index');
-  return startEmulator(options);
-};
-
 export interface PracticeEmulator {
   ensure(): Promise<{ baseUrl: string; apiKey: string }>;
   handle(): EmulatorHandleLike | null;
   close(): Promise<void>;
 }
 
-export function practiceEmulator(start: StartEmulatorFn, options: Partial<EmulatorOptionsLike> = {}): PracticeEmulator {
+export function practiceEmulator(start: StartEmulatorFn | undefined, options: Partial<EmulatorOptionsLike> = {}): PracticeEmulator {
   const apiKey = `sk-practice-${randomBytes(18).toString('hex')}`;
   let starting: Promise<EmulatorHandleLike> | null = null;
   let handle: EmulatorHandleLike | null = null;
   return {
     async ensure() {
+      if (!start) throw new Error('this host has no practice emulator');
       if (!starting) {
         starting = start({ host: '127.0.0.1', port: 0, candidates: 'all', ...options, apiKey }).then(
           (h) => (handle = h),

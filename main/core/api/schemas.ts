@@ -150,6 +150,8 @@ export const overrideSchema = z.strictObject({
 
 export const dismissSchema = z.strictObject({ sessionId, reason }) satisfies z.ZodType<DismissSessionRequest>;
 
+export const followSessionSchema = z.strictObject({ sessionId: sessionId.nullable() }) satisfies z.ZodType<{ sessionId: string | null }>;
+
 /** One schema per method: the dispatcher parses with it before the service sees anything. */
 export const REQUEST_SCHEMAS = {
   getSettings: noArgs,
@@ -183,6 +185,10 @@ export const REQUEST_SCHEMAS = {
   dismissSession: dismissSchema,
   retryEvaluation: sessionRefSchema,
   exportReportPdf: noArgs,
+  signInObserver: signInDeviceSchema, // same shape: an email and a password
+  signOutObserver: noArgs,
+  getRoom: noArgs,
+  followSession: followSessionSchema,
 } satisfies Record<KioskMethod, z.ZodType>;
 
 // ---- both directions: a schema's output is exactly its method's request type ----

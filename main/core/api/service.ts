@@ -1,5 +1,5 @@
 // The KioskApi, composed from its feature modules: settings/, interview/ (sessions, calls, transcript
-// durability, recording, ending), sync/, evaluation/ and operator/. Each owns its slice of the api; this file only
+// durability, recording, ending), sync/, evaluation/, room/ (the live room view) and operator/. Each owns its slice of the api; this file only
 // wires them together and hands the whole to the dispatcher. The bindings reach it only through `dispatch`.
 import type { KioskApi } from '../../../preload/contract';
 import type { KioskDatabase } from '../db/database';
@@ -13,13 +13,14 @@ import { createOperatorFeature } from '../operator/feature';
 import type { LockRecordStore, ScryptParams } from '../operator/lock';
 import { createTargetResolver } from '../realtime/target';
 import { createRecorder } from '../recording/recorder';
+import { createRoomFeature, type RoomFeature } from '../room/feature';
 import type { RecoveryOptions } from '../recovery/policy';
 import type { CredentialStore } from '../settings/credentials';
 import { createSettingsFeature } from '../settings/feature';
 import type { SecretStore, SettingsStore } from '../settings/types';
 import { createSyncFeature, type SyncFeature, type SyncOptions } from '../sync/feature';
 import { createDispatcher, type Dispatch } from './dispatch';
-import { loadEmulator, practiceEmulator, type EmulatorHandleLike, type EmulatorOptionsLike, type StartEmulatorFn } from './emulator';
+import { practiceEmulator, type EmulatorHandleLike, type EmulatorOptionsLike, type StartEmulatorFn } from './emulator';
 import { createEventEmitter, type KioskEventEmitter } from './events';
 
 export interface KioskServiceDeps {
@@ -32,6 +33,7 @@ export interface KioskServiceDeps {
   backendConfigured?: boolean;
   /** Options for the practice-mode emulator (tests: userTranscripts, faults, candidates). */
   emulator?: Partial<EmulatorOptionsLike>;
+  /** Starts the practice emulator (the hosts pass main/simulator/lazy.ts); without it practice mode is unavailable. */
   startEmulator?: StartEmulatorFn;
   fetch?: typeof fetch;
   now?: () => number;
@@ -42,6 +44,8 @@ export interface KioskServiceDeps {
   sync?: SyncOptions;
   /** fetch for the Supabase client only (tests inject faults here). Default: `fetch`. */
   backendFetch?: typeof fetch;
+  /** Room view: a kiosk is shown offline when its last report is older than this (default: 3 missed heartbeats). */
+  roomOfflineAfterMs?: number;
   /** Kiosk mode: the admin screens stay closed until an operator PIN is chosen (recruiter mode: open until then). */
   kioskMode?: boolean;
   /** Where the operator-lock record is kept. Default: <dataDir>/operator-lock.json (0600). */
@@ -66,6 +70,8 @@ export interface KioskService extends KioskApi {
   readonly sync: SyncFeature;
   /** Evaluations, the review workspace and the recording's media URLs (main/core/evaluation). */
   readonly evaluation: EvaluationFeature;
+  /** The live room view (observer sign-in, kiosk status, followed transcript; main/core/room). */
+  readonly room: RoomFeature;
   /** The practice emulator, once started. */
   emulator(): EmulatorHandleLike | null;
   /** Starts the practice emulator now instead of at the first practice call (tests set faults on it first). */
@@ -79,7 +85,7 @@ export function createKioskService(deps: KioskServiceDeps): KioskService {
   const log = deps.log ?? (() => {});
   const events = createEventEmitter((error) => log(`event listener failed: ${String(error)}`));
   const recorder = createRecorder(store, deps.dataDir, now);
-  const practice = practiceEmulator(deps.startEmulator ?? loadEmulator, deps.emulator);
+  const practice = practiceEmulator(deps.startEmulator, deps.emulator);
 
   const sync = createSyncFeature({
     db: deps.db, dataDir: deps.dataDir, settings: deps.settings, events, log,
@@ -89,13 +95,18 @@ export function createKioskService(deps: KioskServiceDeps): KioskService {
   });
   if (!(deps.backendConfigured ?? sync.configured()) && seedDemoData(deps.db)) log('seeded the built-in demo data (no backend configured)');
 
-  const settings = createSettingsFeature({ settings: deps.settings, secrets: deps.secrets, backendView: () => sync.backendView() });
-  const targets = createTargetResolver({ view: settings.view, secrets: deps.secrets, practice, log });
+  const settings = createSettingsFeature({ settings: deps.settings, secrets: deps.secrets, backendView: () => sync.backendView(), log });
+  const targets = createTargetResolver({ view: settings.view, apiKey: settings.usableKey, practice, log });
   const operator = createOperatorFeature({
     dataDir: deps.dataDir, kioskMode: deps.kioskMode ?? false, now, log,
     ...(deps.operatorLock ? { store: deps.operatorLock } : {}),
     ...(deps.operatorScrypt ? { scrypt: deps.operatorScrypt } : {}),
     ...(deps.onQuit ? { onQuit: deps.onQuit } : {}),
+  });
+  const room = createRoomFeature({
+    settings: deps.settings, events, log,
+    ...(deps.backendFetch ? { fetch: deps.backendFetch } : {}),
+    ...(deps.roomOfflineAfterMs ? { offlineAfterMs: deps.roomOfflineAfterMs } : {}),
   });
   const sessions = createSessions({ db: deps.db, store, events, invitations: sync });
   const evaluation = createEvaluationFeature({
@@ -120,6 +131,7 @@ export function createKioskService(deps: KioskServiceDeps): KioskService {
     ...sync.api,
     ...evaluation.api,
     ...operator.api,
+    ...room.api,
   };
   operator.guard(api);
 
@@ -132,6 +144,7 @@ export function createKioskService(deps: KioskServiceDeps): KioskService {
     dispatch,
     sync,
     evaluation,
+    room,
     emulator: () => practice.handle(),
     async startEmulator() {
       await practice.ensure();
@@ -142,6 +155,7 @@ export function createKioskService(deps: KioskServiceDeps): KioskService {
       await evaluation.close();
       recorder.closeAll();
       await practice.close();
+      await room.close();
       await sync.close();
     },
   };

@@ -262,12 +262,50 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
+    // Evaluations reach the backend through the sync outbox: the kind list of sync_outbox grows by 'evaluation'
+    // (SQLite cannot change a CHECK in place, so the table is rebuilt; legacy_alter_table keeps the triggers of
+    // migration 2, which name sync_outbox, valid across the rename). An evaluation is written once, so its insert
+    // is all that is queued; demo-tenant evaluations stay local like everything else of the demo tenant.
+    version: 4,
+    name: 'evaluations in the sync outbox',
+    sql: `
+      PRAGMA legacy_alter_table = ON;
+      CREATE TABLE sync_outbox_v4 (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        kind TEXT NOT NULL CHECK (kind IN ('session', 'entry', 'invitation_redeem', 'invitation', 'recording', 'evaluation')),
+        row_id TEXT NOT NULL,
+        session_id TEXT,
+        version INTEGER NOT NULL DEFAULT 1,
+        enqueued_at TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT,
+        error_code TEXT,
+        quarantined_at TEXT,
+        UNIQUE (kind, row_id)
+      );
+      INSERT INTO sync_outbox_v4 (id, kind, row_id, session_id, version, enqueued_at, attempts, last_error, error_code, quarantined_at)
+        SELECT id, kind, row_id, session_id, version, enqueued_at, attempts, last_error, error_code, quarantined_at FROM sync_outbox;
+      DROP TABLE sync_outbox;
+      ALTER TABLE sync_outbox_v4 RENAME TO sync_outbox;
+      CREATE INDEX sync_outbox_pending ON sync_outbox(kind, quarantined_at, id);
+      PRAGMA legacy_alter_table = OFF;
+
+      CREATE TRIGGER sync_evaluation_insert AFTER INSERT ON evaluations
+      WHEN (SELECT t.demo FROM interview_sessions s JOIN tenants t ON t.id = s.tenant_id WHERE s.id = NEW.session_id) = 0
+      BEGIN
+        INSERT INTO sync_outbox (kind, row_id, session_id, enqueued_at)
+        VALUES ('evaluation', NEW.id, NEW.session_id, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+        ON CONFLICT (kind, row_id) DO UPDATE SET version = version + 1, quarantined_at = NULL, attempts = 0;
+      END;
+    `,
+  },
+  {
     // Invitation codes are no longer kept in plain text (supabase/README.md "Invitations"): the column `token` now
     // holds HMAC-SHA-256(tenant key, code) as the server sends it (SQLite cannot drop the column's NOT NULL without
     // rebuilding the table, and the name is only a name). The typed code of an offline redemption is kept in
     // pending_code until the server confirms it. Cached open codes are dropped and pulled again as hashes; the
     // codes of rows already used are scrubbed.
-    version: 4,
+    version: 5,
     name: 'invitation codes kept as keyed hashes',
     sql: `
       ALTER TABLE invitations ADD COLUMN pending_code TEXT;

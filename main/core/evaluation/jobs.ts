@@ -130,7 +130,8 @@ export function createJobRunner(deps: RunnerDeps) {
     start(): void {
       const n = deps.evaluations.recoverRunning();
       if (n) log(`${n} evaluation job(s) cut off by a restart run again`);
-      wake();
+      setImmediate(wake); // after the service is wired, so subscribers see the first run's states
+
     },
     wake,
     /** Resolves when the runner has nothing due right now (tests). */

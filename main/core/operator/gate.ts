@@ -24,6 +24,10 @@ const WHAT: Record<OperatorMethod, string> = {
   dismissSession: 'Dismissing an interview',
   retryEvaluation: 'Retrying an evaluation',
   exportReportPdf: 'Exporting a report',
+  signInObserver: 'Signing in to the room view',
+  signOutObserver: 'Signing out of the room view',
+  getRoom: 'Opening the room view',
+  followSession: 'Following a live interview',
 };
 
 /** Replaces the admin methods of `api` with checked ones; a new interview locks the operator screens. */

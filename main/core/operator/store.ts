@@ -1,6 +1,7 @@
 // Where the operator-lock record lives: one 0600 file in the data dir, written atomically. Electron passes a
 // codec that encrypts it with safeStorage; the web host stores it as JSON (the PIN is only ever a scrypt hash).
-import { chmodSync, closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../files/atomic';
 import { join } from 'node:path';
 import { parseLockRecord, type LockRecord, type LockRecordStore } from './lock';
 
@@ -40,16 +41,7 @@ export function fileLockRecordStore(dir: string, options: { codec?: RecordCodec;
       return structuredClone(UNREADABLE_RECORD);
     },
     save(record) {
-      const tmp = `${file}.${process.pid}.tmp`;
-      const fd = openSync(tmp, 'w', 0o600);
-      try {
-        writeSync(fd, codec.encode(JSON.stringify(record)));
-        fsyncSync(fd);
-      } finally {
-        closeSync(fd);
-      }
-      chmodSync(tmp, 0o600);
-      renameSync(tmp, file);
+      writeFileAtomic(file, codec.encode(JSON.stringify(record)));
     },
   };
 }

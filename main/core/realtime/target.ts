@@ -2,7 +2,6 @@
 // OpenAI base URL with the stored key. One rule for the interview's calls and the evaluation's requests.
 import { KioskError } from '../../../preload/contract';
 import type { PracticeEmulator } from '../api/emulator';
-import type { SecretStore } from '../settings/types';
 
 export interface ServiceTarget {
   baseUrl: string;
@@ -11,7 +10,8 @@ export interface ServiceTarget {
 
 export interface RealtimeTargetDeps {
   view: () => { practiceMode: boolean; openaiBaseUrl: string };
-  secrets: SecretStore;
+  /** The OpenAI key usable for the configured base URL (bound to its origin), or null. */
+  apiKey: () => string | null;
   practice: PracticeEmulator;
   log: (line: string) => void;
 }
@@ -28,7 +28,7 @@ export function createTargetResolver(deps: RealtimeTargetDeps) {
         return { ok: false, reason: 'practice_failed', detail: String(error) };
       }
     }
-    const apiKey = deps.secrets.getOpenAIKey();
+    const apiKey = deps.apiKey();
     if (!apiKey) return { ok: false, reason: 'no_key', detail: '' };
     return { ok: true, target: { baseUrl: view.openaiBaseUrl, apiKey }, practice: false };
   }

@@ -2,7 +2,9 @@
 // to). Never the password, never the access token (that lives in memory only). Electron keeps the file encrypted
 // with safeStorage; the web host in a 0600 file whose name says it is plaintext; tests in memory.
 // safeStorage is passed in structurally, so this stays plain Node (no electron import).
-import { chmodSync, closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { writeFileAtomic } from '../files/atomic';
+import type { SafeStorageLike } from './types';
 import { join } from 'node:path';
 
 export interface DeviceCredentials {
@@ -42,19 +44,6 @@ export function memoryCredentialStore(initial: DeviceCredentials | null = null):
   };
 }
 
-function writeAtomic(file: string, data: string | Buffer): void {
-  const tmp = `${file}.${process.pid}.tmp`;
-  const fd = openSync(tmp, 'w', 0o600);
-  try {
-    writeSync(fd, typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  chmodSync(tmp, 0o600);
-  renameSync(tmp, file);
-}
-
 export const PLAINTEXT_CREDENTIALS_FILE = 'device-credentials.plaintext.json';
 
 /** Web host / dev: a 0600 JSON file in the data dir. */
@@ -69,15 +58,9 @@ export function fileCredentialStore(dataDir: string): CredentialStore {
         return null; // damaged: signed out; the operator signs in again
       }
     },
-    set: (c) => writeAtomic(file, JSON.stringify(c) + '\n'),
+    set: (c) => writeFileAtomic(file, JSON.stringify(c) + '\n'),
     clear: () => rmSync(file, { force: true }),
   };
-}
-
-export interface SafeStorageLike {
-  isEncryptionAvailable(): boolean;
-  encryptString(plainText: string): Buffer;
-  decryptString(encrypted: Buffer): string;
 }
 
 export class CredentialStorageUnavailable extends Error {
@@ -101,7 +84,7 @@ export function safeStorageCredentialStore(safe: SafeStorageLike, file: string, 
     },
     set(c) {
       if (!safe.isEncryptionAvailable()) throw new CredentialStorageUnavailable();
-      writeAtomic(file, safe.encryptString(JSON.stringify(c)));
+      writeFileAtomic(file, safe.encryptString(JSON.stringify(c)));
     },
     clear: () => rmSync(file, { force: true }),
   };

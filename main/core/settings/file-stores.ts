@@ -1,25 +1,13 @@
 // Web-host (and dev) stores: settings as JSON in the data dir; the key in a 0600 file whose name says that it
 // is plaintext. Writes are atomic (temp file + rename) so a crash never leaves half a file.
-import { chmodSync, closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { VOICES, type Voice } from '../../../preload/contract';
+import { writeFileAtomic } from '../files/atomic';
 import { DEFAULT_SETTINGS, type SecretStore, type SettingsStore, type StoredSettings } from './types';
 
 export const SETTINGS_FILE = 'settings.json';
 export const PLAINTEXT_SECRETS_FILE = 'secrets.plaintext.json';
-
-function writeAtomic(file: string, text: string, mode: number): void {
-  const tmp = `${file}.${process.pid}.tmp`;
-  const fd = openSync(tmp, 'w', mode);
-  try {
-    writeSync(fd, text);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  chmodSync(tmp, mode); // the umask may have narrowed or the file pre-existed with other bits
-  renameSync(tmp, file);
-}
 
 function readJson(file: string): unknown {
   if (!existsSync(file)) return undefined;
@@ -39,6 +27,7 @@ export function sanitizeSettings(raw: unknown): StoredSettings {
   if (typeof r.model === 'string' && /^[\w.:-]{1,100}$/.test(r.model)) out.model = r.model;
   if (typeof r.voice === 'string' && (VOICES as readonly string[]).includes(r.voice)) out.voice = r.voice as Voice;
   if (typeof r.practiceMode === 'boolean') out.practiceMode = r.practiceMode;
+  if (typeof r.openaiKeyOrigin === 'string' && /^https?:\/\/[^\s/]+$/.test(r.openaiKeyOrigin)) out.openaiKeyOrigin = r.openaiKeyOrigin;
   if (typeof r.supabaseUrl === 'string' && /^https?:\/\/[^\s]+$/.test(r.supabaseUrl)) out.supabaseUrl = r.supabaseUrl;
   if (typeof r.supabaseAnonKey === 'string' && /^[\w.-]{20,4096}$/.test(r.supabaseAnonKey)) out.supabaseAnonKey = r.supabaseAnonKey;
   return out;
@@ -51,7 +40,7 @@ export function fileSettingsStore(dataDir: string): SettingsStore {
     get: () => ({ ...current }),
     update(patch) {
       const next = sanitizeSettings({ ...current, ...patch });
-      writeAtomic(file, JSON.stringify(next, null, 2) + '\n', 0o600);
+      writeFileAtomic(file, JSON.stringify(next, null, 2) + '\n');
       current = next;
       return { ...current };
     },
@@ -69,7 +58,7 @@ export function plaintextSecretStore(dataDir: string): SecretStore {
     kind: 'plaintext-file',
     getOpenAIKey: read,
     setOpenAIKey(key) {
-      writeAtomic(file, JSON.stringify({ openaiKey: key }) + '\n', 0o600);
+      writeFileAtomic(file, JSON.stringify({ openaiKey: key }) + '\n');
     },
     clearOpenAIKey() {
       rmSync(file, { force: true });

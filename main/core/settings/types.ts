@@ -12,6 +12,8 @@ export interface StoredSettings {
   model: string;
   voice: Voice;
   practiceMode?: boolean;
+  /** The origin the OpenAI key was entered for (main/core/settings/key-binding.ts). */
+  openaiKeyOrigin?: string;
   /** The Supabase project (main-side only; the renderer sees the URL and whether a key is set). */
   supabaseUrl?: string;
   supabaseAnonKey?: string;
@@ -26,6 +28,13 @@ export const DEFAULT_SETTINGS: StoredSettings = {
 export interface SettingsStore {
   get(): StoredSettings;
   update(patch: Partial<StoredSettings>): StoredSettings;
+}
+
+/** Electron's safeStorage as the stores use it (passed in, so the core never imports electron). */
+export interface SafeStorageLike {
+  isEncryptionAvailable(): boolean;
+  encryptString(plainText: string): Buffer;
+  decryptString(encrypted: Buffer): string;
 }
 
 export interface SecretStore {

@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SyncState, SyncStatus } from '../../../preload/contract';
-import { entryToRemote, recordingObjectName, redeemAnswerSchema, refusalFromCode, remoteInvitationSchema, sessionToRemote } from './mapping';
+import { entryToRemote, evaluationToRemote, recordingObjectName, redeemAnswerSchema, refusalFromCode, remoteInvitationSchema, sessionToRemote } from './mapping';
 import type { Outbox } from './outbox';
 import {
   backoffDelay,
@@ -195,7 +195,7 @@ export function createEngine(options: EngineOptions) {
    *  (independent rows, idempotent upserts), so the kiosk's work overlaps the server's. */
   function nextBatches(skip: ReadonlySet<number>): PlannedBatch[] {
     const items: OutboxItem[] = [];
-    for (const kind of ['session', 'invitation_redeem', 'entry', 'invitation', 'recording'] as const) {
+    for (const kind of ['session', 'invitation_redeem', 'entry', 'evaluation', 'invitation', 'recording'] as const) {
       const many = kind === 'entry' ? limits.rows * parallel : kind === 'session' ? limits.rows : 20;
       items.push(...outbox.candidates(kind, many + skip.size));
       const plan = planNext(items, limits, skip);
@@ -354,6 +354,11 @@ export function createEngine(options: EngineOptions) {
         return sendRows(remote, 'transcript_entries', batch.items, (i) => {
           const row = outbox.entry(i.rowId);
           return row ? entryToRemote(row) : null;
+        });
+      case 'evaluation':
+        return sendRows(remote, 'evaluations', batch.items, (i) => {
+          const row = outbox.evaluation(i.rowId);
+          return row ? evaluationToRemote(row) : null;
         });
       default:
         return sendOne(remote, batch);

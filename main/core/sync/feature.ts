@@ -143,6 +143,7 @@ export function createSyncFeature(deps: SyncFeatureDeps) {
       engine.wake();
       followSession(session.id, session.status);
     }),
+    deps.events.on('review', () => engine.wake()), // an evaluation was stored
   ];
 
   async function pullNow(): Promise<void> {

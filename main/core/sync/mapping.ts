@@ -89,6 +89,34 @@ export function entryToRemote(row: LocalEntryRow): Record<string, unknown> {
   };
 }
 
+export interface LocalEvaluationRow {
+  id: string;
+  session_id: string;
+  tenant_id: string;
+  rubric_version: string;
+  rubric: string;
+  model: string;
+  outcome: string;
+  session_reasons: string;
+  competencies: string;
+  created_at: string;
+}
+
+export function evaluationToRemote(row: LocalEvaluationRow): Record<string, unknown> {
+  return {
+    id: row.id,
+    tenant_id: row.tenant_id,
+    session_id: row.session_id,
+    rubric_version: row.rubric_version,
+    rubric: JSON.parse(row.rubric) as unknown,
+    model: row.model,
+    outcome: row.outcome,
+    session_reasons: jsonArray(row.session_reasons),
+    competencies: jsonArray(row.competencies),
+    created_at: row.created_at,
+  };
+}
+
 /** Object name of a recording in the `recordings` bucket. */
 export const recordingObjectName = (tenantId: string, sessionId: string) => `${tenantId}/${sessionId}.webm`;
 

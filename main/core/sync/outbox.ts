@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { QuarantinedRowView, SyncItemKind } from '../../../preload/contract';
 import type { KioskDatabase } from '../db/database';
-import type { LocalEntryRow, LocalSessionRow, PullCursor } from './mapping';
+import type { LocalEntryRow, LocalEvaluationRow, LocalSessionRow, PullCursor } from './mapping';
 import type { OutboxItem } from './plan';
 
 interface OutboxDbRow {
@@ -21,7 +21,7 @@ interface OutboxDbRow {
 export interface InvitationRow {
   id: string;
   tenant_id: string;
-  /** HMAC-SHA-256(tenant key, normalized code), hex — never the code (schema 4). */
+  /** HMAC-SHA-256(tenant key, normalized code), hex — never the code (schema 5). */
   token: string;
   /** The typed code of an offline redemption, until the server has confirmed it. */
   pending_code: string | null;
@@ -69,6 +69,8 @@ export function createOutbox(db: KioskDatabase) {
     recording: db.prepare(`SELECT r.session_id, r.file_name, r.bytes, r.finalized, s.tenant_id FROM recordings r
       JOIN interview_sessions s ON s.id = r.session_id WHERE r.session_id = ?`),
     invitation: db.prepare('SELECT * FROM invitations WHERE id = ?'),
+    evaluation: db.prepare(`SELECT e.*, s.tenant_id FROM evaluations e JOIN interview_sessions s ON s.id = e.session_id WHERE e.id = ?`),
+    evaluationSynced: db.prepare('UPDATE evaluations SET synced_at = ? WHERE id = ?'),
     invitationByHash: db.prepare('SELECT * FROM invitations WHERE token = ?'),
     clearPendingCode: db.prepare('UPDATE invitations SET pending_code = NULL WHERE id = ?'),
     stateGet: db.prepare('SELECT value FROM sync_state WHERE key = ?'),
@@ -81,7 +83,7 @@ export function createOutbox(db: KioskDatabase) {
     db: db as KioskDatabase,
     /** Items of one kind that may be looked at now (entries etc. only when their session is on the server). */
     candidates(kind: SyncItemKind, limit: number): OutboxItem[] {
-      const needsSession = kind === 'entry' || kind === 'recording' || kind === 'invitation' ? 1 : 0;
+      const needsSession = kind === 'entry' || kind === 'recording' || kind === 'invitation' || kind === 'evaluation' ? 1 : 0;
       return (q.candidates.all(kind, needsSession, limit) as OutboxDbRow[]).map((r) => ({
         id: r.id, kind: r.kind, rowId: r.row_id, sessionId: r.session_id, version: r.version,
         sessionRemote: r.session_remote === 1, redeemPending: r.redeem_pending === 1,
@@ -102,6 +104,7 @@ export function createOutbox(db: KioskDatabase) {
         const removed = q.done.run(item.id, item.version).changes === 1;
         if (item.kind === 'session') q.sessionRemote.run(at, removed ? at : null, item.rowId);
         else if (item.kind === 'entry' && removed) q.entrySynced.run(at, item.rowId);
+        else if (item.kind === 'evaluation' && removed) q.evaluationSynced.run(at, item.rowId);
       }
     }) as (items: readonly OutboxItem[], nowMs: number) => void,
     /** A provisional session row is on the server: its entries may follow; the session stays queued. */
@@ -130,6 +133,9 @@ export function createOutbox(db: KioskDatabase) {
     entry(id: string): LocalEntryRow | null {
       return (q.entry.get(id) as LocalEntryRow | undefined) ?? null;
     },
+    evaluation(id: string): LocalEvaluationRow | null {
+      return (q.evaluation.get(id) as LocalEvaluationRow | undefined) ?? null;
+    },
     recording(sessionId: string): { session_id: string; file_name: string; bytes: number; finalized: number; tenant_id: string } | null {
       return (q.recording.get(sessionId) as never) ?? null;
     },
@@ -140,7 +146,7 @@ export function createOutbox(db: KioskDatabase) {
     invitation(id: string): InvitationRow | null {
       return (q.invitation.get(id) as InvitationRow | undefined) ?? null;
     },
-    /** The cached invitation whose code has this keyed hash (column `token` holds the hash, schema 4). */
+    /** The cached invitation whose code has this keyed hash (column `token` holds the hash, schema 5). */
     invitationByHash(hash: string): InvitationRow | null {
       return (q.invitationByHash.get(hash) as InvitationRow | undefined) ?? null;
     },

@@ -121,8 +121,8 @@ export interface BatchLimits {
 
 export const DEFAULT_LIMITS: BatchLimits = { rows: 500 };
 
-/** Order of kinds: a session before its entries (FK), a redemption before its completion, recordings last. */
-const KIND_ORDER: readonly SyncItemKind[] = ['session', 'invitation_redeem', 'entry', 'invitation', 'recording'];
+/** Order of kinds: a session before its entries and evaluation (FK), a redemption before its completion, recordings last. */
+const KIND_ORDER: readonly SyncItemKind[] = ['session', 'invitation_redeem', 'entry', 'evaluation', 'invitation', 'recording'];
 
 /** Whether an item may be sent now, given what is already on the server. */
 export function eligible(item: OutboxItem): boolean {
@@ -134,6 +134,7 @@ export function eligible(item: OutboxItem): boolean {
     case 'invitation_redeem':
       return true;
     case 'entry':
+    case 'evaluation':
     case 'recording':
       return item.sessionRemote;
     case 'invitation':

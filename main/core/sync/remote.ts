@@ -30,6 +30,8 @@ export interface Remote {
   tenantId(): string | null;
   /** The signed-in device user's id (the JWT's `sub`), or null. */
   userId(): string | null;
+  /** The current access token (memory only), for a Realtime client in main; null when signed out. */
+  accessToken(): string | null;
   signIn(email: string, password: string): Promise<Result<DeviceCredentials>>;
   signOut(): Promise<void>;
   /** Refresh now with the stored refresh token. error.status 400/401 with an auth code = signed out for good. */
@@ -200,6 +202,7 @@ export function createRemote(options: RemoteOptions): Remote {
     signedInAs: () => stored()?.email ?? null,
     tenantId: () => stored()?.tenantId ?? null,
     userId: () => stored()?.userId ?? null,
+    accessToken: () => (stored() ? access?.token ?? null : null),
 
     async signIn(email, password) {
       try {

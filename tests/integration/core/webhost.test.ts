@@ -59,6 +59,7 @@ before(async () => {
   host = await startTestWebHost({ rendererDir, openaiKey: KEY, practiceMode: false });
   client = await connectClient(host.pageUrl);
   await ok(client.call('updateSettings', { openaiBaseUrl: stub.baseUrl }));
+  await ok(client.call('setOpenAIKey', { key: KEY })); // the key belongs to the origin it is entered for
 });
 
 after(async () => {
@@ -295,9 +296,41 @@ describe('the interview flow (live mode, stub endpoint)', () => {
     assert.equal(dbAll('SELECT status FROM interview_sessions WHERE id = ?', session.id)[0].status, 'scheduled');
     // Nothing listening → unavailable.
     await ok(client.call('updateSettings', { openaiBaseUrl: 'http://127.0.0.1:1' }));
+    await ok(client.call('setOpenAIKey', { key: KEY }));
     const down = await client.call('startCall', { sessionId: session.id, offerSdp: OFFER_SDP });
     assert.ok(!down.ok && down.error.code === 'realtime_unavailable');
     await ok(client.call('updateSettings', { openaiBaseUrl: stub.baseUrl }));
+    await ok(client.call('setOpenAIKey', { key: KEY }));
+  });
+
+  test('changing the base URL without entering the key again leaves no key usable for the new origin', async () => {
+    const { createServer } = await import('node:http');
+    const seen: string[] = [];
+    const other = createServer((req, res) => {
+      seen.push(`${req.method} ${req.url} ${req.headers.authorization ?? ''}`);
+      res.writeHead(500).end();
+    });
+    await new Promise<void>((r) => other.listen(0, '127.0.0.1', () => r()));
+    const otherUrl = `http://127.0.0.1:${(other.address() as { port: number }).port}`;
+    try {
+      const session = await newSession();
+      const moved = await ok<{ hasOpenAIKey: boolean }>(client.call('updateSettings', { openaiBaseUrl: otherUrl }));
+      assert.equal(moved.hasOpenAIKey, false, 'the settings say the key is gone');
+      const r = await client.call('startCall', { sessionId: session.id, offerSdp: OFFER_SDP });
+      assert.ok(!r.ok && r.error.code === 'not_configured', JSON.stringify(r));
+      assert.deepEqual(seen, [], 'nothing, least of all the key, reached the new origin');
+      // Going back does not bring it back: it was deleted, not hidden.
+      const back = await ok<{ hasOpenAIKey: boolean }>(client.call('updateSettings', { openaiBaseUrl: stub.baseUrl }));
+      assert.equal(back.hasOpenAIKey, false);
+      assert.ok(!readFileSync(join(host.dataDir, 'settings.json'), 'utf8').includes(KEY));
+      // The same origin with another path keeps it.
+      await ok(client.call('setOpenAIKey', { key: KEY }));
+      const samePath = await ok<{ hasOpenAIKey: boolean }>(client.call('updateSettings', { openaiBaseUrl: `${stub.baseUrl}/` }));
+      assert.equal(samePath.hasOpenAIKey, true);
+      await ok(client.call('updateSettings', { openaiBaseUrl: stub.baseUrl }));
+    } finally {
+      await new Promise<void>((r) => other.close(() => r()));
+    }
   });
 
   test('live mode without a key is not_configured', async () => {

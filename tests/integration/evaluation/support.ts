@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { SetupData } from '../../../preload/contract';
 import { createKioskService, type KioskService } from '../../../main/core/api/service';
+import { loadEmulator } from '../../../main/simulator/lazy';
 import { openDatabase, type KioskDatabase } from '../../../main/core/db/database';
 import { createStore } from '../../../main/core/db/store';
 import { memorySecretStore, memorySettingsStore } from '../../../main/core/settings/types';
@@ -28,34 +29,39 @@ export interface Core {
   close(): Promise<void>;
 }
 
+/** Creates a session and ends it after writing alternating turns, 25 s apart, as the transcript reducer would. */
+export async function finishInterview(
+  service: KioskService, db: KioskDatabase, candidateId: string, positionId: string, answers: readonly (string | null)[], reason: 'end_session' | 'error' = 'end_session',
+): Promise<string> {
+  const store = createStore(db);
+  const session = await service.createSession({ candidateId, positionId, recordingConsent: false });
+  store.updateSession(store.session(session.id)!, { status: 'in_progress', startTime: new Date().toISOString() });
+  let seq = 0;
+  let previous: string | null = null;
+  const entries = answers.flatMap((text, i) => {
+    const q = { id: randomUUID(), itemId: `item_q${i}`, previousItemId: previous, seq: seq++, speaker: 'interviewer' as const, text: `Question ${i + 1}: tell me more.`, startMs: i * 50_000, status: 'final' as const, confidence: null };
+    const a = { id: randomUUID(), itemId: `item_a${i}`, previousItemId: q.itemId, seq: seq++, speaker: 'candidate' as const, text: text ?? '', startMs: i * 50_000 + 25_000, status: text === null ? ('failed' as const) : ('final' as const), confidence: null };
+    previous = a.itemId;
+    return [q, a];
+  });
+  store.writeEntries(session.id, entries);
+  await service.endInterview({ sessionId: session.id, reason });
+  return session.id;
+}
+
 export async function startCore(options: { faults?: EmulatorFaultsLike; dir?: string } = {}): Promise<Core> {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'kiosk-eval-'));
   const db = openDatabase(join(dir, 'kiosk.sqlite'));
-  const service = createKioskService({
+  const service = createKioskService({ startEmulator: loadEmulator,
     db, dataDir: dir, settings: memorySettingsStore({ practiceMode: true }), secrets: memorySecretStore(),
     emulator: { candidates: 'loopback', ...(options.faults ? { faults: options.faults } : {}) },
     evaluation: { timing: { baseDelayMs: 50, maxDelayMs: 200 } },
   });
   await service.startEmulator();
   const setup = await service.getSetupData();
-  const store = createStore(db);
   return {
     service, db, dir, setup,
-    async finishInterview(answers, reason = 'end_session') {
-      const session = await service.createSession({ candidateId: setup.candidates[0]!.id, positionId: setup.positions[0]!.id, recordingConsent: false });
-      store.updateSession(store.session(session.id)!, { status: 'in_progress', startTime: new Date().toISOString() });
-      let seq = 0;
-      let previous: string | null = null;
-      const entries = answers.flatMap((text, i) => {
-        const q = { id: randomUUID(), itemId: `item_q${i}`, previousItemId: previous, seq: seq++, speaker: 'interviewer' as const, text: `Question ${i + 1}: tell me more.`, startMs: i * 50_000, status: 'final' as const, confidence: null };
-        const a = { id: randomUUID(), itemId: `item_a${i}`, previousItemId: q.itemId, seq: seq++, speaker: 'candidate' as const, text: text ?? '', startMs: i * 50_000 + 25_000, status: text === null ? ('failed' as const) : ('final' as const), confidence: null };
-        previous = a.itemId;
-        return [q, a];
-      });
-      store.writeEntries(session.id, entries);
-      await service.endInterview({ sessionId: session.id, reason });
-      return session.id;
-    },
+    finishInterview: (answers, reason = 'end_session') => finishInterview(service, db, setup.candidates[0]!.id, setup.positions[0]!.id, answers, reason),
     async close() {
       await service.close();
       db.close();

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import type { KioskResult, SessionSummary, SessionView, SetupData, SyncStatus } from '../../../preload/contract';
 import { createKioskService, type KioskService } from '../../../main/core/api/service';
+import { loadEmulator } from '../../../main/simulator/lazy';
 import { openDatabase, type KioskDatabase } from '../../../main/core/db/database';
 import { fileCredentialStore } from '../../../main/core/settings/credentials';
 import { memorySecretStore, memorySettingsStore } from '../../../main/core/settings/types';
@@ -39,6 +40,8 @@ export async function startSyncKiosk(options: {
   sync?: SyncOptions;
   backendFetch?: typeof fetch;
   configure?: boolean;
+  /** Sign in as this device user instead of the stack's (a second kiosk of the tenant). */
+  device?: { email: string; password: string };
 }): Promise<SyncKiosk> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'kiosk-sync-'));
   const stub = await startRealtimeStub(OPENAI_KEY);
@@ -50,7 +53,7 @@ export async function startSyncKiosk(options: {
     openaiBaseUrl: stub.baseUrl,
     ...(configure ? { supabaseUrl: options.stack.gateway.url, supabaseAnonKey: options.stack.gateway.anonKey } : {}),
   });
-  const service = createKioskService({
+  const service = createKioskService({ startEmulator: loadEmulator,
     db,
     dataDir,
     settings,
@@ -82,7 +85,8 @@ export async function startSyncKiosk(options: {
     },
   };
   if ((options.signIn ?? true) && configure) {
-    await call('signInDevice', { email: options.stack.device!.email, password: options.stack.device!.password });
+    const device = options.device ?? options.stack.device!;
+    await call('signInDevice', { email: device.email, password: device.password });
   }
   return kiosk;
 }

@@ -26,8 +26,8 @@ type Row = Record<string, unknown>;
  * gone and these columns changed when upgrading from below that version, and everything else kept.
  */
 const DELIBERATE: { version: number; table: string; gone: (row: Row) => boolean; changed: string[] }[] = [
-  // 4: invitation codes are no longer kept in plain text; open ones are pulled again as keyed hashes.
-  { version: 4, table: 'invitations', gone: (r) => r.status === 'open' && r.session_id === null, changed: ['token'] },
+  // 5: invitation codes are no longer kept in plain text; open ones are pulled again as keyed hashes.
+  { version: 5, table: 'invitations', gone: (r) => r.status === 'open' && r.session_id === null, changed: ['token'] },
 ];
 
 /** Every table's rows (by rowid), as the old version left them. */

@@ -18,6 +18,7 @@ import type { KioskMethod, KioskResult, StartCallRequest } from '../../../preloa
 import { createBridge } from '../../../preload/wire';
 import { InterviewCall } from '../../../renderer/call/interview-call';
 import { createKioskService, type KioskService } from '../../../main/core/api/service';
+import { loadEmulator } from '../../../main/simulator/lazy';
 import { openDatabase, type KioskDatabase } from '../../../main/core/db/database';
 import { memorySecretStore, memorySettingsStore } from '../../../main/core/settings/types';
 import { startRealtimeStub, type RealtimeStub } from '../../integration/core/realtime-stub';
@@ -103,7 +104,7 @@ describe('resume after main died with reports in flight', () => {
     secrets.setOpenAIKey(KEY);
     const settings = memorySettingsStore();
     settings.update({ practiceMode: false, openaiBaseUrl: stub.baseUrl });
-    const host = () => createKioskService({ db, dataDir: dir, settings, secrets, recovery: { reconnectDelayScale: 0.001 } });
+    const host = () => createKioskService({ startEmulator: loadEmulator, db, dataDir: dir, settings, secrets, recovery: { reconnectDelayScale: 0.001 } });
     const svc = host();
     const restarted = host();
     const setup = await svc.getSetupData();

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { StartCallResult } from '../../../preload/contract';
 import { createKioskService, type KioskService } from '../../../main/core/api/service';
+import { loadEmulator } from '../../../main/simulator/lazy';
 import { openDatabase, type KioskDatabase } from '../../../main/core/db/database';
 import { memorySecretStore, memorySettingsStore } from '../../../main/core/settings/types';
 import { OFFER_SDP, startRealtimeStub, type RealtimeStub } from '../../integration/core/realtime-stub';
@@ -24,7 +25,7 @@ function service(recovery?: { sessionLimitMs?: number; verbatimTurns?: number })
   secrets.setOpenAIKey(KEY);
   const settings = memorySettingsStore();
   settings.update({ practiceMode: false, openaiBaseUrl: stub.baseUrl });
-  return createKioskService({ db, dataDir: dir, settings, secrets, ...(recovery ? { recovery } : {}) });
+  return createKioskService({ startEmulator: loadEmulator, db, dataDir: dir, settings, secrets, ...(recovery ? { recovery } : {}) });
 }
 
 async function call<T>(svc: KioskService, method: string, payload: unknown): Promise<T> {

@@ -1,5 +1,6 @@
 // Static guarantees of the renderer: it imports no Node or Electron module and nothing from main/, the only
 // way to main is the contract (+ the shared wire format), and index.html carries the strict CSP.
+import { CONTENT_SECURITY_POLICY, META_CONTENT_SECURITY_POLICY, withContentSecurityPolicy } from '../../../preload/csp';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -35,7 +36,7 @@ describe('renderer boundaries', () => {
   });
 
   it('imports no Node built-in, no Electron, nothing from main/, and from preload/ only the contract and wire format', () => {
-    const allowedBare = new Set(['react', 'react-dom/client', 'react/jsx-runtime']);
+    const allowedBare = new Set(['react', 'react-dom/client', 'react/jsx-runtime', 'i18next', 'react-i18next']);
     for (const file of files) {
       for (const spec of importsOf(readFileSync(file, 'utf8'))) {
         const where = `${relative(rendererDir, file)} imports ${spec}`;
@@ -44,7 +45,7 @@ describe('renderer boundaries', () => {
           if (spec.includes('preload/')) assert.match(spec, /preload\/(contract|wire)$/, where);
           assert.doesNotMatch(spec, /\.\.\/\.\.\/\.\.\//, `${where}: reaches outside the project areas`);
         } else {
-          assert.ok(allowedBare.has(spec), `${where}: only React may be imported by name`);
+          assert.ok(allowedBare.has(spec), `${where}: only React and i18next may be imported by name`);
         }
       }
     }
@@ -58,16 +59,19 @@ describe('renderer boundaries', () => {
   });
 
   it('index.html has the strict Content-Security-Policy and loads nothing remote', () => {
-    const html = readFileSync(join(rendererDir, 'index.html'), 'utf8');
+    // The build fills the meta tag from the one policy the hosts also send (preload/csp.ts).
+    const html = withContentSecurityPolicy(readFileSync(join(rendererDir, 'index.html'), 'utf8'));
     const csp = /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(html)?.[1];
     assert.ok(csp, 'a CSP meta tag');
     const directives = Object.fromEntries(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([k, ...v]) => [k, v]));
     assert.deepEqual(directives['default-src'], ["'self'"]);
     assert.deepEqual(directives['script-src'], ["'self'"]);
-    assert.deepEqual(directives['connect-src'], ["'self'", 'ws:']);
+    assert.deepEqual(directives['connect-src'], ["'self'"]);
     assert.deepEqual(directives['media-src'], ["'self'", 'blob:', 'mediastream:']);
     assert.deepEqual(directives['style-src'], ["'self'"], 'no unsafe-inline styles');
     assert.doesNotMatch(html, /https?:\/\//, 'no remote URLs');
+    assert.equal(csp, META_CONTENT_SECURITY_POLICY);
+    assert.ok(CONTENT_SECURITY_POLICY.startsWith(csp.split('; frame-ancestors')[0]!.split('; form-action')[0]!), 'the hosts send the same policy');
     const css = readFileSync(join(rendererDir, 'styles.css'), 'utf8');
     assert.doesNotMatch(css, /@import|url\(\s*['"]?https?:/, 'no remote fonts or stylesheets');
   });

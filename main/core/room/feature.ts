@@ -1,0 +1,238 @@
+// The live room view, main side: an observer (or reviewer) signs in to the tenant, and this module keeps the
+// tenant's kiosk status and one followed interview's transcript current over Supabase Realtime, pushing them to
+// the renderer as `room` / `roomTranscript` events.
+//
+// Why the Realtime client runs here, in main, and not in the renderer with a short-lived token: the renderer
+// never holds secrets, and even a short-lived access token is a bearer credential to the tenant's interviews
+// (REST included) until it expires; main already owns sign-in and refresh (./sync/remote.ts), and the events
+// the renderer gets are exactly the rows RLS let this observer read, nothing more. The observer's refresh token
+// is kept in memory only: after a restart the observer signs in again.
+//
+// Realtime is a hint, not a log: every (re)subscription is followed by a pull of what may have been missed
+// (kiosk_status: all rows, small; transcript: since the last seen (updated_at) cursor, with an overlap), and
+// rows are merged by id keeping the newest updated_at, so a dropped socket leaves no gap and no duplicate.
+import { createClient, type RealtimeChannel, type SupabaseClient } from '@supabase/supabase-js';
+import ws from 'ws';
+import { KioskError, type RoomTranscriptView, type RoomView } from '../../../preload/contract';
+import type { KioskEventEmitter } from '../api/events';
+import { memoryCredentialStore } from '../settings/credentials';
+import type { SettingsStore } from '../settings/types';
+import { PRESENCE_OFFLINE_AFTER_MS } from '../sync/presence';
+import { createRemote, type Remote } from '../sync/remote';
+import { mergeKiosk, mergeRows, newestCursor, roomEntries, roomKiosks, type EntryRow, type KioskRow } from './merge';
+
+export interface RoomDeps {
+  settings: SettingsStore;
+  events: KioskEventEmitter;
+  fetch?: typeof fetch;
+  log?: (line: string) => void;
+  /** Offline threshold shown to the view (default: three missed kiosk heartbeats). */
+  offlineAfterMs?: number;
+  /** Re-read overlap for the transcript cursor (a long transaction can commit an older updated_at). */
+  overlapMs?: number;
+}
+
+const KIOSK_COLUMNS = 'device_id, label, state, question, session_id, state_since, last_seen, updated_at';
+/** How often main hands the (possibly refreshed) access token to the Realtime client. */
+const TOKEN_HANDOVER_MS = 30_000;
+const ENTRY_COLUMNS = 'id, session_id, seq, speaker, text, status, updated_at';
+
+export function createRoomFeature(deps: RoomDeps) {
+  const log = deps.log ?? (() => {});
+  const offlineAfterMs = deps.offlineAfterMs ?? PRESENCE_OFFLINE_AFTER_MS;
+  const overlapMs = deps.overlapMs ?? 60_000;
+  let remote: Remote | null = null;
+  let db: SupabaseClient | null = null;
+  let tokenTimer: NodeJS.Timeout | null = null;
+  let live = false;
+  let problem: string | null = null;
+  const kiosks = new Map<string, KioskRow>();
+  let followed: { sessionId: string; channel: RealtimeChannel; rows: Map<string, EntryRow>; cursor: string | null } | null = null;
+
+  function view(): RoomView {
+    return { signedInAs: remote?.signedInAs() ?? null, live, kiosks: roomKiosks(kiosks), offlineAfterMs, problem };
+  }
+  const pushRoom = () => deps.events.emit('room', view());
+  function transcript(): RoomTranscriptView | null {
+    return followed ? { sessionId: followed.sessionId, entries: roomEntries(followed.rows) } : null;
+  }
+  const pushTranscript = () => { const t = transcript(); if (t) deps.events.emit('roomTranscript', t); };
+
+  async function pullKiosks(): Promise<void> {
+    if (!db) return;
+    const { data, error } = await db.from('kiosk_status').select(KIOSK_COLUMNS);
+    if (error) { log(`room: kiosk status pull failed: ${error.message}`); return; }
+    // A full read replaces the list: a kiosk this observer can no longer see disappears.
+    const fresh = new Map<string, KioskRow>();
+    for (const r of data as unknown as KioskRow[]) fresh.set(r.device_id, r);
+    kiosks.clear();
+    for (const [k, v] of fresh) kiosks.set(k, v);
+    pushRoom();
+  }
+
+  async function pullEntries(): Promise<void> {
+    const f = followed;
+    if (!db || !f) return;
+    let q = db.from('transcript_entries').select(ENTRY_COLUMNS).eq('session_id', f.sessionId)
+      .order('updated_at', { ascending: true }).order('id', { ascending: true }).limit(1000);
+    if (f.cursor) q = q.gte('updated_at', new Date(Date.parse(f.cursor) - overlapMs).toISOString());
+    const { data, error } = await q;
+    if (error) { log(`room: transcript pull failed: ${error.message}`); return; }
+    if (followed !== f) return;
+    if (mergeRows(f.rows, data as unknown as EntryRow[])) pushTranscript();
+    f.cursor = newestCursor(f.rows, f.cursor);
+    // A page that came back full means more is waiting (a long interview after a long outage).
+    if ((data as unknown[]).length === 1000) await pullEntries();
+  }
+
+  /** On every (re)subscription confirmed by the server: catch up by pulling. */
+  function onSubscribed(kind: 'room' | 'transcript', channel: RealtimeChannel): void {
+    channel.on('system', {}, (msg: { extension?: string; status?: string; message?: string }) => {
+      if (msg.extension !== 'postgres_changes') return;
+      if (msg.status === 'ok') {
+        if (kind === 'room') { live = true; problem = null; void pullKiosks(); }
+        else void pullEntries();
+      } else {
+        problem = `Live updates refused: ${msg.message ?? 'unknown reason'}`;
+        pushRoom();
+      }
+    });
+  }
+
+  function subscribeRoom(client: SupabaseClient): void {
+    const ch = client.channel('room-kiosks')
+      .on('postgres_changes', { event: '*', schema: 'public', table: 'kiosk_status' }, (p) => {
+        const row = p.new as Partial<KioskRow>;
+        if (!row.device_id) return;
+        if (mergeKiosk(kiosks, row as KioskRow)) pushRoom();
+      });
+    onSubscribed('room', ch);
+    ch.subscribe((status, err) => {
+      if (status === 'SUBSCRIBED') return; // catch-up waits for the server's "Subscribed to PostgreSQL"
+      live = false;
+      if (status === 'CHANNEL_ERROR' || status === 'TIMED_OUT') problem = `Reconnecting to live updates (${err?.message ?? status.toLowerCase()}).`;
+      pushRoom();
+    });
+  }
+
+  async function stopFollowing(): Promise<void> {
+    const f = followed;
+    followed = null;
+    if (f && db) await db.removeChannel(f.channel).catch(() => undefined);
+  }
+
+  async function close(): Promise<void> {
+    if (tokenTimer) clearInterval(tokenTimer);
+    tokenTimer = null;
+    await stopFollowing();
+    if (db) await db.removeAllChannels().catch(() => undefined);
+    db = null;
+    live = false;
+    kiosks.clear();
+  }
+
+  const api = {
+    async signInObserver({ email, password }: { email: string; password: string }): Promise<RoomView> {
+      const s = deps.settings.get();
+      if (!s.supabaseUrl || !s.supabaseAnonKey) throw new KioskError('not_configured', 'Set the Supabase URL and anon key first (Sync and backend).');
+      await close();
+      const r = createRemote({
+        url: s.supabaseUrl, anonKey: s.supabaseAnonKey, credentials: memoryCredentialStore(),
+        ...(deps.fetch ? { fetch: deps.fetch } : {}), log,
+      });
+      const res = await r.signIn(email, password);
+      if (!res.ok) {
+        if (res.error.status === 0 || res.error.status >= 500 || res.error.badAnswer) {
+          throw new KioskError('backend_unavailable', `The backend could not be reached to sign in (${res.error.message}).`);
+        }
+        throw new KioskError('backend_auth_failed', `The backend did not accept this sign-in: ${res.error.message}.`);
+      }
+      const role = roleOf(r.accessToken());
+      if (role !== 'observer' && role !== 'reviewer') {
+        await r.signOut();
+        throw new KioskError('backend_auth_failed', 'This account is not an observer or reviewer of the tenant, so it cannot open the room view.');
+      }
+      remote = r;
+      problem = null;
+      // The token comes from our own refresh logic (refreshed before expiry); supabase-js asks for it before each
+      // REST request.
+      const token = async () => ((await r.ensureToken()).ok ? r.accessToken() : null);
+      db = createClient(s.supabaseUrl, s.supabaseAnonKey, {
+        accessToken: token,
+        realtime: { transport: ws as never, heartbeatIntervalMs: 5_000 },
+        ...(deps.fetch ? { global: { fetch: deps.fetch } } : {}),
+      });
+      // Realtime: the token must be set BEFORE the first join — realtime-js sends a token that arrives while a
+      // channel is still joining only with the next join, so the channel would stay anonymous (RealtimeClient
+      // _performAuth pushes access_token to joined channels only). Afterwards a refreshed token is handed over
+      // on a timer; realtime-js pushes it to every joined channel (access_token message), an unchanged one is a no-op.
+      await db.realtime.setAuth(await token());
+      const client = db;
+      tokenTimer = setInterval(() => {
+        void token().then((t) => (t && db === client ? client.realtime.setAuth(t) : undefined)).catch(() => undefined);
+      }, TOKEN_HANDOVER_MS);
+      tokenTimer.unref();
+      subscribeRoom(db);
+      log(`room view signed in as ${email} (${role})`);
+      pushRoom();
+      return view();
+    },
+
+    async signOutObserver(): Promise<RoomView> {
+      await close();
+      if (remote) await remote.signOut();
+      remote = null;
+      problem = null;
+      pushRoom();
+      return view();
+    },
+
+    async getRoom(): Promise<RoomView> {
+      return view();
+    },
+
+    async followSession({ sessionId }: { sessionId: string | null }): Promise<RoomTranscriptView | null> {
+      if (!db) throw new KioskError('not_configured', 'Sign in to the room view first.');
+      if (followed?.sessionId === sessionId) return transcript();
+      await stopFollowing();
+      if (!sessionId) return null;
+      const channel = db.channel(`room-transcript-${sessionId}`)
+        .on('postgres_changes', { event: '*', schema: 'public', table: 'transcript_entries', filter: `session_id=eq.${sessionId}` }, (p) => {
+          const f = followed;
+          const row = p.new as Partial<EntryRow>;
+          if (!f || f.channel !== channel || !row.id) return;
+          if (mergeRows(f.rows, [row as EntryRow])) pushTranscript();
+          f.cursor = newestCursor(f.rows, f.cursor);
+        });
+      followed = { sessionId, channel, rows: new Map(), cursor: null };
+      onSubscribed('transcript', channel);
+      channel.subscribe();
+      await pullEntries();
+      return transcript();
+    },
+  };
+
+  return {
+    api,
+    /** Test hook: the followed transcript and the room, as main holds them. */
+    view,
+    transcript,
+    async close(): Promise<void> {
+      await close();
+    },
+  };
+}
+
+export type RoomFeature = ReturnType<typeof createRoomFeature>;
+
+function roleOf(token: string | null): string | null {
+  if (!token) return null;
+  try {
+    const json = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { app_metadata?: { role?: unknown } };
+    // Absent means a kiosk device (public.current_app_role()).
+    return typeof json.app_metadata?.role === 'string' ? json.app_metadata.role : 'device';
+  } catch {
+    return null;
+  }
+}
+

@@ -1,0 +1,132 @@
+// The room view's main side against the real Postgres behind the gateway's Realtime: an observer follows two
+// kiosks' states and one live transcript that ends identical to the kiosk's SQLite, in order, also when its
+// socket is cut mid-interview (no gap, no duplicate); an observer of another tenant sees none of it; a device
+// account cannot open the room view.
+import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import { before, describe, test } from 'node:test';
+import type { KioskState, RoomTranscriptView, RoomView } from '../../../preload/contract';
+import { DEMO } from '../../support/gateway/stack';
+import { drained, runInterview, startSyncKiosk, useSeededStack, waitForSync, type SyncKiosk } from './support';
+
+const env = useSeededStack();
+const observer = { email: 'invigilator@demo.test', password: crypto.randomBytes(9).toString('base64url') };
+const kiosk2 = { email: 'kiosk-2@demo.test', password: crypto.randomBytes(9).toString('base64url') };
+const otherObserver = { email: 'invigilator@other.test', password: crypto.randomBytes(9).toString('base64url') };
+
+async function createUsers(): Promise<void> {
+  await env.stack.gateway.createDeviceUser(observer.email, observer.password, DEMO.tenantId, 'observer');
+  await env.stack.gateway.createDeviceUser(kiosk2.email, kiosk2.password, DEMO.tenantId);
+  const other = (await env.client.query<{ id: string }>(`insert into tenants (name) values ('Other centre') returning id`)).rows[0]!.id;
+  await env.stack.gateway.createDeviceUser(otherObserver.email, otherObserver.password, other, 'observer');
+}
+
+/** A recruiter-side service signed in to the room view, recording every room/transcript push. */
+async function openRoom(who: { email: string; password: string }) {
+  const host = await startSyncKiosk({ stack: env.stack, signIn: false });
+  const rooms: RoomView[] = [];
+  const transcripts: RoomTranscriptView[] = [];
+  host.service.events.on('room', (r) => rooms.push(r));
+  host.service.events.on('roomTranscript', (t) => transcripts.push(t));
+  await host.call('signInObserver', who);
+  return { host, rooms, transcripts };
+}
+
+async function until(what: string, check: () => boolean, ms = 15_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+function localEntries(k: SyncKiosk, sessionId: string) {
+  return k.db.prepare(`SELECT id, seq, speaker, text, status FROM transcript_entries WHERE session_id = ? ORDER BY seq, id`).all(sessionId);
+}
+
+describe('room view (main side)', () => {
+  before(createUsers);
+  test('states of two kiosks, one live transcript identical to SQLite, a socket cut with no gap and no duplicate', async () => {
+    const room = await openRoom(observer);
+    const other = await openRoom(otherObserver);
+    const k1 = await startSyncKiosk({ stack: env.stack, sync: { presenceHeartbeatMs: 500 } });
+    const k2 = await startSyncKiosk({ stack: env.stack, device: kiosk2, sync: { presenceHeartbeatMs: 500 } });
+    try {
+      const seen = new Map<string, KioskState[]>();
+      room.host.service.events.on('room', (r) => {
+        for (const k of r.kiosks) {
+          const list = seen.get(k.label) ?? [];
+          if (list.at(-1) !== k.state) list.push(k.state);
+          seen.set(k.label, list);
+        }
+      });
+      await until('live', () => room.rooms.at(-1)?.live === true);
+      await k1.call('reportKioskState', { state: 'pre_flight' });
+      await k2.call('reportKioskState', { state: 'pre_flight' });
+      await until('both in pre-flight', () => ['kiosk-1@demo.test', 'kiosk-2@demo.test'].every((l) => seen.get(l)?.includes('pre_flight')));
+
+      let followedId = '';
+      const interview1 = runInterview(k1, {
+        turns: 6,
+        between: async (i) => {
+          if (i === 2 && !followedId) {
+            await until('kiosk 1 interviewing', () => room.rooms.at(-1)!.kiosks.some((k) => k.label === 'kiosk-1@demo.test' && k.state === 'interviewing' && k.sessionId));
+            followedId = room.rooms.at(-1)!.kiosks.find((k) => k.label === 'kiosk-1@demo.test')!.sessionId!;
+            await room.host.call('followSession', { sessionId: followedId });
+          }
+          if (i === 30) {
+            // The observer's socket is cut mid-interview; the kiosk keeps going.
+            assert.ok(env.stack.gateway.realtime.dropConnections() >= 1);
+          }
+        },
+      });
+      k2.service.sync.setKioskState('help_requested');
+      await until('help request seen', () => seen.get('kiosk-2@demo.test')?.includes('help_requested') === true);
+      const summary2 = await runInterview(k2, { turns: 2 });
+      const summary1 = await interview1;
+      await waitForSync(k1.service, drained, 20_000, 'kiosk 1 drained');
+      await waitForSync(k2.service, drained, 20_000, 'kiosk 2 drained');
+      await until('both finished', () => ['kiosk-1@demo.test', 'kiosk-2@demo.test'].every((l) => seen.get(l)?.at(-1) === 'finished'));
+      assert.deepEqual(seen.get('kiosk-1@demo.test')!.filter((s) => s !== 'idle'), ['pre_flight', 'interviewing', 'finished']);
+      assert.ok(seen.get('kiosk-2@demo.test')!.includes('help_requested'));
+      assert.equal(followedId, summary1.session.id);
+
+      const want = localEntries(k1, summary1.session.id);
+      const same = () => JSON.stringify(room.transcripts.at(-1)?.entries) === JSON.stringify(want);
+      await until('the followed transcript equals SQLite', same, 20_000).catch(() => {
+        assert.deepEqual(room.transcripts.at(-1)?.entries, want);
+      });
+      const last = room.transcripts.at(-1)!;
+      assert.equal(new Set(last.entries.map((e) => e.id)).size, last.entries.length, 'no duplicate');
+      assert.ok(want.length >= 12);
+      assert.ok(room.transcripts.every((t) => t.sessionId === summary1.session.id));
+      assert.ok(!room.transcripts.some((t) => t.entries.some((e) => localEntries(k2, summary2.session.id).some((x: any) => x.id === e.id))), 'kiosk 2 entries never in kiosk 1 transcript');
+
+      // The other tenant's observer saw none of it.
+      assert.ok(other.rooms.length >= 1);
+      assert.ok(other.rooms.every((r) => r.kiosks.length === 0), 'observer of another tenant sees no kiosk');
+      const peek = await other.host.result('followSession', { sessionId: summary1.session.id });
+      assert.equal(peek.ok, true);
+      await new Promise((r) => setTimeout(r, 500));
+      assert.ok(other.transcripts.every((t) => t.entries.length === 0), 'nor any entry of it');
+    } finally {
+      await k1.close();
+      await k2.close();
+      await room.host.close();
+      await other.host.close();
+    }
+  });
+
+  test('a device account cannot open the room view; bad input is refused', async () => {
+    const host = await startSyncKiosk({ stack: env.stack, signIn: false });
+    try {
+      const r = await host.result('signInObserver', { email: env.stack.device!.email, password: env.stack.device!.password });
+      assert.equal(r.ok, false);
+      assert.match((r as { error: { message: string } }).error.message, /not an observer or reviewer/);
+      const bad = await host.result('followSession', { sessionId: 'x' });
+      assert.equal((bad as { error: { code: string } }).error.code, 'invalid_request');
+    } finally {
+      await host.close();
+    }
+  });
+});
