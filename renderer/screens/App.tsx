@@ -10,6 +10,7 @@ import { AdminPanel } from './AdminPanel';
 import { Operator } from './Operator';
 import { OperatorGate } from './PinPad';
 import { Preflight } from './Preflight';
+import { Room } from './Room';
 import { Settings } from './Settings';
 import { Setup } from './Setup';
 import { Summary } from './Summary';
@@ -18,6 +19,7 @@ export type Screen =
   | { name: 'setup' }
   | { name: 'settings' }
   | { name: 'operator' }
+  | { name: 'room' }
   | { name: 'preflight'; candidate: CandidateView; position: PositionView; invitationId?: string }
   | { name: 'interview'; session: SessionView; mic: MediaStream; prepared: Promise<PreparedPeer>; resume?: boolean }
   | { name: 'summary'; sessionId: string; summary: SessionSummary | null };
@@ -52,6 +54,7 @@ export function App() {
             onContinue={(candidate, position) => setScreen({ name: 'preflight', candidate, position })}
             onInvitation={(r) => setScreen({ name: 'preflight', candidate: r.candidate, position: r.position, invitationId: r.invitationId })}
             onOperator={() => setScreen({ name: 'operator' })}
+            onRoom={() => setScreen({ name: 'room' })}
           />
         )}
         {/* Admin screens open only through the operator PIN gate (main enforces it too). */}
@@ -64,6 +67,11 @@ export function App() {
         {screen.name === 'operator' && (
           <OperatorGate kiosk={kiosk} onCancel={toSetup}>
             <Operator kiosk={kiosk} onDone={toSetup} />
+          </OperatorGate>
+        )}
+        {screen.name === 'room' && (
+          <OperatorGate kiosk={kiosk} onCancel={toSetup}>
+            <Room kiosk={kiosk} onDone={toSetup} />
           </OperatorGate>
         )}
         {screen.name === 'preflight' && (
