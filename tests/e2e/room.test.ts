@@ -11,10 +11,10 @@ import type { Page } from 'playwright';
 import type { SyncStatus } from '../../preload/contract';
 import { startSupabaseStack, DEMO, type SupabaseStack } from '../support/gateway/stack';
 import { startTestWebHost, type TestWebHost } from '../support/webhost';
-import { openKiosk, pressEnd, readDatabase, startInterview, waitForSummary, type Kiosk } from './support-interview';
+import { openKiosk, readDatabase, startInterview, waitForSummary, type Kiosk } from './support-interview';
 
-const HEARTBEAT_MS = 500;
-const OFFLINE_AFTER_MS = 5_000;
+const HEARTBEAT_MS = 1_000;
+const OFFLINE_AFTER_MS = 15_000;
 
 let stack: SupabaseStack;
 const hosts: TestWebHost[] = [];
@@ -43,6 +43,12 @@ async function grid(page: Page): Promise<Record<string, string>> {
 async function shownTranscript(page: Page): Promise<{ id: string; text: string }[]> {
   return page.locator('[data-testid="room-transcript"] > li').evaluateAll((els) =>
     els.map((e) => ({ id: e.getAttribute('data-entry-id') ?? '', text: (e.textContent ?? '').replace(/^[^:]*:\s*/, '') })));
+}
+
+/** End and confirm; three browsers share two loaded cores here, so the confirm may take longer than usual. */
+async function end(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'End interview' }).click({ timeout: 30_000 });
+  await page.getByRole('button', { name: 'Yes, end now' }).click({ timeout: 30_000 });
 }
 
 async function until<T>(what: string, get: () => Promise<T>, ok: (v: T) => boolean, ms = 30_000): Promise<T> {
@@ -123,10 +129,10 @@ describe('room view: two kiosks and an observer', { timeout: 300_000 }, () => {
     hostB.core.sync.setKioskState('idle');
     await startInterview(b.page);
     await until('kiosk B interviewing', () => grid(obs.page), (g) => g['kiosk-2@demo.test'] === 'interviewing');
-    await pressEnd(b.page);
+    await end(b.page);
     await waitForSummary(b.page, 30_000);
 
-    await pressEnd(a.page);
+    await end(a.page);
     await waitForSummary(a.page, 30_000);
     await until('both finished', () => grid(obs.page), (g) => g['kiosk-1@demo.test'] === 'finished' && g['kiosk-2@demo.test'] === 'finished');
     await until('kiosk A uploaded everything', async () => (await hostA.core.getSyncStatus()) as SyncStatus, (s) => s.pending === 0, 30_000);
