@@ -198,7 +198,9 @@ export type CallAction =
   /** Finish the interview once the interviewer has finished speaking (the model called end_session). */
   | { kind: 'finish'; reason: 'end_session' }
   /** Tell the operator (the interview's message list). */
-  | { kind: 'notice'; level: 'info' | 'error'; message: string };
+  | { kind: 'notice'; level: 'info' | 'error'; message: string }
+  /** Roll this call over `afterMs` from now (from the session's announced expires_at; never later than planned). */
+  | { kind: 'rollover'; afterMs: number };
 
 export interface RealtimeEventReport {
   sessionId: string;

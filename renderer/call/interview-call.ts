@@ -452,6 +452,14 @@ export class InterviewCall {
         await this.sendAndReportInQueue(action.event);
       } else if (action.kind === 'notice') {
         this.cb.onLog(action.message, action.level);
+      } else if (action.kind === 'rollover') {
+        // From the session's own expires_at: re-arm this call's rollover, never later than planned.
+        const leg = this.leg;
+        if (leg && action.afterMs >= 0 && (leg.rolloverAfterMs === null || action.afterMs < leg.rolloverAfterMs)) {
+          leg.rolloverAfterMs = action.afterMs;
+          if (leg.rolloverTimer) clearTimeout(leg.rolloverTimer);
+          leg.rolloverTimer = setTimeout(() => void this.rollover(leg), action.afterMs);
+        }
       } else if (action.kind === 'finish' && !this.state.finishing) {
         this.dispatch({ type: 'finish_requested' });
         this.cb.onLog('The interviewer is closing the interview.', 'info');
