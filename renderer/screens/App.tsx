@@ -11,6 +11,7 @@ import { Declined, Disclosure } from './Disclosure';
 import { Operator } from './Operator';
 import { OperatorGate } from './PinPad';
 import { Preflight } from './Preflight';
+import { Review } from './Review';
 import { Room } from './Room';
 import { Settings } from './Settings';
 import { Setup } from './Setup';
@@ -22,6 +23,7 @@ export type Screen =
   | { name: 'operator' }
   | { name: 'disclosure'; candidate: CandidateView; position: PositionView; invitationId?: string }
   | { name: 'declined' }
+  | { name: 'review' }
   | { name: 'room' }
   | { name: 'preflight'; candidate: CandidateView; position: PositionView; consent: ConsentRecord; invitationId?: string }
   | { name: 'interview'; session: SessionView; mic: MediaStream; prepared: Promise<PreparedPeer>; resume?: boolean }
@@ -57,6 +59,7 @@ export function App() {
             onContinue={(candidate, position) => setScreen({ name: 'disclosure', candidate, position })}
             onInvitation={(r) => setScreen({ name: 'disclosure', candidate: r.candidate, position: r.position, invitationId: r.invitationId })}
             onOperator={() => setScreen({ name: 'operator' })}
+            onReview={() => setScreen({ name: 'review' })}
             onRoom={() => setScreen({ name: 'room' })}
           />
         )}
@@ -65,6 +68,11 @@ export function App() {
           <OperatorGate kiosk={kiosk} onCancel={toSetup}>
             <Settings kiosk={kiosk} onDone={toSetup} />
             <AdminPanel kiosk={kiosk} onLocked={toSetup} />
+          </OperatorGate>
+        )}
+        {screen.name === 'review' && (
+          <OperatorGate kiosk={kiosk} onCancel={toSetup}>
+            <Review kiosk={kiosk} onDone={toSetup} />
           </OperatorGate>
         )}
         {screen.name === 'operator' && (
