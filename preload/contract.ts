@@ -187,8 +187,6 @@ export interface StartCallResult {
   resumed?: boolean;
   /** Start the next call (rollover) this long after this one connects, at a quiet moment; null/absent = never. */
   rolloverAfterMs?: number | null;
-  /** Scale for the reconnect backoff delays (1 = real time; tests compress it). */
-  reconnectDelayScale?: number;
 }
 
 /** What main wants the renderer to do after seeing an event. */

@@ -47,8 +47,11 @@ export interface WebHostOptions {
   /** Sync engine options (tests: compressed clock, batch sizes) and the fetch the Supabase client uses. */
   sync?: SyncOptions;
   backendFetch?: typeof fetch;
-  /** Reconnect/rollover/resume tuning (tests: short session limit, compressed backoff). */
-  recovery?: RecoveryOptions;
+  /** Room view: offline threshold for kiosks (tests: short, with a short presence heartbeat in `sync`). */
+  roomOfflineAfterMs?: number;
+  /** Reconnect/rollover/resume tuning (tests: short session limit, compressed backoff). reconnectDelayScale goes
+   * to the page (its test config), the rest to the core. */
+  recovery?: RecoveryOptions & { reconnectDelayScale?: number };
   log?: (line: string) => void;
   /** Called once the host has closed after an operator quit (quitApp); serve.ts exits the process. */
   onQuit?: () => void;
@@ -106,6 +109,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   if (options.openaiKey) setOpenAIKeyForCurrentOrigin(secrets, settings, options.openaiKey);
   if (options.practiceMode !== undefined) settings.update({ practiceMode: options.practiceMode });
   let quit: () => void = () => {};
+  const { reconnectDelayScale, ...coreRecovery } = options.recovery ?? {};
+  const pageConfig: Record<string, number> = reconnectDelayScale !== undefined ? { reconnectDelayScale } : {};
   const core = createKioskService({
     db,
     dataDir,
@@ -117,8 +122,9 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     ...(options.fetch ? { fetch: options.fetch } : {}),
     credentials: fileCredentialStore(dataDir),
     ...(options.sync ? { sync: options.sync } : {}),
+    ...(options.roomOfflineAfterMs ? { roomOfflineAfterMs: options.roomOfflineAfterMs } : {}),
     ...(options.backendFetch ? { backendFetch: options.backendFetch } : {}),
-    ...(options.recovery ? { recovery: options.recovery } : {}),
+    ...(options.recovery ? { recovery: coreRecovery } : {}),
     log,
     // An operator quit (PIN checked by the core) closes the host cleanly; bound below, once close() exists.
     onQuit: () => quit(),
@@ -146,7 +152,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       serveMedia(req, res, (path, token) => core.evaluation.mediaFile(path, token));
       return;
     }
-    serveStatic(rendererDir, req, res);
+    serveStatic(rendererDir, req, res, pageConfig);
   });
   // The host picks the plain subprotocol; the token one is only ever offered, so it is never echoed back.
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, handleProtocols: () => KIOSK_WS_PROTOCOL });

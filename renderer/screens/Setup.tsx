@@ -64,6 +64,8 @@ export function Setup(props: {
   onInvitation?: (redemption: InvitationRedemption) => void;
   /** The operator screen (sync status, backend, device sign-in). */
   onOperator?: () => void;
+  /** The review workspace (past interviews and their evaluations). */
+  onReview?: () => void;
   /** The room view (live kiosk status and transcripts; operator only). */
   onRoom?: () => void;
 }) {
@@ -167,13 +169,13 @@ export function Setup(props: {
             <button type="submit" className="primary" disabled={!candidate || !position}>
               {t('setup.continue')}
             </button>
-            <OperatorButtons onSettings={props.onSettings} onOperator={props.onOperator} onRoom={props.onRoom} />
+            <OperatorButtons onSettings={props.onSettings} onOperator={props.onOperator} onRoom={props.onRoom} onReview={props.onReview} />
           </div>
         </form>
       )}
       {!data && (
         <div className="actions">
-          <OperatorButtons onSettings={props.onSettings} onOperator={props.onOperator} onRoom={props.onRoom} />
+          <OperatorButtons onSettings={props.onSettings} onOperator={props.onOperator} onRoom={props.onRoom} onReview={props.onReview} />
         </div>
       )}
     </section>
@@ -181,10 +183,15 @@ export function Setup(props: {
 }
 
 /** The operator's ways out of setup, offered whether or not the setup data loaded. */
-function OperatorButtons(props: { onSettings: () => void; onOperator?: (() => void) | undefined; onRoom?: (() => void) | undefined }) {
+function OperatorButtons(props: { onSettings: () => void; onOperator?: (() => void) | undefined; onRoom?: (() => void) | undefined; onReview?: (() => void) | undefined }) {
   const { t } = useTranslation();
   return (
     <>
+      {props.onReview && (
+        <button type="button" onClick={props.onReview}>
+          {t('review.open')}
+        </button>
+      )}
       <button type="button" onClick={props.onSettings}>
         {t('setup.operatorSettings')}
       </button>

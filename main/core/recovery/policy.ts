@@ -2,7 +2,7 @@
 // except `findResumableSession`, a single read.
 import type { KioskDatabase } from '../db/database';
 
-/** The GA Realtime session limit (realtime-protocol.md §5). */
+/** The GA Realtime session limit (docs/realtime-protocol.md, "Session limit"). */
 export const REALTIME_SESSION_LIMIT_MS = 60 * 60_000;
 /** Roll over this long before the limit by default: room for a quiet moment (no one speaking) to come by. */
 export const DEFAULT_ROLLOVER_MARGIN_MS = 5 * 60_000;
@@ -12,8 +12,6 @@ export interface RecoveryOptions {
   sessionLimitMs?: number;
   /** How long before the limit to roll over. Default 5 min, at most a quarter of the limit. */
   rolloverMarginMs?: number;
-  /** Scale for the renderer's reconnect backoff (tests compress time: 0.05 = twenty times faster). Default 1. */
-  reconnectDelayScale?: number;
   /** Turns replayed verbatim on resume (the rest is summarised). */
   verbatimTurns?: number;
 }
