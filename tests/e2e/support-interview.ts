@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright';
 import { launchChromium } from '../support/chromium';
-import { startTestWebHost, type TestWebHost } from '../support/webhost';
+import { startTestWebHost, type TestWebHost, type TestWebHostOptions } from '../support/webhost';
 import type { WebHostOptions } from '../../main/web/host';
 
 export const FIXTURE_WAV = fileURLToPath(new URL('../fixtures/answers-4.wav', import.meta.url));
@@ -59,7 +59,7 @@ export async function openKiosk(url: string, beforeGoto?: (page: Page) => void):
 }
 
 /** A web host (with its practice emulator) and Chromium on it for the length of `body`; both closed afterwards. */
-export async function withKiosk<T>(options: Partial<WebHostOptions>, body: (ctx: { host: TestWebHost; kiosk: Kiosk }) => Promise<T>): Promise<T> {
+export async function withKiosk<T>(options: TestWebHostOptions, body: (ctx: { host: TestWebHost; kiosk: Kiosk }) => Promise<T>): Promise<T> {
   const host = await startTestWebHost(options);
   try {
     const kiosk = await openKiosk(host.pageUrl);
