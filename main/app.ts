@@ -99,13 +99,19 @@ async function start(): Promise<void> {
     kioskMode: mode.kiosk,
     operatorLock: fileLockRecordStore(userData, { codec: safeStorageCodec(secretStorage()), log }),
     onQuit: operatorQuit,
+    // The report view on screen as PDF (Electron's Chromium print): the review workspace's export.
+    printToPdf: async () => {
+      const page = mainWindow?.webContents;
+      if (!page) throw new Error('no window to print');
+      return new Uint8Array(await page.printToPDF({ printBackground: true, pageSize: 'A4' }));
+    },
     startEmulator: loadEmulator,
     log,
   });
   service.events.on('session', (s) => displaySleep.update(s));
 
   const rendererDir = join(appRoot, 'dist', 'renderer');
-  protocol.handle(APP_SCHEME, (request) => appProtocolResponse(rendererDir, request));
+  protocol.handle(APP_SCHEME, (request) => appProtocolResponse(rendererDir, request, (path, token) => service!.evaluation.mediaFile(path, token)));
   hardenSession(session.defaultSession, { platform: process.platform, systemPreferences, log });
 
   if (mode.kiosk) Menu.setApplicationMenu(null);

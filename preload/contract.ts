@@ -17,6 +17,10 @@ export interface SettingsView {
   openaiBaseUrl: string;
   model: string;
   voice: Voice;
+  /** The kiosk's microphone setup: 'headset' (near-field noise reduction) or 'speakers' (far-field). */
+  audioProfile: 'headset' | 'speakers';
+  /** The stored model was replaced because OpenAI announced its shutdown (the words name model and date). */
+  modelNotice?: string;
   hasOpenAIKey: boolean;
   /** Where the key is kept: 'safeStorage' (Electron, encrypted) or 'plaintext-file' (web host, 0600 file). */
   secretStorage: 'safeStorage' | 'plaintext-file';
@@ -38,6 +42,7 @@ export interface SettingsPatch {
   openaiBaseUrl?: string;
   model?: string;
   voice?: Voice;
+  audioProfile?: 'headset' | 'speakers';
 }
 
 export interface TenantView {
@@ -193,9 +198,12 @@ export interface StartCallResult {
 
 /** What main wants the renderer to do after seeing an event. */
 export type CallAction =
-  | { kind: 'send'; event: RealtimeClientEvent }
+  /** Send this event on the call (after `afterMs`, e.g. a retried turn's backoff; skipped if the call changed). */
+  | { kind: 'send'; event: RealtimeClientEvent; afterMs?: number }
   /** Finish the interview once the interviewer has finished speaking (the model called end_session). */
-  | { kind: 'finish'; reason: 'end_session' };
+  | { kind: 'finish'; reason: 'end_session' }
+  /** Tell the operator (the interview's message list). */
+  | { kind: 'notice'; level: 'info' | 'error'; message: string };
 
 export interface RealtimeEventReport {
   sessionId: string;
@@ -458,6 +466,9 @@ export interface SyncStatus {
   nextRetryAt: string | null;
   /** Last completed pull of reference data (tenant, positions, candidates, invitations). */
   lastPullAt: string | null;
+  /** A recording being uploaded: bytes the server has confirmed of the total (resumable uploads continue from
+   * there after a cut or a restart). Absent/null when none is. */
+  upload?: { sessionId: string; sentBytes: number; totalBytes: number } | null;
 }
 
 /** A redeemed invitation code: who is interviewed for what. Pass invitationId to createSession. */

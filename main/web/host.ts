@@ -20,7 +20,8 @@ import { setOpenAIKeyForCurrentOrigin } from '../core/settings/key-binding';
 import { fileCredentialStore } from '../core/settings/credentials';
 import type { SyncOptions } from '../core/sync/feature';
 import { makePrivateDir } from './private-dir';
-import { serveStatic } from './static';
+import { serveMedia, serveStatic } from './static';
+import { MEDIA_PREFIX } from '../core/recording/media';
 import type { RecoveryOptions } from '../core/recovery/policy';
 
 export const DATABASE_FILE = 'kiosk.sqlite';
@@ -140,6 +141,10 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     res.setHeader('Referrer-Policy', 'no-referrer');
     if (!isAllowedHost(req.headers.host, port)) {
       res.writeHead(421, { 'Content-Type': 'text/plain; charset=utf-8' }).end('This host serves only http://127.0.0.1 and http://localhost.\n');
+      return;
+    }
+    if ((req.url ?? '').startsWith(MEDIA_PREFIX)) {
+      serveMedia(req, res, (path, token) => core.evaluation.mediaFile(path, token));
       return;
     }
     serveStatic(rendererDir, req, res);

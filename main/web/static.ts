@@ -3,6 +3,7 @@
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
+import { parseRange, rangeHeaders } from '../core/recording/media';
 import { CONTENT_SECURITY_POLICY } from '../../preload/csp';
 
 export const MIME_TYPES: Record<string, string> = {
@@ -43,6 +44,30 @@ export function resolveStaticPath(root: string, urlPath: string): string | null 
   const target = resolve(rootAbs, '.' + normalize('/' + decoded));
   if (target !== rootAbs && !target.startsWith(rootAbs + sep)) return null;
   return target;
+}
+
+/** A recording for the review page: a valid capability URL only, one byte range at a time (RFC 9110 §14). */
+export function serveMedia(req: IncomingMessage, res: ServerResponse, lookup: (pathname: string, token: string | null) => string | null): void {
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    res.writeHead(405, { Allow: 'GET, HEAD', 'Content-Type': 'text/plain; charset=utf-8' }).end('Method not allowed\n');
+    return;
+  }
+  const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+  const file = lookup(url.pathname, url.searchParams.get('t'));
+  if (!file || !existsSync(file)) {
+    res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Not found\n');
+    return;
+  }
+  const size = statSync(file).size;
+  const range = parseRange(req.headers.range, size);
+  const { status, headers } = rangeHeaders(range, size);
+  res.writeHead(status, { ...headers, 'Content-Security-Policy': CONTENT_SECURITY_POLICY });
+  if (req.method === 'HEAD' || range.kind === 'unsatisfiable') {
+    res.end();
+    return;
+  }
+  const bounds = range.kind === 'partial' ? { start: range.start, end: range.end } : {};
+  createReadStream(file, bounds).on('error', () => res.destroy()).pipe(res);
 }
 
 export function serveStatic(root: string, req: IncomingMessage, res: ServerResponse): void {

@@ -62,8 +62,17 @@ export interface CallOptions {
   watchMainLink?: (listener: (up: boolean) => void) => () => void;
 }
 
-/** After end_session: how long to let the interviewer finish its closing line. */
-const FINISH_SPEAKING_LIMIT_MS = 8000;
+/**
+ * After end_session the goodbye plays to output_audio_buffer.stopped. The tool call arrives when the text is
+ * GENERATED, seconds before the audio has PLAYED (the server produces audio faster than real time), so no fixed
+ * limit fits: the wait lasts as long as the interviewer's audio still arrives (inbound RTP energy rising), ends
+ * after GOODBYE_QUIET_MS without any, and never exceeds GOODBYE_HARD_LIMIT_MS.
+ */
+const GOODBYE_QUIET_MS = 2000;
+const GOODBYE_POLL_MS = 250;
+const GOODBYE_HARD_LIMIT_MS = 90_000;
+/** Inbound audio energy (RTCInboundRtpStreamStats.totalAudioEnergy) growth per poll that means speech is playing. */
+const PLAYING_ENERGY_DELTA = 1e-5;
 /** After response.cancel on End: how long to wait for response.done so main gets the text heard so far. */
 const CANCEL_SETTLE_LIMIT_MS = 1500;
 /** A new call must be live (peer connected, event channel open) within this long, or the try counts as failed. */
@@ -432,16 +441,64 @@ export class InterviewCall {
 
   private async execute(actions: CallAction[]): Promise<void> {
     for (const action of actions) {
-      if (action.kind === 'send') {
+      if (action.kind === 'send' && action.afterMs && action.afterMs > 0) {
+        // A retried turn: after its backoff, on the same call, unless the interview is closing meanwhile.
+        const gen = this.gen;
+        const event = action.event;
+        void this.pause(action.afterMs).then((goOn) => {
+          if (goOn && gen === this.gen && !this.state.finishing) void this.sendAndReport(event);
+        });
+      } else if (action.kind === 'send') {
         await this.sendAndReportInQueue(action.event);
+      } else if (action.kind === 'notice') {
+        this.cb.onLog(action.message, action.level);
       } else if (action.kind === 'finish' && !this.state.finishing) {
         this.dispatch({ type: 'finish_requested' });
         this.cb.onLog('The interviewer is closing the interview.', 'info');
+        // The goodbye plays to its end: the candidate's speech neither cuts it nor starts a new question
+        // (server VAD would otherwise create a response for a candidate turn: create_response / interrupt_response).
+        await this.sendAndReportInQueue({
+          type: 'session.update',
+          session: { type: 'realtime', audio: { input: { turn_detection: { type: 'server_vad', create_response: false, interrupt_response: false } } } },
+        });
         // Not awaited: the queue must keep reporting events (output_audio_buffer.stopped) while we wait.
-        void this.waiter
-          .until(() => interviewerDone(this.speaking), FINISH_SPEAKING_LIMIT_MS)
-          .then(() => this.end(action.reason));
+        void this.waitForGoodbye().then(() => this.end(action.reason));
       }
+    }
+  }
+
+  /** Until the interviewer's closing line has played (see GOODBYE_QUIET_MS). */
+  private async waitForGoodbye(): Promise<void> {
+    const startedAt = performance.now();
+    let energy = await this.inboundAudioEnergy();
+    let quietSince: number | null = null;
+    while (!this.stopped && performance.now() - startedAt < GOODBYE_HARD_LIMIT_MS) {
+      if (await this.waiter.until(() => interviewerDone(this.speaking) || this.stopped, GOODBYE_POLL_MS)) return;
+      const now = await this.inboundAudioEnergy();
+      const playing = now !== null && energy !== null && now - energy > PLAYING_ENERGY_DELTA;
+      energy = now ?? energy;
+      if (playing) quietSince = null;
+      else quietSince ??= performance.now();
+      if (performance.now() - quietSince! >= GOODBYE_QUIET_MS && quietSince !== null) {
+        this.cb.onLog('The closing line did not report its end; its audio has stopped, so the interview ends now.', 'info');
+        return;
+      }
+    }
+  }
+
+  /** Total energy of the interviewer's audio received so far (null when the stats say nothing). */
+  private async inboundAudioEnergy(): Promise<number | null> {
+    const pc = this.pc;
+    if (!pc) return null;
+    try {
+      const stats = await pc.getStats();
+      let total: number | null = null;
+      stats.forEach((s: { type?: string; kind?: string; totalAudioEnergy?: number }) => {
+        if (s.type === 'inbound-rtp' && s.kind === 'audio' && typeof s.totalAudioEnergy === 'number') total = (total ?? 0) + s.totalAudioEnergy;
+      });
+      return total;
+    } catch {
+      return null;
     }
   }
 

@@ -10,6 +10,7 @@ import { AdminPanel } from './AdminPanel';
 import { Operator } from './Operator';
 import { OperatorGate } from './PinPad';
 import { Preflight } from './Preflight';
+import { Room } from './Room';
 import { Settings } from './Settings';
 import { Setup } from './Setup';
 import { Summary } from './Summary';
@@ -19,6 +20,7 @@ export type Screen =
   | { name: 'settings' }
   | { name: 'operator' }
   | { name: 'staffStart' }
+  | { name: 'room' }
   | { name: 'preflight'; candidate: CandidateView; position: PositionView; invitationId?: string; operatorTicket?: string }
   | { name: 'interview'; session: SessionView; mic: MediaStream; prepared: Promise<PreparedPeer>; resume?: boolean }
   | { name: 'summary'; sessionId: string; summary: SessionSummary | null };
@@ -54,6 +56,7 @@ export function App() {
             onInvitation={(r) => setScreen({ name: 'preflight', candidate: r.candidate, position: r.position, invitationId: r.invitationId })}
             onOperator={() => setScreen({ name: 'operator' })}
             onStaffStart={() => setScreen({ name: 'staffStart' })}
+            onRoom={() => setScreen({ name: 'room' })}
           />
         )}
         {/* Kiosk mode: the staff resume an interrupted interview or start a chosen candidate, behind the PIN; main
@@ -83,6 +86,11 @@ export function App() {
         {screen.name === 'operator' && (
           <OperatorGate kiosk={kiosk} onCancel={toSetup}>
             <Operator kiosk={kiosk} onDone={toSetup} />
+          </OperatorGate>
+        )}
+        {screen.name === 'room' && (
+          <OperatorGate kiosk={kiosk} onCancel={toSetup}>
+            <Room kiosk={kiosk} onDone={toSetup} />
           </OperatorGate>
         )}
         {screen.name === 'preflight' && (

@@ -6,11 +6,27 @@ import { preparePeer, type PreparedPeer } from '../call/interview-call';
 import { levelLabel, meterLevel, rms } from '../logic/audio';
 import { ErrorBox, ScreenHeading } from './common';
 
-/** Faithful capture: Chromium's default processing (AGC) distorts the candidate's voice and the meter. */
+/**
+ * The call's microphone: echo cancellation, noise suppression and auto gain ON. The Realtime service has no echo
+ * canceller: on a kiosk with speakers the interviewer's own voice would reach the mic, server VAD would interrupt
+ * the interviewer and transcribe it as the candidate (the official Agents SDK captures with getUserMedia({audio:
+ * true}), i.e. the browser's processing on). The meter and the recording read the same processed track.
+ */
 export const MIC_CONSTRAINTS: MediaStreamConstraints = {
-  audio: { echoCancellation: false, noiseSuppression: false, autoGainControl: false },
+  audio: { echoCancellation: true, noiseSuppression: true, autoGainControl: true },
   video: false,
 };
+
+/** The processing the browser actually applied to a mic track (getSettings), in words for the pre-flight. */
+export function micProcessing(track: MediaStreamTrack | undefined): { on: boolean; text: string } {
+  const s = (track?.getSettings() ?? {}) as MediaTrackSettings;
+  const parts = [
+    ['echo cancellation', s.echoCancellation],
+    ['noise suppression', s.noiseSuppression],
+    ['auto gain', s.autoGainControl],
+  ] as const;
+  return { on: parts.every(([, v]) => v === true), text: parts.map(([name, v]) => `${name} ${v === true ? 'on' : 'off'}`).join(', ') };
+}
 
 export function Preflight(props: {
   kiosk: KioskBridge;
@@ -145,6 +161,14 @@ export function Preflight(props: {
             <p>{t('preflight.micSay')}</p>
             <meter className="level" min={0} max={1} low={0.15} high={0.9} optimum={0.6} value={level} aria-label={t('preflight.micLevel')} />
             <p className="muted">{levelLabel(level)}</p>
+            {(() => {
+              const processing = micProcessing(mic.getAudioTracks()[0]);
+              return (
+                <p className={processing.on ? 'muted' : 'warning'} data-testid="mic-processing">
+                  {processing.on ? t('preflight.micProcessingOn') : t('preflight.micProcessingOff', { detail: processing.text })}
+                </p>
+              );
+            })()}
           </>
         )}
       </div>

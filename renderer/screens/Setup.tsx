@@ -66,6 +66,8 @@ export function Setup(props: {
   onOperator?: () => void;
   /** Kiosk mode: the staff choose a candidate behind the PIN. */
   onStaffStart?: () => void;
+  /** The room view (live kiosk status and transcripts; operator only). */
+  onRoom?: () => void;
 }) {
   const { t } = useTranslation();
   const { kiosk } = props;
@@ -138,7 +140,7 @@ export function Setup(props: {
                 {t('setup.staffStart')}
               </button>
             )}
-            <OperatorButtons onSettings={props.onSettings} onOperator={props.onOperator} />
+            <OperatorButtons onSettings={props.onSettings} onOperator={props.onOperator} onRoom={props.onRoom} />
           </div>
         </>
       )}
@@ -181,13 +183,13 @@ export function Setup(props: {
             <button type="submit" className="primary" disabled={!candidate || !position}>
               {t('setup.continue')}
             </button>
-            <OperatorButtons onSettings={props.onSettings} onOperator={props.onOperator} />
+            <OperatorButtons onSettings={props.onSettings} onOperator={props.onOperator} onRoom={props.onRoom} />
           </div>
         </form>
       )}
       {!data && (
         <div className="actions">
-          <OperatorButtons onSettings={props.onSettings} onOperator={props.onOperator} />
+          <OperatorButtons onSettings={props.onSettings} onOperator={props.onOperator} onRoom={props.onRoom} />
         </div>
       )}
     </section>
@@ -195,7 +197,7 @@ export function Setup(props: {
 }
 
 /** The operator's ways out of setup, offered whether or not the setup data loaded. */
-function OperatorButtons(props: { onSettings: () => void; onOperator?: (() => void) | undefined }) {
+function OperatorButtons(props: { onSettings: () => void; onOperator?: (() => void) | undefined; onRoom?: (() => void) | undefined }) {
   const { t } = useTranslation();
   return (
     <>
@@ -205,6 +207,11 @@ function OperatorButtons(props: { onSettings: () => void; onOperator?: (() => vo
       {props.onOperator && (
         <button type="button" onClick={props.onOperator}>
           {t('setup.syncBackend')}
+        </button>
+      )}
+      {props.onRoom && (
+        <button type="button" onClick={props.onRoom}>
+          {t('room.open')}
         </button>
       )}
     </>

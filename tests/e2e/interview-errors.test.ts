@@ -1,10 +1,10 @@
 // A rejected Realtime call (401 bad key, 429 rate limit) is shown to the operator in words, with a way back.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { withKiosk, readDatabase, startInterview } from './support-interview';
+import { BRIDGES, withKiosk, readDatabase, startInterview, type KioskBridgeKind } from './support-interview';
 
-async function expectCallRejected(sdpStatus: number, words: RegExp) {
-  await withKiosk({ emulator: { candidates: 'loopback', faults: { sdpStatus } } }, async ({ host, kiosk }) => {
+async function expectCallRejected(sdpStatus: number, words: RegExp, via: KioskBridgeKind = 'web-host') {
+  await withKiosk({ via, emulator: { candidates: 'loopback', faults: { sdpStatus } } }, async ({ host, kiosk }) => {
     const { page } = kiosk;
     await startInterview(page);
     const alert = page.getByRole('alert').filter({ hasText: 'could not start' });
@@ -27,9 +27,11 @@ async function expectCallRejected(sdpStatus: number, words: RegExp) {
 }
 
 describe('interview cannot start', { timeout: 180_000 }, () => {
-  it('401 → the operator reads that the OpenAI key was rejected', { timeout: 60_000 }, async () => {
-    await expectCallRejected(401, /key/i);
-  });
+  for (const via of BRIDGES) {
+    it(`401 → the operator reads that the OpenAI key was rejected (main's words, via ${via})`, { timeout: 60_000 }, async () => {
+      await expectCallRejected(401, /key/i, via);
+    });
+  }
   it('429 → the operator reads that the service is rate limiting / busy', { timeout: 60_000 }, async () => {
     await expectCallRejected(429, /rate|limit|too many|busy|quota/i);
   });

@@ -8,6 +8,7 @@ import {
   decodeRecording,
   normalise,
   withKiosk,
+  type KioskBridgeKind,
   pressEnd,
   readDatabase,
   shownEntries,
@@ -37,8 +38,8 @@ function assertCompleteConversation(entries: EntryRow[]): void {
   }
 }
 
-async function runFullInterview(t: TestContext, faults: Record<string, unknown> = {}) {
-  return withKiosk({ emulator: { userTranscripts: FIXTURE.transcripts, faults, candidates: 'loopback' } }, async ({ host, kiosk }) => {
+async function runFullInterview(t: TestContext, faults: Record<string, unknown> = {}, via: KioskBridgeKind = 'web-host') {
+  return withKiosk({ via, emulator: { userTranscripts: FIXTURE.transcripts, faults, candidates: 'loopback' } }, async ({ host, kiosk }) => {
     const { page } = kiosk;
     await startInterview(page);
     await page.getByRole('status', { name: 'Connection' }).getByText('Live').waitFor({ timeout: 20_000 });
@@ -83,6 +84,10 @@ async function runFullInterview(t: TestContext, faults: Record<string, unknown> 
 describe('interview end to end (Chromium + web host + emulator)', { timeout: 400_000 }, () => {
   it('setup → pre-flight → interview → end_session → summary; SQLite and the recording hold it all', { timeout: 180_000 }, async (t) => {
     await runFullInterview(t);
+  });
+
+  it('the same interview through the real Electron preload and main\'s IPC binding (tests/support/electron-standin.ts)', { timeout: 180_000 }, async (t) => {
+    await runFullInterview(t, {}, 'electron-preload');
   });
 
   it('late transcription: each answer still precedes the interviewer reply to it', { timeout: 180_000 }, async (t) => {

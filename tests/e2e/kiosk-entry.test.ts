@@ -9,31 +9,12 @@ import { describe, it } from 'node:test';
 import type { Page } from 'playwright';
 import { FIXTURE, pressEnd, readDatabase, waitForSummary, withKiosk } from './support-interview';
 import type { TestWebHost } from '../support/webhost';
+import { rawCall } from '../support/page-api';
 
 const PIN = '482193';
 const T = 20_000;
 const SUMMARY_MS = 6000;
 
-/** The KioskApi from inside the page over its own socket (with the token the page keeps), bypassing the UI. */
-function rawCall(page: Page, method: string, payload?: unknown): Promise<{ ok: boolean; value?: any; error?: { code: string; message: string } }> {
-  return page.evaluate(
-    ({ method, payload }) =>
-      new Promise((ok, fail) => {
-        const ws = new WebSocket(`ws://${location.host}/kiosk`, ['kiosk', `kiosk-token.${sessionStorage.getItem('kiosk-web-token')}`]);
-        const timer = setTimeout(() => fail(new Error('no reply')), 10_000);
-        ws.onopen = () => ws.send(JSON.stringify({ id: 1, method, payload }));
-        ws.onmessage = (m) => {
-          const msg = JSON.parse(String(m.data));
-          if (msg.id !== 1) return;
-          clearTimeout(timer);
-          ws.close();
-          ok(msg.result);
-        };
-        ws.onerror = () => fail(new Error('socket error'));
-      }),
-    { method, payload },
-  );
-}
 
 function people(host: TestWebHost): { names: string[]; emails: string[] } {
   const db = new Database(host.dbFile, { readonly: true });

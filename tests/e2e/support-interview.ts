@@ -1,13 +1,13 @@
 // Helpers for the interview end-to-end tests: drive the real renderer in Chromium (fake mic = the committed
 // answers WAV) against the web host + practice emulator, then read what reached SQLite and the recording file.
 // They wait on visible state (roles, labels, text), never on sleeps, and every wait is bounded.
+import { useElectronPreload } from '../support/electron-standin';
 import Database from 'better-sqlite3';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright';
 import { launchChromium } from '../support/chromium';
 import { startTestWebHost, type TestWebHost, type TestWebHostOptions } from '../support/webhost';
-import type { WebHostOptions } from '../../main/web/host';
 
 export const FIXTURE_WAV = fileURLToPath(new URL('../fixtures/answers-4.wav', import.meta.url));
 export const FIXTURE = JSON.parse(readFileSync(new URL('../fixtures/answers-4.json', import.meta.url), 'utf8')) as {
@@ -27,7 +27,7 @@ export interface Kiosk {
 
 const RENDERER_INDEX = fileURLToPath(new URL('../../dist/renderer/index.html', import.meta.url));
 
-export async function openKiosk(url: string, beforeGoto?: (page: Page) => void): Promise<Kiosk> {
+export async function openKiosk(url: string, beforeGoto?: (page: Page) => void | Promise<void>): Promise<Kiosk> {
   if (!existsSync(RENDERER_INDEX)) throw new Error('The renderer is not built: run `npm run build:renderer` first (npm test does it).');
   const browser = await launchChromium({ fakeMicWav: FIXTURE_WAV });
   try {
@@ -40,7 +40,7 @@ export async function openKiosk(url: string, beforeGoto?: (page: Page) => void):
     page.on('console', (msg) => {
       if (msg.type() === 'error' && /Content Security Policy/i.test(msg.text())) pageErrors.push(msg.text());
     });
-    beforeGoto?.(page);
+    await beforeGoto?.(page);
     await page.goto(url);
     return {
       browser,
@@ -58,11 +58,29 @@ export async function openKiosk(url: string, beforeGoto?: (page: Page) => void):
   }
 }
 
-/** A web host (with its practice emulator) and Chromium on it for the length of `body`; both closed afterwards. */
-export async function withKiosk<T>(options: TestWebHostOptions, body: (ctx: { host: TestWebHost; kiosk: Kiosk }) => Promise<T>): Promise<T> {
+/** How the page reaches main: the web host's WebSocket, or Electron's preload and IPC (tests/support/electron-standin.ts). */
+export type KioskBridgeKind = 'web-host' | 'electron-preload';
+export const BRIDGES: readonly KioskBridgeKind[] = ['web-host', 'electron-preload'];
+
+/**
+ * A web host (with its practice emulator) and Chromium on it for the length of `body`; both closed afterwards.
+ * `via: 'electron-preload'` puts the real preload bundle and main's IPC binding between the page and the core.
+ */
+export async function withKiosk<T>(
+  { via = 'web-host', ...options }: TestWebHostOptions & { via?: KioskBridgeKind },
+  body: (ctx: { host: TestWebHost; kiosk: Kiosk }) => Promise<T>,
+): Promise<T> {
   const host = await startTestWebHost(options);
   try {
-    const kiosk = await openKiosk(host.pageUrl);
+    const kiosk = await openKiosk(host.pageUrl, via === 'electron-preload' ? (page) => useElectronPreload(page, host.core) : undefined);
+    if (via === 'electron-preload') {
+      // The page sees the preload's window.kiosk (frozen, functions only) and no trace of the IPC plumbing.
+      const seen = await kiosk.page.evaluate(() => ({
+        frozen: Object.isFrozen((window as unknown as { kiosk: object }).kiosk),
+        plumbing: Object.keys(window).filter((k) => /ipc|standin|require/i.test(k)),
+      }));
+      if (!seen.frozen || seen.plumbing.length) throw new Error(`the Electron stand-in is not in place: ${JSON.stringify(seen)}`);
+    }
     try {
       return await body({ host, kiosk });
     } finally {

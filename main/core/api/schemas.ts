@@ -40,8 +40,9 @@ const noArgs = z.union([z.undefined(), z.null(), z.strictObject({})]).transform(
 export const settingsPatchSchema = z.strictObject({
   practiceMode: z.boolean().optional(),
   openaiBaseUrl: serviceUrlSchema.optional(),
-  model: z.string().regex(/^[\w.:-]{1,100}$/, 'must be a model name such as gpt-realtime').optional(),
+  model: z.string().regex(/^[\w.:-]{1,100}$/, 'must be a model name such as gpt-realtime-2.1').optional(),
   voice: z.enum(VOICES as unknown as [Voice, ...Voice[]]).optional(),
+  audioProfile: z.enum(['headset', 'speakers']).optional(),
 });
 
 export const setKeySchema = z.strictObject({

@@ -117,7 +117,8 @@ export function createJobRunner(deps: RunnerDeps) {
       again = true;
       return;
     }
-    running = drain().finally(() => {
+    // A failure outside a job (the database closed under us at shutdown) is logged, never left unhandled.
+    running = drain().catch((error: unknown) => log(`evaluation runner stopped: ${String(error)}`)).finally(() => {
       running = null;
       if (again) {
         again = false;

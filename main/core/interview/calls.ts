@@ -17,7 +17,7 @@ export interface CallsDeps {
   sessions: Sessions;
   transcripts: Transcripts;
   targets: TargetResolver;
-  settings: () => Pick<SettingsView, 'practiceMode' | 'model' | 'voice'>;
+  settings: () => Pick<SettingsView, 'practiceMode' | 'model' | 'voice'> & Partial<Pick<SettingsView, 'audioProfile'>>;
   recovery?: RecoveryOptions;
   /** The practice emulator's own session limit, if set (tests shorten it). */
   practiceSessionLimitMs?: number;
@@ -48,7 +48,7 @@ export function createCalls(deps: CallsDeps) {
       const tenant = store.tenantById(row.tenant_id);
       if (!position || !tenant) throw new KioskError('not_found', 'The position or company of this interview is missing on this kiosk.');
       const settings = deps.settings();
-      const config = buildSessionConfig(position, tenant, { model: settings.model, voice: settings.voice });
+      const config = buildSessionConfig(position, tenant, { model: settings.model, voice: settings.voice, ...(settings.audioProfile ? { audioProfile: settings.audioProfile } : {}) });
       const target = await deps.targets.forCall();
       const { callId, answerSdp } = await createCall(
         { ...target, ...(deps.fetch ? { fetch: deps.fetch } : {}) },
@@ -71,7 +71,7 @@ export function createCalls(deps: CallsDeps) {
       // A call after the first one continues the interview: what the last call left unfinished ends here (it
       // will get no more events), and the new call gets the context back from the local transcript.
       const earlier = s.call;
-      const resumeFrom = calls.length > 1 || Object.keys(s.transcript.entries).length > 0;
+      const resumeFrom = calls.length > 1 || s.transcript.entries.size > 0;
       let opening = openingEvents();
       let resumed = false;
       if (resumeFrom) {

@@ -5,7 +5,7 @@ import { KioskError, type CallAction, type KioskSlice, type RealtimeEventReport,
 import type { KioskEventEmitter } from '../api/events';
 import type { KioskStore, SessionRow } from '../db/store';
 import { entryIdFor } from '../transcript/ids';
-import { createTranscriptState, finalizeAll, reduceTranscript, type ReducerEntry, type TranscriptState } from '../transcript/reducer';
+import { createTranscriptState, finalizeAll, reduceTranscript, type ReducerEntry, type ResponseOutcome, type TranscriptState } from '../transcript/reducer';
 import type { Sessions } from './sessions';
 
 /** The Realtime call a session is on (kept to hang it up when replaced or ended). */
@@ -20,6 +20,36 @@ export interface LiveSession {
   transcript: TranscriptState;
   finishRequested: boolean;
   call: LiveCall | null;
+  /** Responses in a row that ended failed, incomplete or text-only (the turn is retried with backoff). */
+  failedTurns: number;
+}
+
+/** Retrying a turn that produced nothing the candidate heard: backoff, and when to tell the operator / give up. */
+export const TURN_RETRY = { firstMs: 500, maxMs: 8000, tellOperatorAfter: 2, giveUpAfter: 6 } as const;
+
+/** The retry decision for a response outcome (pure): what to send, what to tell the operator. */
+export function turnRetryActions(outcome: ResponseOutcome, failedBefore: number, finishing: boolean): { actions: CallAction[]; failedTurns: number } {
+  const unheard = outcome.status === 'failed' || outcome.status === 'incomplete' || (outcome.status === 'completed' && outcome.textOnly);
+  if (!unheard) return { actions: [], failedTurns: outcome.status === 'completed' ? 0 : failedBefore };
+  const failedTurns = failedBefore + 1;
+  const what = outcome.textOnly && outcome.status === 'completed'
+    ? 'answered in text only (nothing was spoken)'
+    : `ended ${outcome.status}${outcome.details ? ` (${outcome.details})` : ''}`;
+  const actions: CallAction[] = [];
+  if (finishing) return { actions, failedTurns }; // the goodbye is under way: no new question
+  if (failedTurns > TURN_RETRY.giveUpAfter) {
+    actions.push({ kind: 'notice', level: 'error', message: `The interviewer's response ${what} ${failedTurns} times in a row; it is not retried any more. Finish the interview or wait for the candidate to speak.` });
+    return { actions, failedTurns };
+  }
+  const afterMs = Math.min(TURN_RETRY.maxMs, TURN_RETRY.firstMs * 2 ** (failedTurns - 1));
+  actions.push({
+    kind: 'notice',
+    level: failedTurns >= TURN_RETRY.tellOperatorAfter ? 'error' : 'info',
+    message: `The interviewer's response ${what}; asking again in ${(afterMs / 1000).toFixed(1)} s (try ${failedTurns}).`,
+  });
+  // A bare response.create: the session instructions stay in effect (an override would replace them).
+  actions.push({ kind: 'send', event: { type: 'response.create' }, afterMs });
+  return { actions, failedTurns };
 }
 
 const toView = (e: ReducerEntry, synced = false): TranscriptEntryView => ({
@@ -31,6 +61,7 @@ export interface TranscriptsDeps {
   events: KioskEventEmitter;
   sessions: Sessions;
   now: () => number;
+  log?: (line: string) => void;
 }
 
 export function createTranscripts(deps: TranscriptsDeps) {
@@ -51,6 +82,7 @@ export function createTranscripts(deps: TranscriptsDeps) {
         }),
         finishRequested: false,
         call: null,
+        failedTurns: 0,
       };
       live.set(row.id, s);
     }
@@ -83,8 +115,26 @@ export function createTranscripts(deps: TranscriptsDeps) {
       persist(sessionId, result.changed);
       s.transcript = result.state;
       const actions: CallAction[] = [];
+      // The heard part of a truncated interviewer line comes from the server (see the reducer's header).
+      for (const itemId of result.retrieve) actions.push({ kind: 'send', event: { type: 'conversation.item.retrieve', item_id: itemId } });
+      if (result.outcome) {
+        if (result.outcome.status !== 'completed' || result.outcome.textOnly) {
+          deps.log?.(`session ${sessionId}: response ${result.outcome.responseId} ${result.outcome.status}${result.outcome.textOnly ? ' (text only)' : ''} ${result.outcome.details}`);
+        }
+        const retry = turnRetryActions(result.outcome, s.failedTurns, s.finishRequested);
+        s.failedTurns = retry.failedTurns;
+        actions.push(...retry.actions);
+      }
       if (result.endSession && !s.finishRequested) {
         s.finishRequested = true;
+        // The server never continues after a tool call by itself; answer the call so the conversation is whole
+        // (no response.create: the goodbye was the last line).
+        if (result.endSessionCallId) {
+          actions.push({
+            kind: 'send',
+            event: { type: 'conversation.item.create', item: { type: 'function_call_output', call_id: result.endSessionCallId, output: '{"ok":true}' } },
+          });
+        }
         actions.push({ kind: 'finish', reason: 'end_session' });
       }
       return { actions };

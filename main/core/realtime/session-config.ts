@@ -1,12 +1,19 @@
-// The GA session config sent with the SDP offer (multipart `session` part). Pure.
+// The GA session config sent with the SDP offer (multipart `session` part). Pure. Typed against the official
+// `openai` SDK (RealtimeSessionCreateRequest, RealtimeClientEvent), so the compiler checks our shapes.
+import type { RealtimeClientEvent as OpenAIClientEvent, RealtimeSessionCreateRequest } from 'openai/resources/realtime/realtime';
 import type { PositionView, RealtimeClientEvent, TenantView, Voice } from '../../../preload/contract';
+import { DEFAULT_TRANSCRIPTION_MODEL } from './models';
 
 export interface SessionConfigSettings {
   model: string;
   voice: Voice;
+  /** headset → near_field noise reduction, speakers → far_field (spec: audio.input.noise_reduction). */
+  audioProfile?: 'headset' | 'speakers';
+  /** ISO-639-1 language of the interview, when known: improves transcription accuracy and latency. */
+  language?: string | null;
 }
 
-export const TRANSCRIPTION_MODEL = 'gpt-4o-mini-transcribe';
+export const TRANSCRIPTION_MODEL = DEFAULT_TRANSCRIPTION_MODEL;
 
 export const END_SESSION_TOOL = {
   type: 'function',
@@ -36,14 +43,15 @@ export function buildSessionConfig(
   tenant: Pick<TenantView, 'name' | 'values'>,
   settings: SessionConfigSettings,
 ) {
-  return {
+  const config = {
     type: 'realtime' as const,
     model: settings.model,
     instructions: buildInstructions(position, tenant),
-    output_modalities: ['audio'],
+    output_modalities: ['audio' as const],
     audio: {
       input: {
-        transcription: { model: TRANSCRIPTION_MODEL },
+        transcription: { model: TRANSCRIPTION_MODEL, ...(settings.language ? { language: settings.language } : {}) },
+        noise_reduction: { type: settings.audioProfile === 'headset' ? ('near_field' as const) : ('far_field' as const) },
         turn_detection: {
           type: 'server_vad' as const,
           threshold: 0.5,
@@ -58,19 +66,24 @@ export function buildSessionConfig(
     tools: [END_SESSION_TOOL],
     tool_choice: 'auto' as const,
   };
+  return config satisfies RealtimeSessionCreateRequest;
 }
 
 export type RealtimeSessionConfig = ReturnType<typeof buildSessionConfig>;
 
-/** Sent by the renderer once the data channel is open and session.created has arrived. */
+export const OPENING_CUE =
+  'The candidate is ready. Greet the candidate, introduce yourself as the AI interviewer for this position, explain briefly how the interview works, then ask your first question.';
+
+/**
+ * Sent by the renderer once the data channel is open and session.created has arrived: the cue as a `system` item,
+ * then a BARE response.create. A response.create carrying `instructions` would replace the session instructions
+ * (company, position, competencies, rules) for that response (spec RealtimeClientEventResponseCreate: "they will
+ * override the Session's configuration for this Response only").
+ */
 export function openingEvents(): RealtimeClientEvent[] {
-  return [
-    {
-      type: 'response.create',
-      response: {
-        instructions:
-          'Greet the candidate, introduce yourself as the AI interviewer for this position, explain briefly how the interview works, then ask your first question.',
-      },
-    },
+  const events: OpenAIClientEvent[] = [
+    { type: 'conversation.item.create', item: { type: 'message', role: 'system', content: [{ type: 'input_text', text: OPENING_CUE }] } },
+    { type: 'response.create' },
   ];
+  return events as unknown as RealtimeClientEvent[];
 }

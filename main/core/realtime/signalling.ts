@@ -25,6 +25,8 @@ function endpoint(baseUrl: string, path: string): string {
 export function redactSecrets(text: string, apiKey?: string): string {
   let out = apiKey && apiKey.length >= 8 ? text.split(apiKey).join('[key]') : text;
   out = out.replace(/\b(sk|ek|rk)-[\w*.-]{4,}/g, '$1-…');
+  // Ephemeral client secrets are `ek_…` (client_secrets response `value`).
+  out = out.replace(/\bek_[\w*.-]{4,}/g, 'ek_…');
   return out;
 }
 

@@ -1,16 +1,21 @@
 // Restoring a Realtime conversation in a new call (reconnect, rollover, resume after a crash). PURE.
 //
-// A new Realtime call starts with an empty conversation (realtime-protocol.md §5: no resume). Main rebuilds the
+// A new Realtime call starts with an empty conversation (the service has no resume). Main rebuilds the
 // context from the local transcript and hands it to the renderer as the call's opening events:
-//   1. a system item summarising the earlier turns (only when the history is long: bounded context keeps the
-//      resumed session fast — long contexts make every response slower),
-//   2. the most recent turns verbatim (candidate → user `input_text`, interviewer → assistant `output_text`),
-//   3. a system note that the interview resumes (models otherwise greet again),
-//   4. response.create, whose instructions repeat the note.
+//   1. when the history is long (bounded context keeps the resumed session fast): a system item listing the
+//      earlier interviewer questions, and ONE user item with the candidate's earlier answers — the candidate's
+//      words never go into a system item, where they would carry the system role's authority (prompt injection);
+//   2. the most recent turns verbatim (candidate → user `input_text`, interviewer → assistant `output_text`);
+//   3. a system note that the interview resumes (models otherwise greet again);
+//   4. a BARE response.create: `response.instructions` would replace the session instructions for that response.
+// Only what the candidate HEARD is replayed: an interviewer entry holds its heard part (cut ones end with the
+// interrupted mark), and a question the candidate did not hear in full is not counted as asked.
 // Replayed items get fresh ids (`rs<call>_<n>`), never the original item ids: the original entries keep their
 // stored previous_item_id links, and the new call's chain starts at its own root, which the transcript reducer
 // orders after every earlier entry (roots are ordered by arrival). Item ids are ≤ 64 chars of [A-Za-z0-9_-].
+import type { RealtimeClientEvent as OpenAIClientEvent } from 'openai/resources/realtime/realtime';
 import type { RealtimeClientEvent, Speaker } from '../../../preload/contract';
+import { isInterrupted } from '../transcript/reducer';
 
 export interface HistoryTurn {
   speaker: Speaker;
@@ -71,12 +76,8 @@ export function replayableTurns(turns: readonly HistoryTurn[]): HistoryTurn[] {
   return turns.filter((t) => t.text.trim().length > 0);
 }
 
-/** Summary of the earlier turns: one line each, newest kept when it gets too long. */
-export function summariseTurns(turns: readonly HistoryTurn[], maxChars: number): string {
-  const lines = turns.map((t) =>
-    t.speaker === 'interviewer' ? `Interviewer asked: ${clip(t.text, SUMMARY_QUESTION_CHARS)}` : `Candidate answered: ${clip(t.text, SUMMARY_ANSWER_CHARS)}`,
-  );
-  const header = `Summary of the earlier part of this interview (${turns.length} turns, oldest first):`;
+/** Bounded list of lines: newest kept when it gets too long. */
+function boundedLines(header: string, lines: string[], maxChars: number): string {
   // Drop the oldest lines until it fits; say how many were left out.
   let kept = lines;
   let dropped = 0;
@@ -86,6 +87,19 @@ export function summariseTurns(turns: readonly HistoryTurn[], maxChars: number):
     dropped++;
   }
   return render();
+}
+
+/** Summary of the earlier interviewer lines (system role: only the kiosk's own words). */
+export function summariseTurns(turns: readonly HistoryTurn[], maxChars: number): string {
+  const questions = turns.filter((t) => t.speaker === 'interviewer');
+  const lines = questions.map((t) => `${isInterrupted(t.text) ? 'Interviewer began (cut off): ' : 'Interviewer asked: '}${clip(t.text, SUMMARY_QUESTION_CHARS)}`);
+  return boundedLines(`Summary of the earlier part of this interview (${turns.length} turns, oldest first; the candidate's answers follow as their own message):`, lines, maxChars);
+}
+
+/** The candidate's earlier answers, as the candidate's own (user) message. */
+export function summariseAnswers(turns: readonly HistoryTurn[], maxChars: number): string {
+  const lines = turns.filter((t) => t.speaker === 'candidate').map((t) => `- ${clip(t.text, SUMMARY_ANSWER_CHARS)}`);
+  return boundedLines('My earlier answers, in short:', lines, maxChars);
 }
 
 export function buildResumeContext(history: readonly HistoryTurn[], options: ResumeContextOptions): ResumeContext {
@@ -100,12 +114,18 @@ export function buildResumeContext(history: readonly HistoryTurn[], options: Res
   const prefix = `rs${Math.max(0, Math.floor(options.callIndex))}_`;
   let n = 0;
   const nextId = () => `${prefix}${n++}`;
-  const events: RealtimeClientEvent[] = [];
+  const events: OpenAIClientEvent[] = [];
   if (earlier.length > 0) {
     events.push({
       type: 'conversation.item.create',
-      item: { id: nextId(), type: 'message', role: 'system', content: [{ type: 'input_text', text: summariseTurns(earlier, maxSummaryChars) }] },
+      item: { id: nextId(), type: 'message', role: 'system', content: [{ type: 'input_text', text: summariseTurns(earlier, Math.floor(maxSummaryChars / 2)) }] },
     });
+    if (earlier.some((t) => t.speaker === 'candidate')) {
+      events.push({
+        type: 'conversation.item.create',
+        item: { id: nextId(), type: 'message', role: 'user', content: [{ type: 'input_text', text: summariseAnswers(earlier, Math.floor(maxSummaryChars / 2)) }] },
+      });
+    }
   }
   for (const t of recent) {
     const text = clip(t.text, maxTurnChars);
@@ -118,13 +138,14 @@ export function buildResumeContext(history: readonly HistoryTurn[], options: Res
     });
   }
   const note = resumeNote(reason);
-  events.push({ type: 'conversation.item.create', item: { id: nextId(), type: 'message', role: 'system', content: [{ type: 'input_text', text: note }] } });
-  events.push({ type: 'response.create', response: { instructions: `${note} Speak now: continue the interview.` } });
+  events.push({ type: 'conversation.item.create', item: { id: nextId(), type: 'message', role: 'system', content: [{ type: 'input_text', text: `${note} Speak now: continue the interview.` }] } });
+  events.push({ type: 'response.create' });
   return {
-    events,
+    events: events as unknown as RealtimeClientEvent[],
     verbatim: recent.length,
     summarised: earlier.length,
-    questionsAsked: turns.filter((t) => t.speaker === 'interviewer').length,
+    // A question counts as asked only when the candidate heard it in full.
+    questionsAsked: turns.filter((t) => t.speaker === 'interviewer' && !isInterrupted(t.text)).length,
   };
 }
 

@@ -1,6 +1,7 @@
 // The settings feature: what the operator sees of the settings (never the key, only whether one is set) and the
 // KioskApi methods that change them. Who may call the changing ones is the operator gate's business.
-import type { BackendView, KioskSlice, SettingsView } from '../../../preload/contract';
+import { KioskError, type BackendView, type KioskSlice, type SettingsView } from '../../../preload/contract';
+import { migrateRealtimeModel } from '../realtime/models';
 import { setOpenAIKeyForCurrentOrigin, updateSettingsKeepingKeyBound, usableOpenAIKey } from './key-binding';
 import type { SecretStore, SettingsStore } from './types';
 
@@ -13,6 +14,10 @@ export interface SettingsFeatureDeps {
 }
 
 export function createSettingsFeature(deps: SettingsFeatureDeps) {
+  // Settings written by an older version may name a model OpenAI shuts down: switch to the current one and keep
+  // the reason (with the date) for the operator until the settings are changed.
+  const migration = migrateRealtimeModel(deps.settings.get().model);
+  if (migration) deps.settings.update({ model: migration.to, modelMigration: migration.message });
   const usableKey = () => usableOpenAIKey(deps.secrets, deps.settings);
   function view(): SettingsView {
     const s = deps.settings.get();
@@ -22,6 +27,8 @@ export function createSettingsFeature(deps: SettingsFeatureDeps) {
       openaiBaseUrl: s.openaiBaseUrl,
       model: s.model,
       voice: s.voice,
+      audioProfile: s.audioProfile ?? 'speakers',
+      ...(s.modelMigration ? { modelNotice: s.modelMigration } : {}),
       hasOpenAIKey: hasKey,
       secretStorage: deps.secrets.kind,
       backend: deps.backendView(),
@@ -33,7 +40,9 @@ export function createSettingsFeature(deps: SettingsFeatureDeps) {
       return view();
     },
     async updateSettings(patch) {
-      const { keyRemoved } = updateSettingsKeepingKeyBound(deps.secrets, deps.settings, patch);
+      const migrated = patch.model !== undefined ? migrateRealtimeModel(patch.model) : null;
+      if (migrated) throw new KioskError('invalid_request', migrated.message.replace('this kiosk now uses', 'choose for example'));
+      const { keyRemoved } = updateSettingsKeepingKeyBound(deps.secrets, deps.settings, { ...patch, ...(patch.model !== undefined ? { modelMigration: undefined } : {}) });
       if (keyRemoved) deps.log?.('the OpenAI base URL moved to another origin: the key was removed; enter it again for the new origin');
       return view();
     },

@@ -27,6 +27,8 @@ export function sanitizeSettings(raw: unknown): StoredSettings {
   if (typeof r.model === 'string' && /^[\w.:-]{1,100}$/.test(r.model)) out.model = r.model;
   if (typeof r.voice === 'string' && (VOICES as readonly string[]).includes(r.voice)) out.voice = r.voice as Voice;
   if (typeof r.practiceMode === 'boolean') out.practiceMode = r.practiceMode;
+  if (r.audioProfile === 'headset' || r.audioProfile === 'speakers') out.audioProfile = r.audioProfile;
+  if (typeof r.modelMigration === 'string' && r.modelMigration.length <= 500) out.modelMigration = r.modelMigration;
   if (typeof r.openaiKeyOrigin === 'string' && /^https?:\/\/[^\s/]+$/.test(r.openaiKeyOrigin)) out.openaiKeyOrigin = r.openaiKeyOrigin;
   if (typeof r.supabaseUrl === 'string' && /^https?:\/\/[^\s]+$/.test(r.supabaseUrl)) out.supabaseUrl = r.supabaseUrl;
   if (typeof r.supabaseAnonKey === 'string' && /^[\w.-]{20,4096}$/.test(r.supabaseAnonKey)) out.supabaseAnonKey = r.supabaseAnonKey;

@@ -1,9 +1,10 @@
 // Settings and secrets behind small interfaces: Electron stores them with electron-store and safeStorage
 // (main/electron/), the web host in files in its data dir (./file-stores.ts). The core sees only these.
 import type { Voice } from '../../../preload/contract';
+import { DEFAULT_REALTIME_MODEL } from '../realtime/models';
 
 export const DEFAULT_OPENAI_BASE_URL = 'https://api.openai.com';
-export const DEFAULT_MODEL = 'gpt-realtime';
+export const DEFAULT_MODEL: string = DEFAULT_REALTIME_MODEL;
 export const DEFAULT_VOICE: Voice = 'marin';
 
 /** What is persisted. practiceMode is absent until the operator chooses: then it follows "is a key set?". */
@@ -12,6 +13,10 @@ export interface StoredSettings {
   model: string;
   voice: Voice;
   practiceMode?: boolean;
+  /** Microphone setup of this kiosk: a headset (near_field noise reduction) or speakers (far_field). */
+  audioProfile?: 'headset' | 'speakers';
+  /** A stored model was replaced because OpenAI shuts it down (told to the operator until settings change). */
+  modelMigration?: string;
   /** The origin the OpenAI key was entered for (main/core/settings/key-binding.ts). */
   openaiKeyOrigin?: string;
   /** The Supabase project (main-side only; the renderer sees the URL and whether a key is set). */

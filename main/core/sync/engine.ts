@@ -3,7 +3,8 @@
 // write; nothing about an attempt in flight is persisted, so a kill mid-upload cannot leave the queue stuck (the
 // next start simply sends again, and upserts by client UUID make that harmless).
 // Planning and error classification are pure (./plan.ts); the clock is injected so tests can compress time.
-import { readFile } from 'node:fs/promises';
+import { RESUMABLE_THRESHOLD_BYTES } from './resumable';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SyncState, SyncStatus } from '../../../preload/contract';
 import { entryToRemote, evaluationToRemote, recordingObjectName, refusalFromCode, remoteInvitationSchema, sessionToRemote } from './mapping';
@@ -104,6 +105,10 @@ export function createEngine(options: EngineOptions) {
   let lastEmit = 0; // real time (Date.now), not the injected clock: throttling is about the UI
   let lastEmittedState: SyncState | null = null;
   const listeners = new Set<(s: SyncStatus) => void>();
+  /** Aborted by close(): a resumable upload stops (and continues from the server's offset after the restart). */
+  const stopping = new AbortController();
+  /** The recording upload in progress, for the operator. */
+  let upload: SyncStatus['upload'] = null;
 
   const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -119,6 +124,7 @@ export function createEngine(options: EngineOptions) {
       lastError,
       nextRetryAt: backoffUntil > clock.now() ? iso(backoffUntil) : null,
       lastPullAt,
+      upload,
     };
   }
 
@@ -299,15 +305,41 @@ export function createEngine(options: EngineOptions) {
       case 'recording': {
         const rec = outbox.recording(item.rowId);
         if (!rec || rec.finalized !== 1) return (outbox.done([item], clock.now()), OK);
-        let body: Buffer;
-        try {
-          body = await readFile(join(options.dataDir, 'recordings', rec.file_name));
-        } catch (error) {
+        const file = join(options.dataDir, 'recordings', rec.file_name);
+        const unreadable = (error: unknown) => {
           quarantine(item, { status: 0, code: 'ENOENT', message: '' }, `The recording file ${rec.file_name} could not be read (${error instanceof Error ? error.message : String(error)}).`);
           return OK;
+        };
+        let size: number;
+        try {
+          size = (await stat(file)).size;
+        } catch (error) {
+          return unreadable(error);
         }
         const name = recordingObjectName(rec.tenant_id, rec.session_id);
-        const res = await remote.upload('recordings', name, body, 'audio/webm');
+        let res: Awaited<ReturnType<Remote['upload']>>;
+        if (size > RESUMABLE_THRESHOLD_BYTES) {
+          // Large: resumable, streamed from the file; a cut link or a restart continues from the server's offset.
+          upload = { sessionId: rec.session_id, sentBytes: outbox.uploads.get(rec.session_id)?.offset ?? 0, totalBytes: size };
+          emit(true);
+          res = await remote.uploadResumable({
+            file, bucket: 'recordings', objectName: name, contentType: 'audio/webm', key: rec.session_id, store: outbox.uploads, signal: stopping.signal,
+            onProgress: (sent, total) => {
+              upload = { sessionId: rec.session_id, sentBytes: sent, totalBytes: total };
+              emit();
+            },
+          });
+          upload = null;
+          emit(true);
+        } else {
+          let body: Buffer;
+          try {
+            body = await readFile(file);
+          } catch (error) {
+            return unreadable(error);
+          }
+          res = await remote.upload('recordings', name, body, 'audio/webm');
+        }
         // Recordings are insert-only: "already exists" (409) after a lost answer means our earlier upload landed —
         // only this device may create an object named after its own session.
         if (!res.ok && res.error.code !== '409') {
@@ -482,10 +514,11 @@ export function createEngine(options: EngineOptions) {
     notify(): void {
       emit(true);
     },
-    /** Stops the engine. Waits a little for a pass in flight (a large upload is abandoned: it is idempotent and
-     *  starts again at the next start, since nothing about it was persisted). */
+    /** Stops the engine. Waits a little for a pass in flight. A resumable upload stops at once and continues from
+     *  the server's offset at the next start (its URL is kept); a small plain upload is idempotent and starts again. */
     async close(graceMs = 3_000): Promise<void> {
       closed = true;
+      stopping.abort();
       if (trailing) clearTimeout(trailing);
       if (timer !== null) clock.clearTimeout(timer);
       timer = null;

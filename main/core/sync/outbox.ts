@@ -1,5 +1,6 @@
 // SQLite side of the sync engine: the outbox the triggers of migration 2 fill, the rows to send, marking rows
 // done (only if the version sent is still the latest), quarantine, and the small key/value sync_state.
+import type { ProgressStore, UploadProgress } from './resumable';
 import { randomUUID } from 'node:crypto';
 import type { QuarantinedRowView, SyncItemKind } from '../../../preload/contract';
 import type { KioskDatabase } from '../db/database';
@@ -71,6 +72,7 @@ export function createOutbox(db: KioskDatabase) {
     invitationByToken: db.prepare('SELECT * FROM invitations WHERE token = ?'),
     stateGet: db.prepare('SELECT value FROM sync_state WHERE key = ?'),
     stateSet: db.prepare('INSERT INTO sync_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
+    stateClear: db.prepare('DELETE FROM sync_state WHERE key = ?'),
     enqueue: db.prepare(`INSERT INTO sync_outbox (kind, row_id, session_id, enqueued_at) VALUES (?, ?, ?, ?)
       ON CONFLICT (kind, row_id) DO UPDATE SET version = version + 1, quarantined_at = NULL, attempts = 0`),
   };
@@ -154,6 +156,28 @@ export function createOutbox(db: KioskDatabase) {
     setState(key: string, value: string): void {
       q.stateSet.run(key, value);
     },
+    clearState(key: string): void {
+      q.stateClear.run(key);
+    },
+    /** Resumable uploads' URL and confirmed offset, per recording (sync_state `upload:<session id>`). */
+    uploads: {
+      get(key: string): UploadProgress | null {
+        const raw = outbox.state(`upload:${key}`);
+        if (!raw) return null;
+        try {
+          const v = JSON.parse(raw) as UploadProgress;
+          return typeof v.url === 'string' && Number.isInteger(v.size) && Number.isInteger(v.offset) ? v : null;
+        } catch {
+          return null; // a damaged record: the upload starts over
+        }
+      },
+      set(key: string, progress: UploadProgress): void {
+        outbox.setState(`upload:${key}`, JSON.stringify(progress));
+      },
+      clear(key: string): void {
+        outbox.clearState(`upload:${key}`);
+      },
+    } satisfies ProgressStore,
     cursor(table: string): PullCursor | null {
       const raw = outbox.state(`pull:${table}`);
       if (!raw) return null;

@@ -3,6 +3,7 @@
 // refresh inside supabase-js can never silently turn our requests into anonymous ones. The refresh token goes to
 // the CredentialStore (safeStorage in Electron) as soon as GoTrue hands out a new one (rotation).
 // Every call answers { ok, … } or { ok: false, error: RemoteError }; nothing throws for a bad network or answer.
+import { uploadResumable, type ResumableUploadRequest } from './resumable';
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import ws from 'ws';
 import type { CredentialStore, DeviceCredentials } from '../settings/credentials';
@@ -43,6 +44,8 @@ export interface Remote {
   rpc(fn: string, args: Record<string, unknown>): Promise<Result<unknown>>;
   /** Insert-only (no upsert): an existing object answers 409, which the engine reads as "already uploaded". */
   upload(bucket: string, name: string, body: Buffer, contentType: string): Promise<Result<{ path: string }>>;
+  /** A large file through the resumable (TUS) endpoint, streamed, continuing an upload kept in `store`. */
+  uploadResumable(request: Omit<ResumableUploadRequest, 'endpoint' | 'headers'>): Promise<Result<{ path: string; resumedFrom: number; bytesSent: number }>>;
   /** One page of an incremental pull ordered by (updated_at, id). `from` (ISO) overrides the cursor (overlap). */
   pullPage(table: PullTable, after: PullCursor | null, from: string | null, limit: number): Promise<Result<unknown[]>>;
 }
@@ -258,6 +261,20 @@ export function createRemote(options: RemoteOptions): Remote {
         if (error) return { ok: false, error: fromStorage(error) };
         if (!d || typeof d.path !== 'string' || d.path !== name) return bad(`the upload answer names ${JSON.stringify(d?.path ?? null)}, not ${name}`);
         return { ok: true, value: { path: d.path } };
+      } catch (error) {
+        return { ok: false, error: { status: 0, code: '', message: error instanceof Error ? error.message : String(error) } };
+      }
+    },
+
+    async uploadResumable(request) {
+      try {
+        const r = await uploadResumable({
+          ...request,
+          endpoint: `${options.url.replace(/\/+$/, '')}/storage/v1/upload/resumable`,
+          headers: () => ({ apikey: options.anonKey, ...(access ? { authorization: `Bearer ${access.token}` } : {}) }),
+        });
+        if (!r.ok) return { ok: false, error: { status: r.status, code: r.status ? String(r.status) : '', message: r.message } };
+        return { ok: true, value: { path: request.objectName, resumedFrom: r.resumedFrom, bytesSent: r.bytesSent } };
       } catch (error) {
         return { ok: false, error: { status: 0, code: '', message: error instanceof Error ? error.message : String(error) } };
       }

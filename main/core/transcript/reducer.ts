@@ -1,6 +1,6 @@
 // Realtime data-channel events → transcript entries. PURE: (state, event, nowMs) → { state, changed }.
 //
-// Rules (reference/realtime-protocol.md §4, DESIGN.md stage 4):
+// Rules (OpenAI's Realtime server events, openapi.yaml; the official clients' handling in openai-agents-js):
 // - one entry per conversation item (`item_id`), never one per delta;
 // - order = conversation order from `previous_item_id` links (null/"root" = first), not arrival: a candidate's
 //   transcription often arrives after the interviewer's reply, and must still sit before it;
@@ -8,12 +8,25 @@
 //   `conversation.item.added` with role user + input_audio), text filled in by `…transcription.completed`;
 //   `…transcription.failed` marks the entry failed and the interview goes on;
 // - interviewer text grows with `response.output_audio_transcript.delta` (`delta`) and is replaced by `.done`
-//   (`transcript`); `response.output_text.*` likewise; an interrupted response keeps the text heard so far;
+//   (`transcript`); `response.output_text.*` likewise. Those arrive as the text is GENERATED, seconds ahead of the
+//   audio. What the candidate HEARD is what counts: after `conversation.item.truncated` (barge-in or a clear) the
+//   entry is held back until `conversation.item.retrieved` returns the server's item, whose transcript the server
+//   has cut to the played audio (spec: truncation "remove[s] the server-side text transcript to ensure there is no
+//   text in the context that hasn't been heard"). Why retrieve and not audio_end_ms × text length: over WebRTC the
+//   audio never reaches the data channel, so the client does not know the audio's total length, and speech rate
+//   is not uniform; the server owns the output buffer and knows. The Agents SDK does the same
+//   (openaiRealtimeBase.ts: on conversation.item.truncated it sends conversation.item.retrieve). The entry is then
+//   marked interrupted (INTERRUPTED_MARK at the end of its text);
+// - responses whose output is text only (no audio in an audio session) were never heard: not entries;
+// - end_session counts only from a function_call item whose status is `completed` (output_item.done or
+//   response.done); `function_call_arguments.done` is also sent for cancelled calls (spec) and is not enough;
 // - items the client created (replayed history, system notes) and function calls are not entries, but they
 //   stay in the link chain so that ordering passes through them;
 // - start_ms is relative to the interview start: candidate = call offset + `audio_start_ms`; interviewer =
 //   when its response was created.
 // Duplicate events are harmless: applying an event twice gives the same state.
+// Server ids are keys of Maps (never of plain objects: an id such as `__proto__` must not reach a prototype), and
+// only ids of the expected shape are accepted at all.
 
 import type { EntryStatus, Speaker } from '../../../preload/contract';
 
@@ -41,6 +54,23 @@ interface InternalEntry extends ReducerEntry {
   /** For interviewer entries: `.done` has delivered the authoritative transcript. */
   textDone: boolean;
   responseId: string | null;
+  /** Truncated: the heard text is being retrieved from the server; until then the entry stays in progress. */
+  heardPending: boolean;
+}
+
+/** Marks an interviewer entry the candidate interrupted: the text ends with it (what was heard, then the cut). */
+export const INTERRUPTED_MARK = ' …';
+export const isInterrupted = (text: string): boolean => text.endsWith(INTERRUPTED_MARK.trim());
+const markInterrupted = (heard: string): string => (heard.trim() === '' ? '' : `${heard.trimEnd()}${INTERRUPTED_MARK}`);
+
+/** What a response came to, for main's retry policy (null while none ended in this event). */
+export interface ResponseOutcome {
+  responseId: string;
+  status: 'completed' | 'cancelled' | 'failed' | 'incomplete';
+  /** status_details as the server sent it (type, reason, error{type,code}), for the log. */
+  details: string;
+  /** The response spoke in text only (no audio): nobody heard it. */
+  textOnly: boolean;
 }
 
 export interface TranscriptState {
@@ -49,16 +79,16 @@ export interface TranscriptState {
   readonly interviewStartMs: number | null;
   /** Offset (ms) of the current call's start from the interview start: audio_start_ms counts from the call. */
   readonly callOffsetMs: number;
-  readonly entries: Readonly<Record<string, InternalEntry>>;
+  readonly entries: ReadonlyMap<string, InternalEntry>;
   /** Every conversation item seen (entries and non-entries), for ordering. */
-  readonly links: Readonly<Record<string, ItemLink>>;
+  readonly links: ReadonlyMap<string, ItemLink>;
   /** Items that are not transcript entries (client-created, system, function calls). */
   /** 'client': the renderer reported creating it; 'inferred': looked like history, until a response claims it. */
-  readonly skipped: Readonly<Record<string, 'client' | 'inferred'>>;
-  /** response id → interview-relative ms when it was created. */
-  readonly responses: Readonly<Record<string, number | null>>;
+  readonly skipped: ReadonlyMap<string, 'client' | 'inferred'>;
+  /** response id → interview-relative ms when it was created, and whether it answers in text only. */
+  readonly responses: ReadonlyMap<string, { at: number | null; textOnly: boolean }>;
   /** item id → audio_start_ms from speech_started, until the item's entry exists. */
-  readonly speechStarts: Readonly<Record<string, number>>;
+  readonly speechStarts: ReadonlyMap<string, number>;
   readonly arrivals: number;
   readonly endSessionCalls: readonly string[];
   /** The last few server event_ids: a re-delivered event (a retried report) is applied once, not twice. */
@@ -71,8 +101,14 @@ export interface ReduceResult {
   state: TranscriptState;
   /** Entries whose stored form changed (text, status, seq, …), in seq order. */
   changed: ReducerEntry[];
-  /** The model called end_session (first time this call id is seen). */
+  /** The model called end_session (first time this call id is seen, item completed). */
   endSession: boolean;
+  /** That call's call_id (to answer with a function_call_output). */
+  endSessionCallId: string | null;
+  /** Assistant items truncated by this event: main asks the server for their heard text. */
+  retrieve: string[];
+  /** A response ended with this event. */
+  outcome: ResponseOutcome | null;
 }
 
 export type EntryIdFn = (sessionId: string, itemId: string) => string;
@@ -86,13 +122,13 @@ export interface CreateStateOptions {
 }
 
 export function createTranscriptState(options: CreateStateOptions): TranscriptState {
-  const entries: Record<string, InternalEntry> = {};
-  const links: Record<string, ItemLink> = {};
+  const entries = new Map<string, InternalEntry>();
+  const links = new Map<string, ItemLink>();
   const sorted = [...(options.existing ?? [])].sort((a, b) => a.seq - b.seq);
   let arrivals = 0;
   for (const e of sorted) {
-    entries[e.itemId] = { ...e, textDone: e.status !== 'in_progress', responseId: null };
-    links[e.itemId] = { prev: e.previousItemId, arrival: arrivals++ };
+    entries.set(e.itemId, { ...e, textDone: e.status !== 'in_progress', responseId: null, heardPending: false });
+    links.set(e.itemId, { prev: e.previousItemId, arrival: arrivals++ });
   }
   return {
     sessionId: options.sessionId,
@@ -100,9 +136,9 @@ export function createTranscriptState(options: CreateStateOptions): TranscriptSt
     callOffsetMs: options.callOffsetMs ?? 0,
     entries,
     links,
-    skipped: {},
-    responses: {},
-    speechStarts: {},
+    skipped: new Map(),
+    responses: new Map(),
+    speechStarts: new Map(),
     arrivals,
     endSessionCalls: [],
     recentEventIds: [],
@@ -117,35 +153,41 @@ export function withCall(state: TranscriptState, interviewStartMs: number, callO
 type AnyEvent = { type: string } & Record<string, unknown>;
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);
+/** Ids the Realtime API (item_…, resp_…, call_…) or the resume context (rs1_0) use; anything else is ignored. */
+const ID_SHAPE = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/;
+const id = (v: unknown): string | undefined => (typeof v === 'string' && ID_SHAPE.test(v) ? v : undefined);
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 const rec = (v: unknown): Record<string, unknown> | undefined =>
   v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
 /** previous_item_id: a string id, null/"root" = first; anything else = not stated. */
-const prevOf = (v: unknown): string | null | undefined => (v === null || v === 'root' ? null : str(v));
+const prevOf = (v: unknown): string | null | undefined => (v === null || v === 'root' ? null : id(v));
 
 /** Mutable working copy of the state for one event; the input state is never modified. */
 class Draft {
-  entries: Record<string, InternalEntry>;
-  links: Record<string, ItemLink>;
-  skipped: Record<string, 'client' | 'inferred'>;
-  responses: Record<string, number | null>;
-  speechStarts: Record<string, number>;
+  entries: Map<string, InternalEntry>;
+  links: Map<string, ItemLink>;
+  skipped: Map<string, 'client' | 'inferred'>;
+  responses: Map<string, { at: number | null; textOnly: boolean }>;
+  speechStarts: Map<string, number>;
   arrivals: number;
   endSessionCalls: string[];
   orderDirty = false;
   touched = new Set<string>();
   endSession = false;
+  endSessionCallId: string | null = null;
+  retrieve: string[] = [];
+  outcome: ResponseOutcome | null = null;
 
   constructor(
     readonly base: TranscriptState,
     readonly nowMs: number,
     readonly entryId: EntryIdFn,
   ) {
-    this.entries = base.entries as Record<string, InternalEntry>;
-    this.links = base.links as Record<string, ItemLink>;
-    this.skipped = base.skipped as Record<string, 'client' | 'inferred'>;
-    this.responses = base.responses as Record<string, number | null>;
-    this.speechStarts = base.speechStarts as Record<string, number>;
+    this.entries = base.entries as Map<string, InternalEntry>;
+    this.links = base.links as Map<string, ItemLink>;
+    this.skipped = base.skipped as Map<string, 'client' | 'inferred'>;
+    this.responses = base.responses as Map<string, { at: number | null; textOnly: boolean }>;
+    this.speechStarts = base.speechStarts as Map<string, number>;
     this.arrivals = base.arrivals;
     this.endSessionCalls = base.endSessionCalls as string[];
   }
@@ -155,7 +197,7 @@ class Draft {
   cow<K extends 'entries' | 'links' | 'skipped' | 'responses' | 'speechStarts'>(key: K): Draft[K] {
     if (!this.copied.has(key)) {
       this.copied.add(key);
-      (this as Record<K, unknown>)[key] = { ...(this[key] as object) };
+      (this as Record<K, unknown>)[key] = new Map(this[key] as Map<string, unknown>);
     }
     return this[key];
   }
@@ -166,34 +208,35 @@ class Draft {
 
   /** Records an item's place; a stated previous_item_id wins over an unknown one, never the other way. */
   link(itemId: string, prev: string | null | undefined): void {
-    const existing = this.links[itemId];
+    const existing = this.links.get(itemId);
     if (existing && (prev === undefined || existing.prev === prev)) return;
-    this.cow('links')[itemId] = { prev, arrival: existing?.arrival ?? this.arrivals++ };
+    this.cow('links').set(itemId, { prev, arrival: existing?.arrival ?? this.arrivals++ });
     this.orderDirty = true;
   }
 
   skip(itemId: string, prev: string | null | undefined, why: 'client' | 'inferred' = 'inferred'): void {
     this.link(itemId, prev);
-    if (this.entries[itemId]) return;
-    if (this.skipped[itemId] !== why && this.skipped[itemId] !== 'client') this.cow('skipped')[itemId] = why;
+    if (this.entries.has(itemId)) return;
+    const was = this.skipped.get(itemId);
+    if (was !== why && was !== 'client') this.cow('skipped').set(itemId, why);
   }
 
   /** A response announced this item as its output: it is the interviewer speaking, not replayed history. */
   claim(itemId: string): void {
-    if (this.skipped[itemId] === 'inferred') delete this.cow('skipped')[itemId];
+    if (this.skipped.get(itemId) === 'inferred') this.cow('skipped').delete(itemId);
   }
 
   ensureEntry(itemId: string, speaker: Speaker, prev: string | null | undefined, init: Partial<InternalEntry> = {}): InternalEntry | null {
-    if (this.skipped[itemId]) return null;
+    if (this.skipped.has(itemId)) return null;
     this.link(itemId, prev);
-    const current = this.entries[itemId];
+    const current = this.entries.get(itemId);
     if (current) {
       if (prev !== undefined && current.previousItemId !== prev) this.update(itemId, { previousItemId: prev });
-      return this.entries[itemId]!;
+      return this.entries.get(itemId)!;
     }
     let startMs: number | null = init.startMs ?? null;
     if (speaker === 'candidate') {
-      const audioStart = this.speechStarts[itemId];
+      const audioStart = this.speechStarts.get(itemId);
       if (audioStart !== undefined) startMs = this.base.callOffsetMs + audioStart;
     }
     const entry: InternalEntry = {
@@ -208,41 +251,42 @@ class Draft {
       confidence: null,
       textDone: false,
       responseId: null,
+      heardPending: false,
       ...init,
     };
-    this.cow('entries')[itemId] = entry;
+    this.cow('entries').set(itemId, entry);
     this.touched.add(itemId);
     this.orderDirty = true;
     return entry;
   }
 
   update(itemId: string, patch: Partial<InternalEntry>): void {
-    const current = this.entries[itemId];
+    const current = this.entries.get(itemId);
     if (!current) return;
     let differs = false;
     for (const [k, v] of Object.entries(patch)) {
       if ((current as unknown as Record<string, unknown>)[k] !== v) differs = true;
     }
     if (!differs) return;
-    this.cow('entries')[itemId] = { ...current, ...patch };
+    this.cow('entries').set(itemId, { ...current, ...patch });
     this.touched.add(itemId);
   }
 
   /** Recomputes seq from the link chain: roots (and items whose predecessor is unknown) by arrival, depth first. */
   reorder(): void {
-    const ids = Object.keys(this.links);
+    const ids = [...this.links.keys()];
     const children = new Map<string, string[]>();
     const roots: string[] = [];
     for (const id of ids) {
-      const prev = this.links[id]!.prev;
-      if (prev === null || prev === undefined || !(prev in this.links) || prev === id) roots.push(id);
+      const prev = this.links.get(id)!.prev;
+      if (prev === null || prev === undefined || !this.links.has(prev) || prev === id) roots.push(id);
       else {
         const list = children.get(prev);
         if (list) list.push(id);
         else children.set(prev, [id]);
       }
     }
-    const byArrival = (a: string, b: string) => this.links[a]!.arrival - this.links[b]!.arrival;
+    const byArrival = (a: string, b: string) => this.links.get(a)!.arrival - this.links.get(b)!.arrival;
     roots.sort(byArrival);
     for (const list of children.values()) list.sort(byArrival);
     const order: string[] = [];
@@ -263,7 +307,7 @@ class Draft {
     for (const id of ids.sort(byArrival)) if (!seen.has(id)) visit(id); // items caught in a cycle
     let seq = 0;
     for (const id of order) {
-      if (!this.entries[id]) continue;
+      if (!this.entries.has(id)) continue;
       this.update(id, { seq });
       seq++;
     }
@@ -282,14 +326,14 @@ class Draft {
       endSessionCalls: this.endSessionCalls,
     };
     const changed = [...this.touched]
-      .map((id) => this.entries[id]!)
+      .map((id) => this.entries.get(id)!)
       .filter((e) => {
-        const before = this.base.entries[e.itemId];
+        const before = this.base.entries.get(e.itemId);
         return !before || !sameStored(before, e);
       })
       .sort((a, b) => a.seq - b.seq)
       .map(toPublic);
-    return { state, changed, endSession: this.endSession };
+    return { state, changed, endSession: this.endSession, endSessionCallId: this.endSessionCallId, retrieve: this.retrieve, outcome: this.outcome };
   }
 }
 
@@ -299,13 +343,13 @@ function sameStored(a: ReducerEntry, b: ReducerEntry): boolean {
 }
 
 function toPublic(e: InternalEntry): ReducerEntry {
-  const { textDone: _t, responseId: _r, ...rest } = e;
+  const { textDone: _t, responseId: _r, heardPending: _h, ...rest } = e;
   return rest;
 }
 
 /** The entries in conversation order. */
 export function orderedEntries(state: TranscriptState): ReducerEntry[] {
-  return Object.values(state.entries).sort((a, b) => a.seq - b.seq).map(toPublic);
+  return [...state.entries.values()].sort((a, b) => a.seq - b.seq).map(toPublic);
 }
 
 function confidenceFrom(logprobs: unknown): number | null {
@@ -335,6 +379,8 @@ function itemTranscript(item: Record<string, unknown>): string | undefined {
   return undefined;
 }
 
+const NO_CHANGE = (state: TranscriptState): ReduceResult => ({ state, changed: [], endSession: false, endSessionCallId: null, retrieve: [], outcome: null });
+
 export function reduceTranscript(
   state: TranscriptState,
   event: AnyEvent,
@@ -344,7 +390,7 @@ export function reduceTranscript(
 ): ReduceResult {
   const eventId = str(event.event_id);
   if (direction === 'server' && eventId) {
-    if (state.recentEventIds.includes(eventId)) return { state, changed: [], endSession: false };
+    if (state.recentEventIds.includes(eventId)) return NO_CHANGE(state);
     const recent = state.recentEventIds.length >= RECENT_EVENT_IDS ? state.recentEventIds.slice(1) : state.recentEventIds.slice();
     recent.push(eventId);
     state = { ...state, recentEventIds: recent };
@@ -355,25 +401,25 @@ export function reduceTranscript(
     // Items the client creates (history replay, system notes) are never transcript entries.
     if (event.type === 'conversation.item.create') {
       const item = rec(event.item);
-      const id = str(item?.id);
-      if (id) d.skip(id, prevOf(event.previous_item_id), 'client');
+      const itemId = id(item?.id);
+      if (itemId) d.skip(itemId, prevOf(event.previous_item_id), 'client');
     }
     return d.finish();
   }
 
   switch (event.type) {
     case 'input_audio_buffer.speech_started': {
-      const itemId = str(event.item_id);
+      const itemId = id(event.item_id);
       const audioStart = num(event.audio_start_ms);
-      if (itemId && audioStart !== undefined && d.speechStarts[itemId] !== audioStart) {
-        d.cow('speechStarts')[itemId] = audioStart;
-        const entry = d.entries[itemId];
+      if (itemId && audioStart !== undefined && d.speechStarts.get(itemId) !== audioStart) {
+        d.cow('speechStarts').set(itemId, audioStart);
+        const entry = d.entries.get(itemId);
         if (entry && entry.speaker === 'candidate') d.update(itemId, { startMs: state.callOffsetMs + audioStart });
       }
       break;
     }
     case 'input_audio_buffer.committed': {
-      const itemId = str(event.item_id);
+      const itemId = id(event.item_id);
       if (itemId) d.ensureEntry(itemId, 'candidate', prevOf(event.previous_item_id));
       break;
     }
@@ -381,11 +427,12 @@ export function reduceTranscript(
     case 'conversation.item.done':
     case 'conversation.item.created': {
       const item = rec(event.item);
-      const itemId = str(item?.id);
+      const itemId = id(item?.id);
       if (!item || !itemId) break;
       const prev = prevOf(event.previous_item_id);
-      if (d.entries[itemId]) {
-        d.ensureEntry(itemId, d.entries[itemId]!.speaker, prev);
+      const existing = d.entries.get(itemId);
+      if (existing) {
+        d.ensureEntry(itemId, existing.speaker, prev);
       } else if (item.type === 'message' && isUserAudioItem(item)) {
         d.ensureEntry(itemId, 'candidate', prev);
       } else {
@@ -397,7 +444,7 @@ export function reduceTranscript(
       break;
     }
     case 'conversation.item.input_audio_transcription.delta': {
-      const itemId = str(event.item_id);
+      const itemId = id(event.item_id);
       const delta = typeof event.delta === 'string' ? event.delta : '';
       if (!itemId || !delta) break;
       const entry = d.ensureEntry(itemId, 'candidate', undefined);
@@ -405,7 +452,7 @@ export function reduceTranscript(
       break;
     }
     case 'conversation.item.input_audio_transcription.completed': {
-      const itemId = str(event.item_id);
+      const itemId = id(event.item_id);
       if (!itemId) break;
       const entry = d.ensureEntry(itemId, 'candidate', undefined);
       if (!entry) break;
@@ -414,7 +461,7 @@ export function reduceTranscript(
       break;
     }
     case 'conversation.item.input_audio_transcription.failed': {
-      const itemId = str(event.item_id);
+      const itemId = id(event.item_id);
       if (!itemId) break;
       const entry = d.ensureEntry(itemId, 'candidate', undefined);
       // A later success (retry) may still replace it; a failure never overwrites a final transcript.
@@ -423,22 +470,26 @@ export function reduceTranscript(
     }
     case 'response.created': {
       const response = rec(event.response);
-      const id = str(response?.id);
-      if (id && !(id in d.responses)) {
-        d.cow('responses')[id] = d.relativeNow();
+      const responseId = id(response?.id);
+      if (responseId && !d.responses.has(responseId)) {
+        const modalities = Array.isArray(response?.output_modalities) ? response!.output_modalities : null;
+        const textOnly = modalities !== null && modalities.length > 0 && !modalities.includes('audio');
+        d.cow('responses').set(responseId, { at: d.relativeNow(), textOnly });
       }
       break;
     }
     case 'response.output_item.added': {
       const item = rec(event.item);
-      const itemId = str(item?.id);
+      const itemId = id(item?.id);
       if (!item || !itemId) break;
-      if (item.type === 'message' && (item.role === 'assistant' || item.role === undefined)) {
-        const responseId = str(event.response_id) ?? null;
-        const startMs = responseId && d.responses[responseId] !== undefined ? d.responses[responseId]! : d.relativeNow();
+      const responseId = id(event.response_id) ?? null;
+      const response = responseId ? d.responses.get(responseId) : undefined;
+      if (item.type === 'message' && (item.role === 'assistant' || item.role === undefined) && !response?.textOnly) {
+        const startMs = response ? response.at : d.relativeNow();
         d.claim(itemId);
         d.ensureEntry(itemId, 'interviewer', undefined, { startMs, responseId });
       } else {
+        // Function calls, and text-only answers in an audio session: the candidate heard none of it.
         d.skip(itemId, undefined);
       }
       break;
@@ -447,7 +498,7 @@ export function reduceTranscript(
     case 'response.output_text.delta':
     case 'response.audio_transcript.delta':
     case 'response.text.delta': {
-      const itemId = str(event.item_id);
+      const itemId = id(event.item_id);
       const delta = typeof event.delta === 'string' ? event.delta : '';
       if (!itemId || !delta) break;
       const entry = d.ensureEntry(itemId, 'interviewer', undefined, { startMs: d.relativeNow() });
@@ -458,36 +509,58 @@ export function reduceTranscript(
     case 'response.output_text.done':
     case 'response.audio_transcript.done':
     case 'response.text.done': {
-      const itemId = str(event.item_id);
+      const itemId = id(event.item_id);
       if (!itemId) break;
       const entry = d.ensureEntry(itemId, 'interviewer', undefined, { startMs: d.relativeNow() });
-      if (!entry) break;
+      if (!entry || entry.heardPending || isInterrupted(entry.text)) break;
       const full = typeof event.transcript === 'string' ? event.transcript : typeof event.text === 'string' ? event.text : undefined;
-      // `.done` carries the authoritative text; after an interruption it may be empty, then keep what was heard.
+      // `.done` carries the generated text (heard in full unless a truncation follows).
       const text = full !== undefined && full.length > 0 ? full : entry.text;
       d.update(itemId, { text, status: 'final', textDone: true });
       break;
     }
+    case 'conversation.item.truncated': {
+      // Barge-in or a clear: the candidate heard only audio_end_ms of this item. Ask the server for the heard text.
+      const itemId = id(event.item_id);
+      const entry = itemId ? d.entries.get(itemId) : undefined;
+      if (!itemId || !entry || entry.speaker !== 'interviewer') break;
+      if (num(event.audio_end_ms) === 0) {
+        d.update(itemId, { text: '', status: 'final', textDone: true, heardPending: false }); // nothing was heard
+      } else {
+        d.update(itemId, { status: 'in_progress', textDone: true, heardPending: true });
+        d.retrieve.push(itemId);
+      }
+      break;
+    }
+    case 'conversation.item.retrieved': {
+      const item = rec(event.item);
+      const itemId = id(item?.id);
+      const entry = itemId ? d.entries.get(itemId) : undefined;
+      if (!item || !itemId || !entry || entry.speaker !== 'interviewer' || !entry.heardPending) break;
+      const heard = itemTranscript(item) ?? '';
+      d.update(itemId, { text: markInterrupted(heard), status: 'final', textDone: true, heardPending: false });
+      break;
+    }
     case 'response.output_item.done': {
       const item = rec(event.item);
-      const itemId = str(item?.id);
+      const itemId = id(item?.id);
       if (!item || !itemId) break;
       if (item.type === 'function_call') {
         d.skip(itemId, undefined);
-        noteFunctionCall(d, str(item.name), str(item.call_id) ?? itemId);
+        if (item.status === 'completed') noteFunctionCall(d, str(item.name), id(item.call_id) ?? itemId);
         break;
       }
-      const entry = d.entries[itemId];
-      if (entry && entry.speaker === 'interviewer') {
+      const entry = d.entries.get(itemId);
+      if (entry && entry.speaker === 'interviewer' && !entry.heardPending && !isInterrupted(entry.text)) {
         const t = itemTranscript(item);
         d.update(itemId, { text: !entry.textDone && t ? t : entry.text, status: 'final', textDone: true });
       }
       break;
     }
     case 'response.function_call_arguments.done': {
-      const itemId = str(event.item_id);
+      // Also sent for interrupted or cancelled calls (spec): the item's status decides, in output_item.done.
+      const itemId = id(event.item_id);
       if (itemId) d.skip(itemId, undefined);
-      noteFunctionCall(d, str(event.name), str(event.call_id) ?? itemId ?? 'call');
       break;
     }
     case 'response.done': {
@@ -496,21 +569,32 @@ export function reduceTranscript(
       for (const raw of output) {
         const item = rec(raw);
         if (!item) continue;
-        const itemId = str(item.id);
+        const itemId = id(item.id);
         if (item.type === 'function_call') {
           if (itemId) d.skip(itemId, undefined);
-          noteFunctionCall(d, str(item.name), str(item.call_id) ?? itemId ?? 'call');
-        } else if (itemId && d.entries[itemId]?.speaker === 'interviewer') {
-          const entry = d.entries[itemId]!;
+          if (item.status === 'completed') noteFunctionCall(d, str(item.name), id(item.call_id) ?? itemId ?? 'call');
+        } else if (itemId && d.entries.get(itemId)?.speaker === 'interviewer') {
+          const entry = d.entries.get(itemId)!;
+          if (entry.heardPending || isInterrupted(entry.text)) continue;
           const t = itemTranscript(item);
           d.update(itemId, { text: !entry.textDone && t ? t : entry.text, status: 'final', textDone: true });
         }
       }
-      // Entries of this response still in progress (cancelled before any .done) end here with what was heard.
-      const responseId = str(response?.id);
+      // Entries of this response still in progress (cancelled before any .done) end here with what was said,
+      // unless their heard text is still being retrieved.
+      const responseId = id(response?.id);
       if (responseId) {
-        for (const e of Object.values(d.entries)) {
-          if (e.responseId === responseId && e.status === 'in_progress') d.update(e.itemId, { status: 'final', textDone: true });
+        for (const e of d.entries.values()) {
+          if (e.responseId === responseId && e.status === 'in_progress' && !e.heardPending) d.update(e.itemId, { status: 'final', textDone: true });
+        }
+        const status = response?.status;
+        if (status === 'completed' || status === 'cancelled' || status === 'failed' || status === 'incomplete') {
+          d.outcome = {
+            responseId,
+            status,
+            details: response?.status_details ? JSON.stringify(response.status_details).slice(0, 300) : '',
+            textOnly: d.responses.get(responseId)?.textOnly ?? false,
+          };
         }
       }
       break;
@@ -525,15 +609,18 @@ function noteFunctionCall(d: Draft, name: string | undefined, callId: string): v
   if (name !== 'end_session' || d.endSessionCalls.includes(callId)) return;
   d.endSessionCalls = [...d.endSessionCalls, callId];
   d.endSession = true;
+  d.endSessionCallId = callId;
 }
 
-/** Marks every in-progress entry final (a candidate turn that never got its transcription is marked failed). */
+/** Marks every in-progress entry final (a candidate turn that never got its transcription is marked failed; an
+ * interviewer line whose heard part never came back keeps its generated text, marked interrupted). */
 export function finalizeAll(state: TranscriptState, entryId: EntryIdFn): ReduceResult {
   const d = new Draft(state, 0, entryId);
-  for (const e of Object.values(state.entries)) {
+  for (const e of state.entries.values()) {
     if (e.status !== 'in_progress') continue;
     const failed = e.speaker === 'candidate' && e.text.trim() === '';
-    d.update(e.itemId, { status: failed ? 'failed' : 'final', textDone: true });
+    const text = e.heardPending ? markInterrupted(e.text) : e.text;
+    d.update(e.itemId, { status: failed ? 'failed' : 'final', textDone: true, heardPending: false, text });
   }
   return d.finish();
 }

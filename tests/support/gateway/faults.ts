@@ -21,6 +21,9 @@ export interface Faults {
   expireTokens?: boolean;
   /** Close the listener (connections refused, open ones dropped) while true; false listens again, same port. */
   down?: boolean;
+  /** Cut resumable-upload transfers: each entry cuts one upcoming TUS PATCH after that many body bytes of it have
+   *  been stored (the connection is destroyed mid-body, as a dropped link does; the bytes before stay stored). */
+  cutUploadsAfterBytes?: number[];
 }
 
 export type FaultHooks = { onExpireTokens: () => void; onDown: (down: boolean) => void };
@@ -35,6 +38,7 @@ export class FaultState implements Faults {
   timeoutCount: number | undefined = undefined;
   resetAfterCommit: boolean | number = false;
   delayMs = 0;
+  cutUploadsAfterBytes: number[] = [];
   #expireTokens = false;
   #down = false;
 
@@ -64,6 +68,12 @@ export class FaultState implements Faults {
     this.delayMs = nonNegative(f.delayMs);
     this.expireTokens = Boolean(f.expireTokens);
     this.down = Boolean(f.down);
+    this.cutUploadsAfterBytes = Array.isArray(f.cutUploadsAfterBytes) ? f.cutUploadsAfterBytes.map(nonNegative) : [];
+  }
+
+  /** Consume one injected upload cut: cut this transfer after that many bytes, or null. */
+  takeUploadCut(): number | null {
+    return this.cutUploadsAfterBytes.length > 0 ? this.cutUploadsAfterBytes.shift()! : null;
   }
 
   /** Consume one injected 5xx, if any. */

@@ -16,6 +16,7 @@ import { once } from 'node:events';
 import type { AddressInfo, Socket } from 'node:net';
 import pg from 'pg';
 import { inRole } from './as-role';
+import { createTusHandler, TUS_PATH, type TusStats } from './tus';
 import { authError, fromPgError, HttpError, isPgError, pgrstError, storageError } from './errors';
 import { FaultState, type Faults } from './faults';
 import { signJwt, verifyJwt, type JwtClaims } from './jwt';
@@ -44,6 +45,8 @@ export interface GatewayOptions {
   maxUploadBytes?: number;
   /** Where uploaded objects go; default a fresh temp dir, removed on close(). */
   storageDir?: string;
+  /** How long a resumable upload stays resumable (storage-api TUS_URL_EXPIRY_MS). Default 1 h. */
+  tusExpiryMs?: number;
 }
 
 export interface RequestLogEntry {
@@ -72,6 +75,8 @@ export interface Gateway {
   settled(): Promise<void>;
   /** Realtime (`/realtime/v1/websocket`): postgres_changes over Phoenix channels, see ./realtime.ts. */
   realtime: RealtimeServer;
+  /** Resumable uploads (./tus.ts): bytes received, PATCHes, cuts made. */
+  readonly tus: TusStats;
   close(): Promise<void>;
 }
 
@@ -245,6 +250,34 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   await listen();
   const url = `http://127.0.0.1:${port}`;
 
+  const tus = createTusHandler<Caller>({
+    storageDir, maxUpload, expiryMs: options.tusExpiryMs ?? 60 * 60_000, faults,
+    authenticate: (req, u) => authenticate(req, u, 'storage'),
+    bucket: async (id) => (await admin.query<{ file_size_limit: string | null; allowed_mime_types: string[] | null }>(
+      'select file_size_limit, allowed_mime_types from storage.buckets where id = $1', [id])).rows[0] ?? null,
+    // storage-api's canUpload: the object INSERT as the caller, rolled back (RLS refusal 403, existing name 409).
+    canCreate: async (req, caller, bucket, name) => {
+      const probe = new Error('permission probe');
+      try {
+        await asCaller(caller, req, async (c) => {
+          const owner = typeof caller.claims.sub === 'string' ? caller.claims.sub : null;
+          await c.query(`insert into storage.objects (id, bucket_id, name, owner, owner_id, metadata, version)
+                         values ($1, $2, $3, $4::uuid, $4, '{}'::jsonb, $5)`, [crypto.randomUUID(), bucket, name, owner, crypto.randomUUID()]);
+          throw probe;
+        });
+      } catch (err) {
+        if (err === probe) return;
+        if (err instanceof HttpError && typeof err.body === 'object' && err.body && 'code' in err.body && !('statusCode' in err.body)) {
+          throw storageFromPg(String((err.body as { code: string }).code), err.message);
+        }
+        throw err;
+      }
+    },
+    checkMime: (bucket, mimetype) => checkMime(bucket, mimetype),
+    commit: (req, caller, bucket, name, tmp, o) => commitObject(req, caller, bucket, name, tmp, o),
+    record: (req, status) => record(req, status),
+  });
+
   function record(req: http.IncomingMessage, status: number | 'dropped'): void {
     log.push({ method: req.method ?? '', path: (req.url ?? '').split('?')[0]!, status });
     if (log.length > 1000) log.shift();
@@ -296,6 +329,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     try {
       if (u.pathname.startsWith('/rest/v1/')) await handleRest(req, res, u);
       else if (u.pathname.startsWith('/auth/v1/')) await handleAuth(req, res, u);
+      else if (u.pathname === TUS_PATH || u.pathname.startsWith(`${TUS_PATH}/`)) await tus.handle(req, res, u);
       else if (u.pathname.startsWith('/storage/v1/')) await handleStorage(req, res, u);
       else reply(req, res, 404, { message: 'no Route matched with those values' });
     } catch (err) {
@@ -788,10 +822,30 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         const xm = header(req, 'x-metadata');
         if (xm) { try { userMetadata = JSON.parse(Buffer.from(xm, 'base64').toString('utf8')); } catch { /* ignored */ } }
       }
-      const baseMime = mimetype.split(';')[0]!.trim().toLowerCase();
-      if (bucket.allowed_mime_types && bucket.allowed_mime_types.length && !bucket.allowed_mime_types.some((m) => mimeMatches(m, baseMime))) {
-        throw storageError('415', 'invalid_mime_type', `mime type ${baseMime} is not supported`, 'InvalidMimeType');
-      }
+      checkMime(bucket, mimetype);
+      const committed = await commitObject(req, caller, bucketId, name, tmp, { size, md5, mimetype, cacheControl, userMetadata, isUpdate, upsert });
+      if (committed.reset) { drop(req, res); return; }
+      reply(req, res, 200, { Id: committed.id, Key: `${bucketId}/${name}` });
+    } finally {
+      fs.rmSync(tmp, { force: true });
+    }
+  }
+
+  function checkMime(bucket: { allowed_mime_types: string[] | null }, mimetype: string): void {
+    const baseMime = mimetype.split(';')[0]!.trim().toLowerCase();
+    if (bucket.allowed_mime_types && bucket.allowed_mime_types.length && !bucket.allowed_mime_types.some((m) => mimeMatches(m, baseMime))) {
+      throw storageError('415', 'invalid_mime_type', `mime type ${baseMime} is not supported`, 'InvalidMimeType');
+    }
+  }
+
+  /** The object row (as the caller, under RLS) and the file moved into place, in one transaction. Used by the plain
+   *  upload and by a finished resumable upload. */
+  async function commitObject(
+    req: http.IncomingMessage, caller: Caller, bucketId: string, name: string, tmp: string,
+    o: { size: number; md5: string; mimetype: string; cacheControl: string; userMetadata: unknown; isUpdate: boolean; upsert: boolean },
+  ): Promise<{ id: string; reset: boolean }> {
+    const { size, md5, mimetype, cacheControl, userMetadata, isUpdate, upsert } = o;
+    {
       const version = crypto.randomUUID();
       const finalPath = objectPath(bucketId, name, version);
       const metadata = {
@@ -841,10 +895,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         throw err;
       }
       if (oldVersion && oldVersion !== version) fs.rmSync(objectPath(bucketId, name, oldVersion), { force: true });
-      if (reset.drop) { drop(req, res); return; }
-      reply(req, res, 200, { Id: objectId, Key: `${bucketId}/${name}` });
-    } finally {
-      fs.rmSync(tmp, { force: true });
+      return { id: objectId, reset: reset.drop };
     }
   }
 
@@ -897,11 +948,13 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     },
     settled: () => pending,
     realtime,
+    tus: tus.stats,
     async close() {
       if (closed) return;
       closed = true;
       await pending.catch(() => {});
       await realtime.close();
+      tus.close();
       if (server.listening) await unlisten();
       await Promise.all([admin.end(), api.end()]);
       if (ownStorageDir) fs.rmSync(storageDir, { recursive: true, force: true });

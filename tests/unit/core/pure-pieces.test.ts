@@ -26,15 +26,23 @@ test('buildSessionConfig: GA shape with instructions, voice, transcription, serv
     assert.ok(c.instructions.includes(s), s);
   }
   assert.equal(c.audio.output.voice, 'cedar');
-  assert.deepEqual(c.audio.input.transcription, { model: 'gpt-4o-mini-transcribe' });
+  assert.deepEqual(c.audio.input.transcription, { model: 'gpt-transcribe' });
+  assert.deepEqual(c.audio.input.noise_reduction, { type: 'far_field' }, 'speakers by default');
+  const headset = buildSessionConfig({ title: 'x', description: '', competencies: [] }, { name: 'N', values: '' }, { model: 'gpt-realtime-2.1', voice: 'cedar', audioProfile: 'headset', language: 'de' });
+  assert.deepEqual(headset.audio.input.noise_reduction, { type: 'near_field' });
+  assert.deepEqual(headset.audio.input.transcription, { model: 'gpt-transcribe', language: 'de' });
   assert.equal(c.audio.input.turn_detection.type, 'server_vad');
   assert.equal(c.audio.input.turn_detection.create_response, true);
   assert.equal(c.audio.input.turn_detection.interrupt_response, true);
   assert.deepEqual(c.tools, [{ type: 'function', name: 'end_session', description: c.tools[0]!.description, parameters: { type: 'object', properties: {} } }]);
   assert.ok(!('temperature' in c) && !('voice' in c) && !('modalities' in c), 'no beta fields');
-  const [open] = openingEvents();
-  assert.equal(open!.type, 'response.create');
-  assert.match(String((open!.response as { instructions: string }).instructions), /^Greet the candidate, introduce yourself/);
+  // The cue goes in as a system item and a BARE response.create follows: instructions on response.create would
+  // replace the session's (company, position, competencies) for the greeting.
+  const [cue, create] = openingEvents() as [{ type: string; item: { role: string; content: { text: string }[] } }, { type: string }];
+  assert.equal(cue.type, 'conversation.item.create');
+  assert.equal(cue.item.role, 'system');
+  assert.match(cue.item.content[0]!.text, /Greet the candidate, introduce yourself/);
+  assert.deepEqual(create, { type: 'response.create' });
 });
 
 test('HTTP failures map to operator words and codes', () => {
@@ -107,11 +115,11 @@ test('settings files: sanitized, atomic; the plaintext key file is 0600 and name
   const dir = mkdtempSync(join(tmpdir(), 'kiosk-settings-'));
   try {
     assert.deepEqual(sanitizeSettings({ openaiBaseUrl: 'ftp://x', model: 'bad model', voice: 'robot', practiceMode: 'yes' }), {
-      openaiBaseUrl: 'https://api.openai.com', model: 'gpt-realtime', voice: 'marin',
+      openaiBaseUrl: 'https://api.openai.com', model: 'gpt-realtime-2.1', voice: 'marin',
     });
     const s = fileSettingsStore(dir);
     s.update({ voice: 'ash', practiceMode: true });
-    assert.deepEqual(fileSettingsStore(dir).get(), { openaiBaseUrl: 'https://api.openai.com', model: 'gpt-realtime', voice: 'ash', practiceMode: true });
+    assert.deepEqual(fileSettingsStore(dir).get(), { openaiBaseUrl: 'https://api.openai.com', model: 'gpt-realtime-2.1', voice: 'ash', practiceMode: true });
     writeFileSync(join(dir, 'settings.json'), '{broken');
     assert.equal(fileSettingsStore(dir).get().voice, 'marin', 'a damaged file falls back to defaults');
     const secrets = plaintextSecretStore(dir);

@@ -4,6 +4,8 @@ import { entryIdFor } from '../../../main/core/transcript/ids';
 import {
   createTranscriptState,
   finalizeAll,
+  INTERRUPTED_MARK,
+  isInterrupted,
   orderedEntries,
   reduceTranscript,
   withCall,
@@ -176,10 +178,79 @@ test('client-created items (history replay, system notes) and function calls are
     { type: 'response.output_item.added', response_id: 'resp_f', item: { id: 'fc_1', type: 'function_call', name: 'end_session', call_id: 'call_1' } },
     { type: 'conversation.item.added', previous_item_id: 'item_u1', item: { id: 'fc_1', type: 'function_call', name: 'end_session', call_id: 'call_1' } },
     { type: 'response.function_call_arguments.done', response_id: 'resp_f', item_id: 'fc_1', call_id: 'call_1', name: 'end_session', arguments: '{}' },
-    { type: 'response.done', response: { id: 'resp_f', output: [{ id: 'fc_1', type: 'function_call', name: 'end_session', call_id: 'call_1', arguments: '{}' }] } },
+    { type: 'response.done', response: { id: 'resp_f', output: [{ id: 'fc_1', type: 'function_call', status: 'completed', name: 'end_session', call_id: 'call_1', arguments: '{}' }] } },
   ]);
   assert.deepEqual(entries.map((e) => [e.seq, e.itemId]), [[0, 'item_a1'], [1, 'item_u1']]);
   assert.equal(endSession, 1, 'end_session reported exactly once');
+});
+
+test('end_session counts only from a completed function_call item (arguments.done comes for cancelled calls too)', () => {
+  const cancelled = run([
+    { type: 'response.created', response: { id: 'resp_f' } },
+    { type: 'response.function_call_arguments.done', response_id: 'resp_f', item_id: 'fc_1', call_id: 'call_1', name: 'end_session', arguments: '{}' },
+    { type: 'response.output_item.done', response_id: 'resp_f', item: { id: 'fc_1', type: 'function_call', status: 'incomplete', name: 'end_session', call_id: 'call_1' } },
+    { type: 'response.done', response: { id: 'resp_f', status: 'cancelled', output: [{ id: 'fc_1', type: 'function_call', status: 'incomplete', name: 'end_session', call_id: 'call_1' }] } },
+  ]);
+  assert.equal(cancelled.endSession, 0);
+  let state = createTranscriptState({ sessionId: SESSION, interviewStartMs: START });
+  const r = reduceTranscript(state, { type: 'response.output_item.done', response_id: 'resp_g', item: { id: 'fc_2', type: 'function_call', status: 'completed', name: 'end_session', call_id: 'call_2' } }, START, entryIdFor);
+  state = r.state;
+  assert.equal(r.endSession, true);
+  assert.equal(r.endSessionCallId, 'call_2');
+});
+
+test('heard text: a truncated interviewer line is retrieved from the server and stored cut, marked interrupted', () => {
+  let state = createTranscriptState({ sessionId: SESSION, interviewStartMs: START });
+  const apply = (e: Record<string, unknown> & { type: string }) => {
+    const r = reduceTranscript(state, e, START + 100, entryIdFor);
+    state = r.state;
+    return r;
+  };
+  for (const e of assistantTurn('resp_1', 'item_a1', null, ['Tell me about ', 'a time you led a team.'])) apply(e);
+  assert.equal(orderedEntries(state)[0]!.text, 'Tell me about a time you led a team.', 'generated text, ahead of the audio');
+  const truncated = apply({ type: 'conversation.item.truncated', item_id: 'item_a1', content_index: 0, audio_end_ms: 900 });
+  assert.deepEqual(truncated.retrieve, ['item_a1'], 'main asks the server for the heard text');
+  assert.equal(orderedEntries(state)[0]!.status, 'in_progress');
+  apply({ type: 'response.output_audio_transcript.done', item_id: 'item_a1', transcript: 'Tell me about a time you led a team.' }); // late duplicate
+  apply({ type: 'conversation.item.retrieved', item: { id: 'item_a1', type: 'message', role: 'assistant', status: 'incomplete', content: [{ type: 'output_audio', transcript: 'Tell me about' }] } });
+  const entry = orderedEntries(state)[0]!;
+  assert.equal(entry.text, `Tell me about${INTERRUPTED_MARK}`);
+  assert.ok(isInterrupted(entry.text));
+  assert.equal(entry.status, 'final');
+  // Nothing heard at all: empty text at once.
+  for (const e of assistantTurn('resp_2', 'item_a2', 'item_a1', ['Next question?'])) apply(e);
+  apply({ type: 'conversation.item.truncated', item_id: 'item_a2', content_index: 0, audio_end_ms: 0 });
+  assert.equal(orderedEntries(state).find((x) => x.itemId === 'item_a2')!.text, '');
+});
+
+test('server ids are Map keys: __proto__ and ids of the wrong shape change no prototype and make no entry', () => {
+  const { entries } = run([
+    { type: 'input_audio_buffer.committed', item_id: '__proto__', previous_item_id: null },
+    { type: 'conversation.item.input_audio_transcription.completed', item_id: '__proto__', transcript: 'polluted?' },
+    { type: 'input_audio_buffer.committed', item_id: 'bad id with spaces', previous_item_id: null },
+    { type: 'response.output_item.added', response_id: 'constructor', item: { id: 'constructor', type: 'message', role: 'assistant' } },
+  ]);
+  assert.equal(({} as Record<string, unknown>).polluted, undefined);
+  assert.ok(entries.every((e) => /^[A-Za-z0-9]/.test(e.itemId)));
+  assert.ok(!entries.some((e) => e.itemId === 'bad id with spaces'));
+});
+
+test('a text-only response in an audio session is no entry (nobody heard it) and its outcome says so', () => {
+  let state = createTranscriptState({ sessionId: SESSION, interviewStartMs: START });
+  const events = [
+    { type: 'response.created', response: { id: 'resp_t', output_modalities: ['text'] } },
+    { type: 'response.output_item.added', response_id: 'resp_t', item: { id: 'item_t', type: 'message', role: 'assistant' } },
+    { type: 'response.output_text.delta', item_id: 'item_t', delta: 'Hello' },
+    { type: 'response.done', response: { id: 'resp_t', status: 'completed', output: [] } },
+  ];
+  let outcome = null;
+  for (const e of events) {
+    const r = reduceTranscript(state, e, START, entryIdFor);
+    state = r.state;
+    outcome = r.outcome ?? outcome;
+  }
+  assert.equal(orderedEntries(state).length, 0);
+  assert.deepEqual(outcome, { responseId: 'resp_t', status: 'completed', details: '', textOnly: true });
 });
 
 test('other function calls do not end the session', () => {

@@ -1,0 +1,63 @@
+// Transcript exports and playback following: plain text, WebVTT (parsed back by a strict cue parser), the
+// line that is playing at a media time.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { TranscriptEntryView } from '../../../preload/contract';
+import { activeLine, clock, timedLines, transcriptText, transcriptWebVtt } from '../../../renderer/logic/review';
+
+const entry = (seq: number, speaker: 'interviewer' | 'candidate', text: string, startMs: number | null, status: 'final' | 'failed' = 'final'): TranscriptEntryView =>
+  ({ id: `e${seq}`, itemId: `i${seq}`, seq, speaker, text, startMs, status, saved: true, synced: false });
+
+const entries = [
+  entry(0, 'interviewer', 'Tell me about a <hard> project & its --> outcome.', 0),
+  entry(1, 'candidate', 'I rebuilt the billing service.', 4_200),
+  entry(2, 'candidate', '', 30_000, 'failed'),
+  entry(3, 'interviewer', 'Thanks.', 3_725_010),
+];
+const names = { interviewer: 'Interviewer', candidate: 'Candidate' };
+
+/** A strict reader for what we write: header, then blocks of id / timing / text. */
+function parseVtt(text: string): { id: string; start: number; end: number; text: string }[] {
+  assert.ok(text.startsWith('WEBVTT\n\n'), 'WebVTT header');
+  const toMs = (t: string) => {
+    const m = /^(\d{2}):(\d{2}):(\d{2})\.(\d{3})$/.exec(t);
+    assert.ok(m, `timestamp ${t}`);
+    return ((Number(m[1]) * 60 + Number(m[2])) * 60 + Number(m[3])) * 1000 + Number(m[4]);
+  };
+  return text.slice(8).trim().split('\n\n').map((block) => {
+    const [id, timing, body, ...rest] = block.split('\n');
+    assert.equal(rest.length, 0, 'one line of text per cue');
+    const m = /^(\S+) --> (\S+)$/.exec(timing!);
+    assert.ok(m, `timing line ${timing}`);
+    assert.ok(!body!.includes('-->'));
+    return { id: id!, start: toMs(m[1]!), end: toMs(m[2]!), text: body! };
+  });
+}
+
+test('WebVTT: one cue per timed entry, in order, starting at start_ms, text escaped', () => {
+  const cues = parseVtt(transcriptWebVtt(entries, names));
+  assert.deepEqual(cues.map((c) => c.id), ['e0', 'e1', 'e3']);
+  assert.deepEqual(cues.map((c) => c.start), [0, 4_200, 3_725_010]);
+  assert.equal(cues[0]!.end, 4_200);
+  assert.ok(cues[2]!.end > cues[2]!.start);
+  assert.equal(cues[0]!.text, '<v Interviewer>Tell me about a &lt;hard> project &amp; its -> outcome.');
+  assert.equal(cues[1]!.text, '<v Candidate>I rebuilt the billing service.');
+});
+
+test('plain text: every line with its time and speaker; an hour shows as h:mm:ss', () => {
+  assert.equal(transcriptText(entries, names), [
+    '[00:00] Interviewer: Tell me about a <hard> project & its --> outcome.',
+    '[00:04] Candidate: I rebuilt the billing service.',
+    '[1:02:05] Interviewer: Thanks.',
+  ].join('\n') + '\n');
+  assert.equal(clock(3_725_010, true), '01:02:05.010');
+});
+
+test('the playing line follows the media time', () => {
+  const lines = timedLines(entries);
+  assert.equal(activeLine(lines, -1), -1);
+  assert.equal(activeLine(lines, 0), 0);
+  assert.equal(activeLine(lines, 4_199), 0);
+  assert.equal(activeLine(lines, 4_200), 1);
+  assert.equal(activeLine(lines, 10_000_000), 2);
+});
