@@ -47,7 +47,8 @@ export function Summary(props: { kiosk: KioskBridge; sessionId: string; initial:
   const hasDeadline = clearAfterMs.current !== undefined;
   useEffect(() => {
     if (clearAfterMs.current === undefined) return;
-    const timer = setTimeout(() => leave.current(), Math.max(0, clearAfterMs.current - 500));
+    // Just after main has forgotten it: the welcome screen appears only once the summary is gone main-side too.
+    const timer = setTimeout(() => leave.current(), clearAfterMs.current + 250);
     return () => clearTimeout(timer);
   }, [hasDeadline]);
 
