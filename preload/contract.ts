@@ -192,8 +192,6 @@ export interface StartCallResult {
   resumed?: boolean;
   /** Start the next call (rollover) this long after this one connects, at a quiet moment; null/absent = never. */
   rolloverAfterMs?: number | null;
-  /** Scale for the reconnect backoff delays (1 = real time; tests compress it). */
-  reconnectDelayScale?: number;
 }
 
 /** What main wants the renderer to do after seeing an event. */
@@ -203,7 +201,9 @@ export type CallAction =
   /** Finish the interview once the interviewer has finished speaking (the model called end_session). */
   | { kind: 'finish'; reason: 'end_session' }
   /** Tell the operator (the interview's message list). */
-  | { kind: 'notice'; level: 'info' | 'error'; message: string };
+  | { kind: 'notice'; level: 'info' | 'error'; message: string }
+  /** Roll this call over `afterMs` from now (from the session's announced expires_at; never later than planned). */
+  | { kind: 'rollover'; afterMs: number };
 
 export interface RealtimeEventReport {
   sessionId: string;

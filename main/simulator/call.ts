@@ -60,6 +60,8 @@ type Outcome = 'completed' | 'failed' | 'incomplete' | 'text_only' | 'cancel_end
 /** One response as the emulator reports it (a test hook, not part of the OpenAI surface). */
 export interface ResponseRecord {
   id: string;
+  /** Its assistant message item (null for a failed response: no output). */
+  itemId: string | null;
   step: number;
   /** The instructions in effect for this response: the session's, or the response.create override. */
   instructions: string;
@@ -523,10 +525,11 @@ export class RealtimeCall {
     const modality = outcome === 'text_only' ? 'text' : requested;
     const counts = inConversation && (outcome === 'completed' || outcome === 'cancel_end_session');
     if (counts) this.spoken.push({ step, text });
-    const record: ResponseRecord = { id: newId('resp_'), step, instructions, text, outcome, status: 'in_progress', heard: null };
+    const itemId = newId('item_');
+    const record: ResponseRecord = { id: newId('resp_'), itemId: outcome === 'failed' ? null : itemId, step, instructions, text, outcome, status: 'in_progress', heard: null };
     this.responses.push(record);
     const run: ResponseRun = {
-      id: record.id, itemId: newId('item_'), modality, clip, text, record, pieces: transcriptPieces(text), sent: '', previousItemId: null,
+      id: record.id, itemId, modality, clip, text, record, pieces: transcriptPieces(text), sent: '', previousItemId: null,
       withEndSession, done: false, audioEnded: modality !== 'audio', timers: new Set(),
       metadata: overrides.metadata ?? null, maxOutputTokens: overrides.max_output_tokens ?? this.session.max_output_tokens ?? 'inf',
       outOfBand: !inConversation,

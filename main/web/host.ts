@@ -46,8 +46,9 @@ export interface WebHostOptions {
   /** Sync engine options (tests: compressed clock, batch sizes) and the fetch the Supabase client uses. */
   sync?: SyncOptions;
   backendFetch?: typeof fetch;
-  /** Reconnect/rollover/resume tuning (tests: short session limit, compressed backoff). */
-  recovery?: RecoveryOptions;
+  /** Reconnect/rollover/resume tuning (tests: short session limit, compressed backoff). reconnectDelayScale goes
+   * to the page (its test config), the rest to the core. */
+  recovery?: RecoveryOptions & { reconnectDelayScale?: number };
   log?: (line: string) => void;
   /** Called once the host has closed after an operator quit (quitApp); serve.ts exits the process. */
   onQuit?: () => void;
@@ -107,6 +108,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   if (options.openaiKey) setOpenAIKeyForCurrentOrigin(secrets, settings, options.openaiKey);
   if (options.practiceMode !== undefined) settings.update({ practiceMode: options.practiceMode });
   let quit: () => void = () => {};
+  const { reconnectDelayScale, ...coreRecovery } = options.recovery ?? {};
+  const pageConfig: Record<string, number> = reconnectDelayScale !== undefined ? { reconnectDelayScale } : {};
   const core = createKioskService({
     db,
     dataDir,
@@ -118,7 +121,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     credentials: fileCredentialStore(dataDir),
     ...(options.sync ? { sync: options.sync } : {}),
     ...(options.backendFetch ? { backendFetch: options.backendFetch } : {}),
-    ...(options.recovery ? { recovery: options.recovery } : {}),
+    ...(options.recovery ? { recovery: coreRecovery } : {}),
     log,
     // An operator quit (PIN checked by the core) closes the host cleanly; bound below, once close() exists.
     onQuit: () => quit(),
@@ -147,7 +150,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       serveMedia(req, res, (path, token) => core.evaluation.mediaFile(path, token));
       return;
     }
-    serveStatic(rendererDir, req, res);
+    serveStatic(rendererDir, req, res, pageConfig);
   });
   // The host picks the plain subprotocol; the token one is only ever offered, so it is never echoed back.
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, handleProtocols: () => KIOSK_WS_PROTOCOL });

@@ -1,6 +1,6 @@
 // Static files of the built renderer: GET/HEAD only, MIME types, index.html for app routes, and no path may
 // leave the renderer directory (decoded, normalised, then checked against the root).
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { parseRange, rangeHeaders } from '../core/recording/media';
@@ -46,6 +46,17 @@ export function resolveStaticPath(root: string, urlPath: string): string | null 
   return target;
 }
 
+/**
+ * The page's test configuration as a meta tag (renderer/transport/page-config.ts reads it): the one channel by
+ * which tests tune the renderer, set only through the web host's options, never part of the KioskApi.
+ */
+export function withPageConfig(html: string, config: Record<string, number>): string {
+  const entries = Object.entries(config).filter(([k, v]) => /^\w+$/.test(k) && Number.isFinite(v));
+  if (entries.length === 0) return html;
+  const meta = `<meta name="kiosk-test-config" content="${entries.map(([k, v]) => `${k}=${v}`).join(';')}" />`;
+  return html.replace('<head>', `<head>\n    ${meta}`);
+}
+
 /** A recording for the review page: a valid capability URL only, one byte range at a time (RFC 9110 §14). */
 export function serveMedia(req: IncomingMessage, res: ServerResponse, lookup: (pathname: string, token: string | null) => string | null): void {
   if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -70,7 +81,7 @@ export function serveMedia(req: IncomingMessage, res: ServerResponse, lookup: (p
   createReadStream(file, bounds).on('error', () => res.destroy()).pipe(res);
 }
 
-export function serveStatic(root: string, req: IncomingMessage, res: ServerResponse): void {
+export function serveStatic(root: string, req: IncomingMessage, res: ServerResponse, pageConfig: Record<string, number> = {}): void {
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.writeHead(405, { Allow: 'GET, HEAD', 'Content-Type': 'text/plain; charset=utf-8' }).end('Method not allowed\n');
     return;
@@ -92,6 +103,12 @@ export function serveStatic(root: string, req: IncomingMessage, res: ServerRespo
     }
   }
   const type = MIME_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream';
+  if (file.endsWith('index.html') && Object.keys(pageConfig).length > 0) {
+    const body = withPageConfig(readFileSync(file, 'utf8'), pageConfig);
+    res.writeHead(200, { 'Content-Type': type, 'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'no-cache', 'Content-Security-Policy': CONTENT_SECURITY_POLICY });
+    res.end(req.method === 'HEAD' ? undefined : body);
+    return;
+  }
   res.writeHead(200, {
     'Content-Type': type,
     'Content-Length': statSync(file).size,

@@ -55,6 +55,8 @@ export interface CallOptions {
   startReason?: CallStartReason;
   /** For tests of the backoff: the random source of the jitter. */
   random?: () => number;
+  /** Scale of the reconnect backoff (1 = real time); tests compress it through the page config (page-config.ts). */
+  delayScale?: number;
   /**
    * Follows the link to main where it can break while the page lives on (the web host's socket; see
    * transport/index.ts). Lets the call check itself the moment main goes away, and redial the moment it is back.
@@ -110,7 +112,6 @@ export class InterviewCall {
   private openingEvents: RealtimeClientEvent[] = [];
   private ending: Promise<void> | null = null;
   private state: CallState = initialCallState;
-  private delayScale = 1;
   private phase: CallPhase = 'connecting';
   private firstAudioMarked = false;
   private unwatchMainLink: (() => void) | null = null;
@@ -243,7 +244,6 @@ export class InterviewCall {
     }
     this.openingEvents = result.openingEvents;
     leg.rolloverAfterMs = result.rolloverAfterMs ?? null;
-    if (typeof result.reconnectDelayScale === 'number' && result.reconnectDelayScale >= 0) this.delayScale = result.reconnectDelayScale;
     await pc.setRemoteDescription({ type: 'answer', sdp: result.answerSdp });
   }
 
@@ -328,7 +328,7 @@ export class InterviewCall {
         // The first try's jitter exists to spread many kiosks redialling OpenAI; a local restart has no such crowd.
         await this.waiter.until(() => this.state.mainLink === 'up' || this.stopped, MAIN_RETURN_LIMIT_MS);
         if (this.stopped) break;
-      } else if (!prepared && !(await this.pause(reconnectDelayMs(attempt, this.options.random, this.delayScale)))) break;
+      } else if (!prepared && !(await this.pause(reconnectDelayMs(attempt, this.options.random, this.options.delayScale ?? 1)))) break;
       try {
         const peer = prepared ?? (await preparePeer(this.options.mic));
         prepared = undefined;
@@ -452,6 +452,14 @@ export class InterviewCall {
         await this.sendAndReportInQueue(action.event);
       } else if (action.kind === 'notice') {
         this.cb.onLog(action.message, action.level);
+      } else if (action.kind === 'rollover') {
+        // From the session's own expires_at: re-arm this call's rollover, never later than planned.
+        const leg = this.leg;
+        if (leg && action.afterMs >= 0 && (leg.rolloverAfterMs === null || action.afterMs < leg.rolloverAfterMs)) {
+          leg.rolloverAfterMs = action.afterMs;
+          if (leg.rolloverTimer) clearTimeout(leg.rolloverTimer);
+          leg.rolloverTimer = setTimeout(() => void this.rollover(leg), action.afterMs);
+        }
       } else if (action.kind === 'finish' && !this.state.finishing) {
         this.dispatch({ type: 'finish_requested' });
         this.cb.onLog('The interviewer is closing the interview.', 'info');

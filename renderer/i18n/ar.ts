@@ -254,6 +254,8 @@ export const ar: Catalogue = {
     lastError: 'آخر خطأ',
     lastErrorAt: '{{message}} ({{when}})',
     nextRetry: 'المحاولة التلقائية التالية',
+    recordingUpload: 'رفع التسجيل',
+    recordingUploadProgress: 'أكّد الخادم {{sent}} من {{total}} ميغابايت ({{percent}})؛ يستمر الرفع من هناك بعد انقطاع الاتصال أو إعادة التشغيل',
     syncNow: 'زامن الآن',
     syncDone: 'اكتمل الرفع والتنزيل.',
     syncNotDone: 'لم تكتمل المزامنة: انظر آخر خطأ أدناه. يواصل الكشك المحاولة تلقائيًا.',

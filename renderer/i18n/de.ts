@@ -230,6 +230,8 @@ export const de: Catalogue = {
     lastError: 'Letzter Fehler',
     lastErrorAt: '{{message}} ({{when}})',
     nextRetry: 'Nächster automatischer Versuch',
+    recordingUpload: 'Hochladen der Aufnahme',
+    recordingUploadProgress: '{{sent}} von {{total}} MB vom Backend bestätigt ({{percent}}); nach einem Verbindungsabbruch oder Neustart geht es dort weiter',
     syncNow: 'Jetzt synchronisieren',
     syncDone: 'Upload und Download abgeschlossen.',
     syncNotDone: 'Die Synchronisierung wurde nicht abgeschlossen: siehe den letzten Fehler unten. Der Kiosk versucht es selbstständig weiter.',

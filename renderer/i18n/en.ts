@@ -229,6 +229,8 @@ export const en = {
     lastError: 'Last error',
     lastErrorAt: '{{message}} ({{when}})',
     nextRetry: 'Next automatic try',
+    recordingUpload: 'Recording upload',
+    recordingUploadProgress: '{{sent}} of {{total}} MB confirmed by the backend ({{percent}}); a cut connection or a restart continues from there',
     syncNow: 'Sync now',
     syncDone: 'Upload and download finished.',
     syncNotDone: 'Sync did not finish: see the last error below. The kiosk keeps trying by itself.',

@@ -1,4 +1,5 @@
 // The interview room: the call, who is speaking, the live transcript (as main saved it), elapsed time, End.
+import { readPageConfig } from '../transport/page-config';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { KioskBridge, SessionSummary, SessionView, TranscriptEntryView } from '../../preload/contract';
@@ -71,6 +72,7 @@ export function Interview(props: {
     if (!audio) return;
     let nextLogId = 0;
     const addLog = (text: string, level: 'info' | 'error') => setLog((lines) => [...lines.slice(-49), { id: nextLogId++, text, level }]);
+    const pageConfig = readPageConfig();
     const call = new InterviewCall({
       kiosk,
       sessionId: session.id,
@@ -80,6 +82,7 @@ export function Interview(props: {
       ...(props.prepared ? { prepared: props.prepared } : {}),
       ...(props.resume ? { startReason: 'restart' as const } : {}),
       ...(props.watchMainLink ? { watchMainLink: props.watchMainLink } : {}),
+      ...(pageConfig.reconnectDelayScale !== undefined ? { delayScale: pageConfig.reconnectDelayScale } : {}),
       callbacks: {
         onReconnecting: (attempt, why) => {
           const planned = why === 'rollover' && attempt === 0;

@@ -4,7 +4,7 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { KioskBridge, QuarantinedRowView, SettingsView, SyncStatus } from '../../preload/contract';
-import { formatDateTime, t as translate } from '../i18n';
+import { formatDateTime, formatNumber, t as translate } from '../i18n';
 import { ErrorBox, ScreenHeading } from './common';
 
 const STATE_KEYS = {
@@ -37,6 +37,16 @@ export function kindLabel(kind: QuarantinedRowView['kind']): string {
 }
 
 /** A time for the operator, in the UI language: time of day (today) or date and time, or "never". */
+/** The recording upload in words: megabytes the backend confirmed of the total, and the share. */
+export function uploadProgressText(upload: NonNullable<SyncStatus['upload']>): string {
+  const mb = (bytes: number) => formatNumber(bytes / 1048576, { maximumFractionDigits: 1 });
+  return translate('operator.recordingUploadProgress', {
+    sent: mb(upload.sentBytes),
+    total: mb(upload.totalBytes),
+    percent: formatNumber(upload.totalBytes > 0 ? upload.sentBytes / upload.totalBytes : 0, { style: 'percent' }),
+  });
+}
+
 export function whenText(iso: string | null, now: Date = new Date()): string {
   if (!iso) return translate('common.never');
   const d = new Date(iso);
@@ -121,6 +131,15 @@ export function Operator(props: { kiosk: KioskBridge; onDone: () => void }) {
                 <>
                   <dt>{t('operator.nextRetry')}</dt>
                   <dd>{whenText(status.nextRetryAt)}</dd>
+                </>
+              )}
+              {status.upload && (
+                <>
+                  <dt>{t('operator.recordingUpload')}</dt>
+                  <dd data-testid="sync-upload">
+                    <progress max={status.upload.totalBytes} value={status.upload.sentBytes} aria-label={t('operator.recordingUpload')} />{' '}
+                    {uploadProgressText(status.upload)}
+                  </dd>
                 </>
               )}
             </dl>

@@ -30,8 +30,11 @@ function assertCompleteConversation(entries: EntryRow[]): void {
   const speakers = entries.map((e) => e.speaker);
   const expected = Array.from({ length: 2 * K + 1 }, (_, i) => (i % 2 === 0 ? 'interviewer' : 'candidate'));
   assert.deepEqual(speakers.slice(0, 2 * K + 1), expected, 'speakers alternate, interviewer first and last');
-  const candidateTexts = entries.filter((e) => e.speaker === 'candidate').map((e) => normalise(e.text));
+  const candidateTexts = entries.slice(0, 2 * K + 1).filter((e) => e.speaker === 'candidate').map((e) => normalise(e.text));
   assert.deepEqual(candidateTexts, FIXTURE.transcripts.map(normalise), 'the scripted answers, in order');
+  // The goodbye plays to its end and the candidate's speech does not cut it (interrupt_response off while it
+  // plays): what the looping fake mic says over it is kept, after the goodbye, and starts no new question.
+  for (const e of entries.slice(2 * K + 1)) assert.equal(e.speaker, 'candidate', `entry ${e.seq} after the goodbye is the candidate's`);
   for (const e of entries) {
     assert.equal(e.status, 'final', `entry ${e.seq} is final`);
     if (e.speaker === 'interviewer') assert.ok(e.text.trim().length > 0, `interviewer entry ${e.seq} has text`);

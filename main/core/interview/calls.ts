@@ -100,7 +100,6 @@ export function createCalls(deps: CallsDeps) {
         openingEvents: opening,
         resumed,
         rolloverAfterMs: rolloverAfterMs(limit, deps.recovery?.rolloverMarginMs),
-        reconnectDelayScale: deps.recovery?.reconnectDelayScale ?? 1,
       };
     },
   } satisfies KioskSlice<'startCall'>;

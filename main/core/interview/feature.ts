@@ -36,7 +36,10 @@ export type InterviewMethod =
 
 export function createInterviewFeature(deps: InterviewFeatureDeps) {
   const { sessions } = deps;
-  const transcripts = createTranscripts({ store: deps.store, events: deps.events, sessions, now: deps.now, log: deps.log });
+  const transcripts = createTranscripts({
+    store: deps.store, events: deps.events, sessions, now: deps.now, log: deps.log,
+    ...(deps.recovery?.rolloverMarginMs !== undefined ? { rolloverMarginMs: deps.recovery.rolloverMarginMs } : {}),
+  });
   const calls = createCalls({
     store: deps.store, sessions, transcripts, targets: deps.targets, settings: deps.settings, now: deps.now, log: deps.log,
     ...(deps.recovery ? { recovery: deps.recovery } : {}),

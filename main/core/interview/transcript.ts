@@ -6,6 +6,7 @@ import type { KioskEventEmitter } from '../api/events';
 import type { KioskStore, SessionRow } from '../db/store';
 import { entryIdFor } from '../transcript/ids';
 import { createTranscriptState, finalizeAll, reduceTranscript, type ReducerEntry, type ResponseOutcome, type TranscriptState } from '../transcript/reducer';
+import { rolloverAfterMs } from '../recovery/policy';
 import type { Sessions } from './sessions';
 
 /** The Realtime call a session is on (kept to hang it up when replaced or ended). */
@@ -62,6 +63,8 @@ export interface TranscriptsDeps {
   sessions: Sessions;
   now: () => number;
   log?: (line: string) => void;
+  /** How long before the session's end to roll over (main/core/recovery/policy.ts). */
+  rolloverMarginMs?: number;
 }
 
 export function createTranscripts(deps: TranscriptsDeps) {
@@ -115,6 +118,14 @@ export function createTranscripts(deps: TranscriptsDeps) {
       persist(sessionId, result.changed);
       s.transcript = result.state;
       const actions: CallAction[] = [];
+      // The session announces when it ends (session.created/updated `expires_at`, Unix seconds): roll over from it.
+      if (direction === 'server' && event.type === 'session.created') {
+        const expiresAt = (event.session as { expires_at?: unknown } | undefined)?.expires_at;
+        if (typeof expiresAt === 'number' && Number.isFinite(expiresAt)) {
+          const afterMs = rolloverAfterMs(expiresAt * 1000 - deps.now(), deps.rolloverMarginMs);
+          if (afterMs !== null) actions.push({ kind: 'rollover', afterMs });
+        }
+      }
       // The heard part of a truncated interviewer line comes from the server (see the reducer's header).
       for (const itemId of result.retrieve) actions.push({ kind: 'send', event: { type: 'conversation.item.retrieve', item_id: itemId } });
       if (result.outcome) {

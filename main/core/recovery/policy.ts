@@ -12,8 +12,6 @@ export interface RecoveryOptions {
   sessionLimitMs?: number;
   /** How long before the limit to roll over. Default 5 min, at most a quarter of the limit. */
   rolloverMarginMs?: number;
-  /** Scale for the renderer's reconnect backoff (tests compress time: 0.05 = twenty times faster). Default 1. */
-  reconnectDelayScale?: number;
   /** Turns replayed verbatim on resume (the rest is summarised). */
   verbatimTurns?: number;
 }

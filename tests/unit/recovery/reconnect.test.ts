@@ -72,7 +72,6 @@ function harness(opts: { failAfter?: number; rolloverAfterMs?: number | null } =
         openingEvents: resumed ? [{ type: 'conversation.item.create', item: { id: `rs${requests.length}_0` } }, { type: 'response.create' }] : [{ type: 'response.create' }],
         resumed,
         rolloverAfterMs: opts.rolloverAfterMs ?? null,
-        reconnectDelayScale: 0.001,
       };
     },
     async reportRealtimeEvent(r: RealtimeEventReport) {
@@ -90,7 +89,7 @@ function harness(opts: { failAfter?: number; rolloverAfterMs?: number | null } =
   const mic = { getAudioTracks: () => [track], getTracks: () => [track] } as unknown as MediaStream;
   const audio = { srcObject: null, muted: true, play: async () => {} } as unknown as HTMLAudioElement;
   const call = new InterviewCall({
-    kiosk, sessionId: 's1', mic, audio, record: true, random: () => 0.5,
+    kiosk, sessionId: 's1', mic, audio, record: true, random: () => 0.5, delayScale: 0.001,
     callbacks: {
       onPhase: (p) => phases.push(p),
       onSpeaking: () => {},

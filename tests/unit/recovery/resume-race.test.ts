@@ -104,7 +104,7 @@ describe('resume after main died with reports in flight', () => {
     secrets.setOpenAIKey(KEY);
     const settings = memorySettingsStore();
     settings.update({ practiceMode: false, openaiBaseUrl: stub.baseUrl });
-    const host = () => createKioskService({ startEmulator: loadEmulator, db, dataDir: dir, settings, secrets, recovery: { reconnectDelayScale: 0.001 } });
+    const host = () => createKioskService({ startEmulator: loadEmulator, db, dataDir: dir, settings, secrets });
     const svc = host();
     const restarted = host();
     const setup = await svc.getSetupData();
@@ -130,6 +130,7 @@ describe('resume after main died with reports in flight', () => {
       audio: { srcObject: null, muted: true, play: async () => {} } as unknown as HTMLAudioElement,
       record: false,
       random: () => 0.5,
+      delayScale: 0.001,
       watchMainLink: (l) => link.watch(l),
       callbacks: {
         onPhase: () => {}, onSpeaking: () => {}, onLog: (line) => log.push(line), onEnded: () => {}, onEndFailed: () => {},

@@ -15,7 +15,7 @@ import {
   type DeviceCredentials,
 } from '../../../main/core/settings/credentials';
 import { sanitizeSettings } from '../../../main/core/settings/file-stores';
-import { kindLabel, syncSummary, whenText } from '../../../renderer/screens/Operator';
+import { kindLabel, syncSummary, uploadProgressText, whenText } from '../../../renderer/screens/Operator';
 
 const CREDS: DeviceCredentials = { supabaseUrl: 'https://p.supabase.co', email: 'kiosk@x.test', userId: 'u1', tenantId: 't1', refreshToken: 'rt-secret-123' };
 
@@ -110,4 +110,10 @@ test('operator screen words', () => {
   assert.equal(whenText(null), 'never');
   assert.equal(whenText('garbage'), 'unknown');
   assert.ok(whenText(new Date().toISOString()).length > 0);
+});
+
+test('operator screen: a recording upload in words', () => {
+  const text = uploadProgressText({ sessionId: 's1', sentBytes: 18 * 1048576, totalBytes: 60 * 1048576 });
+  assert.match(text, /^18 of 60 MB confirmed by the backend \(30%\)/);
+  assert.match(uploadProgressText({ sessionId: 's1', sentBytes: 0, totalBytes: 0 }), /0 of 0 MB .*\(0%\)/);
 });
