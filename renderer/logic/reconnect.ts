@@ -1,5 +1,5 @@
 // When a Realtime call is lost, and how long to wait before each new try. PURE.
-// Backoff after LiveKit's client policy (shared/reference/field-notes.md): the first try at once (+ up to 1 s of
+// Backoff as in docs/realtime-protocol.md ("Reconnecting"): the first try at once (+ up to 1 s of
 // jitter, so many kiosks behind one broken router do not all redial in the same instant), then 3 s, 5 s, and 7 s
 // for every later try, each ±50 %; at most 10 tries, then the operator decides.
 import { t } from '../i18n';

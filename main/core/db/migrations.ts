@@ -299,4 +299,21 @@ export const MIGRATIONS: readonly Migration[] = [
       END;
     `,
   },
+  {
+    // Invitation codes are no longer kept in plain text (supabase/README.md "Invitations"): the column `token` now
+    // holds HMAC-SHA-256(tenant key, code) as the server sends it (SQLite cannot drop the column's NOT NULL without
+    // rebuilding the table, and the name is only a name). The typed code of an offline redemption is kept in
+    // pending_code until the server confirms it. Cached open codes are dropped and pulled again as hashes; the
+    // codes of rows already used are scrubbed.
+    version: 5,
+    name: 'invitation codes kept as keyed hashes',
+    sql: `
+      ALTER TABLE invitations ADD COLUMN pending_code TEXT;
+      UPDATE invitations SET pending_code = token
+        WHERE id IN (SELECT row_id FROM sync_outbox WHERE kind = 'invitation_redeem');
+      DELETE FROM invitations WHERE status = 'open' AND session_id IS NULL;
+      UPDATE invitations SET token = 'scrubbed:' || id;
+      DELETE FROM sync_state WHERE key = 'pull:interview_invitations';
+    `,
+  },
 ];

@@ -2,7 +2,7 @@
 // except `findResumableSession`, a single read.
 import type { KioskDatabase } from '../db/database';
 
-/** The GA Realtime session limit (realtime-protocol.md §5). */
+/** The GA Realtime session limit (docs/realtime-protocol.md, "Session limit"). */
 export const REALTIME_SESSION_LIMIT_MS = 60 * 60_000;
 /** Roll over this long before the limit by default: room for a quiet moment (no one speaking) to come by. */
 export const DEFAULT_ROLLOVER_MARGIN_MS = 5 * 60_000;

@@ -7,7 +7,7 @@ import { RESUMABLE_THRESHOLD_BYTES } from './resumable';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SyncState, SyncStatus } from '../../../preload/contract';
-import { entryToRemote, evaluationToRemote, recordingObjectName, refusalFromCode, remoteInvitationSchema, sessionToRemote } from './mapping';
+import { entryToRemote, evaluationToRemote, recordingObjectName, redeemAnswerSchema, refusalFromCode, remoteInvitationSchema, sessionToRemote } from './mapping';
 import type { Outbox } from './outbox';
 import {
   backoffDelay,
@@ -265,22 +265,31 @@ export function createEngine(options: EngineOptions) {
       case 'invitation_redeem': {
         const inv = outbox.invitation(item.rowId);
         if (!inv) return (outbox.done([item], clock.now()), OK);
-        const res = await remote.rpc('redeem_invitation', { p_token: inv.token, p_device: options.deviceId() });
+        if (!inv.pending_code) {
+          quarantine(item, { status: 0, code: 'no_code', message: '' }, `Invitation ${inv.id} was redeemed offline here, but its code is no longer on this kiosk to confirm it with the backend.`);
+          return OK;
+        }
+        const res = await remote.rpc('redeem_invitation', { p_token: inv.pending_code, p_device: options.deviceId() });
         if (!res.ok) {
           const action = classifyError(res.error);
           if (action !== 'quarantine') return { ok: false, action, error: res.error, items: [item] };
           const refusal = refusalFromCode(res.error.code);
           quarantine(item, res.error, refusal === 'invitation_used'
-            ? `Invitation ${inv.token} was redeemed offline here, but another kiosk had already used it (${res.error.code}).`
-            : refusal ? `Invitation ${inv.token} was redeemed offline here, but the backend refused it: ${refusal} (${res.error.code}).`
+            ? `Invitation ${inv.id} was redeemed offline here, but another kiosk had already used it (${res.error.code}).`
+            : refusal ? `Invitation ${inv.id} was redeemed offline here, but the backend refused it: ${refusal} (${res.error.code}).`
               : describeError(res.error));
           return OK;
         }
-        const parsed = remoteInvitationSchema.safeParse(res.value);
-        if (!parsed.success || parsed.data.id !== inv.id) {
+        const parsed = redeemAnswerSchema.safeParse(res.value);
+        if (parsed.success && parsed.data.outcome === 'unknown') {
+          quarantine(item, { status: 400, code: 'KI404', message: '' }, `Invitation ${inv.id} was redeemed offline here, but the backend does not know its code.`);
+          return OK;
+        }
+        if (!parsed.success || parsed.data.outcome !== 'redeemed' || parsed.data.invitation.id !== inv.id) {
           return { ok: false, action: 'retry', items: [item], error: { status: 200, code: '', badAnswer: true, message: 'redeem_invitation answered with something that is not the invitation row' } };
         }
         outbox.done([item], clock.now());
+        outbox.clearPendingCode(inv.id);
         return OK;
       }
       case 'invitation': {

@@ -153,7 +153,8 @@ export const remoteCandidateSchema = z.looseObject({
 export const remoteInvitationSchema = z.looseObject({
   id: uuid,
   tenant_id: uuid,
-  token: z.string().min(1).max(200),
+  // HMAC-SHA-256(tenant key, normalized code), hex: devices never receive the code itself.
+  token_hash: z.string().regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 hex digest'),
   status: z.enum(['open', 'redeemed', 'completed', 'expired']),
   expires_at: timestamp,
   candidate_id: uuid,
@@ -164,6 +165,13 @@ export const remoteInvitationSchema = z.looseObject({
   created_at: timestamp,
   updated_at: timestamp,
 });
+
+/** redeem_invitation's answer: the invitation (without its code), or "unknown" (not an error on the server, so
+ *  that the attempt it records is not rolled back). */
+export const redeemAnswerSchema = z.discriminatedUnion('outcome', [
+  z.object({ outcome: z.literal('redeemed'), invitation: remoteInvitationSchema }),
+  z.object({ outcome: z.literal('unknown'), attempts_left: z.number().int().nonnegative() }),
+]);
 
 export type RemoteTenant = z.infer<typeof remoteTenantSchema>;
 export type RemotePosition = z.infer<typeof remotePositionSchema>;
@@ -185,7 +193,7 @@ export const PULL_COLUMNS: Record<PullTable, string> = {
   tenants: 'id,name,values,created_at,updated_at',
   positions: 'id,tenant_id,title,description,competencies,created_at,updated_at',
   candidates: 'id,tenant_id,name,email,created_at,updated_at',
-  interview_invitations: 'id,tenant_id,token,status,expires_at,candidate_id,position_id,redeemed_at,redeemed_by_device,session_id,created_at,updated_at',
+  interview_invitations: 'id,tenant_id,token_hash,status,expires_at,candidate_id,position_id,redeemed_at,redeemed_by_device,session_id,created_at,updated_at',
 };
 
 /** Keyset cursor of an incremental pull: the last (updated_at, id) applied. */

@@ -22,7 +22,10 @@ interface OutboxDbRow {
 export interface InvitationRow {
   id: string;
   tenant_id: string;
+  /** HMAC-SHA-256(tenant key, normalized code), hex — never the code (schema 5). */
   token: string;
+  /** The typed code of an offline redemption, until the server has confirmed it. */
+  pending_code: string | null;
   status: 'open' | 'redeemed' | 'completed' | 'expired';
   expires_at: string;
   candidate_id: string;
@@ -69,7 +72,8 @@ export function createOutbox(db: KioskDatabase) {
     invitation: db.prepare('SELECT * FROM invitations WHERE id = ?'),
     evaluation: db.prepare(`SELECT e.*, s.tenant_id FROM evaluations e JOIN interview_sessions s ON s.id = e.session_id WHERE e.id = ?`),
     evaluationSynced: db.prepare('UPDATE evaluations SET synced_at = ? WHERE id = ?'),
-    invitationByToken: db.prepare('SELECT * FROM invitations WHERE token = ?'),
+    invitationByHash: db.prepare('SELECT * FROM invitations WHERE token = ?'),
+    clearPendingCode: db.prepare('UPDATE invitations SET pending_code = NULL WHERE id = ?'),
     stateGet: db.prepare('SELECT value FROM sync_state WHERE key = ?'),
     stateSet: db.prepare('INSERT INTO sync_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
     stateClear: db.prepare('DELETE FROM sync_state WHERE key = ?'),
@@ -144,8 +148,17 @@ export function createOutbox(db: KioskDatabase) {
     invitation(id: string): InvitationRow | null {
       return (q.invitation.get(id) as InvitationRow | undefined) ?? null;
     },
-    invitationByToken(token: string): InvitationRow | null {
-      return (q.invitationByToken.get(token) as InvitationRow | undefined) ?? null;
+    /** The cached invitation whose code has this keyed hash (column `token` holds the hash, schema 5). */
+    invitationByHash(hash: string): InvitationRow | null {
+      return (q.invitationByHash.get(hash) as InvitationRow | undefined) ?? null;
+    },
+    /** The server confirmed an offline redemption: the typed code is no longer needed. */
+    clearPendingCode(id: string): void {
+      q.clearPendingCode.run(id);
+    },
+    /** The tenant's key for hashing typed codes (device_code_key(), fetched with the reference data). */
+    codeKey(): string | null {
+      return outbox.state('code_key');
     },
     enqueue(kind: SyncItemKind, rowId: string, sessionId: string | null, nowMs: number): void {
       q.enqueue.run(kind, rowId, sessionId, iso(nowMs));

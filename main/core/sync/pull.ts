@@ -16,7 +16,7 @@ import {
   type RemoteTenant,
 } from './mapping';
 import type { Outbox } from './outbox';
-import type { RemoteError } from './plan';
+import { classifyError, type RemoteError } from './plan';
 import type { Remote } from './remote';
 
 export interface PullOptions {
@@ -40,7 +40,7 @@ function applier(db: KioskDatabase) {
   const invitationStatus = db.prepare('SELECT status FROM invitations WHERE id = ?');
   const invitation = db.prepare(`INSERT INTO invitations (id, tenant_id, token, status, expires_at, candidate_id, position_id,
       redeemed_at, redeemed_by_device, session_id, created_at, updated_at)
-    VALUES (@id, @tenant_id, @token, @status, @expires_at, @candidate_id, @position_id, @redeemed_at, @redeemed_by_device,
+    VALUES (@id, @tenant_id, @token_hash, @status, @expires_at, @candidate_id, @position_id, @redeemed_at, @redeemed_by_device,
       NULL, @created_at, @updated_at)
     ON CONFLICT (id) DO UPDATE SET token = excluded.token, status = excluded.status, expires_at = excluded.expires_at,
       candidate_id = excluded.candidate_id, position_id = excluded.position_id, redeemed_at = excluded.redeemed_at,
@@ -110,5 +110,10 @@ export async function pullReferenceData(db: KioskDatabase, outbox: Outbox, remot
       from = null;
     }
   }
+  // The tenant's key for checking typed codes offline (main/core/sync/codes.ts). A project without the function
+  // (not yet migrated) simply gives no offline check.
+  const key = await remote.rpc('device_code_key', {});
+  if (key.ok && typeof key.value === 'string' && /^[0-9a-f]{64}$/.test(key.value)) outbox.setState('code_key', key.value);
+  else if (!key.ok && classifyError(key.error) !== 'retry' && key.error.status !== 404) return { ok: false, error: key.error, table: 'tenants' };
   return { ok: true, rows: total };
 }

@@ -1,4 +1,5 @@
 // redeem_invitation: exactly one winner when kiosks race, and unknown / expired / used codes told apart.
+// Answers { outcome: 'redeemed', invitation } or { outcome: 'unknown', attempts_left } (supabase/README.md).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { SupabaseClient } from '@supabase/supabase-js';
@@ -29,11 +30,13 @@ describe('redeem_invitation', { timeout: 60_000 }, () => {
     await invite('OPEN-1');
     const r = await a1.rpc('redeem_invitation', { p_token: 'OPEN-1', p_device: 'kiosk-1' });
     assert.equal(r.error, null);
-    assert.equal(r.data.status, 'redeemed');
-    assert.equal(r.data.redeemed_by_device, 'kiosk-1');
-    assert.equal(r.data.candidate_id, s.a.candidateId);
-    assert.equal(r.data.position_id, s.a.positionId);
-    assert.ok(r.data.redeemed_at);
+    assert.equal(r.data.outcome, 'redeemed');
+    assert.equal(r.data.invitation.status, 'redeemed');
+    assert.equal(r.data.invitation.redeemed_by_device, 'kiosk-1');
+    assert.equal(r.data.invitation.candidate_id, s.a.candidateId);
+    assert.equal(r.data.invitation.position_id, s.a.positionId);
+    assert.ok(r.data.invitation.redeemed_at);
+    assert.equal(r.data.invitation.token, undefined, 'the answer does not repeat the code');
   });
 
   it('two concurrent redemptions of one code: exactly one succeeds, the other gets KI409', async () => {
@@ -50,7 +53,7 @@ describe('redeem_invitation', { timeout: 60_000 }, () => {
       assert.equal(losers[0]!.error!.code, 'KI409');
       const row = await s.db.query('select status, redeemed_by_device from interview_invitations where token = $1', [token]);
       assert.equal(row.rows[0].status, 'redeemed');
-      assert.equal(row.rows[0].redeemed_by_device, winners[0]!.data.redeemed_by_device);
+      assert.equal(row.rows[0].redeemed_by_device, winners[0]!.data.invitation.redeemed_by_device);
     }
   });
 
@@ -66,11 +69,11 @@ describe('redeem_invitation', { timeout: 60_000 }, () => {
         await c.query('begin');
         await c.query(`select set_config('role', 'authenticated', true), set_config('request.jwt.claims', $1, true)`, [claims]);
       }
-      const won = await first.query(`select status from public.redeem_invitation('LOCK-1', 'kiosk-1')`);
+      const won = await first.query(`select public.redeem_invitation('LOCK-1', 'kiosk-1') -> 'invitation' ->> 'status' as status`);
       assert.equal(won.rows[0].status, 'redeemed');
       // The second call blocks on the row lock until the first transaction ends.
       let settled = false;
-      const lost = second.query(`select status from public.redeem_invitation('LOCK-1', 'kiosk-2')`).then(
+      const lost = second.query(`select public.redeem_invitation('LOCK-1', 'kiosk-2')`).then(
         () => { settled = true; return null; },
         (err: { code?: string }) => { settled = true; return err; });
       await waitFor(async () => (await s.db.query(
@@ -95,10 +98,13 @@ describe('redeem_invitation', { timeout: 60_000 }, () => {
     const expired2 = await a1.rpc('redeem_invitation', { p_token: 'EXPIRED-2', p_device: 'kiosk-1' });
     const used = await a1.rpc('redeem_invitation', { p_token: 'DONE-1', p_device: 'kiosk-1' });
     const empty = await a1.rpc('redeem_invitation', { p_token: '  ', p_device: 'kiosk-1' });
+    // An unknown code is an answer, not an error: an error would roll back the record of the attempt.
+    assert.equal(unknown.error, null);
+    assert.equal(unknown.data.outcome, 'unknown');
+    assert.equal(typeof unknown.data.attempts_left, 'number');
     assert.deepEqual(
-      [unknown, expired, expired2, used, empty].map((r) => [r.status, r.error?.code, r.error?.hint]),
+      [expired, expired2, used, empty].map((r) => [r.status, r.error?.code, r.error?.hint]),
       [
-        [400, 'KI404', 'invitation_unknown'],
         [400, 'KI410', 'invitation_expired'],
         [400, 'KI410', 'invitation_expired'],
         [400, 'KI409', 'invitation_used'],
@@ -114,8 +120,8 @@ describe('redeem_invitation', { timeout: 60_000 }, () => {
     const first = await a1.rpc('redeem_invitation', { p_token: 'RETRY-1', p_device: 'kiosk-1' });
     const again = await a1.rpc('redeem_invitation', { p_token: 'RETRY-1', p_device: 'kiosk-1' });
     assert.equal(again.error, null);
-    assert.equal(again.data.id, first.data.id);
-    assert.equal(again.data.redeemed_at, first.data.redeemed_at);
+    assert.equal(again.data.invitation.id, first.data.invitation.id);
+    assert.equal(again.data.invitation.redeemed_at, first.data.invitation.redeemed_at);
     const other = await a2.rpc('redeem_invitation', { p_token: 'RETRY-1', p_device: 'kiosk-2' });
     assert.equal(other.error?.code, 'KI409');
   });
@@ -133,16 +139,16 @@ describe('redeem_invitation', { timeout: 60_000 }, () => {
     assert.equal(row.rows[0].status, 'redeemed', 'the redemption was committed');
     const retry = await a1.rpc('redeem_invitation', { p_token: 'LOST-1', p_device: 'kiosk-1' });
     assert.equal(retry.error, null);
-    assert.equal(retry.data.redeemed_by_device, 'kiosk-1');
+    assert.equal(retry.data.invitation.redeemed_by_device, 'kiosk-1');
   });
 
   it('completion links the session; status never moves backwards', async () => {
     await invite('FLOW-1');
     const red = await a1.rpc('redeem_invitation', { p_token: 'FLOW-1', p_device: 'kiosk-1' });
     assert.equal(red.error, null);
-    const session = sessionRow(s.a, { candidate_id: red.data.candidate_id, position_id: red.data.position_id });
+    const session = sessionRow(s.a, { candidate_id: red.data.invitation.candidate_id, position_id: red.data.invitation.position_id });
     assert.equal((await a1.from('interview_sessions').insert(session)).error, null);
-    const done = await a1.rpc('complete_invitation', { p_invitation: red.data.id, p_session: session.id });
+    const done = await a1.rpc('complete_invitation', { p_invitation: red.data.invitation.id, p_session: session.id });
     assert.equal(done.error, null);
     assert.equal(done.data.status, 'completed');
     assert.equal(done.data.session_id, session.id);

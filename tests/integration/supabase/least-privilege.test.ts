@@ -187,7 +187,7 @@ describe('RLS: device ownership and least privilege (supabase/README.md "Device 
     await assert.rejects(invitation('SHARED-CODE-01'), (e: { code?: string }) => e.code === '23505');
     const bClient = await signedIn(s.gateway, s.b);
     const rb = await bClient.rpc('redeem_invitation', { p_token: 'SHARED-CODE-01', p_device: 'kiosk-b' });
-    assert.equal((rb.data as { id: string }).id, b);
+    assert.equal((rb.data as { invitation: { id: string } }).invitation.id, b);
     assert.equal((await dbRow('interview_invitations', a)).status, 'open', 'tenant A\'s code is untouched');
   });
 

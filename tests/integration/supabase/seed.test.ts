@@ -32,11 +32,14 @@ describe('seeded demo tenant', { timeout: 60_000 }, () => {
       .order('updated_at').order('id');
     assert.equal(next.error, null);
     assert.deepEqual(next.data?.map((x) => x.id), [...DEMO.candidates].filter((id) => id !== cur.id));
-    const open = await c.from('interview_invitations').select('token,status').eq('status', 'open');
-    assert.deepEqual(open.data, [{ token: DEMO.invitationToken, status: 'open' }]);
+    // Devices see a keyed hash of each open code, never the code.
+    const open = await c.from('interview_invitations').select('token_hash,status').eq('status', 'open');
+    assert.equal(open.data?.length, 1);
+    assert.match(open.data![0]!.token_hash, /^[0-9a-f]{64}$/);
+    assert.equal((await c.from('interview_invitations').select('token')).error?.code, '42501');
     const first = await c.rpc('redeem_invitation', { p_token: DEMO.invitationToken, p_device: 'kiosk-1' });
     assert.equal(first.error, null);
-    assert.equal(first.data.candidate_id, DEMO.candidates[0]);
+    assert.equal(first.data.invitation.candidate_id, DEMO.candidates[0]);
     const second = await c.rpc('redeem_invitation', { p_token: DEMO.invitationToken, p_device: 'kiosk-2' });
     assert.equal(second.error?.code, 'KI409');
   });

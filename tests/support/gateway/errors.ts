@@ -1,4 +1,4 @@
-// PostgREST's error bodies and HTTP statuses, by SQLSTATE (reference/supabase-wire.md §3).
+// PostgREST's error bodies and HTTP statuses, by SQLSTATE (docs/supabase-wire.md §3).
 
 export interface PgrstError {
   code: string;

@@ -1,6 +1,6 @@
 // Test support, never shipped: a small Supabase-compatible HTTP gateway (node:http + pg) in front of a real
 // PostgreSQL that has Supabase's roles/schemas (tests/support/supabase-shim.sql) and the project's migrations.
-// It speaks the wire protocol supabase-js 2 uses (reference/supabase-wire.md §3 and §5):
+// It speaks the wire protocol supabase-js 2 uses (docs/supabase-wire.md §3 to §5):
 //   /rest/v1     PostgREST subset: select/insert/upsert/update/delete/rpc, filters, single, counts, errors by SQLSTATE
 //   /auth/v1     GoTrue subset: password and refresh-token grants (rotation), /user, /logout
 //   /storage/v1  storage-api subset: object upload (raw or multipart, x-upsert), update (PUT), download

@@ -43,3 +43,21 @@ test('an old settings file naming gpt-realtime is migrated and the operator is t
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('turn retry: failed / incomplete / text-only responses are asked again with backoff, named, an alarm when they repeat', async () => {
+  const { turnRetryActions, TURN_RETRY } = await import('../../../main/core/interview/transcript');
+  const failed = { responseId: 'resp_1', status: 'failed' as const, details: '{"type":"failed","error":{"code":"inference_rate_limit_exceeded"}}', textOnly: false };
+  const first = turnRetryActions(failed, 0, false);
+  assert.equal(first.failedTurns, 1);
+  assert.deepEqual(first.actions[1], { kind: 'send', event: { type: 'response.create' }, afterMs: TURN_RETRY.firstMs });
+  assert.ok(first.actions[0]!.kind === 'notice' && first.actions[0]!.level === 'info' && /ended failed.*inference_rate_limit_exceeded/.test(first.actions[0]!.message));
+  const second = turnRetryActions({ ...failed, status: 'incomplete' }, 1, false);
+  assert.ok(second.actions[0]!.kind === 'notice' && second.actions[0]!.level === 'error', 'told as an alarm when it repeats');
+  assert.equal((second.actions[1] as { afterMs: number }).afterMs, TURN_RETRY.firstMs * 2);
+  const textOnly = turnRetryActions({ ...failed, status: 'completed', details: '', textOnly: true }, 0, false);
+  assert.ok(textOnly.actions[0]!.kind === 'notice' && /text only/.test(textOnly.actions[0]!.message));
+  assert.deepEqual(turnRetryActions({ ...failed, status: 'completed', textOnly: false }, 3, false), { actions: [], failedTurns: 0 });
+  assert.deepEqual(turnRetryActions(failed, 0, true).actions, [], 'no new question during the goodbye');
+  const givenUp = turnRetryActions(failed, TURN_RETRY.giveUpAfter, false);
+  assert.ok(!givenUp.actions.some((a) => a.kind === 'send'));
+});

@@ -71,7 +71,9 @@ describe('service: resuming calls', () => {
 
     const first = await call<StartCallResult>(svc, 'startCall', { sessionId: session.id, offerSdp: OFFER_SDP });
     assert.ok(!first.resumed);
-    assert.deepEqual(first.openingEvents.map((e) => e.type), ['response.create']);
+    // The greeting cue is a system item and a bare response.create: the session instructions stay in effect.
+    assert.deepEqual(first.openingEvents.map((e) => e.type), ['conversation.item.create', 'response.create']);
+    assert.deepEqual(first.openingEvents[1], { type: 'response.create' });
     assert.equal(first.rolloverAfterMs, 30_000, 'a quarter of a short limit before it');
     await say(svc, session.id, 1, null, 'Welcome. Tell me about yourself.', 'I build kiosks.');
     await say(svc, session.id, 2, 'u1', 'What is your greatest strength?', ''); // answer committed, never transcribed
@@ -124,8 +126,10 @@ describe('service: resuming calls', () => {
     }
     const next = await call<StartCallResult>(svc, 'startCall', { sessionId: session.id, offerSdp: OFFER_SDP, reason: 'rollover' });
     const items = replayed(next);
-    assert.equal(items.length, 1 + 4 + 1);
+    assert.equal(items.length, 1 + 1 + 4 + 1);
     assert.match(items[0]!.content[0]!.text, /Summary of the earlier part.*Question 1\?.*Question 28\?/s);
+    assert.equal(items[1]!.role, 'user', "the earlier answers are the candidate's own message, not a system item");
+    assert.match(items[1]!.content[0]!.text, /Answer 1\..*Answer 27\./s);
     assert.match(items.at(-1)!.content[0]!.text, /time limit/);
     await call(svc, 'endInterview', { sessionId: session.id, reason: 'operator' });
     await svc.close();
