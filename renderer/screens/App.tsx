@@ -10,6 +10,7 @@ import { AdminPanel } from './AdminPanel';
 import { Operator } from './Operator';
 import { OperatorGate } from './PinPad';
 import { Preflight } from './Preflight';
+import { Review } from './Review';
 import { Room } from './Room';
 import { Settings } from './Settings';
 import { Setup } from './Setup';
@@ -20,6 +21,7 @@ export type Screen =
   | { name: 'settings' }
   | { name: 'operator' }
   | { name: 'staffStart' }
+  | { name: 'review' }
   | { name: 'room' }
   | { name: 'preflight'; candidate: CandidateView; position: PositionView; invitationId?: string; operatorTicket?: string }
   | { name: 'interview'; session: SessionView; mic: MediaStream; prepared: Promise<PreparedPeer>; resume?: boolean }
@@ -56,6 +58,7 @@ export function App() {
             onInvitation={(r) => setScreen({ name: 'preflight', candidate: r.candidate, position: r.position, invitationId: r.invitationId })}
             onOperator={() => setScreen({ name: 'operator' })}
             onStaffStart={() => setScreen({ name: 'staffStart' })}
+            onReview={() => setScreen({ name: 'review' })}
             onRoom={() => setScreen({ name: 'room' })}
           />
         )}
@@ -81,6 +84,11 @@ export function App() {
           <OperatorGate kiosk={kiosk} onCancel={toSetup}>
             <Settings kiosk={kiosk} onDone={toSetup} />
             <AdminPanel kiosk={kiosk} onLocked={toSetup} />
+          </OperatorGate>
+        )}
+        {screen.name === 'review' && (
+          <OperatorGate kiosk={kiosk} onCancel={toSetup}>
+            <Review kiosk={kiosk} onDone={toSetup} />
           </OperatorGate>
         )}
         {screen.name === 'operator' && (

@@ -66,6 +66,8 @@ export function Setup(props: {
   onOperator?: () => void;
   /** Kiosk mode: the staff choose a candidate behind the PIN. */
   onStaffStart?: () => void;
+  /** The review workspace (past interviews and their evaluations). */
+  onReview?: () => void;
   /** The room view (live kiosk status and transcripts; operator only). */
   onRoom?: () => void;
 }) {
@@ -140,7 +142,7 @@ export function Setup(props: {
                 {t('setup.staffStart')}
               </button>
             )}
-            <OperatorButtons onSettings={props.onSettings} onOperator={props.onOperator} onRoom={props.onRoom} />
+            <OperatorButtons onSettings={props.onSettings} onOperator={props.onOperator} onRoom={props.onRoom} onReview={props.onReview} />
           </div>
         </>
       )}
@@ -183,13 +185,13 @@ export function Setup(props: {
             <button type="submit" className="primary" disabled={!candidate || !position}>
               {t('setup.continue')}
             </button>
-            <OperatorButtons onSettings={props.onSettings} onOperator={props.onOperator} onRoom={props.onRoom} />
+            <OperatorButtons onSettings={props.onSettings} onOperator={props.onOperator} onRoom={props.onRoom} onReview={props.onReview} />
           </div>
         </form>
       )}
       {!data && (
         <div className="actions">
-          <OperatorButtons onSettings={props.onSettings} onOperator={props.onOperator} onRoom={props.onRoom} />
+          <OperatorButtons onSettings={props.onSettings} onOperator={props.onOperator} onRoom={props.onRoom} onReview={props.onReview} />
         </div>
       )}
     </section>
@@ -197,10 +199,15 @@ export function Setup(props: {
 }
 
 /** The operator's ways out of setup, offered whether or not the setup data loaded. */
-function OperatorButtons(props: { onSettings: () => void; onOperator?: (() => void) | undefined; onRoom?: (() => void) | undefined }) {
+function OperatorButtons(props: { onSettings: () => void; onOperator?: (() => void) | undefined; onRoom?: (() => void) | undefined; onReview?: (() => void) | undefined }) {
   const { t } = useTranslation();
   return (
     <>
+      {props.onReview && (
+        <button type="button" onClick={props.onReview}>
+          {t('review.open')}
+        </button>
+      )}
       <button type="button" onClick={props.onSettings}>
         {t('setup.operatorSettings')}
       </button>
