@@ -46,6 +46,8 @@ export interface WebHostOptions {
   /** Sync engine options (tests: compressed clock, batch sizes) and the fetch the Supabase client uses. */
   sync?: SyncOptions;
   backendFetch?: typeof fetch;
+  /** Room view: offline threshold for kiosks (tests: short, with a short presence heartbeat in `sync`). */
+  roomOfflineAfterMs?: number;
   /** Reconnect/rollover/resume tuning (tests: short session limit, compressed backoff). reconnectDelayScale goes
    * to the page (its test config), the rest to the core. */
   recovery?: RecoveryOptions & { reconnectDelayScale?: number };
@@ -120,6 +122,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     ...(options.fetch ? { fetch: options.fetch } : {}),
     credentials: fileCredentialStore(dataDir),
     ...(options.sync ? { sync: options.sync } : {}),
+    ...(options.roomOfflineAfterMs ? { roomOfflineAfterMs: options.roomOfflineAfterMs } : {}),
     ...(options.backendFetch ? { backendFetch: options.backendFetch } : {}),
     ...(options.recovery ? { recovery: coreRecovery } : {}),
     log,
