@@ -57,6 +57,8 @@ export interface WebHostOptions {
   onQuit?: () => void;
   /** Kiosk-mode operator rules (admin closed until a PIN is chosen); default: recruiter rules. */
   kioskMode?: boolean;
+  /** Kiosk mode: how long a candidate's summary stays readable (tests shorten it). */
+  kioskSummaryMs?: number;
   /** The socket token; default: 32 random bytes made at start. A supervisor that restarts the host under an open
    * page (the kill harness) passes the same one again. */
   token?: string;
@@ -129,6 +131,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     // An operator quit (PIN checked by the core) closes the host cleanly; bound below, once close() exists.
     onQuit: () => quit(),
     ...(options.kioskMode ? { kioskMode: true } : {}),
+    ...(options.kioskSummaryMs ? { kioskSummaryMs: options.kioskSummaryMs } : {}),
   });
 
   if (options.emulator) {
