@@ -160,9 +160,14 @@ export interface TranscriptEntryView {
 
 export interface SessionSummary {
   session: SessionView;
+  /** Empty on a kiosk's candidate screen (kiosk mode): the next person must not read it; `counts` instead. */
   entries: TranscriptEntryView[];
   durationMs: number | null;
   recording: { bytes: number; finalized: boolean } | null;
+  /** Kiosk mode: how many entries there are and how many are saved (the transcript itself is not sent). */
+  counts?: { entries: number; saved: number };
+  /** Kiosk mode: main forgets this summary this long after the end; the screen returns to the welcome first. */
+  clearAfterMs?: number;
 }
 
 /** A Realtime client event main asks the renderer to send on the data channel, as-is. */
@@ -237,6 +242,16 @@ export interface CreateSessionRequest {
   recordingConsent: boolean;
   /** From redeemInvitation: links the session to the invitation, which is completed with it. */
   invitationId?: string;
+  /** Kiosk mode without an invitation: the operator's one-time ticket from authorizeCandidate. */
+  operatorTicket?: string;
+}
+export interface AuthorizeCandidateRequest {
+  candidateId: string;
+  positionId: string;
+}
+export interface OperatorTicket {
+  /** One use, for this candidate and position, within a few minutes. */
+  ticket: string;
 }
 export interface SetOpenAIKeyRequest {
   key: string;
@@ -309,8 +324,12 @@ export const KIOSK_CONTRACT = {
   setOpenAIKey: admin<SetOpenAIKeyRequest, SettingsView>(),
   clearOpenAIKey: admin<None, SettingsView>(),
 
+  /** Kiosk mode: no candidates unless the operator is unlocked (a walk-up sees nobody's name or email). */
   getSetupData: open<None, SetupData>(),
+  /** Kiosk mode: needs a redeemed invitation or an operator ticket (main/core/operator/kiosk-entry.ts). */
   createSession: open<CreateSessionRequest, SessionView>(),
+  /** Kiosk mode: the operator chooses a candidate behind the PIN; the ticket lets that one interview start. */
+  authorizeCandidate: admin<AuthorizeCandidateRequest, OperatorTicket>(),
 
   /** Main builds the session config, does the SDP exchange with the key, keeps the call id. */
   startCall: open<StartCallRequest, StartCallResult>(),

@@ -46,6 +46,8 @@ export interface WebHostOptions {
   /** Sync engine options (tests: compressed clock, batch sizes) and the fetch the Supabase client uses. */
   sync?: SyncOptions;
   backendFetch?: typeof fetch;
+  /** Room view: offline threshold for kiosks (tests: short, with a short presence heartbeat in `sync`). */
+  roomOfflineAfterMs?: number;
   /** Reconnect/rollover/resume tuning (tests: short session limit, compressed backoff). reconnectDelayScale goes
    * to the page (its test config), the rest to the core. */
   recovery?: RecoveryOptions & { reconnectDelayScale?: number };
@@ -54,6 +56,8 @@ export interface WebHostOptions {
   onQuit?: () => void;
   /** Kiosk-mode operator rules (admin closed until a PIN is chosen); default: recruiter rules. */
   kioskMode?: boolean;
+  /** Kiosk mode: how long a candidate's summary stays readable (tests shorten it). */
+  kioskSummaryMs?: number;
   /** The socket token; default: 32 random bytes made at start. A supervisor that restarts the host under an open
    * page (the kill harness) passes the same one again. */
   token?: string;
@@ -118,12 +122,14 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     ...(options.fetch ? { fetch: options.fetch } : {}),
     credentials: fileCredentialStore(dataDir),
     ...(options.sync ? { sync: options.sync } : {}),
+    ...(options.roomOfflineAfterMs ? { roomOfflineAfterMs: options.roomOfflineAfterMs } : {}),
     ...(options.backendFetch ? { backendFetch: options.backendFetch } : {}),
     ...(options.recovery ? { recovery: coreRecovery } : {}),
     log,
     // An operator quit (PIN checked by the core) closes the host cleanly; bound below, once close() exists.
     onQuit: () => quit(),
     ...(options.kioskMode ? { kioskMode: true } : {}),
+    ...(options.kioskSummaryMs ? { kioskSummaryMs: options.kioskSummaryMs } : {}),
   });
 
   if (options.emulator) {

@@ -41,6 +41,8 @@ export const ar: Catalogue = {
     codeLabel: 'اكتب الرمز الموجود في دعوتك',
     codeChecking: 'جارٍ التحقق…',
     codeUse: 'استخدام هذا الرمز',
+    staffStart: 'للموظفين: بدء مقابلة أو استئنافها',
+    askStaff: 'يُرجى أن تطلب من الموظفين بدء مقابلتك.',
   },
   preflight: {
     title: 'الفحص التمهيدي',

@@ -40,6 +40,8 @@ export const de: Catalogue = {
     codeLabel: 'Geben Sie den Code aus Ihrer Einladung ein',
     codeChecking: 'Wird geprüft…',
     codeUse: 'Diesen Code verwenden',
+    staffStart: 'Personal: Interview starten oder fortsetzen',
+    askStaff: 'Bitte bitten Sie das Personal, Ihr Interview zu starten.',
   },
   preflight: {
     title: 'Technikprüfung',

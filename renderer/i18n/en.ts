@@ -39,6 +39,8 @@ export const en = {
     codeLabel: 'Type the code from your invitation',
     codeChecking: 'Checking…',
     codeUse: 'Use this code',
+    staffStart: 'Staff: start or resume an interview',
+    askStaff: 'Please ask the staff to start your interview.',
   },
   preflight: {
     title: 'Pre-flight check',

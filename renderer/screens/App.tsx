@@ -20,9 +20,10 @@ export type Screen =
   | { name: 'setup' }
   | { name: 'settings' }
   | { name: 'operator' }
+  | { name: 'staffStart' }
   | { name: 'review' }
   | { name: 'room' }
-  | { name: 'preflight'; candidate: CandidateView; position: PositionView; invitationId?: string }
+  | { name: 'preflight'; candidate: CandidateView; position: PositionView; invitationId?: string; operatorTicket?: string }
   | { name: 'interview'; session: SessionView; mic: MediaStream; prepared: Promise<PreparedPeer>; resume?: boolean }
   | { name: 'summary'; sessionId: string; summary: SessionSummary | null };
 
@@ -56,9 +57,27 @@ export function App() {
             onContinue={(candidate, position) => setScreen({ name: 'preflight', candidate, position })}
             onInvitation={(r) => setScreen({ name: 'preflight', candidate: r.candidate, position: r.position, invitationId: r.invitationId })}
             onOperator={() => setScreen({ name: 'operator' })}
+            onStaffStart={() => setScreen({ name: 'staffStart' })}
             onReview={() => setScreen({ name: 'review' })}
             onRoom={() => setScreen({ name: 'room' })}
           />
+        )}
+        {/* Kiosk mode: the staff resume an interrupted interview or start a chosen candidate, behind the PIN; main
+            issues a one-time ticket for that start (main/core/operator/kiosk-entry.ts). */}
+        {screen.name === 'staffStart' && (
+          <OperatorGate kiosk={kiosk} onCancel={toSetup}>
+            <ResumeOffer kiosk={kiosk} onResume={(session, mic, prepared) => setScreen({ name: 'interview', session, mic, prepared, resume: true })} />
+            <Setup
+              kiosk={kiosk}
+              onSettings={() => setScreen({ name: 'settings' })}
+              onContinue={(candidate, position) => {
+                kiosk.authorizeCandidate({ candidateId: candidate.id, positionId: position.id }).then(
+                  ({ ticket }) => setScreen({ name: 'preflight', candidate, position, operatorTicket: ticket }),
+                  () => toSetup(),
+                );
+              }}
+            />
+          </OperatorGate>
         )}
         {/* Admin screens open only through the operator PIN gate (main enforces it too). */}
         {screen.name === 'settings' && (
@@ -88,6 +107,7 @@ export function App() {
             candidate={screen.candidate}
             position={screen.position}
             {...(screen.invitationId ? { invitationId: screen.invitationId } : {})}
+            {...(screen.operatorTicket ? { operatorTicket: screen.operatorTicket } : {})}
             onBack={toSetup}
             onStarted={(session, mic, prepared) => setScreen({ name: 'interview', session, mic, prepared })}
           />

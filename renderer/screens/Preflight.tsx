@@ -34,6 +34,8 @@ export function Preflight(props: {
   position: PositionView;
   /** From a redeemed invitation code: the session is linked to it (and completes it). */
   invitationId?: string;
+  /** Kiosk mode: the staff's one-time ticket for this candidate (from authorizeCandidate). */
+  operatorTicket?: string;
   onBack: () => void;
   onStarted: (session: SessionView, mic: MediaStream, prepared: Promise<PreparedPeer>) => void;
 }) {
@@ -125,6 +127,7 @@ export function Preflight(props: {
         candidateId: props.candidate.id,
         positionId: props.position.id,
         ...(props.invitationId ? { invitationId: props.invitationId } : {}),
+        ...(props.operatorTicket ? { operatorTicket: props.operatorTicket } : {}),
         recordingConsent: consent,
       });
       handedOver.current = true;

@@ -100,7 +100,8 @@ export function Room(props: { kiosk: KioskBridge; onDone: () => void }) {
           {kiosks.length === 0 && <p>{t('room.noKiosks')}</p>}
           <ul className="room-grid" aria-label={t('room.gridLabel')}>
             {kiosks.map((k) => {
-              const offline = isOffline(k, now, room.offlineAfterMs);
+              // While our own connection is down every kiosk looks silent: judge offline only while live.
+              const offline = room.live && isOffline(k, now, room.offlineAfterMs);
               return (
                 <li key={k.deviceId} data-testid="room-kiosk" data-label={k.label} data-state={offline ? 'offline' : k.state}
                   className={k.state === 'help_requested' ? 'room-kiosk help' : 'room-kiosk'}>

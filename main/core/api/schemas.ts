@@ -6,6 +6,7 @@ import {
   VOICES,
   type CallStartReason,
   type ConfigureBackendRequest,
+  type AuthorizeCandidateRequest,
   type CreateSessionRequest,
   type EndReason,
   type InterviewListQuery,
@@ -57,7 +58,13 @@ export const createSessionSchema = z.strictObject({
   positionId: rowId,
   recordingConsent: z.boolean(),
   invitationId: rowId.optional(),
+  operatorTicket: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'is not an operator ticket').optional(),
 }) satisfies z.ZodType<CreateSessionRequest>;
+
+export const authorizeCandidateSchema = z.strictObject({
+  candidateId: rowId,
+  positionId: rowId,
+}) satisfies z.ZodType<AuthorizeCandidateRequest>;
 
 export const configureBackendSchema = z.strictObject({
   supabaseUrl: supabaseUrlSchema,
@@ -161,6 +168,7 @@ export const REQUEST_SCHEMAS = {
   clearOpenAIKey: noArgs,
   getSetupData: noArgs,
   createSession: createSessionSchema,
+  authorizeCandidate: authorizeCandidateSchema,
   startCall: startCallSchema,
   reportRealtimeEvent: reportEventSchema,
   appendRecordingChunk: recordingChunkSchema,

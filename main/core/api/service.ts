@@ -48,6 +48,8 @@ export interface KioskServiceDeps {
   roomOfflineAfterMs?: number;
   /** Kiosk mode: the admin screens stay closed until an operator PIN is chosen (recruiter mode: open until then). */
   kioskMode?: boolean;
+  /** Kiosk mode: how long a candidate's summary stays readable after the end (default 30 s). */
+  kioskSummaryMs?: number;
   /** Where the operator-lock record is kept. Default: <dataDir>/operator-lock.json (0600). */
   operatorLock?: LockRecordStore;
   /** scrypt cost for the PIN hash (tests use a cheap one). */
@@ -102,6 +104,7 @@ export function createKioskService(deps: KioskServiceDeps): KioskService {
     ...(deps.operatorLock ? { store: deps.operatorLock } : {}),
     ...(deps.operatorScrypt ? { scrypt: deps.operatorScrypt } : {}),
     ...(deps.onQuit ? { onQuit: deps.onQuit } : {}),
+    ...(deps.kioskSummaryMs ? { summaryMs: deps.kioskSummaryMs } : {}),
   });
   const room = createRoomFeature({
     settings: deps.settings, events, log,
@@ -126,6 +129,7 @@ export function createKioskService(deps: KioskServiceDeps): KioskService {
   });
 
   const api: KioskApi = {
+    authorizeCandidate: () => Promise.reject(new Error('replaced by operator.guard')),
     ...settings.api,
     ...interview.api,
     ...sync.api,
