@@ -49,6 +49,9 @@ export interface EmulatorCallInfo {
 export interface EmulatorHandle {
   baseUrl: string; // e.g. http://127.0.0.1:41234 — endpoints live at `${baseUrl}/v1/realtime/...`
   setFaults(faults: Partial<EmulatorFaults>): void;
+  /** Test hook, not OpenAI surface: tear down every open call now (peer close), as a network loss would.
+   * `dropCallAfterMs` only affects calls created after it is set; this drops the ones already running. */
+  dropCalls(reason?: string): Promise<void>;
   calls(): EmulatorCallInfo[];
   /** POST /v1/responses requests received (practice evaluations). */
   responseRequests(): number;
@@ -66,6 +69,7 @@ interface CallEntry {
   peer: EmulatorPeer;
   closed: boolean;
   timers: NodeJS.Timeout[];
+  drop: (reason: string) => Promise<void>;
 }
 
 class HttpError extends Error {
@@ -224,7 +228,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<EmulatorH
       if (e instanceof ApiErrorException) throw new HttpError(e.error.type === 'server_error' ? 500 : 400, e.error);
       throw e;
     }
-    const entry: CallEntry = { call: null as unknown as RealtimeCall, peer, closed: false, timers: [] };
+    const entry: CallEntry = { call: null as unknown as RealtimeCall, peer, closed: false, timers: [], drop: async () => {} };
     const endCall = async (reason: string) => {
       if (entry.closed) return;
       entry.closed = true;
@@ -233,6 +237,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<EmulatorH
       entry.call.dispose();
       await peer.close(reason);
     };
+    entry.drop = endCall;
     entry.call = new RealtimeCall({
       id,
       session,
@@ -373,6 +378,9 @@ export async function startEmulator(options: EmulatorOptions): Promise<EmulatorH
     baseUrl,
     setFaults(patch) {
       Object.assign(faults, patch);
+    },
+    async dropCalls(reason = 'dropped by test hook') {
+      await Promise.all([...calls.values()].filter((e) => !e.closed).map((e) => e.drop(reason)));
     },
     responseRequests: () => responseRequests,
     calls() {
