@@ -469,6 +469,9 @@ export interface SyncStatus {
   /** A recording being uploaded: bytes the server has confirmed of the total (resumable uploads continue from
    * there after a cut or a restart). Absent/null when none is. */
   upload?: { sessionId: string; sentBytes: number; totalBytes: number } | null;
+  /** Storage problems the operator must know about, in words (a damaged database set aside and salvaged at
+   * start-up, a full disk). Absent when there are none. */
+  storageNotices?: { message: string; at: string }[];
 }
 
 /** A redeemed invitation code: who is interviewed for what. Pass invitationId to createSession. */

@@ -14,7 +14,8 @@ import { decodeWire, encodeWire, isSocketToken, KIOSK_WS_PROTOCOL, parseWireRequ
 import { createKioskService, type KioskService } from '../core/api/service';
 import { loadEmulator } from '../simulator/lazy';
 import type { EmulatorHandleLike, EmulatorOptionsLike, StartEmulatorFn } from '../core/api/emulator';
-import { openDatabase } from '../core/db/database';
+import { openOrSalvage } from '../core/db/recover';
+import { describeSalvage } from '../core/db/salvage';
 import { fileSettingsStore, plaintextSecretStore } from '../core/settings/file-stores';
 import { setOpenAIKeyForCurrentOrigin } from '../core/settings/key-binding';
 import { fileCredentialStore } from '../core/settings/credentials';
@@ -104,7 +105,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const token = options.token ?? randomBytes(32).toString('base64url');
   if (!isSocketToken(token)) throw new Error('The web host token must be 43–128 characters of base64url.');
   const rendererDir = options.rendererDir ?? defaultRendererDir();
-  const db = openDatabase(join(dataDir, DATABASE_FILE));
+  const { db, salvage } = openOrSalvage(join(dataDir, DATABASE_FILE));
   const settings = fileSettingsStore(dataDir);
   const secrets = plaintextSecretStore(dataDir);
   if (options.openaiKey) setOpenAIKeyForCurrentOrigin(secrets, settings, options.openaiKey);
@@ -117,6 +118,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     dataDir,
     settings,
     secrets,
+    ...(salvage ? { storageNotices: [{ message: describeSalvage(salvage), at: salvage.at }] } : {}),
     ...(options.emulator ? { emulator: options.emulator } : {}),
     startEmulator: options.startEmulator ?? loadEmulator,
     ...(options.fetch ? { fetch: options.fetch } : {}),

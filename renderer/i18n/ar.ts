@@ -252,6 +252,7 @@ export const ar: Catalogue = {
     lastSuccess: 'آخر رفع ناجح',
     lastPull: 'آخر تنزيل للمرشحين والوظائف',
     lastError: 'آخر خطأ',
+    storageNotice: 'التخزين: {{message}} ({{when}})',
     lastErrorAt: '{{message}} ({{when}})',
     nextRetry: 'المحاولة التلقائية التالية',
     recordingUpload: 'رفع التسجيل',

@@ -228,6 +228,7 @@ export const de: Catalogue = {
     lastSuccess: 'Letzter erfolgreicher Upload',
     lastPull: 'Letzter Download von Kandidaten und Stellen',
     lastError: 'Letzter Fehler',
+    storageNotice: 'Speicher: {{message}} ({{when}})',
     lastErrorAt: '{{message}} ({{when}})',
     nextRetry: 'Nächster automatischer Versuch',
     recordingUpload: 'Hochladen der Aufnahme',

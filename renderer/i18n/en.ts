@@ -227,6 +227,7 @@ export const en = {
     lastSuccess: 'Last successful upload',
     lastPull: 'Last download of candidates and positions',
     lastError: 'Last error',
+    storageNotice: 'Storage: {{message}} ({{when}})',
     lastErrorAt: '{{message}} ({{when}})',
     nextRetry: 'Next automatic try',
     recordingUpload: 'Recording upload',

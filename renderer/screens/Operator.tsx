@@ -116,6 +116,11 @@ export function Operator(props: { kiosk: KioskBridge; onDone: () => void }) {
         {status && (
           <>
             <p aria-live="polite" data-testid="sync-summary">{syncSummary(status)}</p>
+            {status.storageNotices?.map((n) => (
+              <p key={n.at + n.message} role="alert" data-testid="storage-notice">
+                {t('operator.storageNotice', { message: n.message, when: whenText(n.at) })}
+              </p>
+            ))}
             <dl className="facts">
               <dt>{t('operator.waiting')}</dt>
               <dd data-testid="sync-pending">{status.pending}</dd>

@@ -94,7 +94,7 @@ function InterviewPage(props: { kiosk: KioskBridge; sessionId: string; onBack: (
   useEffect(() => {
     void reload();
     return kiosk.on('review', (e) => e.sessionId === sessionId && void reload());
-  }, [kiosk, sessionId]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [kiosk, sessionId]);
 
   const lines = useMemo(() => (detail ? timedLines(detail.summary.entries) : []), [detail]);
   const playing = activeLine(lines, nowMs);

@@ -61,6 +61,8 @@ export interface KioskServiceDeps {
   recovery?: RecoveryOptions;
   /** Evaluation job timing (tests: short backoff) or manual start. */
   evaluation?: EvaluationOptions;
+  /** What the operator must be told about storage at start-up, in words (a salvaged damaged database). */
+  storageNotices?: { message: string; at: string }[];
   /** Electron: the focused window as PDF (report export). */
   printToPdf?: () => Promise<Uint8Array>;
 }
@@ -88,12 +90,15 @@ export function createKioskService(deps: KioskServiceDeps): KioskService {
   const events = createEventEmitter((error) => log(`event listener failed: ${String(error)}`));
   const recorder = createRecorder(store, deps.dataDir, now);
   const practice = practiceEmulator(deps.startEmulator, deps.emulator);
+  const storageNotices = [...(deps.storageNotices ?? [])];
+  for (const n of storageNotices) log(`storage: ${n.message}`);
 
   const sync = createSyncFeature({
     db: deps.db, dataDir: deps.dataDir, settings: deps.settings, events, log,
     ...(deps.credentials ? { credentials: deps.credentials } : {}),
     ...(deps.backendFetch ? { fetch: deps.backendFetch } : {}),
     ...(deps.sync ? { options: deps.sync } : {}),
+    storageNotices: () => storageNotices,
   });
   if (!(deps.backendConfigured ?? sync.configured()) && seedDemoData(deps.db)) log('seeded the built-in demo data (no backend configured)');
 

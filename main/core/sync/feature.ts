@@ -41,6 +41,8 @@ export interface SyncFeatureDeps {
   fetch?: typeof fetch;
   log?: (line: string) => void;
   options?: SyncOptions;
+  /** Storage problems shown beside the sync state (see KioskServiceDeps.storageNotices). */
+  storageNotices?: () => { message: string; at: string }[];
 }
 
 export function createSyncFeature(deps: SyncFeatureDeps) {
@@ -155,14 +157,19 @@ export function createSyncFeature(deps: SyncFeatureDeps) {
     if (!res.ok) throw new Error(res.error.message);
   }
 
+  const status = (): SyncStatus => {
+    const notices = deps.storageNotices?.() ?? [];
+    return notices.length ? { ...engine.status(), storageNotices: notices } : engine.status();
+  };
+
   const api = {
     async getSyncStatus(): Promise<SyncStatus> {
-      return engine.status();
+      return status();
     },
 
     async syncNow(): Promise<SyncStatus> {
       await engine.syncNow();
-      return engine.status();
+      return status();
     },
 
     async configureBackend({ supabaseUrl, anonKey }: { supabaseUrl: string; anonKey: string }): Promise<SyncStatus> {
@@ -184,7 +191,7 @@ export function createSyncFeature(deps: SyncFeatureDeps) {
       deps.settings.update({ supabaseUrl: url, supabaseAnonKey: anonKey });
       engine.requestPull();
       engine.notify();
-      return engine.status();
+      return status();
     },
 
     async signInDevice({ email, password }: { email: string; password: string }): Promise<SyncStatus> {
@@ -204,7 +211,7 @@ export function createSyncFeature(deps: SyncFeatureDeps) {
       presence.start();
       // Pull reference data right away so the setup screen has the company's candidates and positions.
       await engine.syncNow();
-      return engine.status();
+      return status();
     },
 
     async signOutDevice(): Promise<SyncStatus> {
@@ -212,14 +219,14 @@ export function createSyncFeature(deps: SyncFeatureDeps) {
       if (r) await r.signOut();
       else credentials.clear();
       engine.notify();
-      return engine.status();
+      return status();
     },
 
     async retryQuarantined(request?: { ids?: number[] }): Promise<SyncStatus> {
       const n = outbox.retryQuarantined(request?.ids);
       log(`operator put ${n} quarantined rows back in the queue`);
       await engine.syncNow();
-      return engine.status();
+      return status();
     },
 
     async redeemInvitation({ code }: { code: string }): Promise<InvitationRedemption> {
