@@ -57,6 +57,12 @@ const toView = (e: ReducerEntry, synced = false): TranscriptEntryView => ({
   id: e.id, itemId: e.itemId, seq: e.seq, speaker: e.speaker, text: e.text, startMs: e.startMs, status: e.status, saved: true, synced,
 });
 
+/** SQLite's "database or disk is full", or the OS's ENOSPC under it. */
+export function isDiskFull(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 'SQLITE_FULL' || code === 'ENOSPC';
+}
+
 export interface TranscriptsDeps {
   store: KioskStore;
   events: KioskEventEmitter;
@@ -92,10 +98,30 @@ export function createTranscripts(deps: TranscriptsDeps) {
     return s;
   }
 
-  function persist(sessionId: string, changed: ReducerEntry[]): void {
-    if (changed.length === 0) return;
-    store.writeEntries(sessionId, changed); // one transaction, committed before the event says saved
-    events.emit('transcript', { sessionId, entries: changed.map((e) => toView(e)) });
+  // A full disk does not end the interview: entries that could not be written are held here (latest version of each)
+  // and written with the next change once the disk has room again; committed entries are untouched, because the
+  // failed write is one rolled-back transaction. Held entries are lost only if the app stops before the disk
+  // recovers, which is why the operator is told at once.
+  const unsaved = new Map<string, Map<string, ReducerEntry>>();
+
+  function persist(sessionId: string, changed: ReducerEntry[]): CallAction[] {
+    const held = unsaved.get(sessionId);
+    const batch = held ? [...new Map([...held, ...changed.map((e) => [e.id, e] as const)]).values()] : changed;
+    if (batch.length === 0) return [];
+    try {
+      store.writeEntries(sessionId, batch); // one transaction, committed before the event says saved
+    } catch (error) {
+      if (!isDiskFull(error)) throw error;
+      unsaved.set(sessionId, new Map(batch.map((e) => [e.id, e] as const)));
+      if (held) return [];
+      deps.log?.(`session ${sessionId}: the disk is full; transcript entries are held in memory until it has room`);
+      return [{ kind: 'notice', level: 'error', message: 'The disk is full: the newest transcript lines are kept in memory only and are written as soon as there is room again. Free disk space now, and do not close the app.' }];
+    }
+    unsaved.delete(sessionId);
+    events.emit('transcript', { sessionId, entries: batch.map((e) => toView(e)) });
+    if (!held) return [];
+    deps.log?.(`session ${sessionId}: disk has room again; ${held.size} held transcript entries written`);
+    return [{ kind: 'notice', level: 'info', message: `The disk has room again: ${held.size} transcript line${held.size === 1 ? '' : 's'} held in memory ${held.size === 1 ? 'is' : 'are'} now saved.` }];
   }
 
   /** Ends every entry still in progress (a call ended or was replaced) and makes that durable. */
@@ -115,9 +141,8 @@ export function createTranscripts(deps: TranscriptsDeps) {
       if (row.status !== 'in_progress') return { actions: [] }; // late events after the end change nothing
       const s = liveFor(row);
       const result = reduceTranscript(s.transcript, event, deps.now(), entryIdFor, direction);
-      persist(sessionId, result.changed);
+      const actions: CallAction[] = persist(sessionId, result.changed);
       s.transcript = result.state;
-      const actions: CallAction[] = [];
       // The session announces when it ends (session.created/updated `expires_at`, Unix seconds): roll over from it.
       if (direction === 'server' && event.type === 'session.created') {
         const expiresAt = (event.session as { expires_at?: unknown } | undefined)?.expires_at;
