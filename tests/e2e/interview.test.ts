@@ -71,8 +71,13 @@ async function runFullInterview(t: TestContext, faults: Record<string, unknown> 
     const file = join(host.dataDir, 'recordings', rec.file_name);
     const { durationSec: decoded, rmsPerHalfSecond } = await decodeRecording(page, file);
     // The mix holds the interviewer too: the greeting plays while the fake mic is still in its leading silence.
-    const greeting = Math.max(...rmsPerHalfSecond.slice(1, 6));
-    assert.ok(greeting > 0.01, `interviewer audio is in the recording (RMS ${greeting.toFixed(4)} in 0.5–3 s)`);
+    // Its audio starts when the emulator's first output_audio_buffer.started goes out (after session.created,
+    // the opening cue and response.create), measured from the interview's start (when the recording starts).
+    const firstAudio = host.emulator()?.calls()[0]?.events.find((e) => e.direction === 'out' && e.type === 'output_audio_buffer.started');
+    assert.ok(firstAudio, 'the greeting started playing');
+    const greetingFrom = Math.max(0, Math.floor((firstAudio.at - Date.parse(session.start_time)) / 500));
+    const greeting = Math.max(...rmsPerHalfSecond.slice(greetingFrom, greetingFrom + 6));
+    assert.ok(greeting > 0.01, `interviewer audio is in the recording (RMS ${greeting.toFixed(4)} in the 3 s from ${greetingFrom / 2} s, when the greeting started)`);
     const interviewSec = (Date.parse(session.end_time) - Date.parse(session.start_time)) / 1000;
     t.diagnostic(`greeting RMS ${greeting.toFixed(4)}; recording decodes to ${decoded.toFixed(2)} s; interview lasted ${interviewSec.toFixed(2)} s; ${rec.chunks} chunks, ${rec.bytes} bytes; ${entries.length} entries`);
     assert.ok(
