@@ -4,6 +4,7 @@
 // unreachable), EVAL_FINISH=1 (finish an interview first). The parent SIGKILLs it.
 import { join } from 'node:path';
 import { createKioskService } from '../../main/core/api/service';
+import { loadEmulator } from '../../main/simulator/lazy';
 import { openDatabase } from '../../main/core/db/database';
 import { fileCredentialStore } from '../../main/core/settings/credentials';
 import { fileSettingsStore, plaintextSecretStore } from '../../main/core/settings/file-stores';
@@ -16,6 +17,7 @@ const offline: typeof fetch = async () => {
   throw new TypeError('fetch failed (the network is down)');
 };
 const service = createKioskService({
+  startEmulator: loadEmulator,
   db, dataDir: dir, settings: fileSettingsStore(dir), secrets: plaintextSecretStore(dir), credentials: fileCredentialStore(dir),
   emulator: { candidates: 'loopback', faults: JSON.parse(process.env.EVAL_FAULTS ?? '{}') },
   evaluation: { timing: { baseDelayMs: 100, maxDelayMs: 400 } },
