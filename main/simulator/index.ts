@@ -13,6 +13,7 @@ import { EmulatorPeer } from './peer';
 import { ResponsesError, serveResponses, type ResponsesFaults } from './responses';
 import { loadClips, type Clip } from './script';
 import { defaultSession, isObject, mergeSession, validateSessionPatch, type JsonObject } from './session';
+import { loopbackStunUrl } from './stun';
 
 /** Faults to inject. The per-response counts (failResponses, incompleteResponses, textOnlyResponses,
  * cancelEndSession) count down across all calls; lineAudioMs stretches a script step's audio. See call.ts.
@@ -152,6 +153,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<EmulatorH
   const faults: EmulatorFaults = { ...options.faults };
   const sessionLimitMs = options.sessionLimitMs ?? 3_600_000;
   const candidates = options.candidates ?? 'loopback';
+  const stunUrl = await loopbackStunUrl();
   const ephemeral = new Map<string, { expiresAt: number; session: JsonObject }>();
   const calls = new Map<string, CallEntry>();
   let responseRequests = 0;
@@ -219,7 +221,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<EmulatorH
 
     const id = newId('rtc_', 24);
     const callLog = (line: string) => log(`[${id}] ${line}`);
-    const peer = new EmulatorPeer({ candidates, log: callLog });
+    const peer = new EmulatorPeer({ candidates, stunUrl, log: callLog });
     let answer: string;
     try {
       answer = await peer.answer(offer);

@@ -7,6 +7,8 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import OpusScript from 'opusscript';
 import { RTCPeerConnection, RtpHeader, RtpPacket } from 'werift';
+import { loopbackPeerConfig } from '../../../main/simulator/peer';
+import { loopbackStunUrl } from '../../../main/simulator/stun';
 import type { RealtimeClientEvent, SessionSummary, SessionView, SetupData, StartCallResult } from '../../../preload/contract';
 import { startTestWebHost, type TestWebHost } from '../../support/webhost';
 import { connectClient, type TestClient } from './ws-client';
@@ -69,7 +71,7 @@ test('a practice interview through the core: SDP exchange, events reported, tran
   assert.equal(setup.demo, true);
   const session = await call<SessionView>('createSession', { candidateId: setup.candidates[0]!.id, positionId: setup.positions[0]!.id, recordingConsent: false });
 
-  const pc = new RTCPeerConnection({ iceAdditionalHostAddresses: ['127.0.0.1'], iceUseIpv6: false });
+  const pc = new RTCPeerConnection({ ...loopbackPeerConfig(await loopbackStunUrl()) });
   try {
     const dc = pc.createDataChannel('oai-events');
     const audio = pc.addTransceiver('audio', { direction: 'sendrecv' });
