@@ -6,6 +6,7 @@ import type { KioskEventEmitter } from '../api/events';
 import type { KioskStore, SessionRow } from '../db/store';
 import { entryIdFor } from '../transcript/ids';
 import { createTranscriptState, finalizeAll, reduceTranscript, type ReducerEntry, type ResponseOutcome, type TranscriptState } from '../transcript/reducer';
+import { wireEvent } from '../realtime/client-events';
 import { rolloverAfterMs } from '../recovery/policy';
 import type { Sessions } from './sessions';
 
@@ -49,7 +50,7 @@ export function turnRetryActions(outcome: ResponseOutcome, failedBefore: number,
     message: `The interviewer's response ${what}; asking again in ${(afterMs / 1000).toFixed(1)} s (try ${failedTurns}).`,
   });
   // A bare response.create: the session instructions stay in effect (an override would replace them).
-  actions.push({ kind: 'send', event: { type: 'response.create' }, afterMs });
+  actions.push({ kind: 'send', event: wireEvent({ type: 'response.create' }), afterMs });
   return { actions, failedTurns };
 }
 
@@ -152,7 +153,7 @@ export function createTranscripts(deps: TranscriptsDeps) {
         }
       }
       // The heard part of a truncated interviewer line comes from the server (see the reducer's header).
-      for (const itemId of result.retrieve) actions.push({ kind: 'send', event: { type: 'conversation.item.retrieve', item_id: itemId } });
+      for (const itemId of result.retrieve) actions.push({ kind: 'send', event: wireEvent({ type: 'conversation.item.retrieve', item_id: itemId }) });
       if (result.outcome) {
         if (result.outcome.status !== 'completed' || result.outcome.textOnly) {
           deps.log?.(`session ${sessionId}: response ${result.outcome.responseId} ${result.outcome.status}${result.outcome.textOnly ? ' (text only)' : ''} ${result.outcome.details}`);
@@ -168,7 +169,7 @@ export function createTranscripts(deps: TranscriptsDeps) {
         if (result.endSessionCallId) {
           actions.push({
             kind: 'send',
-            event: { type: 'conversation.item.create', item: { type: 'function_call_output', call_id: result.endSessionCallId, output: '{"ok":true}' } },
+            event: wireEvent({ type: 'conversation.item.create', item: { type: 'function_call_output', call_id: result.endSessionCallId, output: '{"ok":true}' } }),
           });
         }
         actions.push({ kind: 'finish', reason: 'end_session' });

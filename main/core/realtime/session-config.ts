@@ -1,6 +1,7 @@
 // The GA session config sent with the SDP offer (multipart `session` part). Pure. Typed against the official
 // `openai` SDK (RealtimeSessionCreateRequest, RealtimeClientEvent), so the compiler checks our shapes.
-import type { RealtimeClientEvent as OpenAIClientEvent, RealtimeSessionCreateRequest } from 'openai/resources/realtime/realtime';
+import type { RealtimeSessionCreateRequest } from 'openai/resources/realtime/realtime';
+import { wireEvents, type OpenAIClientEvent } from './client-events';
 import type { PositionView, RealtimeClientEvent, TenantView, Voice } from '../../../preload/contract';
 import { DEFAULT_TRANSCRIPTION_MODEL } from './models';
 
@@ -85,5 +86,5 @@ export function openingEvents(): RealtimeClientEvent[] {
     { type: 'conversation.item.create', item: { type: 'message', role: 'system', content: [{ type: 'input_text', text: OPENING_CUE }] } },
     { type: 'response.create' },
   ];
-  return events as unknown as RealtimeClientEvent[];
+  return wireEvents(events);
 }
