@@ -39,6 +39,9 @@ export interface RealtimeServer {
   readonly pushed: Record<string, number>;
   /** Drop every Realtime socket (the network cut, seen from the client). Returns how many were dropped. */
   dropConnections(): number;
+  /** While true, every new Realtime socket is cut before the upgrade (the link stays down for Realtime while REST
+   *  works): the clients' own reconnect attempts fail until it is set false again. */
+  refusing: boolean;
   handleUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): void;
   close(): Promise<void>;
 }
@@ -450,7 +453,11 @@ export async function startRealtime(options: RealtimeOptions): Promise<RealtimeS
     }
   }
 
+  let refusing = false;
+
   function handleUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): void {
+    // A cut link: the connection dies without an answer (the client sees a socket error, then retries).
+    if (refusing) { socket.destroy(); return; }
     const u = new URL(req.url ?? '/', 'http://127.0.0.1');
     const refuse = (status: number, error: string) => {
       // [sock] handle_error: a JSON {error} body with the status of error_response/1.
@@ -489,6 +496,8 @@ export async function startRealtime(options: RealtimeOptions): Promise<RealtimeS
   return {
     get connections() { return conns.size; },
     pushed,
+    get refusing() { return refusing; },
+    set refusing(v: boolean) { refusing = Boolean(v); },
     dropConnections() {
       const n = conns.size;
       for (const c of conns) c.ws.terminate();
