@@ -16,6 +16,8 @@ export interface SettingsView {
   practiceMode: boolean;
   openaiBaseUrl: string;
   model: string;
+  /** The model that transcribes the candidate's speech (audio.input.transcription.model). */
+  transcriptionModel: string;
   voice: Voice;
   /** The kiosk's microphone setup: 'headset' (near-field noise reduction) or 'speakers' (far-field). */
   audioProfile: 'headset' | 'speakers';
@@ -41,6 +43,7 @@ export interface SettingsPatch {
   practiceMode?: boolean;
   openaiBaseUrl?: string;
   model?: string;
+  transcriptionModel?: string;
   voice?: Voice;
   audioProfile?: 'headset' | 'speakers';
 }
@@ -62,6 +65,8 @@ export interface PositionView {
   title: string;
   description: string;
   competencies: string[];
+  /** ISO-639-1 code of the interview's language, when the position sets one (transcription `language`). */
+  language: string | null;
 }
 
 export interface SetupData {

@@ -26,6 +26,7 @@ import {
   type Voice,
 } from '../../../preload/contract';
 import { anonKeySchema, serviceUrlSchema, supabaseUrlSchema } from '../sync/validation';
+import { MODEL_NAME } from '../realtime/models';
 
 /** Realtime events are small JSON objects; anything bigger is not an event we want to store. */
 export const MAX_EVENT_BYTES = 256 * 1024;
@@ -40,7 +41,8 @@ const noArgs = z.union([z.undefined(), z.null(), z.strictObject({})]).transform(
 export const settingsPatchSchema = z.strictObject({
   practiceMode: z.boolean().optional(),
   openaiBaseUrl: serviceUrlSchema.optional(),
-  model: z.string().regex(/^[\w.:-]{1,100}$/, 'must be a model name such as gpt-realtime-2.1').optional(),
+  model: z.string().regex(MODEL_NAME, 'must be a model name such as gpt-realtime-2.1').optional(),
+  transcriptionModel: z.string().regex(MODEL_NAME, 'must be a model name such as gpt-transcribe').optional(),
   voice: z.enum(VOICES as unknown as [Voice, ...Voice[]]).optional(),
   audioProfile: z.enum(['headset', 'speakers']).optional(),
 });

@@ -5,7 +5,7 @@ import { KioskError, type CallAction, type KioskSlice, type RealtimeEventReport,
 import type { KioskEventEmitter } from '../api/events';
 import type { KioskStore, SessionRow } from '../db/store';
 import { entryIdFor } from '../transcript/ids';
-import { createTranscriptState, finalizeAll, reduceTranscript, type ReducerEntry, type ResponseOutcome, type TranscriptState } from '../transcript/reducer';
+import { createTranscriptState, finalizeAll, reduceTranscript, withCall, type ReducerEntry, type ResponseOutcome, type TranscriptState } from '../transcript/reducer';
 import { wireEvent } from '../realtime/client-events';
 import { rolloverAfterMs } from '../recovery/policy';
 import type { Sessions } from './sessions';
@@ -24,6 +24,8 @@ export interface LiveSession {
   call: LiveCall | null;
   /** Responses in a row that ended failed, incomplete or text-only (the turn is retried with backoff). */
   failedTurns: number;
+  /** The call whose audio clock is anchored (at its session.created), so a re-delivered one does not move it. */
+  audioAnchoredCall: string | null;
 }
 
 /** Retrying a turn that produced nothing the candidate heard: backoff, and when to tell the operator / give up. */
@@ -93,6 +95,7 @@ export function createTranscripts(deps: TranscriptsDeps) {
         finishRequested: false,
         call: null,
         failedTurns: 0,
+        audioAnchoredCall: null,
       };
       live.set(row.id, s);
     }
@@ -125,6 +128,25 @@ export function createTranscripts(deps: TranscriptsDeps) {
     return [{ kind: 'notice', level: 'info', message: `The disk has room again: ${held.size} transcript line${held.size === 1 ? '' : 's'} held in memory ${held.size === 1 ? 'is' : 'are'} now saved.` }];
   }
 
+  /**
+   * A candidate turn's `audio_start_ms` counts from the first audio the service received in this call, not from the
+   * SDP answer: ICE and DTLS come in between (seconds on a loaded kiosk). The microphone track is part of the offer,
+   * so audio flows as soon as the transport is up, and session.created is the first event on the data channel
+   * opened over that same transport: the call's offset is taken when it arrives (later by at most that channel's
+   * setup round trip and the report's way to main) and stored with the call, so a restart keeps it.
+   */
+  function anchorAudioClock(row: SessionRow, s: LiveSession): void {
+    const callId = s.call?.id ?? null;
+    const start = s.transcript.interviewStartMs;
+    if (callId === null || start === null || s.audioAnchoredCall === callId) return;
+    s.audioAnchoredCall = callId;
+    const offsetMs = Math.max(0, Math.round(deps.now() - start));
+    s.transcript = withCall(s.transcript, start, offsetMs);
+    const calls = store.calls(row);
+    const last = calls.at(-1);
+    if (last?.id === callId) store.updateSession(row, { calls: [...calls.slice(0, -1), { ...last, offsetMs }] });
+  }
+
   /** Ends every entry still in progress (a call ended or was replaced) and makes that durable. */
   function finalize(sessionId: string, s: LiveSession): void {
     const finalized = finalizeAll(s.transcript, entryIdFor);
@@ -141,6 +163,7 @@ export function createTranscripts(deps: TranscriptsDeps) {
       }
       if (row.status !== 'in_progress') return { actions: [] }; // late events after the end change nothing
       const s = liveFor(row);
+      if (direction === 'server' && event.type === 'session.created') anchorAudioClock(row, s);
       const result = reduceTranscript(s.transcript, event, deps.now(), entryIdFor, direction);
       const actions: CallAction[] = persist(sessionId, result.changed);
       s.transcript = result.state;

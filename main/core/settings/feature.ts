@@ -1,7 +1,7 @@
 // The settings feature: what the operator sees of the settings (never the key, only whether one is set) and the
 // KioskApi methods that change them. Who may call the changing ones is the operator gate's business.
 import { KioskError, type BackendView, type KioskSlice, type SettingsView } from '../../../preload/contract';
-import { migrateRealtimeModel } from '../realtime/models';
+import { DEFAULT_TRANSCRIPTION_MODEL, MODEL_SHUTDOWNS, migrateRealtimeModel } from '../realtime/models';
 import { setOpenAIKeyForCurrentOrigin, updateSettingsKeepingKeyBound, usableOpenAIKey } from './key-binding';
 import type { SecretStore, SettingsStore } from './types';
 
@@ -26,6 +26,7 @@ export function createSettingsFeature(deps: SettingsFeatureDeps) {
       practiceMode: s.practiceMode ?? !hasKey,
       openaiBaseUrl: s.openaiBaseUrl,
       model: s.model,
+      transcriptionModel: s.transcriptionModel ?? DEFAULT_TRANSCRIPTION_MODEL,
       voice: s.voice,
       audioProfile: s.audioProfile ?? 'speakers',
       ...(s.modelMigration ? { modelNotice: s.modelMigration } : {}),
@@ -42,6 +43,10 @@ export function createSettingsFeature(deps: SettingsFeatureDeps) {
     async updateSettings(patch) {
       const migrated = patch.model !== undefined ? migrateRealtimeModel(patch.model) : null;
       if (migrated) throw new KioskError('invalid_request', migrated.message.replace('this kiosk now uses', 'choose for example'));
+      const transcriptionShutdown = patch.transcriptionModel !== undefined ? MODEL_SHUTDOWNS.get(patch.transcriptionModel) : undefined;
+      if (transcriptionShutdown) {
+        throw new KioskError('invalid_request', `The transcription model "${patch.transcriptionModel}" is shut down by OpenAI on ${transcriptionShutdown}; choose for example "${DEFAULT_TRANSCRIPTION_MODEL}".`);
+      }
       const { keyRemoved } = updateSettingsKeepingKeyBound(deps.secrets, deps.settings, { ...patch, ...(patch.model !== undefined ? { modelMigration: undefined } : {}) });
       if (keyRemoved) deps.log?.('the OpenAI base URL moved to another origin: the key was removed; enter it again for the new origin');
       return view();
