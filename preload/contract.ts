@@ -262,6 +262,34 @@ export interface SessionRef {
 export interface ConfigureBackendRequest {
   supabaseUrl: string;
   anonKey: string;
+  /** Another project while rows are still queued for the current one: 'keep' sends them to the new backend,
+   * 'discard' drops them (only after exportQueue covered them). Without it the answer asks (applied: false). */
+  queued?: 'keep' | 'discard';
+}
+
+/** Rows waiting for the backend, quarantined ones included. */
+export interface QueueCounts {
+  total: number;
+  byKind: Partial<Record<SyncItemKind, number>>;
+  /** Of total, refused by the backend and kept for a retry. */
+  quarantined: number;
+}
+
+export interface ConfigureBackendResult {
+  /** The backend settings were saved. False: nothing changed, the operator must choose what happens to `queued`. */
+  applied: boolean;
+  /** The rows still queued for the current backend, when the answer asks (applied: false); else null. */
+  queued: QueueCounts | null;
+  status: SyncStatus;
+}
+
+/** The queue written to the kiosk's disk for the operator to take away (exportQueue). */
+export interface QueueExport {
+  /** The folder on this machine holding queue.json and the queued interviews' recordings (owner-only). */
+  directory: string;
+  at: string;
+  counts: QueueCounts;
+  files: number;
 }
 export interface SignInDeviceRequest {
   email: string;
@@ -345,7 +373,10 @@ export const KIOSK_CONTRACT = {
   /** Upload now and pull reference data now (instead of waiting for the next timer). */
   syncNow: open<None, SyncStatus>(),
   /** Set the Supabase project (URL + anon key). A different URL signs the device out. */
-  configureBackend: admin<ConfigureBackendRequest, SyncStatus>(),
+  configureBackend: admin<ConfigureBackendRequest, ConfigureBackendResult>(),
+  /** Write every unsent row (and the queued interviews' recordings) to a folder on this machine. A tenant change or
+   * discarding the queue for a new backend needs the queue empty or covered by the latest export. */
+  exportQueue: admin<None, QueueExport>(),
   /** Sign the kiosk in as its device user; the refresh token is kept main-side (safeStorage), never returned. */
   signInDevice: admin<SignInDeviceRequest, SyncStatus>(),
   signOutDevice: admin<None, SyncStatus>(),

@@ -69,6 +69,7 @@ export const authorizeCandidateSchema = z.strictObject({
 export const configureBackendSchema = z.strictObject({
   supabaseUrl: supabaseUrlSchema,
   anonKey: anonKeySchema,
+  queued: z.enum(['keep', 'discard']).optional(),
 }) satisfies z.ZodType<ConfigureBackendRequest, unknown>;
 
 export const signInDeviceSchema = z.strictObject({
@@ -178,6 +179,7 @@ export const REQUEST_SCHEMAS = {
   getSyncStatus: noArgs,
   syncNow: noArgs,
   configureBackend: configureBackendSchema,
+  exportQueue: noArgs,
   signInDevice: signInDeviceSchema,
   signOutDevice: noArgs,
   retryQuarantined: retryQuarantinedSchema,
