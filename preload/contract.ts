@@ -24,6 +24,11 @@ export interface SettingsView {
   hasOpenAIKey: boolean;
   /** Where the key is kept: 'safeStorage' (Electron, encrypted) or 'plaintext-file' (web host, 0600 file). */
   secretStorage: 'safeStorage' | 'plaintext-file';
+  /** Where the key may go: the built-in Realtime hosts, the operator's additions, and whether the list is enforced
+   * (packaged builds; elsewhere any https host, or http to this machine). Absent on older hosts. */
+  realtimeHosts?: { builtIn: string[]; extra: string[]; enforced: boolean };
+  /** Days an interview's transcript and recording stay on this kiosk after the backend confirmed them (1–365). */
+  retentionDays?: number;
   /** The Supabase backend (never the anon key, the password or any token). Absent on older hosts. */
   backend?: BackendView;
 }
@@ -43,6 +48,10 @@ export interface SettingsPatch {
   model?: string;
   voice?: Voice;
   audioProfile?: 'headset' | 'speakers';
+  /** 1–365: days the kiosk keeps an interview's transcript and recording after their upload was confirmed. */
+  retentionDays?: number;
+  /** Replaces the operator's additions to the Realtime host list (host names, optional port). */
+  realtimeHosts?: string[];
 }
 
 export interface TenantView {

@@ -8,6 +8,7 @@ import type { SettingsStore } from '../settings/types';
 import { createEngine, systemClock, type Clock } from './engine';
 import { createPresence, KIOSK_STATES } from './presence';
 import { checkInvitationForSession, linkInvitation, redeemInvitation } from './invitations';
+import { createRetention } from './retention';
 import { createLocalData, planBackendChange, planTenantChange } from './local-data';
 import { PULL_TABLES } from './mapping';
 import { createOutbox } from './outbox';
@@ -29,6 +30,8 @@ export interface SyncOptions {
   random?: () => number;
   /** Do not start the engine with the service (tests that drive it by hand). */
   manual?: boolean;
+  /** How often retention looks for uploaded interviews to delete locally (default RETENTION_SWEEP_MS). */
+  retentionSweepMs?: number;
   /** Kiosk-status heartbeat (default PRESENCE_HEARTBEAT_MS). */
   presenceHeartbeatMs?: number;
 }
@@ -104,6 +107,11 @@ export function createSyncFeature(deps: SyncFeatureDeps) {
     ...(opts.parallel ? { parallel: opts.parallel } : {}),
     onStatus: (s) => deps.events.emit('sync', s),
     log,
+  });
+
+  const retention = createRetention({
+    db, dataDir: deps.dataDir, settings: deps.settings, clock: opts.clock ?? systemClock, log,
+    ...(opts.retentionSweepMs ? { intervalMs: opts.retentionSweepMs } : {}),
   });
 
   const presence = createPresence({
@@ -277,6 +285,7 @@ export function createSyncFeature(deps: SyncFeatureDeps) {
     api,
     outbox,
     engine,
+    retention,
     configured,
     deviceId: () => outbox.deviceId(),
     setKioskState,
@@ -295,6 +304,12 @@ export function createSyncFeature(deps: SyncFeatureDeps) {
     },
     start(): void {
       if (opts.manual) return;
+      try {
+        retention.sweep();
+      } catch (error) {
+        log(`retention sweep failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+      retention.start();
       if (configured()) {
         engine.start();
         presence.start();
@@ -302,6 +317,7 @@ export function createSyncFeature(deps: SyncFeatureDeps) {
     },
     async close(): Promise<void> {
       for (const u of unsubscribe) u();
+      retention.close();
       presence.close();
       await engine.close();
     },

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { beforeEach, describe, test } from 'node:test';
 import type { ConfigureBackendResult, QueueExport, SettingsView, SetupData, SyncStatus } from '../../../preload/contract';
 import { DEMO } from '../../support/gateway/stack';
-import { drained, runInterview, startSyncKiosk, useSeededStack, waitForSync, type SyncKiosk } from './support';
+import { drained, evaluationsSettled, runInterview, startSyncKiosk, useSeededStack, waitForSync, type SyncKiosk } from './support';
 
 const env = useSeededStack();
 const deviceB = { email: 'kiosk-b@other.test', password: crypto.randomBytes(12).toString('base64url') };
@@ -62,10 +62,12 @@ describe('tenant change', () => {
     const kiosk = await startSyncKiosk({ stack: env.stack });
     try {
       await runInterview(kiosk, { turns: 2, recordingBytes: 100_000 });
+      await evaluationsSettled(kiosk);
       await waitForSync(kiosk.service, drained, 30_000, 'the first interview to upload');
       // A second interview while signed out stays queued.
       await kiosk.call('signOutDevice');
       await runInterview(kiosk, { turns: 1, recordingBytes: 50_000 });
+      await evaluationsSettled(kiosk);
       const before = localRows(kiosk, DEMO.tenantId) as Record<string, number> & { entries: number; invitations: number };
       assert.equal(before.sessions, 2);
       assert.ok(before.entries > 0 && before.recordings === 2 && before.candidates === 3 && before.positions === 2 && before.invitations >= 1, JSON.stringify(before));
@@ -122,6 +124,7 @@ describe('tenant change', () => {
     try {
       await kiosk.call('signOutDevice');
       const summary = await runInterview(kiosk, { turns: 2, recordingBytes: 40_000 });
+      await evaluationsSettled(kiosk);
       const first = await kiosk.call<QueueExport>('exportQueue');
       assert.ok(first.directory.startsWith(join(kiosk.dataDir, 'exports')), first.directory);
       assert.equal(statSync(first.directory).mode & 0o777, 0o700);
@@ -158,6 +161,7 @@ describe('a new backend URL with rows still queued', () => {
     try {
       await kiosk.call('signOutDevice');
       await runInterview(kiosk, { turns: 1 });
+      await evaluationsSettled(kiosk);
       const queue = outboxRows(kiosk);
       const asked = await kiosk.call<ConfigureBackendResult>('configureBackend', other);
       assert.equal(asked.applied, false);
