@@ -59,7 +59,7 @@ export async function startSyncKiosk(options: {
     settings,
     secrets: memorySecretStore(OPENAI_KEY),
     credentials: fileCredentialStore(dataDir),
-    sync: { pullIntervalMs: 3_600_000, wakeDelayMs: 20, backoff: { baseMs: 50, capMs: 500 }, requestTimeoutMs: 5_000, ...options.sync },
+    sync: { pullIntervalMs: 3_600_000, wakeDelayMs: 20, backoff: { stepsMs: [50], factor: 2, capMs: 500, jitter: [0.5, 1] }, requestTimeoutMs: 5_000, ...options.sync },
     ...(options.backendFetch ? { backendFetch: options.backendFetch } : {}),
     log: (line) => logs.push(line),
   });
