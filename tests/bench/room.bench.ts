@@ -16,7 +16,7 @@ import { loadavg } from 'node:os';
 import pg from 'pg';
 import type { Browser, Page } from 'playwright';
 import type { RoomTranscriptView, SessionView, SetupData } from '../../preload/contract';
-import { DEFAULT_BACKOFF } from '../../main/core/sync/plan';
+import { SYNC_BACKOFF } from '../../main/core/sync/plan';
 import { launchChromium } from '../support/chromium';
 import { startSupabaseStack, type SupabaseStack } from '../support/gateway/stack';
 import { startTestWebHost, type TestWebHost } from '../support/webhost';
@@ -111,7 +111,7 @@ export async function run(): Promise<BenchResults> {
     const kiosk2 = { email: 'kiosk-2@demo.test', password: 'bench-kiosk-2-password' };
     await stack.gateway.createDeviceUser(kiosk2.email, kiosk2.password, stack.device!.tenantId);
     // The product's sync settings (wake delay, backoff, timeouts), not the integration tests' compressed ones.
-    const sync = { wakeDelayMs: 50, backoff: DEFAULT_BACKOFF, requestTimeoutMs: 20_000, pullIntervalMs: 3_600_000 };
+    const sync = { wakeDelayMs: 50, backoff: SYNC_BACKOFF, requestTimeoutMs: 20_000, pullIntervalMs: 3_600_000 };
     kiosks.push(await startSyncKiosk({ stack, sync }), await startSyncKiosk({ stack, device: kiosk2, sync }));
     const labels = [stack.device!.email, kiosk2.email];
 
