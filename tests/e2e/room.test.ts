@@ -135,14 +135,15 @@ describe('room view: two kiosks and an observer', { timeout: 300_000 }, () => {
     hostB.core.sync.setKioskState('help_requested');
     await obs.page.getByTestId('room-help').getByText('kiosk-2@demo.test is asking for help.').waitFor({ timeout: 10_000 });
 
-    // The observer's socket is cut mid-interview and stays cut while kiosk A's next entry reaches Postgres: only
-    // the observer's own catch-up after it reconnects can fill that gap.
-    const shownBeforeCut = new Set((await shownTranscript(obs.page)).map((e) => e.id));
+    // The observer's socket is cut mid-interview and stays cut until kiosk A has a new entry in Postgres (one its
+    // SQLite did not even hold at the cut, so no live message can have carried it): only the observer's own
+    // catch-up after it reconnects can fill that gap.
     stack.gateway.realtime.refusing = true;
     assert.ok(stack.gateway.realtime.dropConnections() >= 1);
+    const localAtCut = new Set(readDatabase(hostA.dbFile).entries.map((e) => e.id));
     await obs.page.getByTestId('room-connection').getByText(/Reconnecting/).waitFor({ timeout: 20_000 });
-    const missed = await until('an entry of kiosk A reaching Postgres during the cut', () => serverEntryIds(stack.device!.email),
-      (ids) => ids.some((id) => !shownBeforeCut.has(id)), 60_000).then((ids) => ids.filter((id) => !shownBeforeCut.has(id)));
+    const missed = await until('a new entry of kiosk A reaching Postgres during the cut', () => serverEntryIds(stack.device!.email),
+      (ids) => ids.some((id) => !localAtCut.has(id)), 60_000).then((ids) => ids.filter((id) => !localAtCut.has(id)));
     assert.ok(!(await shownTranscript(obs.page)).some((e) => missed.includes(e.id)), 'the cut observer cannot have it yet');
     stack.gateway.realtime.refusing = false;
     await obs.page.getByTestId('room-connection').getByText(/Live\./).waitFor({ timeout: 30_000 });

@@ -67,7 +67,7 @@ describe('room view (main side)', () => {
 
       let followedId = '';
       let missedDuringCut: string[] = [];
-      let seenBeforeCut = new Set<string>();
+      let localAtCut = new Set<string>();
       const interview1 = runInterview(k1, {
         turns: 6,
         between: async (i) => {
@@ -79,19 +79,20 @@ describe('room view (main side)', () => {
           if (i === 30) {
             // The observer's socket is cut mid-interview and held down while the kiosk goes on (a full turn) and
             // its entries reach Postgres: a gap that only the catch-up pull after the reconnect can fill.
-            seenBeforeCut = new Set(room.transcripts.at(-1)?.entries.map((e) => e.id) ?? []);
+            // Entries the kiosk's SQLite did not hold yet at the cut cannot have been sent to the observer live.
             env.stack.gateway.realtime.refusing = true;
             assert.ok(env.stack.gateway.realtime.dropConnections() >= 1);
+            localAtCut = new Set(localEntries(k1, followedId).map((e: any) => e.id as string));
           }
           if (i === 60) {
             await until('the observer noticed the cut', () => room.rooms.at(-1)?.live === false);
             const onServer = async () => (await env.client.query<{ id: string }>('select id from transcript_entries where session_id = $1', [followedId])).rows.map((r) => r.id);
             const deadline = Date.now() + 15_000;
-            while (!(await onServer()).some((id) => !seenBeforeCut.has(id))) {
+            while (!(await onServer()).some((id) => !localAtCut.has(id))) {
               if (Date.now() > deadline) throw new Error('no entry reached Postgres during the cut');
               await new Promise((r) => setTimeout(r, 20));
             }
-            missedDuringCut = (await onServer()).filter((id) => !seenBeforeCut.has(id));
+            missedDuringCut = (await onServer()).filter((id) => !localAtCut.has(id));
             assert.ok(!room.transcripts.some((t) => t.entries.some((e) => missedDuringCut.includes(e.id))), 'nothing arrives while cut');
             env.stack.gateway.realtime.refusing = false;
           }
