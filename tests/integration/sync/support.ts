@@ -255,3 +255,13 @@ export async function assertSessionInPostgres(db: KioskDatabase, client: pg.Clie
   });
   return { entries: localEntries.length };
 }
+
+/** Waits until no evaluation job is queued, running or retrying (an evaluation is made after the end and queued for
+ * upload, so a test that counts the queue waits for it first). */
+export async function evaluationsSettled(kiosk: SyncKiosk, timeoutMs = 30_000): Promise<void> {
+  const open = () => kiosk.db.prepare(`SELECT count(*) FROM evaluation_jobs WHERE state IN ('queued', 'running', 'retrying')`).pluck().get() as number;
+  for (const until = Date.now() + timeoutMs; open() > 0;) {
+    assert.ok(Date.now() < until, `evaluation jobs still open after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
