@@ -18,6 +18,8 @@ export interface SettingsView {
   model: string;
   /** The model that transcribes the candidate's speech (audio.input.transcription.model). */
   transcriptionModel: string;
+  /** The models offered in the settings lists (the operator may also type another name). */
+  modelChoices: { realtime: string[]; transcription: string[] };
   voice: Voice;
   /** The kiosk's microphone setup: 'headset' (near-field noise reduction) or 'speakers' (far-field). */
   audioProfile: 'headset' | 'speakers';

@@ -2,7 +2,7 @@
 // KioskApi methods that change them. Who may call the changing ones is the operator gate's business.
 import { KioskError, type BackendView, type KioskSlice, type SettingsView } from '../../../preload/contract';
 import { BUILT_IN_REALTIME_HOSTS, realtimeHostProblem } from '../realtime/hosts';
-import { DEFAULT_TRANSCRIPTION_MODEL, MODEL_SHUTDOWNS, migrateRealtimeModel } from '../realtime/models';
+import { DEFAULT_TRANSCRIPTION_MODEL, MODEL_SHUTDOWNS, REALTIME_MODEL_CHOICES, TRANSCRIPTION_MODEL_CHOICES, migrateRealtimeModel } from '../realtime/models';
 import { setOpenAIKeyForCurrentOrigin, updateSettingsKeepingKeyBound, usableOpenAIKey } from './key-binding';
 import { RETENTION_DAYS, type SecretStore, type SettingsStore } from './types';
 
@@ -32,6 +32,7 @@ export function createSettingsFeature(deps: SettingsFeatureDeps) {
       openaiBaseUrl: s.openaiBaseUrl,
       model: s.model,
       transcriptionModel: s.transcriptionModel ?? DEFAULT_TRANSCRIPTION_MODEL,
+      modelChoices: { realtime: [...REALTIME_MODEL_CHOICES], transcription: [...TRANSCRIPTION_MODEL_CHOICES] },
       voice: s.voice,
       audioProfile: s.audioProfile ?? 'speakers',
       retentionDays: s.retentionDays ?? RETENTION_DAYS.default,
