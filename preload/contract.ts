@@ -523,6 +523,9 @@ export interface InvitationRedemption {
   expiresAt: string;
   /** Checked against the local cache because the backend was unreachable; confirmed with it later. */
   offline: boolean;
+  /** Kiosk mode: this code's interview was interrupted on this kiosk. getResumableSession now offers it to this
+   * screen (the candidate's own code stands in for the operator); continue it rather than start a new one. */
+  resumeSessionId?: string;
 }
 
 /** Events main pushes to the renderer. */
