@@ -671,13 +671,18 @@ export interface InterviewListQuery {
   to?: string;
   status?: SessionStatus;
   review?: ReviewState;
+  /** Page size (default 100, at most 500). */
   limit?: number;
-  offset?: number;
+  /** Where the page starts: the previous page's nextCursor (the list is newest first). */
+  cursor?: string;
 }
 
 export interface InterviewList {
   items: InterviewListItem[];
+  /** How many interviews match the filters, over all pages. */
   total: number;
+  /** The next (older) page's cursor; null on the last page. */
+  nextCursor: string | null;
 }
 
 export interface InterviewDetail {
