@@ -102,6 +102,7 @@ async function start(): Promise<void> {
     // The device's Supabase refresh token, encrypted with safeStorage (never the password, never to the renderer).
     credentials: safeStorageCredentialStore(secretStorage(), join(userData, 'device-credentials.bin'), console.warn),
     kioskMode: mode.kiosk,
+    packaged: app.isPackaged,
     operatorLock: fileLockRecordStore(userData, { codec: safeStorageCodec(secretStorage()), log }),
     onQuit: operatorQuit,
     // The report view on screen as PDF (Electron's Chromium print): the review workspace's export.

@@ -24,6 +24,11 @@ export interface SettingsView {
   hasOpenAIKey: boolean;
   /** Where the key is kept: 'safeStorage' (Electron, encrypted) or 'plaintext-file' (web host, 0600 file). */
   secretStorage: 'safeStorage' | 'plaintext-file';
+  /** Where the key may go: the built-in Realtime hosts, the operator's additions, and whether the list is enforced
+   * (packaged builds; elsewhere any https host, or http to this machine). Absent on older hosts. */
+  realtimeHosts?: { builtIn: string[]; extra: string[]; enforced: boolean };
+  /** Days an interview's transcript and recording stay on this kiosk after the backend confirmed them (1–365). */
+  retentionDays?: number;
   /** The Supabase backend (never the anon key, the password or any token). Absent on older hosts. */
   backend?: BackendView;
 }
@@ -43,6 +48,10 @@ export interface SettingsPatch {
   model?: string;
   voice?: Voice;
   audioProfile?: 'headset' | 'speakers';
+  /** 1–365: days the kiosk keeps an interview's transcript and recording after their upload was confirmed. */
+  retentionDays?: number;
+  /** Replaces the operator's additions to the Realtime host list (host names, optional port). */
+  realtimeHosts?: string[];
 }
 
 export interface TenantView {
@@ -262,6 +271,34 @@ export interface SessionRef {
 export interface ConfigureBackendRequest {
   supabaseUrl: string;
   anonKey: string;
+  /** Another project while rows are still queued for the current one: 'keep' sends them to the new backend,
+   * 'discard' drops them (only after exportQueue covered them). Without it the answer asks (applied: false). */
+  queued?: 'keep' | 'discard';
+}
+
+/** Rows waiting for the backend, quarantined ones included. */
+export interface QueueCounts {
+  total: number;
+  byKind: Partial<Record<SyncItemKind, number>>;
+  /** Of total, refused by the backend and kept for a retry. */
+  quarantined: number;
+}
+
+export interface ConfigureBackendResult {
+  /** The backend settings were saved. False: nothing changed, the operator must choose what happens to `queued`. */
+  applied: boolean;
+  /** The rows still queued for the current backend, when the answer asks (applied: false); else null. */
+  queued: QueueCounts | null;
+  status: SyncStatus;
+}
+
+/** The queue written to the kiosk's disk for the operator to take away (exportQueue). */
+export interface QueueExport {
+  /** The folder on this machine holding queue.json and the queued interviews' recordings (owner-only). */
+  directory: string;
+  at: string;
+  counts: QueueCounts;
+  files: number;
 }
 export interface SignInDeviceRequest {
   email: string;
@@ -345,7 +382,10 @@ export const KIOSK_CONTRACT = {
   /** Upload now and pull reference data now (instead of waiting for the next timer). */
   syncNow: open<None, SyncStatus>(),
   /** Set the Supabase project (URL + anon key). A different URL signs the device out. */
-  configureBackend: admin<ConfigureBackendRequest, SyncStatus>(),
+  configureBackend: admin<ConfigureBackendRequest, ConfigureBackendResult>(),
+  /** Write every unsent row (and the queued interviews' recordings) to a folder on this machine. A tenant change or
+   * discarding the queue for a new backend needs the queue empty or covered by the latest export. */
+  exportQueue: admin<None, QueueExport>(),
   /** Sign the kiosk in as its device user; the refresh token is kept main-side (safeStorage), never returned. */
   signInDevice: admin<SignInDeviceRequest, SyncStatus>(),
   signOutDevice: admin<None, SyncStatus>(),

@@ -3,6 +3,7 @@
 // They wait on visible state (roles, labels, text), never on sleeps, and every wait is bounded.
 import { useElectronPreload } from '../support/electron-standin';
 import Database from 'better-sqlite3';
+import type { RecordingRow } from '../../main/core/db/store';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright';
@@ -155,13 +156,7 @@ export interface SessionRow {
   recording_consent: number;
 }
 
-export interface RecordingRow {
-  session_id: string;
-  file_name: string;
-  bytes: number;
-  chunks: number;
-  finalized: number;
-}
+export type { RecordingRow };
 
 export interface DbSnapshot {
   sessions: SessionRow[];

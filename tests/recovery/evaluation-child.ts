@@ -20,8 +20,8 @@ const service = createKioskService({
   startEmulator: loadEmulator,
   db, dataDir: dir, settings: fileSettingsStore(dir), secrets: plaintextSecretStore(dir), credentials: fileCredentialStore(dir),
   emulator: { candidates: 'loopback', faults: JSON.parse(process.env.EVAL_FAULTS ?? '{}') },
-  evaluation: { timing: { baseDelayMs: 100, maxDelayMs: 400 } },
-  sync: { wakeDelayMs: 10, backoff: { baseMs: 100, capMs: 500 } },
+  evaluation: { backoff: { stepsMs: [100], factor: 2, capMs: 400, jitter: [1, 1] } },
+  sync: { wakeDelayMs: 10, backoff: { stepsMs: [100], factor: 2, capMs: 500, jitter: [0.5, 1] } },
   ...(process.env.EVAL_OFFLINE === '1' ? { backendFetch: offline } : {}),
 });
 const say = (line: string) => process.stdout.write(`${line}\n`);

@@ -3,19 +3,20 @@
 // the tests can assert on them with a useful message.
 import { readFileSync } from 'node:fs';
 import type { EmulatorCallInfo } from '../../main/simulator/index';
+import { isInterrupted } from '../../main/core/transcript/reducer';
 import { normalise, type DbSnapshot, type EntryRow } from '../e2e/support-interview';
 
 /** The practice script's lines (resources/voice/manifest.json), by step. */
 export const SCRIPT_LINES: string[] = (
   JSON.parse(readFileSync(new URL('../../resources/voice/manifest.json', import.meta.url), 'utf8')) as { clips: { text: string }[] }
 ).clips.map((c) => c.text);
-const LINES = SCRIPT_LINES.map(normalise);
 
-/** Which script step an interviewer entry is, when its text is a whole script line (a cut-off line is not). */
-export const stepOfText = (text: string): number | null => {
-  const i = LINES.indexOf(normalise(text));
-  return i >= 0 ? i : null;
-};
+/** Interviewer entries that hold a whole line: not cut off by a barge-in (marked interrupted) and not empty. The
+ * lines depend on the persona the emulator read from the instructions, so they are compared with each other and
+ * with what the emulator reports it spoke, never with a fixed script. */
+function wholeLines(entries: EntryRow[]): EntryRow[] {
+  return entries.filter((e) => e.speaker === 'interviewer' && e.text.trim() !== '' && !isInterrupted(e.text.trim()));
+}
 
 /** Interviewer entries that are (the start of) the introduction: a second one is a repeated greeting. */
 export function greetings(entries: EntryRow[]): number {
@@ -30,7 +31,8 @@ export function greetings(entries: EntryRow[]): number {
 export function checkResumes(calls: EmulatorCallInfo[], entries: EntryRow[]): string[] {
   const problems: string[] = [];
   const spokenInFull = new Set<number>();
-  const fullSteps = new Set(entries.filter((e) => e.speaker === 'interviewer').map((e) => stepOfText(e.text)).filter((s): s is number => s !== null));
+  const whole = new Set(wholeLines(entries).map((e) => normalise(e.text)));
+  const fullSteps = new Set(calls.flatMap((c) => c.spoken.filter((s) => whole.has(normalise(s.text))).map((s) => s.step)));
   calls.forEach((call, i) => {
     if (i > 0 && call.spoken.length > 0) {
       const first = call.spoken[0]!.step;
@@ -47,13 +49,10 @@ export function checkResumes(calls: EmulatorCallInfo[], entries: EntryRow[]): st
   return problems;
 }
 
-/** Script step → how many interviewer entries are that whole line. */
-function stepCounts(entries: EntryRow[]): Map<number, number> {
-  const counts = new Map<number, number>();
-  for (const e of entries) {
-    const step = e.speaker === 'interviewer' ? stepOfText(e.text) : null;
-    if (step !== null) counts.set(step, (counts.get(step) ?? 0) + 1);
-  }
+/** Whole interviewer line (normalised) → how many entries hold it. */
+function lineCounts(entries: EntryRow[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const e of wholeLines(entries)) counts.set(normalise(e.text), (counts.get(normalise(e.text)) ?? 0) + 1);
   return counts;
 }
 
@@ -68,13 +67,13 @@ export function checkTranscript(entries: EntryRow[]): string[] {
   }
   const seqs = entries.map((e) => e.seq).sort((a, b) => a - b);
   seqs.forEach((s, i) => s !== i && problems.push(`seq ${s} at position ${i} (gaps or duplicates)`));
-  for (const [step, n] of stepCounts(entries)) if (n > 1) problems.push(`script step ${step} is in the transcript ${n} times`);
+  for (const [line, n] of lineCounts(entries)) if (n > 1) problems.push(`the line "${line}" is in the transcript ${n} times`);
   return problems;
 }
 
-/** How many whole script lines are in the transcript more than once (each extra copy counts). */
-export function repeatedSteps(entries: EntryRow[]): number {
-  return [...stepCounts(entries).values()].reduce((a, n) => a + Math.max(0, n - 1), 0);
+/** How many whole interviewer lines are in the transcript more than once (each extra copy counts). */
+export function repeatedLines(entries: EntryRow[]): number {
+  return [...lineCounts(entries).values()].reduce((a, n) => a + Math.max(0, n - 1), 0);
 }
 
 /** Entries committed before (a snapshot) are each present exactly once after, with their text not shortened. */
@@ -99,7 +98,7 @@ export function checkKept(before: EntryRow[], after: DbSnapshot): { losses: numb
   }
   // The same words must not come back as a second entry either (a replay stored again).
   const texts = new Map<string, number>();
-  for (const e of after.entries) if (e.speaker === 'interviewer' && stepOfText(e.text) !== null) texts.set(e.text, (texts.get(e.text) ?? 0) + 1);
+  for (const e of wholeLines(after.entries)) texts.set(e.text, (texts.get(e.text) ?? 0) + 1);
   for (const e of before) if ((texts.get(e.text) ?? 0) > 1) duplicates++;
   return { losses, duplicates, problems };
 }

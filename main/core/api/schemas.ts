@@ -25,6 +25,8 @@ import {
   type UnlockOperatorRequest,
   type Voice,
 } from '../../../preload/contract';
+import { MAX_EXTRA_REALTIME_HOSTS, REALTIME_HOST_PATTERN } from '../realtime/hosts';
+import { RETENTION_DAYS } from '../settings/types';
 import { anonKeySchema, serviceUrlSchema, supabaseUrlSchema } from '../sync/validation';
 
 /** Realtime events are small JSON objects; anything bigger is not an event we want to store. */
@@ -43,6 +45,13 @@ export const settingsPatchSchema = z.strictObject({
   model: z.string().regex(/^[\w.:-]{1,100}$/, 'must be a model name such as gpt-realtime-2.1').optional(),
   voice: z.enum(VOICES as unknown as [Voice, ...Voice[]]).optional(),
   audioProfile: z.enum(['headset', 'speakers']).optional(),
+  retentionDays: z.number().int('must be a whole number of days').min(RETENTION_DAYS.min, `must be at least ${RETENTION_DAYS.min} day (uploaded interviews are not kept forever on a kiosk)`)
+    .max(RETENTION_DAYS.max, `must be at most ${RETENTION_DAYS.max} days`).optional(),
+  realtimeHosts: z
+    .array(z.string().trim().toLowerCase().regex(REALTIME_HOST_PATTERN, 'must be a host name such as my-resource.openai.azure.com (no scheme, path or wildcard)')
+      .transform((h) => h.replace(/:443$/, '')))
+    .max(MAX_EXTRA_REALTIME_HOSTS, `may list at most ${MAX_EXTRA_REALTIME_HOSTS} hosts`)
+    .optional(),
 });
 
 export const setKeySchema = z.strictObject({
@@ -69,6 +78,7 @@ export const authorizeCandidateSchema = z.strictObject({
 export const configureBackendSchema = z.strictObject({
   supabaseUrl: supabaseUrlSchema,
   anonKey: anonKeySchema,
+  queued: z.enum(['keep', 'discard']).optional(),
 }) satisfies z.ZodType<ConfigureBackendRequest, unknown>;
 
 export const signInDeviceSchema = z.strictObject({
@@ -178,6 +188,7 @@ export const REQUEST_SCHEMAS = {
   getSyncStatus: noArgs,
   syncNow: noArgs,
   configureBackend: configureBackendSchema,
+  exportQueue: noArgs,
   signInDevice: signInDeviceSchema,
   signOutDevice: noArgs,
   retryQuarantined: retryQuarantinedSchema,

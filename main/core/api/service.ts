@@ -46,6 +46,8 @@ export interface KioskServiceDeps {
   backendFetch?: typeof fetch;
   /** Room view: a kiosk is shown offline when its last report is older than this (default: 3 missed heartbeats). */
   roomOfflineAfterMs?: number;
+  /** A packaged (Electron) build: the OpenAI key goes only to listed https Realtime hosts (main/core/realtime/hosts.ts). */
+  packaged?: boolean;
   /** Kiosk mode: the admin screens stay closed until an operator PIN is chosen (recruiter mode: open until then). */
   kioskMode?: boolean;
   /** Kiosk mode: how long a candidate's summary stays readable after the end (default 30 s). */
@@ -102,8 +104,8 @@ export function createKioskService(deps: KioskServiceDeps): KioskService {
   });
   if (!(deps.backendConfigured ?? sync.configured()) && seedDemoData(deps.db)) log('seeded the built-in demo data (no backend configured)');
 
-  const settings = createSettingsFeature({ settings: deps.settings, secrets: deps.secrets, backendView: () => sync.backendView(), log });
-  const targets = createTargetResolver({ view: settings.view, apiKey: settings.usableKey, practice, log });
+  const settings = createSettingsFeature({ settings: deps.settings, secrets: deps.secrets, backendView: () => sync.backendView(), log, packaged: deps.packaged ?? false });
+  const targets = createTargetResolver({ view: settings.view, apiKey: settings.usableKey, hostProblem: settings.hostProblem, practice, log });
   const operator = createOperatorFeature({
     dataDir: deps.dataDir, kioskMode: deps.kioskMode ?? false, now, log,
     ...(deps.operatorLock ? { store: deps.operatorLock } : {}),

@@ -8,6 +8,7 @@ import { entryIdFor } from '../transcript/ids';
 import { createTranscriptState, finalizeAll, reduceTranscript, type ReducerEntry, type ResponseOutcome, type TranscriptState } from '../transcript/reducer';
 import { rolloverAfterMs } from '../recovery/policy';
 import type { Sessions } from './sessions';
+import { backoffDelay, type BackoffPolicy } from '../../../preload/backoff';
 
 /** The Realtime call a session is on (kept to hang it up when replaced or ended). */
 export interface LiveCall {
@@ -26,7 +27,11 @@ export interface LiveSession {
 }
 
 /** Retrying a turn that produced nothing the candidate heard: backoff, and when to tell the operator / give up. */
-export const TURN_RETRY = { firstMs: 500, maxMs: 8000, tellOperatorAfter: 2, giveUpAfter: 6 } as const;
+export const TURN_RETRY = {
+  backoff: { stepsMs: [500], factor: 2, capMs: 8000, jitter: [1, 1] } satisfies BackoffPolicy,
+  tellOperatorAfter: 2,
+  giveUpAfter: 6,
+} as const;
 
 /** The retry decision for a response outcome (pure): what to send, what to tell the operator. */
 export function turnRetryActions(outcome: ResponseOutcome, failedBefore: number, finishing: boolean): { actions: CallAction[]; failedTurns: number } {
@@ -42,7 +47,7 @@ export function turnRetryActions(outcome: ResponseOutcome, failedBefore: number,
     actions.push({ kind: 'notice', level: 'error', message: `The interviewer's response ${what} ${failedTurns} times in a row; it is not retried any more. Finish the interview or wait for the candidate to speak.` });
     return { actions, failedTurns };
   }
-  const afterMs = Math.min(TURN_RETRY.maxMs, TURN_RETRY.firstMs * 2 ** (failedTurns - 1));
+  const afterMs = backoffDelay(failedTurns - 1, TURN_RETRY.backoff);
   actions.push({
     kind: 'notice',
     level: failedTurns >= TURN_RETRY.tellOperatorAfter ? 'error' : 'info',

@@ -15,6 +15,7 @@ const WHAT: Record<OperatorMethod, string> = {
   setOpenAIKey: 'Setting the OpenAI key',
   clearOpenAIKey: 'Removing the OpenAI key',
   configureBackend: 'Changing the backend',
+  exportQueue: 'Exporting the upload queue',
   signInDevice: 'Signing the kiosk in',
   signOutDevice: 'Signing the kiosk out',
   retryQuarantined: 'Retrying refused uploads',

@@ -1,15 +1,18 @@
 // The settings feature: what the operator sees of the settings (never the key, only whether one is set) and the
 // KioskApi methods that change them. Who may call the changing ones is the operator gate's business.
 import { KioskError, type BackendView, type KioskSlice, type SettingsView } from '../../../preload/contract';
+import { BUILT_IN_REALTIME_HOSTS, realtimeHostProblem } from '../realtime/hosts';
 import { migrateRealtimeModel } from '../realtime/models';
 import { setOpenAIKeyForCurrentOrigin, updateSettingsKeepingKeyBound, usableOpenAIKey } from './key-binding';
-import type { SecretStore, SettingsStore } from './types';
+import { RETENTION_DAYS, type SecretStore, type SettingsStore } from './types';
 
 export interface SettingsFeatureDeps {
   settings: SettingsStore;
   secrets: SecretStore;
   /** The backend part of the view (the sync feature owns it). */
   backendView: () => BackendView;
+  /** A packaged (Electron) build: the key goes only to listed https Realtime hosts. */
+  packaged?: boolean;
   log?: (line: string) => void;
 }
 
@@ -19,6 +22,8 @@ export function createSettingsFeature(deps: SettingsFeatureDeps) {
   const migration = migrateRealtimeModel(deps.settings.get().model);
   if (migration) deps.settings.update({ model: migration.to, modelMigration: migration.message });
   const usableKey = () => usableOpenAIKey(deps.secrets, deps.settings);
+  const packaged = deps.packaged ?? false;
+  const hostProblem = (baseUrl: string, extra = deps.settings.get().realtimeHosts ?? []) => realtimeHostProblem(baseUrl, { packaged, extraHosts: extra });
   function view(): SettingsView {
     const s = deps.settings.get();
     const hasKey = usableKey() !== null;
@@ -28,6 +33,8 @@ export function createSettingsFeature(deps: SettingsFeatureDeps) {
       model: s.model,
       voice: s.voice,
       audioProfile: s.audioProfile ?? 'speakers',
+      retentionDays: s.retentionDays ?? RETENTION_DAYS.default,
+      realtimeHosts: { builtIn: [...BUILT_IN_REALTIME_HOSTS], extra: s.realtimeHosts ?? [], enforced: packaged },
       ...(s.modelMigration ? { modelNotice: s.modelMigration } : {}),
       hasOpenAIKey: hasKey,
       secretStorage: deps.secrets.kind,
@@ -42,6 +49,11 @@ export function createSettingsFeature(deps: SettingsFeatureDeps) {
     async updateSettings(patch) {
       const migrated = patch.model !== undefined ? migrateRealtimeModel(patch.model) : null;
       if (migrated) throw new KioskError('invalid_request', migrated.message.replace('this kiosk now uses', 'choose for example'));
+      if (patch.openaiBaseUrl !== undefined || patch.realtimeHosts !== undefined) {
+        const s = deps.settings.get();
+        const problem = hostProblem(patch.openaiBaseUrl ?? s.openaiBaseUrl, patch.realtimeHosts ?? s.realtimeHosts ?? []);
+        if (problem) throw new KioskError('invalid_request', `${problem} Nothing was changed.`);
+      }
       const { keyRemoved } = updateSettingsKeepingKeyBound(deps.secrets, deps.settings, { ...patch, ...(patch.model !== undefined ? { modelMigration: undefined } : {}) });
       if (keyRemoved) deps.log?.('the OpenAI base URL moved to another origin: the key was removed; enter it again for the new origin');
       return view();
@@ -56,7 +68,7 @@ export function createSettingsFeature(deps: SettingsFeatureDeps) {
     },
   } satisfies KioskSlice<'getSettings' | 'updateSettings' | 'setOpenAIKey' | 'clearOpenAIKey'>;
 
-  return { view, api, usableKey };
+  return { view, api, usableKey, hostProblem: (baseUrl: string) => hostProblem(baseUrl) };
 }
 
 export type SettingsFeature = ReturnType<typeof createSettingsFeature>;

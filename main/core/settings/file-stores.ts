@@ -4,7 +4,8 @@ import { chmodSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { VOICES, type Voice } from '../../../preload/contract';
 import { writeFileAtomic } from '../files/atomic';
-import { DEFAULT_SETTINGS, type SecretStore, type SettingsStore, type StoredSettings } from './types';
+import { MAX_EXTRA_REALTIME_HOSTS, REALTIME_HOST_PATTERN } from '../realtime/hosts';
+import { DEFAULT_SETTINGS, RETENTION_DAYS, type SecretStore, type SettingsStore, type StoredSettings } from './types';
 
 export const SETTINGS_FILE = 'settings.json';
 export const PLAINTEXT_SECRETS_FILE = 'secrets.plaintext.json';
@@ -30,6 +31,11 @@ export function sanitizeSettings(raw: unknown): StoredSettings {
   if (r.audioProfile === 'headset' || r.audioProfile === 'speakers') out.audioProfile = r.audioProfile;
   if (typeof r.modelMigration === 'string' && r.modelMigration.length <= 500) out.modelMigration = r.modelMigration;
   if (typeof r.openaiKeyOrigin === 'string' && /^https?:\/\/[^\s/]+$/.test(r.openaiKeyOrigin)) out.openaiKeyOrigin = r.openaiKeyOrigin;
+  if (Array.isArray(r.realtimeHosts) && r.realtimeHosts.length <= MAX_EXTRA_REALTIME_HOSTS
+    && r.realtimeHosts.every((h) => typeof h === 'string' && REALTIME_HOST_PATTERN.test(h))) out.realtimeHosts = [...(r.realtimeHosts as string[])];
+  if (Number.isInteger(r.retentionDays) && (r.retentionDays as number) >= RETENTION_DAYS.min && (r.retentionDays as number) <= RETENTION_DAYS.max) {
+    out.retentionDays = r.retentionDays as number;
+  }
   if (typeof r.supabaseUrl === 'string' && /^https?:\/\/[^\s]+$/.test(r.supabaseUrl)) out.supabaseUrl = r.supabaseUrl;
   if (typeof r.supabaseAnonKey === 'string' && /^[\w.-]{20,4096}$/.test(r.supabaseAnonKey)) out.supabaseAnonKey = r.supabaseAnonKey;
   return out;

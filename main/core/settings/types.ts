@@ -19,10 +19,18 @@ export interface StoredSettings {
   modelMigration?: string;
   /** The origin the OpenAI key was entered for (main/core/settings/key-binding.ts). */
   openaiKeyOrigin?: string;
+  /** Days a confirmed-uploaded interview's transcript and recording stay on the kiosk (main/core/sync/retention.ts). */
+  retentionDays?: number;
+  /** Realtime hosts the operator added to the built-in list (main/core/realtime/hosts.ts). */
+  realtimeHosts?: string[];
   /** The Supabase project (main-side only; the renderer sees the URL and whether a key is set). */
   supabaseUrl?: string;
   supabaseAnonKey?: string;
 }
+
+/** Local copies of uploaded interviews are deleted this many days after the upload was confirmed. There is no
+ * "keep forever": a kiosk in a public room must not become an archive of candidates' voices (the backend is). */
+export const RETENTION_DAYS = { default: 30, min: 1, max: 365 } as const;
 
 export const DEFAULT_SETTINGS: StoredSettings = {
   openaiBaseUrl: DEFAULT_OPENAI_BASE_URL,

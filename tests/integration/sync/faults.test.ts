@@ -22,7 +22,7 @@ describe('sync under faults', () => {
   test('a 5-minute outage (60× compressed) during an interview: the queue drains by itself afterwards, no loss, no duplicate', async () => {
     const SCALE = 60;
     const clock = scaledClock(SCALE);
-    const kiosk = await startSyncKiosk({ stack: env.stack, sync: { clock, backoff: { baseMs: 1_000, capMs: 60_000 }, wakeDelayMs: 50 } });
+    const kiosk = await startSyncKiosk({ stack: env.stack, sync: { clock, backoff: { stepsMs: [1_000], factor: 2, capMs: 60_000, jitter: [0.5, 1] }, wakeDelayMs: 50 } });
     try {
       const setup = await kiosk.call<SetupData>('getSetupData');
       const session = await kiosk.call<SessionView>('createSession', { candidateId: setup.candidates[0]!.id, positionId: setup.positions[0]!.id, recordingConsent: false });

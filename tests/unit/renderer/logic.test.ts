@@ -7,7 +7,6 @@ import { entryStateLabel, entryText, mergeEntries, orderedEntries } from '../../
 import { errorMessage, formatBytes, formatElapsed } from '../../../renderer/logic/format';
 import { describeServerError, isHarmlessError, parseDataChannelMessage, MAX_EVENT_CHARS } from '../../../renderer/logic/realtime';
 import { initialSpeakingState, interviewerDone, reduceSpeaking, speakingLabel } from '../../../renderer/logic/speaking';
-import { reconnectDelayMs } from '../../../renderer/transport/backoff';
 import { kioskSocketUrl } from '../../../renderer/transport';
 
 const entry = (over: Partial<TranscriptEntryView>): TranscriptEntryView => ({
@@ -168,14 +167,5 @@ describe('transport helpers', () => {
   it('builds the same-origin socket URL', () => {
     assert.equal(kioskSocketUrl({ protocol: 'http:', host: '127.0.0.1:5180' }), 'ws://127.0.0.1:5180/kiosk');
     assert.equal(kioskSocketUrl({ protocol: 'https:', host: 'kiosk.local' }), 'wss://kiosk.local/kiosk');
-  });
-  it('backs off reconnects with jitter up to a cap', () => {
-    assert.equal(reconnectDelayMs(0, () => 0.5), 100);
-    assert.equal(reconnectDelayMs(1, () => 0.5), 200);
-    assert.equal(reconnectDelayMs(2, () => 0.5), 400);
-    assert.equal(reconnectDelayMs(3, () => 0.5), 500);
-    assert.equal(reconnectDelayMs(30, () => 0.5), 500);
-    assert.equal(reconnectDelayMs(0, () => 0), 75);
-    assert.equal(reconnectDelayMs(0, () => 1), 125);
   });
 });
