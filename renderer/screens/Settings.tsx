@@ -12,6 +12,8 @@ export function Settings(props: { kiosk: KioskBridge; onDone: () => void }) {
   const [baseUrl, setBaseUrl] = useState('');
   const [model, setModel] = useState('');
   const [voice, setVoice] = useState<Voice>('marin');
+  const [retentionDays, setRetentionDays] = useState('');
+  const [extraHosts, setExtraHosts] = useState('');
   const [newKey, setNewKey] = useState('');
   const [status, setStatus] = useState('');
   const [error, setError] = useState<unknown>(null);
@@ -23,6 +25,8 @@ export function Settings(props: { kiosk: KioskBridge; onDone: () => void }) {
     setBaseUrl(v.openaiBaseUrl);
     setModel(v.model);
     setVoice(v.voice);
+    setRetentionDays(v.retentionDays !== undefined ? String(v.retentionDays) : '');
+    setExtraHosts(v.realtimeHosts?.extra.join(', ') ?? '');
   };
 
   useEffect(() => {
@@ -59,7 +63,12 @@ export function Settings(props: { kiosk: KioskBridge; onDone: () => void }) {
             className="stack"
             onSubmit={(e) => {
               e.preventDefault();
-              void run(() => kiosk.updateSettings({ practiceMode, openaiBaseUrl: baseUrl.trim(), model: model.trim(), voice }), t('settings.saved'));
+              void run(() => kiosk.updateSettings({
+                practiceMode, openaiBaseUrl: baseUrl.trim(), model: model.trim(), voice,
+                // Main validates both (whole days 1–365; host names); a wrong value comes back as an error in words.
+                ...(view.retentionDays !== undefined ? { retentionDays: Number(retentionDays) } : {}),
+                ...(view.realtimeHosts ? { realtimeHosts: extraHosts.split(/[\s,]+/).filter(Boolean) } : {}),
+              }), t('settings.saved'));
             }}
           >
             <label className="check">
@@ -84,6 +93,19 @@ export function Settings(props: { kiosk: KioskBridge; onDone: () => void }) {
                 ))}
               </select>
             </label>
+            {view.realtimeHosts && (
+              <label className="field">
+                <span>{t('settings.realtimeHosts', { builtIn: view.realtimeHosts.builtIn.join(', ') })}</span>
+                <input type="text" value={extraHosts} onChange={(e) => setExtraHosts(e.target.value)} spellCheck={false} placeholder="my-resource.openai.azure.com" />
+                {view.realtimeHosts.enforced && <small className="muted">{t('settings.realtimeHostsEnforced')}</small>}
+              </label>
+            )}
+            {view.retentionDays !== undefined && (
+              <label className="field">
+                <span>{t('settings.retentionDays')}</span>
+                <input type="number" min={1} max={365} step={1} value={retentionDays} onChange={(e) => setRetentionDays(e.target.value)} required />
+              </label>
+            )}
             <div className="actions">
               <button type="submit" className="primary" disabled={busy}>
                 {t('settings.save')}
