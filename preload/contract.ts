@@ -612,6 +612,9 @@ export const IPC_EVENT_CHANNEL = 'kiosk:event';
 
 /** Largest payload main accepts in one request (a recording chunk of ~1 s is ~20 KB). */
 export const MAX_REQUEST_BYTES = 1024 * 1024;
+/** Largest Realtime event (JSON characters) the renderer forwards and main accepts: one limit for both sides, well
+ * inside MAX_REQUEST_BYTES. The service's own events are far smaller (a long transcript is a few KB). */
+export const MAX_REALTIME_EVENT_CHARS = 512 * 1024;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Evaluation and review (main/core/evaluation). The evaluation is advice for a human reviewer: levels come from
