@@ -615,6 +615,9 @@ export const IPC_EVENT_CHANNEL = 'kiosk:event';
 
 /** Largest payload main accepts in one request (a recording chunk of ~1 s is ~20 KB). */
 export const MAX_REQUEST_BYTES = 1024 * 1024;
+/** Largest Realtime event (JSON characters) the renderer forwards and main accepts: one limit for both sides, well
+ * inside MAX_REQUEST_BYTES. The service's own events are far smaller (a long transcript is a few KB). */
+export const MAX_REALTIME_EVENT_CHARS = 512 * 1024;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Evaluation and review (main/core/evaluation). The evaluation is advice for a human reviewer: levels come from
@@ -714,13 +717,18 @@ export interface InterviewListQuery {
   to?: string;
   status?: SessionStatus;
   review?: ReviewState;
+  /** Page size (default 100, at most 500). */
   limit?: number;
-  offset?: number;
+  /** Where the page starts: the previous page's nextCursor (the list is newest first). */
+  cursor?: string;
 }
 
 export interface InterviewList {
   items: InterviewListItem[];
+  /** How many interviews match the filters, over all pages. */
   total: number;
+  /** The next (older) page's cursor; null on the last page. */
+  nextCursor: string | null;
 }
 
 export interface InterviewDetail {

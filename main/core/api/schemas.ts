@@ -3,6 +3,7 @@
 // time: a field, an enum value or an optionality on one side only fails to compile (see SchemaDrift below).
 import { z } from 'zod';
 import {
+  MAX_REALTIME_EVENT_CHARS,
   VOICES,
   type CallStartReason,
   type ConfigureBackendRequest,
@@ -30,7 +31,6 @@ import { RETENTION_DAYS } from '../settings/types';
 import { anonKeySchema, serviceUrlSchema, supabaseUrlSchema } from '../sync/validation';
 
 /** Realtime events are small JSON objects; anything bigger is not an event we want to store. */
-export const MAX_EVENT_BYTES = 256 * 1024;
 export const MAX_SDP_CHARS = 100_000;
 
 /** Session ids are UUIDs made by main; the format check also keeps them safe as file names. */
@@ -105,9 +105,9 @@ export const startCallSchema = z.strictObject({
   reason: z.enum(['start', 'reconnect', 'rollover', 'restart'] satisfies CallStartReason[]).optional(),
 });
 
-const realtimeEvent = z.looseObject({
-  type: z.string().min(1).max(200),
-});
+const realtimeEvent = z
+  .looseObject({ type: z.string().min(1).max(200) })
+  .refine((e) => JSON.stringify(e).length <= MAX_REALTIME_EVENT_CHARS, { message: `must be at most ${MAX_REALTIME_EVENT_CHARS} characters of JSON` });
 
 export const reportEventSchema = z.strictObject({
   sessionId,
@@ -156,7 +156,7 @@ export const listInterviewsSchema = z.strictObject({
   status: z.enum(['scheduled', 'in_progress', 'completed', 'failed']).optional(),
   review: reviewState.optional(),
   limit: z.number().int().min(1).max(500).optional(),
-  offset: z.number().int().min(0).max(10_000_000).optional(),
+  cursor: z.string().regex(/^[A-Za-z0-9_-]{1,400}$/, 'must be a nextCursor the list gave out').optional(),
 }) satisfies z.ZodType<InterviewListQuery>;
 
 export const overrideSchema = z.strictObject({

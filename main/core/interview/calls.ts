@@ -6,7 +6,7 @@ import type { KioskStore } from '../db/store';
 import { buildSessionConfig, openingEvents } from '../realtime/session-config';
 import { createCall, hangupCall } from '../realtime/signalling';
 import type { TargetResolver } from '../realtime/target';
-import { buildResumeContext } from '../recovery/context';
+import { buildResumeContext, worthResuming } from '../recovery/context';
 import { REALTIME_SESSION_LIMIT_MS, rolloverAfterMs, type RecoveryOptions } from '../recovery/policy';
 import { orderedEntries, withCall } from '../transcript/reducer';
 import type { Sessions } from './sessions';
@@ -77,7 +77,7 @@ export function createCalls(deps: CallsDeps) {
       if (resumeFrom) {
         transcripts.finalize(sessionId, s);
         const history = orderedEntries(s.transcript);
-        if (history.some((e) => e.text.trim().length > 0)) {
+        if (worthResuming(history)) {
           const why = reason === 'rollover' || reason === 'restart' ? reason : reason === 'reconnect' ? 'reconnect' : earlier ? 'reconnect' : 'restart';
           const context = buildResumeContext(history, {
             callIndex: calls.length - 1,

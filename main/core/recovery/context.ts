@@ -71,6 +71,13 @@ export function clip(text: string, max: number): string {
   return t.length <= max ? t : `${t.slice(0, Math.max(0, max - 1)).trimEnd()}…`;
 }
 
+/** Is there an interview to resume? Only when the candidate has said something or heard an interviewer line in
+ * full. A greeting cut off in its first words (a crash or a drop at the very start) is not an interview under way:
+ * the next call opens afresh and greets, or the candidate would never hear the greeting and the first question. */
+export function worthResuming(turns: readonly HistoryTurn[]): boolean {
+  return turns.some((t) => t.text.trim().length > 0 && (t.speaker === 'candidate' || !isInterrupted(t.text.trim())));
+}
+
 /** The turns worth replaying: said something (empty and failed-without-text turns carry no context). */
 export function replayableTurns(turns: readonly HistoryTurn[]): HistoryTurn[] {
   return turns.filter((t) => t.text.trim().length > 0);

@@ -136,6 +136,30 @@ describe('room view (main side)', () => {
     }
   });
 
+  test('a long transcript synced in one go (one updated_at for thousands of rows) is read in full, each entry once', { timeout: 60_000 }, async () => {
+    // As a backlog after an outage arrives: 2,500 entries committed in one transaction, so they share updated_at
+    // and fill more than one page of the catch-up read.
+    const n = 2_500;
+    const device = (await env.client.query<{ id: string }>('select id from auth.users where email = $1', [env.stack.device!.email])).rows[0]!.id;
+    const sessionId = crypto.randomUUID();
+    await env.client.query('begin');
+    await env.client.query(`insert into interview_sessions (id, tenant_id, candidate_id, position_id, status, device_id) values ($1, $2, $3, $4, 'in_progress', $5)`,
+      [sessionId, DEMO.tenantId, DEMO.candidates[0], DEMO.positions[0], device]);
+    await env.client.query(`insert into transcript_entries (id, tenant_id, session_id, seq, item_id, speaker, text, start_ms, status, device_id)
+      select gen_random_uuid(), $1, $2, i, 'item_long_' || i, case when i % 2 = 0 then 'interviewer' else 'candidate' end, 'line ' || i, i * 1000, 'final', $3
+        from generate_series(0, $4::int - 1) i`, [DEMO.tenantId, sessionId, device, n]);
+    await env.client.query('commit');
+    const room = await openRoom(observer);
+    try {
+      const shown = await room.host.call<RoomTranscriptView>('followSession', { sessionId });
+      assert.equal(shown.entries.length, n);
+      assert.equal(new Set(shown.entries.map((e) => e.id)).size, n, 'each entry once');
+      assert.deepEqual(shown.entries.map((e) => e.seq), Array.from({ length: n }, (_, i) => i), 'in order');
+    } finally {
+      await room.host.close();
+    }
+  });
+
   test('a device account cannot open the room view; bad input is refused', async () => {
     const host = await startSyncKiosk({ stack: env.stack, signIn: false });
     try {

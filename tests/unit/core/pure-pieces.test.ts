@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, statSync, writeFileSync, readFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { KioskError, MAX_REQUEST_BYTES, type KioskApi } from '../../../preload/contract';
+import { KioskError, MAX_REALTIME_EVENT_CHARS, MAX_REQUEST_BYTES, type KioskApi } from '../../../preload/contract';
 import { createDispatcher, payloadSize } from '../../../main/core/api/dispatch';
 import { createEventEmitter } from '../../../main/core/api/events';
 import { buildSessionConfig, openingEvents } from '../../../main/core/realtime/session-config';
@@ -102,6 +102,11 @@ test('the dispatcher rejects before the service sees anything, and maps errors t
   assert.equal((await dispatch('startCall', { sessionId: 'x'.repeat(10), offerSdp: 'v=0' })).ok, false);
   const big = await dispatch('updateSettings', { model: 'x'.repeat(MAX_REQUEST_BYTES + 1) });
   assert.ok(!big.ok && big.error.code === 'payload_too_large');
+  // A Realtime event over the one limit both sides share is refused by main, even inside the request limit.
+  const hugeEvent = await dispatch('reportRealtimeEvent', {
+    sessionId: '10000000-0000-4000-8000-000000000001', direction: 'server', event: { type: 'x', pad: 'y'.repeat(MAX_REALTIME_EVENT_CHARS) },
+  });
+  assert.ok(!hugeEvent.ok && /at most 524288 characters/.test(hugeEvent.error.message), JSON.stringify(hugeEvent).slice(0, 300));
   assert.deepEqual(calls, ['getSettings', 'getSettings'], 'only valid requests reached the service');
   assert.deepEqual(await dispatch('getSetupData', null), { ok: false, error: { code: 'not_configured', message: 'No data.' } });
   const full = await dispatch('clearOpenAIKey', undefined);

@@ -5,7 +5,8 @@ import { levelLabel, meterLevel, rms } from '../../../renderer/logic/audio';
 import { callPhase } from '../../../renderer/logic/connection';
 import { entryStateLabel, entryText, mergeEntries, orderedEntries } from '../../../renderer/logic/entries';
 import { errorMessage, formatBytes, formatElapsed } from '../../../renderer/logic/format';
-import { describeServerError, isHarmlessError, parseDataChannelMessage, MAX_EVENT_CHARS } from '../../../renderer/logic/realtime';
+import { describeServerError, isHarmlessError, parseDataChannelMessage } from '../../../renderer/logic/realtime';
+import { MAX_REALTIME_EVENT_CHARS } from '../../../preload/contract';
 import { initialSpeakingState, interviewerDone, reduceSpeaking, speakingLabel } from '../../../renderer/logic/speaking';
 import { kioskSocketUrl } from '../../../renderer/transport';
 
@@ -122,7 +123,7 @@ describe('data-channel messages', () => {
     assert.equal(r.event.type, 'session.created');
   });
   it('rejects malformed, typeless, non-object, binary and oversized messages with words', () => {
-    for (const bad of ['{not json', '[1,2]', '"text"', '{"type":""}', '{"event":"x"}', new ArrayBuffer(4), 'x'.repeat(MAX_EVENT_CHARS + 1)]) {
+    for (const bad of ['{not json', '[1,2]', '"text"', '{"type":""}', '{"event":"x"}', new ArrayBuffer(4), 'x'.repeat(MAX_REALTIME_EVENT_CHARS + 1)]) {
       const r = parseDataChannelMessage(bad);
       assert.equal(r.ok, false, String(bad).slice(0, 20));
       if (!r.ok) assert.match(r.error, /skipped/);
