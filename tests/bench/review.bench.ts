@@ -7,6 +7,9 @@
 //   get slower the deeper the recruiter goes. Baseline: the same bare SQL with OFFSET for that page.
 // review_open_ms: one interview of 300 entries with its evaluation, through the core's real call. Baseline: the bare
 //   SQL reads of its session row, its 300 entries and its evaluation row.
+// review_list_render_ms / review_open_render_ms: the same two in the real renderer in Chromium (web host on the
+//   same database): from the click to the list's first page on screen, and from the click on an interview to its
+//   300 lines and its evaluation on screen. Baseline, same browser: the same rows as static HTML (page.setContent).
 // The data is written straight into SQLite in one transaction (fast), in a temp directory.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,6 +19,8 @@ import { createKioskService } from '../../main/core/api/service';
 import { openDatabase, type KioskDatabase } from '../../main/core/db/database';
 import { memoryCredentialStore } from '../../main/core/settings/credentials';
 import { memorySecretStore, memorySettingsStore } from '../../main/core/settings/types';
+import { launchChromium } from '../support/chromium';
+import { startTestWebHost } from '../support/webhost';
 import { BenchProblems, median, metric, type BenchResults } from './metric';
 
 const SESSIONS = 10_000;
@@ -24,6 +29,7 @@ const OPEN_ENTRIES = 300;
 const PAGE = 100;
 const DEEP_PAGES = 50;
 const RUNS = 15;
+const RENDER_RUNS = 5;
 const COMPETENCIES = ['System design', 'Reliability', 'Mentoring', 'Written communication'];
 
 interface Seeded {
@@ -161,13 +167,73 @@ export async function run(): Promise<BenchResults> {
     if (open.last.summary.entries.length !== OPEN_ENTRIES) problems.push(`the interview opened with ${open.last.summary.entries.length} entries, not ${OPEN_ENTRIES}`);
     if (!open.last.evaluation) problems.push('the opened interview has no evaluation');
     results.review_open_ms = metric(open.ms, 'ms', baseOpen.ms, `${OPEN_ENTRIES} entries + evaluation via dispatch; baseline bare SQL reads; median of ${RUNS}`);
+    await service.close();
+    db.close(); // the web host opens the same file next
 
-    for (const [name, m] of Object.entries(results)) console.log(`${name}: ${m.value.toFixed(2)} ms (bare SQL ${m.baseline!.toFixed(2)} ms, ratio ${m.ratio!.toFixed(1)})`);
+    await renderFigures(dir, results, problems);
+    for (const [name, m] of Object.entries(results)) console.log(`${name}: ${m.value.toFixed(2)} ms (baseline ${m.baseline!.toFixed(2)} ms, ratio ${m.ratio!.toFixed(1)})`);
   } finally {
     await service.close();
-    db.close();
+    if (db.open) db.close();
     rmSync(dir, { recursive: true, force: true });
   }
   if (problems.length) throw new BenchProblems(results, problems);
   return results;
+}
+
+/** The list and the interview page in the real renderer, through the web host on the seeded database. */
+async function renderFigures(dir: string, results: BenchResults, problems: string[]): Promise<void> {
+  const host = await startTestWebHost({ dataDir: dir });
+  const browser = await launchChromium();
+  try {
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(host.pageUrl);
+    await page.getByRole('heading', { name: 'New interview' }).waitFor({ timeout: 30_000 });
+    const rows = page.locator('table.review-list tbody tr');
+    const lines = page.locator('ol.transcript > li');
+    const listTimes: number[] = [];
+    const openTimes: number[] = [];
+    let shownRows = 0;
+    let shownLines = 0;
+    for (let i = 0; i < RENDER_RUNS; i++) {
+      let t0 = performance.now();
+      await page.getByRole('button', { name: 'Past interviews' }).click();
+      await rows.first().waitFor({ timeout: 30_000 });
+      listTimes.push(performance.now() - t0);
+      shownRows = await rows.count();
+      t0 = performance.now();
+      await rows.first().getByRole('button').click();
+      await page.locator('article.competency').first().waitFor({ timeout: 30_000 });
+      await lines.nth(OPEN_ENTRIES - 1).waitFor({ timeout: 30_000 });
+      openTimes.push(performance.now() - t0);
+      shownLines = await lines.count();
+      await page.getByRole('button', { name: 'Back', exact: true }).click();
+      await page.getByRole('button', { name: 'Back to setup' }).click();
+      await page.getByRole('heading', { name: 'New interview' }).waitFor({ timeout: 30_000 });
+    }
+    if (shownLines !== OPEN_ENTRIES) problems.push(`the interview page showed ${shownLines} lines, not ${OPEN_ENTRIES}`);
+
+    // Baselines: the same number of rows and lines as static HTML, rendered by the same browser.
+    const bare = await browser.newPage();
+    const staticTimes = async (html: string, selector: string) => {
+      const times: number[] = [];
+      for (let i = 0; i < RENDER_RUNS; i++) {
+        const t0 = performance.now();
+        await bare.setContent(html);
+        await bare.locator(selector).waitFor();
+        times.push(performance.now() - t0);
+      }
+      return median(times);
+    };
+    const tr = Array.from({ length: shownRows }, (_, i) => `<tr><td><button>Candidate ${i}</button></td><td>Position</td><td>1/1/2026</td><td>completed</td><td>Assessed</td></tr>`).join('');
+    const li = Array.from({ length: OPEN_ENTRIES }, (_, i) => `<li><button>00:${String(i % 60).padStart(2, '0')}</button> <strong>Candidate:</strong> Answer ${i}: in my last role I owned the design of a service.</li>`).join('');
+    const arts = COMPETENCIES.map((c) => `<article><h3>${c}: 3</h3><p>Rationale.</p><ul><li><button>“a quote”</button></li></ul></article>`).join('');
+    const baseList = await staticTimes(`<table><tbody>${tr}</tbody></table><p id="end">end</p>`, '#end');
+    const baseOpen = await staticTimes(`<audio controls></audio><ol>${li}</ol>${arts}<p id="end">end</p>`, '#end');
+    results.review_list_render_ms = metric(median(listTimes), 'ms', baseList, `click → first page (${shownRows} rows) on screen in Chromium; baseline the same rows as static HTML; median of ${RENDER_RUNS}`);
+    results.review_open_render_ms = metric(median(openTimes), 'ms', baseOpen, `click → ${OPEN_ENTRIES} lines + evaluation on screen in Chromium; baseline the same as static HTML; median of ${RENDER_RUNS}`);
+  } finally {
+    await browser.close();
+    await host.close();
+  }
 }
