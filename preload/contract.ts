@@ -530,6 +530,9 @@ export interface InvitationRedemption {
   expiresAt: string;
   /** Checked against the local cache because the backend was unreachable; confirmed with it later. */
   offline: boolean;
+  /** Kiosk mode: this code's interview was interrupted on this kiosk. getResumableSession now offers it to this
+   * screen (the candidate's own code stands in for the operator); continue it rather than start a new one. */
+  resumeSessionId?: string;
 }
 
 /** Events main pushes to the renderer. */
@@ -721,13 +724,18 @@ export interface InterviewListQuery {
   to?: string;
   status?: SessionStatus;
   review?: ReviewState;
+  /** Page size (default 100, at most 500). */
   limit?: number;
-  offset?: number;
+  /** Where the page starts: the previous page's nextCursor (the list is newest first). */
+  cursor?: string;
 }
 
 export interface InterviewList {
   items: InterviewListItem[];
+  /** How many interviews match the filters, over all pages. */
   total: number;
+  /** The next (older) page's cursor; null on the last page. */
+  nextCursor: string | null;
 }
 
 export interface InterviewDetail {

@@ -59,6 +59,9 @@ export interface WebHostOptions {
   kioskMode?: boolean;
   /** Kiosk mode: how long a candidate's summary stays readable (tests shorten it). */
   kioskSummaryMs?: number;
+  /** The report view as PDF for the review workspace's export, as Electron's webContents.printToPDF does in the
+   * app (tests pass Chromium's own print to PDF of the page); without it the export is not_configured. */
+  printToPdf?: () => Promise<Uint8Array>;
   /** The socket token; default: 32 random bytes made at start. A supervisor that restarts the host under an open
    * page (the kill harness) passes the same one again. */
   token?: string;
@@ -132,6 +135,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     onQuit: () => quit(),
     ...(options.kioskMode ? { kioskMode: true } : {}),
     ...(options.kioskSummaryMs ? { kioskSummaryMs: options.kioskSummaryMs } : {}),
+    ...(options.printToPdf ? { printToPdf: options.printToPdf } : {}),
   });
 
   if (options.emulator) {

@@ -376,6 +376,7 @@ export const ar: Catalogue = {
     dismissReason: 'سبب الاستبعاد',
     dismiss: 'استبعاد لعدم الصلاحية',
     open: 'المقابلات السابقة',
+    more: 'عرض المقابلات الأقدم',
     state: {
       none: 'لم يُقيَّم',
       queued: 'في الانتظار',

@@ -344,6 +344,7 @@ export const de: Catalogue = {
     dismissReason: 'Grund für das Verwerfen',
     dismiss: 'Als ungültig verwerfen',
     open: 'Vergangene Interviews',
+    more: 'Ältere Interviews anzeigen',
     state: {
       none: 'Nicht bewertet',
       queued: 'In der Warteschlange',

@@ -343,6 +343,7 @@ export const en = {
     dismissReason: 'Reason to dismiss',
     dismiss: 'Dismiss as invalid',
     open: 'Past interviews',
+    more: 'Show older interviews',
     state: {
       none: 'Not evaluated',
       queued: 'Queued',

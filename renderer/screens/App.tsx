@@ -32,6 +32,8 @@ export function App() {
   const kiosk = useMemo(() => getKiosk(), []);
   const [screen, setScreen] = useState<Screen>({ name: 'setup' });
   const toSetup = () => setScreen({ name: 'setup' });
+  /** Bumped when the candidate's own code reopened their interrupted interview: the resume offer asks main again. */
+  const [resumeCheck, setResumeCheck] = useState(0);
   // Tell the room view which screen the candidate is on; main derives the interview states itself. A failure
   // here only makes the room view less precise, so it never interrupts the candidate.
   useEffect(() => {
@@ -48,14 +50,16 @@ export function App() {
       </header>
       <main className="content">
         {screen.name === 'setup' && (
-          <ResumeOffer kiosk={kiosk} onResume={(session, mic, prepared) => setScreen({ name: 'interview', session, mic, prepared, resume: true })} />
+          <ResumeOffer key={resumeCheck} kiosk={kiosk} onResume={(session, mic, prepared) => setScreen({ name: 'interview', session, mic, prepared, resume: true })} />
         )}
         {screen.name === 'setup' && (
           <Setup
             kiosk={kiosk}
             onSettings={() => setScreen({ name: 'settings' })}
             onContinue={(candidate, position) => setScreen({ name: 'preflight', candidate, position })}
-            onInvitation={(r) => setScreen({ name: 'preflight', candidate: r.candidate, position: r.position, invitationId: r.invitationId })}
+            onInvitation={(r) => (r.resumeSessionId
+              ? setResumeCheck((n) => n + 1) // their interrupted interview is offered to continue, not a new one
+              : setScreen({ name: 'preflight', candidate: r.candidate, position: r.position, invitationId: r.invitationId }))}
             onOperator={() => setScreen({ name: 'operator' })}
             onStaffStart={() => setScreen({ name: 'staffStart' })}
             onReview={() => setScreen({ name: 'review' })}

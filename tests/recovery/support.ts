@@ -26,15 +26,22 @@ export function greetings(entries: EntryRow[]): number {
 
 /**
  * Each call after the first: it was given context (a system note not to greet again, the earlier interviewer
- * lines), and its first line is neither the introduction nor a line already spoken in full before it.
+ * lines), and its first line is neither the introduction nor a line already spoken in full before it; unless
+ * nothing had been heard in full or said yet, when it must open afresh with the greeting.
  */
 export function checkResumes(calls: EmulatorCallInfo[], entries: EntryRow[]): string[] {
   const problems: string[] = [];
   const spokenInFull = new Set<number>();
-  const whole = new Set(wholeLines(entries).map((e) => normalise(e.text)));
-  const fullSteps = new Set(calls.flatMap((c) => c.spoken.filter((s) => whole.has(normalise(s.text))).map((s) => s.step)));
+  // A step was heard in full when the entry of the emulator's item for it holds a whole line (same item id).
+  const wholeItems = new Set(wholeLines(entries).map((e) => e.item_id));
+  let candidateSpoke = false;
   calls.forEach((call, i) => {
-    if (i > 0 && call.spoken.length > 0) {
+    // Nothing heard in full and nothing said yet (a drop in the greeting's first words): the call opens afresh.
+    const fresh = spokenInFull.size === 0 && !candidateSpoke;
+    if (i > 0 && call.spoken.length > 0 && fresh) {
+      if (call.resumedAtStep !== null) problems.push(`call ${i + 1} was given context although nothing had been heard in full`);
+      if (call.spoken[0]!.step !== 0) problems.push(`call ${i + 1} opened afresh but did not start with the greeting`);
+    } else if (i > 0 && call.spoken.length > 0) {
       const first = call.spoken[0]!.step;
       if (call.resumedAtStep === null) problems.push(`call ${i + 1} spoke without being given the earlier context`);
       if (first === 0) problems.push(`call ${i + 1} started with the introduction again`);
@@ -44,7 +51,8 @@ export function checkResumes(calls: EmulatorCallInfo[], entries: EntryRow[]): st
       if (call.context.length < 2) problems.push(`call ${i + 1} got no replayed turns`);
     }
     // Lines this call spoke that reached the transcript in full count as asked for the later calls.
-    for (const s of call.spoken) if (fullSteps.has(s.step)) spokenInFull.add(s.step);
+    for (const r of call.responses) if (r.itemId && wholeItems.has(r.itemId)) spokenInFull.add(r.step);
+    if (call.userTurns > 0) candidateSpoke = true;
   });
   return problems;
 }

@@ -158,7 +158,7 @@ export const listInterviewsSchema = z.strictObject({
   status: z.enum(['scheduled', 'in_progress', 'completed', 'failed']).optional(),
   review: reviewState.optional(),
   limit: z.number().int().min(1).max(500).optional(),
-  offset: z.number().int().min(0).max(10_000_000).optional(),
+  cursor: z.string().regex(/^[A-Za-z0-9_-]{1,400}$/, 'must be a nextCursor the list gave out').optional(),
 }) satisfies z.ZodType<InterviewListQuery>;
 
 export const overrideSchema = z.strictObject({

@@ -112,6 +112,7 @@ export function createKioskService(deps: KioskServiceDeps): KioskService {
     ...(deps.operatorScrypt ? { scrypt: deps.operatorScrypt } : {}),
     ...(deps.onQuit ? { onQuit: deps.onQuit } : {}),
     ...(deps.kioskSummaryMs ? { summaryMs: deps.kioskSummaryMs } : {}),
+    interruptedSessionOf: (invitationId) => store.interruptedSessionOf(invitationId),
   });
   const room = createRoomFeature({
     settings: deps.settings, events, log,

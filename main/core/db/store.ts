@@ -133,6 +133,8 @@ export function createStore(db: KioskDatabase) {
       ON CONFLICT (session_id) DO UPDATE SET bytes = excluded.bytes, chunks = excluded.chunks,
         finalized = excluded.finalized, updated_at = excluded.updated_at`),
     counts: db.prepare('SELECT (SELECT count(*) FROM tenants) AS tenants'),
+    interruptedOf: db.prepare(`SELECT s.id FROM invitations i JOIN interview_sessions s ON s.id = i.session_id
+      WHERE i.id = ? AND s.status = 'in_progress'`).pluck(),
   };
 
   const now = () => new Date().toISOString();
@@ -145,6 +147,10 @@ export function createStore(db: KioskDatabase) {
     tenant(): (TenantView & { demo: boolean }) | null {
       const r = q.tenant.get() as { id: string; name: string; company_values: string; demo: number } | undefined;
       return r ? { id: r.id, name: r.name, values: r.company_values, demo: r.demo === 1 } : null;
+    },
+    /** The interview an invitation started that is still in progress (interrupted), or null. */
+    interruptedSessionOf(invitationId: string): string | null {
+      return (q.interruptedOf.get(invitationId) as string | undefined) ?? null;
     },
     tenantById(id: string): TenantView | null {
       const r = q.tenantById.get(id) as { id: string; name: string; company_values: string } | undefined;

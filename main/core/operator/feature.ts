@@ -15,6 +15,8 @@ export interface OperatorFeatureDeps {
   scrypt?: ScryptParams;
   /** What an operator quit does; without it, quitApp answers not_configured. */
   onQuit?: () => void;
+  /** The interrupted interview an invitation started on this kiosk (kiosk-entry.ts: the candidate's code resumes it). */
+  interruptedSessionOf?: (invitationId: string) => string | null;
   /** Kiosk mode: how long a candidate's summary stays readable after the end (main/core/operator/kiosk-entry.ts). */
   summaryMs?: number;
   now: () => number;
@@ -56,7 +58,11 @@ export function createOperatorFeature(deps: OperatorFeatureDeps) {
     api,
     /** Puts the kiosk-entry rules and the operator check in front of the composed api. */
     guard: (whole: KioskApi) => {
-      guardKioskEntry(whole, lock, { now: deps.now, ...(deps.summaryMs ? { summaryMs: deps.summaryMs } : {}) });
+      guardKioskEntry(whole, lock, {
+        now: deps.now,
+        ...(deps.summaryMs ? { summaryMs: deps.summaryMs } : {}),
+        ...(deps.interruptedSessionOf ? { interruptedSessionOf: deps.interruptedSessionOf } : {}),
+      });
       guardAdminMethods(whole, lock);
     },
   };

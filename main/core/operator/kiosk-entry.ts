@@ -7,7 +7,8 @@
 //   ticket → createSession({ operatorTicket })). Anything else is refused.
 // - getSetupData lists candidates only while the operator is unlocked; redemptions carry no email.
 // - An interview continues only in the calls of the renderer that started it. After a restart or reload it resumes
-//   only once the operator has asked for it (getResumableSession while unlocked); for anyone else there is none.
+//   only once the operator has asked for it (getResumableSession while unlocked), or once the candidate has typed
+//   their own invitation code again (that code's interrupted interview, and no other); for anyone else there is none.
 // - The summary carries counts, not the transcript, and is forgotten SUMMARY_MS after the end (the screen goes back
 //   to the welcome before that); only the unlocked operator reads it afterwards.
 // Recruiter mode (a recruiter's own desk) keeps the open rules.
@@ -22,6 +23,8 @@ export interface KioskEntryOptions {
   now: () => number;
   /** How long a candidate's summary stays readable after the end (tests shorten it). */
   summaryMs?: number;
+  /** The interrupted (in progress) interview an invitation started on this kiosk, if any. */
+  interruptedSessionOf?: (invitationId: string) => string | null;
 }
 
 /** Pure: what a candidate's screen may see of a summary. */
@@ -46,6 +49,8 @@ export function guardKioskEntry(api: KioskApi, lock: OperatorLock, options: Kios
   const callable = new Set<string>();
   /** Sessions the operator chose to resume: the next 'restart' call of each is allowed once. */
   const resumes = new Set<string>();
+  /** Interrupted interviews whose candidate typed their own code again: offered to the screen until these times. */
+  const byCode = new Map<string, number>();
   /** Summaries a candidate's screen may still read, until these times. */
   const summaries = new Map<string, number>();
 
@@ -68,7 +73,9 @@ export function guardKioskEntry(api: KioskApi, lock: OperatorLock, options: Kios
 
   api.redeemInvitation = async (request) => {
     const r = await inner.redeemInvitation(request);
-    return { ...r, candidate: { ...r.candidate, email: null } };
+    const interrupted = options.interruptedSessionOf?.(r.invitationId) ?? null;
+    if (interrupted) byCode.set(interrupted, now() + TICKET_MS);
+    return { ...r, candidate: { ...r.candidate, email: null }, ...(interrupted ? { resumeSessionId: interrupted } : {}) };
   };
 
   api.createSession = async (request) => {
@@ -88,15 +95,22 @@ export function guardKioskEntry(api: KioskApi, lock: OperatorLock, options: Kios
   };
 
   api.getResumableSession = async () => {
-    if (!operatorHere()) return null; // a walk-up never sees (or continues) someone else's interview
     const session = await inner.getResumableSession();
-    if (session) resumes.add(session.id);
+    if (!session) return null;
+    const codeUntil = byCode.get(session.id);
+    // A walk-up never sees (or continues) someone else's interview: only the operator, or the candidate whose own
+    // code started it.
+    if (!operatorHere() && !(codeUntil !== undefined && codeUntil > now())) return null;
+    resumes.add(session.id);
     return session;
   };
 
   api.startCall = async (request) => {
     const id = request.sessionId;
-    if (request.reason === 'restart' && resumes.delete(id)) callable.add(id);
+    if (request.reason === 'restart' && resumes.delete(id)) {
+      callable.add(id);
+      byCode.delete(id);
+    }
     else if (!callable.has(id)) {
       throw new KioskError('operator_locked', 'This interview was interrupted; the staff can resume it from the operator screen.');
     }

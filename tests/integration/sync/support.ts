@@ -42,6 +42,8 @@ export async function startSyncKiosk(options: {
   configure?: boolean;
   /** Sign in as this device user instead of the stack's (a second kiosk of the tenant). */
   device?: { email: string; password: string };
+  /** Kiosk mode (a walk-up screen; no operator PIN provisioned, so admin requests are refused). */
+  kioskMode?: boolean;
 }): Promise<SyncKiosk> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'kiosk-sync-'));
   const stub = await startRealtimeStub(OPENAI_KEY);
@@ -62,6 +64,7 @@ export async function startSyncKiosk(options: {
     sync: { pullIntervalMs: 3_600_000, wakeDelayMs: 20, backoff: { stepsMs: [50], factor: 2, capMs: 500, jitter: [0.5, 1] }, requestTimeoutMs: 5_000, ...options.sync },
     ...(options.backendFetch ? { backendFetch: options.backendFetch } : {}),
     log: (line) => logs.push(line),
+    ...(options.kioskMode ? { kioskMode: true } : {}),
   });
   const result = (method: string, payload?: unknown) => service.dispatch(method, payload);
   const call = async <T,>(method: string, payload?: unknown): Promise<T> => {
