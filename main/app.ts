@@ -18,7 +18,9 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createKioskService, type KioskService } from './core/api/service';
 import { loadEmulator } from './simulator/lazy';
-import { openDatabase, type KioskDatabase } from './core/db/database';
+import type { KioskDatabase } from './core/db/database';
+import { openOrSalvage } from './core/db/recover';
+import { describeSalvage } from './core/db/salvage';
 import { provisionOperatorPin, readNewPin } from './core/operator/provision';
 import { fileLockRecordStore } from './core/operator/store';
 import { DEFAULT_SETTINGS } from './core/settings/types';
@@ -87,16 +89,20 @@ function operatorQuit(): void {
 async function start(): Promise<void> {
   const userData = app.getPath('userData');
   const binding = sqliteBinding();
-  db = openDatabase(join(userData, 'kiosk.sqlite'), binding ? { nativeBinding: binding } : {});
+  const opened = openOrSalvage(join(userData, 'kiosk.sqlite'), binding ? { nativeBinding: binding } : {});
+  db = opened.db;
+  const salvage = opened.salvage;
   const settingsStore = new ElectronStore<Record<string, unknown>>({ name: 'settings', defaults: { ...DEFAULT_SETTINGS } });
   service = createKioskService({
     db,
     dataDir: userData,
+    ...(salvage ? { storageNotices: [{ message: describeSalvage(salvage), at: salvage.at }] } : {}),
     settings: electronSettingsStore(settingsStore),
     secrets: safeStorageSecretStore(secretStorage(), join(userData, 'secrets.bin'), console.warn),
     // The device's Supabase refresh token, encrypted with safeStorage (never the password, never to the renderer).
     credentials: safeStorageCredentialStore(secretStorage(), join(userData, 'device-credentials.bin'), console.warn),
     kioskMode: mode.kiosk,
+    packaged: app.isPackaged,
     operatorLock: fileLockRecordStore(userData, { codec: safeStorageCodec(secretStorage()), log }),
     onQuit: operatorQuit,
     // The report view on screen as PDF (Electron's Chromium print): the review workspace's export.

@@ -16,6 +16,10 @@ export interface SettingsView {
   practiceMode: boolean;
   openaiBaseUrl: string;
   model: string;
+  /** The model that transcribes the candidate's speech (audio.input.transcription.model). */
+  transcriptionModel: string;
+  /** The models offered in the settings lists (the operator may also type another name). */
+  modelChoices: { realtime: string[]; transcription: string[] };
   voice: Voice;
   /** The kiosk's microphone setup: 'headset' (near-field noise reduction) or 'speakers' (far-field). */
   audioProfile: 'headset' | 'speakers';
@@ -24,6 +28,11 @@ export interface SettingsView {
   hasOpenAIKey: boolean;
   /** Where the key is kept: 'safeStorage' (Electron, encrypted) or 'plaintext-file' (web host, 0600 file). */
   secretStorage: 'safeStorage' | 'plaintext-file';
+  /** Where the key may go: the built-in Realtime hosts, the operator's additions, and whether the list is enforced
+   * (packaged builds; elsewhere any https host, or http to this machine). Absent on older hosts. */
+  realtimeHosts?: { builtIn: string[]; extra: string[]; enforced: boolean };
+  /** Days an interview's transcript and recording stay on this kiosk after the backend confirmed them (1–365). */
+  retentionDays?: number;
   /** The Supabase backend (never the anon key, the password or any token). Absent on older hosts. */
   backend?: BackendView;
   /** What the candidate is told before the interview: who sees the results, and how long they are kept. */
@@ -72,9 +81,14 @@ export interface SettingsPatch {
   practiceMode?: boolean;
   openaiBaseUrl?: string;
   model?: string;
+  transcriptionModel?: string;
   voice?: Voice;
   disclosure?: Partial<DisclosureSettings>;
   audioProfile?: 'headset' | 'speakers';
+  /** 1–365: days the kiosk keeps an interview's transcript and recording after their upload was confirmed. */
+  retentionDays?: number;
+  /** Replaces the operator's additions to the Realtime host list (host names, optional port). */
+  realtimeHosts?: string[];
 }
 
 export interface TenantView {
@@ -94,6 +108,8 @@ export interface PositionView {
   title: string;
   description: string;
   competencies: string[];
+  /** ISO-639-1 code of the interview's language, when the position sets one (transcription `language`). */
+  language: string | null;
 }
 
 export interface SetupData {
@@ -192,9 +208,14 @@ export interface TranscriptEntryView {
 
 export interface SessionSummary {
   session: SessionView;
+  /** Empty on a kiosk's candidate screen (kiosk mode): the next person must not read it; `counts` instead. */
   entries: TranscriptEntryView[];
   durationMs: number | null;
   recording: { bytes: number; finalized: boolean } | null;
+  /** Kiosk mode: how many entries there are and how many are saved (the transcript itself is not sent). */
+  counts?: { entries: number; saved: number };
+  /** Kiosk mode: main forgets this summary this long after the end; the screen returns to the welcome first. */
+  clearAfterMs?: number;
 }
 
 /** A Realtime client event main asks the renderer to send on the data channel, as-is. */
@@ -269,6 +290,8 @@ export interface CreateSessionRequest {
   recordingConsent: boolean;
   /** From redeemInvitation: links the session to the invitation, which is completed with it. */
   invitationId?: string;
+  /** Kiosk mode without an invitation: the operator's one-time ticket from authorizeCandidate. */
+  operatorTicket?: string;
   /** The disclosure the candidate accepted; stored with the session and synced. */
   consent?: ConsentRecord;
 }
@@ -277,6 +300,14 @@ export interface DeclineInterviewRequest {
   positionId: string;
   noticeVersion: string;
   language: string;
+}
+export interface AuthorizeCandidateRequest {
+  candidateId: string;
+  positionId: string;
+}
+export interface OperatorTicket {
+  /** One use, for this candidate and position, within a few minutes. */
+  ticket: string;
 }
 export interface SetOpenAIKeyRequest {
   key: string;
@@ -287,6 +318,34 @@ export interface SessionRef {
 export interface ConfigureBackendRequest {
   supabaseUrl: string;
   anonKey: string;
+  /** Another project while rows are still queued for the current one: 'keep' sends them to the new backend,
+   * 'discard' drops them (only after exportQueue covered them). Without it the answer asks (applied: false). */
+  queued?: 'keep' | 'discard';
+}
+
+/** Rows waiting for the backend, quarantined ones included. */
+export interface QueueCounts {
+  total: number;
+  byKind: Partial<Record<SyncItemKind, number>>;
+  /** Of total, refused by the backend and kept for a retry. */
+  quarantined: number;
+}
+
+export interface ConfigureBackendResult {
+  /** The backend settings were saved. False: nothing changed, the operator must choose what happens to `queued`. */
+  applied: boolean;
+  /** The rows still queued for the current backend, when the answer asks (applied: false); else null. */
+  queued: QueueCounts | null;
+  status: SyncStatus;
+}
+
+/** The queue written to the kiosk's disk for the operator to take away (exportQueue). */
+export interface QueueExport {
+  /** The folder on this machine holding queue.json and the queued interviews' recordings (owner-only). */
+  directory: string;
+  at: string;
+  counts: QueueCounts;
+  files: number;
 }
 export interface SignInDeviceRequest {
   email: string;
@@ -349,12 +408,16 @@ export const KIOSK_CONTRACT = {
   setOpenAIKey: admin<SetOpenAIKeyRequest, SettingsView>(),
   clearOpenAIKey: admin<None, SettingsView>(),
 
+  /** Kiosk mode: no candidates unless the operator is unlocked (a walk-up sees nobody's name or email). */
   getSetupData: open<None, SetupData>(),
+  /** Kiosk mode: needs a redeemed invitation or an operator ticket (main/core/operator/kiosk-entry.ts). */
   createSession: open<CreateSessionRequest, SessionView>(),
   /** The candidate chose not to be interviewed: no session is created; the operator gets a notice. */
   declineInterview: open<DeclineInterviewRequest, OperatorNotice>(),
   /** Notices for the operator (declined interviews, requests for help), newest first. */
   getOperatorNotices: admin<None, OperatorNotice[]>(),
+  /** Kiosk mode: the operator chooses a candidate behind the PIN; the ticket lets that one interview start. */
+  authorizeCandidate: admin<AuthorizeCandidateRequest, OperatorTicket>(),
 
   /** Main builds the session config, does the SDP exchange with the key, keeps the call id. */
   startCall: open<StartCallRequest, StartCallResult>(),
@@ -370,7 +433,10 @@ export const KIOSK_CONTRACT = {
   /** Upload now and pull reference data now (instead of waiting for the next timer). */
   syncNow: open<None, SyncStatus>(),
   /** Set the Supabase project (URL + anon key). A different URL signs the device out. */
-  configureBackend: admin<ConfigureBackendRequest, SyncStatus>(),
+  configureBackend: admin<ConfigureBackendRequest, ConfigureBackendResult>(),
+  /** Write every unsent row (and the queued interviews' recordings) to a folder on this machine. A tenant change or
+   * discarding the queue for a new backend needs the queue empty or covered by the latest export. */
+  exportQueue: admin<None, QueueExport>(),
   /** Sign the kiosk in as its device user; the refresh token is kept main-side (safeStorage), never returned. */
   signInDevice: admin<SignInDeviceRequest, SyncStatus>(),
   signOutDevice: admin<None, SyncStatus>(),
@@ -494,6 +560,9 @@ export interface SyncStatus {
   /** A recording being uploaded: bytes the server has confirmed of the total (resumable uploads continue from
    * there after a cut or a restart). Absent/null when none is. */
   upload?: { sessionId: string; sentBytes: number; totalBytes: number } | null;
+  /** Storage problems the operator must know about, in words (a damaged database set aside and salvaged at
+   * start-up, a full disk). Absent when there are none. */
+  storageNotices?: { message: string; at: string }[];
 }
 
 /** A redeemed invitation code: who is interviewed for what. Pass invitationId to createSession. */
@@ -505,6 +574,9 @@ export interface InvitationRedemption {
   expiresAt: string;
   /** Checked against the local cache because the backend was unreachable; confirmed with it later. */
   offline: boolean;
+  /** Kiosk mode: this code's interview was interrupted on this kiosk. getResumableSession now offers it to this
+   * screen (the candidate's own code stands in for the operator); continue it rather than start a new one. */
+  resumeSessionId?: string;
 }
 
 /** Events main pushes to the renderer. */
@@ -594,6 +666,9 @@ export const IPC_EVENT_CHANNEL = 'kiosk:event';
 
 /** Largest payload main accepts in one request (a recording chunk of ~1 s is ~20 KB). */
 export const MAX_REQUEST_BYTES = 1024 * 1024;
+/** Largest Realtime event (JSON characters) the renderer forwards and main accepts: one limit for both sides, well
+ * inside MAX_REQUEST_BYTES. The service's own events are far smaller (a long transcript is a few KB). */
+export const MAX_REALTIME_EVENT_CHARS = 512 * 1024;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Evaluation and review (main/core/evaluation). The evaluation is advice for a human reviewer: levels come from
@@ -693,13 +768,18 @@ export interface InterviewListQuery {
   to?: string;
   status?: SessionStatus;
   review?: ReviewState;
+  /** Page size (default 100, at most 500). */
   limit?: number;
-  offset?: number;
+  /** Where the page starts: the previous page's nextCursor (the list is newest first). */
+  cursor?: string;
 }
 
 export interface InterviewList {
   items: InterviewListItem[];
+  /** How many interviews match the filters, over all pages. */
   total: number;
+  /** The next (older) page's cursor; null on the last page. */
+  nextCursor: string | null;
 }
 
 export interface InterviewDetail {

@@ -509,10 +509,14 @@ export class RealtimeCall {
     // The instructions in effect: a response.create override REPLACES the session's for this response
     // (openapi.yaml RealtimeClientEventResponseCreate: "they will override the Session's configuration for this Response only").
     const instructions = typeof overrides.instructions === 'string' ? overrides.instructions : String(this.session.instructions ?? '');
-    const text = lineFor(step, readPersona(instructions), this.opts.clips);
+    const line = lineFor(step, readPersona(instructions), this.opts.clips);
     const baseClip = clipForStep(this.opts.clips, step);
     const minAudioMs = this.opts.faults().lineAudioMs?.[Math.min(step, this.opts.clips.length - 1)] ?? 0;
     const clip = minAudioMs > baseClip.durationMs ? loopClip(baseClip, minAudioMs) : baseClip;
+    // A longer line says more: its transcript repeats as often as its audio does (the service's transcript is
+    // of the audio it speaks, so its length follows the audio's).
+    const repeats = Math.max(1, Math.round(clip.packets.length / Math.max(1, baseClip.packets.length)));
+    const text = Array.from({ length: repeats }, () => line).join(' ');
     const tools = Array.isArray(overrides.tools) ? overrides.tools.filter(isObject).map((t) => String(t.name)) : this.view.toolNames;
     const toolChoice = overrides.tool_choice ?? this.view.toolChoice;
     const withEndSession = isClosingStep(this.opts.clips, step) && tools.includes('end_session') && toolChoice !== 'none';

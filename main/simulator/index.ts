@@ -13,6 +13,7 @@ import { EmulatorPeer } from './peer';
 import { ResponsesError, serveResponses, type ResponsesFaults } from './responses';
 import { loadClips, type Clip } from './script';
 import { defaultSession, isObject, mergeSession, validateSessionPatch, type JsonObject } from './session';
+import { loopbackStunUrl } from './stun';
 
 /** Faults to inject. The per-response counts (failResponses, incompleteResponses, textOnlyResponses,
  * cancelEndSession) count down across all calls; lineAudioMs stretches a script step's audio. See call.ts.
@@ -43,12 +44,16 @@ export interface EmulatorCallInfo {
   resumedAtStep: number | null; // script step of the first response after a replay (null: no replay)
   spoken: { step: number; text: string }[]; // each response's script step and line
   instructions: string; // the session instructions now
+  session: Record<string, unknown>; // the whole session in effect now (a copy), as session.updated would report it
   responses: ResponseRecord[]; // every response with the instructions in effect for it, its outcome and heard text
   events: { direction: 'in' | 'out'; type: string; at: number }[];
 }
 export interface EmulatorHandle {
   baseUrl: string; // e.g. http://127.0.0.1:41234 — endpoints live at `${baseUrl}/v1/realtime/...`
   setFaults(faults: Partial<EmulatorFaults>): void;
+  /** Test hook, not OpenAI surface: tear down every open call now (peer close), as a network loss would.
+   * `dropCallAfterMs` only affects calls created after it is set; this drops the ones already running. */
+  dropCalls(reason?: string): Promise<void>;
   calls(): EmulatorCallInfo[];
   /** POST /v1/responses requests received (practice evaluations). */
   responseRequests(): number;
@@ -66,6 +71,7 @@ interface CallEntry {
   peer: EmulatorPeer;
   closed: boolean;
   timers: NodeJS.Timeout[];
+  drop: (reason: string) => Promise<void>;
 }
 
 class HttpError extends Error {
@@ -148,6 +154,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<EmulatorH
   const faults: EmulatorFaults = { ...options.faults };
   const sessionLimitMs = options.sessionLimitMs ?? 3_600_000;
   const candidates = options.candidates ?? 'loopback';
+  const stunUrl = await loopbackStunUrl();
   const ephemeral = new Map<string, { expiresAt: number; session: JsonObject }>();
   const calls = new Map<string, CallEntry>();
   let responseRequests = 0;
@@ -215,7 +222,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<EmulatorH
 
     const id = newId('rtc_', 24);
     const callLog = (line: string) => log(`[${id}] ${line}`);
-    const peer = new EmulatorPeer({ candidates, log: callLog });
+    const peer = new EmulatorPeer({ candidates, stunUrl, log: callLog });
     let answer: string;
     try {
       answer = await peer.answer(offer);
@@ -224,7 +231,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<EmulatorH
       if (e instanceof ApiErrorException) throw new HttpError(e.error.type === 'server_error' ? 500 : 400, e.error);
       throw e;
     }
-    const entry: CallEntry = { call: null as unknown as RealtimeCall, peer, closed: false, timers: [] };
+    const entry: CallEntry = { call: null as unknown as RealtimeCall, peer, closed: false, timers: [], drop: async () => {} };
     const endCall = async (reason: string) => {
       if (entry.closed) return;
       entry.closed = true;
@@ -233,6 +240,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<EmulatorH
       entry.call.dispose();
       await peer.close(reason);
     };
+    entry.drop = endCall;
     entry.call = new RealtimeCall({
       id,
       session,
@@ -374,6 +382,9 @@ export async function startEmulator(options: EmulatorOptions): Promise<EmulatorH
     setFaults(patch) {
       Object.assign(faults, patch);
     },
+    async dropCalls(reason = 'dropped by test hook') {
+      await Promise.all([...calls.values()].filter((e) => !e.closed).map((e) => e.drop(reason)));
+    },
     responseRequests: () => responseRequests,
     calls() {
       return [...calls.entries()].map(([id, e]) => ({
@@ -388,6 +399,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<EmulatorH
         resumedAtStep: e.call.resumedAtStep,
         spoken: e.call.spoken.map((x) => ({ ...x })),
         instructions: String(e.call.session.instructions ?? ''),
+        session: structuredClone(e.call.session),
         responses: e.call.responses.map((r) => ({ ...r })),
         events: e.call.events.map((ev) => ({ ...ev })),
       }));

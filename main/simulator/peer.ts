@@ -2,7 +2,7 @@
 // wire and RealtimeCall: data channel `oai-events` in/out, candidate Opus RTP → decoded RMS levels, and the
 // interviewer's clips → paced RTP. werift needs 127.0.0.1 as an extra host address to gather anything on a loopback-only host.
 import OpusScript from 'opusscript';
-import { RTCPeerConnection, RtpHeader, RtpPacket, type RTCDataChannel } from 'werift';
+import { RTCPeerConnection, RtpHeader, RtpPacket, type RTCDataChannel, type RTCPeerConnectionConfig } from 'werift';
 import { ApiErrorException, invalid } from './errors';
 import { PacedRtpSender } from './rtp';
 import { filterCandidates, isLoopbackV4, opusPayloadType, validateOfferSdp } from './sdp';
@@ -12,6 +12,12 @@ import { rms } from './vad';
  * application layer and get a proper `error` event instead of failing inside the sender's stack. */
 export const ADVERTISED_MAX_MESSAGE_SIZE = 4 * 1024 * 1024;
 const DECODE_RATE = 16000;
+
+/** werift settings for a 127.0.0.1-only peer. `stunUrl` must be this process's loopback responder (./stun.ts):
+ * werift always queries a STUN server, and without one it picks a public one. */
+export function loopbackPeerConfig(stunUrl: string): Partial<RTCPeerConnectionConfig> {
+  return { iceServers: [{ urls: stunUrl }], iceAdditionalHostAddresses: ['127.0.0.1'], iceUseIpv6: false, iceUseIpv4: false, iceInterfaceAddresses: { udp4: '127.0.0.1' } };
+}
 
 export interface PeerSink {
   onOpen(): void;
@@ -23,6 +29,7 @@ export interface PeerSink {
 
 export interface PeerOptions {
   candidates: 'loopback' | 'all';
+  stunUrl: string; // ./stun.ts: werift's STUN query stays on this machine
   log: (line: string) => void;
   onRtpSent?: (at: number) => void;
 }
@@ -45,9 +52,7 @@ export class EmulatorPeer {
     // otherwise binds each host candidate's socket to the wildcard address).
     const loopback = opts.candidates === 'loopback';
     this.pc = new RTCPeerConnection({
-      iceAdditionalHostAddresses: ['127.0.0.1'],
-      iceUseIpv6: false,
-      ...(loopback ? { iceUseIpv4: false, iceInterfaceAddresses: { udp4: '127.0.0.1' } } : {}),
+      ...(loopback ? loopbackPeerConfig(opts.stunUrl) : { iceServers: [{ urls: opts.stunUrl }], iceAdditionalHostAddresses: ['127.0.0.1'], iceUseIpv6: false }),
       maxMessageSize: ADVERTISED_MAX_MESSAGE_SIZE,
     });
     this.sender = new PacedRtpSender((p) => {

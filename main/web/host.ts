@@ -14,7 +14,8 @@ import { decodeWire, encodeWire, isSocketToken, KIOSK_WS_PROTOCOL, parseWireRequ
 import { createKioskService, type KioskService } from '../core/api/service';
 import { loadEmulator } from '../simulator/lazy';
 import type { EmulatorHandleLike, EmulatorOptionsLike, StartEmulatorFn } from '../core/api/emulator';
-import { openDatabase } from '../core/db/database';
+import { openOrSalvage } from '../core/db/recover';
+import { describeSalvage } from '../core/db/salvage';
 import { fileSettingsStore, plaintextSecretStore } from '../core/settings/file-stores';
 import { setOpenAIKeyForCurrentOrigin } from '../core/settings/key-binding';
 import { fileCredentialStore } from '../core/settings/credentials';
@@ -56,6 +57,11 @@ export interface WebHostOptions {
   onQuit?: () => void;
   /** Kiosk-mode operator rules (admin closed until a PIN is chosen); default: recruiter rules. */
   kioskMode?: boolean;
+  /** Kiosk mode: how long a candidate's summary stays readable (tests shorten it). */
+  kioskSummaryMs?: number;
+  /** The report view as PDF for the review workspace's export, as Electron's webContents.printToPDF does in the
+   * app (tests pass Chromium's own print to PDF of the page); without it the export is not_configured. */
+  printToPdf?: () => Promise<Uint8Array>;
   /** The socket token; default: 32 random bytes made at start. A supervisor that restarts the host under an open
    * page (the kill harness) passes the same one again. */
   token?: string;
@@ -102,7 +108,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const token = options.token ?? randomBytes(32).toString('base64url');
   if (!isSocketToken(token)) throw new Error('The web host token must be 43–128 characters of base64url.');
   const rendererDir = options.rendererDir ?? defaultRendererDir();
-  const db = openDatabase(join(dataDir, DATABASE_FILE));
+  const { db, salvage } = openOrSalvage(join(dataDir, DATABASE_FILE));
   const settings = fileSettingsStore(dataDir);
   const secrets = plaintextSecretStore(dataDir);
   if (options.openaiKey) setOpenAIKeyForCurrentOrigin(secrets, settings, options.openaiKey);
@@ -115,6 +121,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     dataDir,
     settings,
     secrets,
+    ...(salvage ? { storageNotices: [{ message: describeSalvage(salvage), at: salvage.at }] } : {}),
     ...(options.emulator ? { emulator: options.emulator } : {}),
     startEmulator: options.startEmulator ?? loadEmulator,
     ...(options.fetch ? { fetch: options.fetch } : {}),
@@ -127,6 +134,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     // An operator quit (PIN checked by the core) closes the host cleanly; bound below, once close() exists.
     onQuit: () => quit(),
     ...(options.kioskMode ? { kioskMode: true } : {}),
+    ...(options.kioskSummaryMs ? { kioskSummaryMs: options.kioskSummaryMs } : {}),
+    ...(options.printToPdf ? { printToPdf: options.printToPdf } : {}),
   });
 
   if (options.emulator) {

@@ -65,16 +65,26 @@ export interface CallOptions {
 }
 
 /**
- * After end_session the goodbye plays to output_audio_buffer.stopped. The tool call arrives when the text is
- * GENERATED, seconds before the audio has PLAYED (the server produces audio faster than real time), so no fixed
- * limit fits: the wait lasts as long as the interviewer's audio still arrives (inbound RTP energy rising), ends
- * after GOODBYE_QUIET_MS without any, and never exceeds GOODBYE_HARD_LIMIT_MS.
+ * After a completed end_session the goodbye plays to its output_audio_buffer.stopped (or .cleared). The tool call
+ * arrives when the text is GENERATED, seconds before the audio has PLAYED (the server produces audio faster than
+ * real time), so the wait is not a fixed time: its limit is the audio still to play, estimated from the closing
+ * line's transcript at a slow speaking rate (GOODBYE_MS_PER_CHAR) from when its audio started, plus
+ * GOODBYE_MARGIN_MS. Past that limit the wait goes on only while the interviewer's audio still arrives (inbound
+ * RTP energy rising) and never beyond GOODBYE_HARD_LIMIT_MS.
  */
+const GOODBYE_MS_PER_CHAR = 100; // 10 characters a second: slower than any voice the service offers
+const GOODBYE_MARGIN_MS = 3000;
 const GOODBYE_QUIET_MS = 2000;
 const GOODBYE_POLL_MS = 250;
 const GOODBYE_HARD_LIMIT_MS = 90_000;
 /** Inbound audio energy (RTCInboundRtpStreamStats.totalAudioEnergy) growth per poll that means speech is playing. */
 const PLAYING_ENERGY_DELTA = 1e-5;
+
+/** How long the closing line's audio may still play, from its transcript and when its audio started. */
+export function goodbyeLimitMs(transcriptChars: number, audioStartedAt: number | null, now: number): number {
+  const elapsed = audioStartedAt === null ? 0 : Math.max(0, now - audioStartedAt);
+  return Math.max(0, transcriptChars * GOODBYE_MS_PER_CHAR - elapsed) + GOODBYE_MARGIN_MS;
+}
 /** After response.cancel on End: how long to wait for response.done so main gets the text heard so far. */
 const CANCEL_SETTLE_LIMIT_MS = 1500;
 /** A new call must be live (peer connected, event channel open) within this long, or the try counts as failed. */
@@ -114,6 +124,8 @@ export class InterviewCall {
   private state: CallState = initialCallState;
   private phase: CallPhase = 'connecting';
   private firstAudioMarked = false;
+  /** The latest interviewer line's audio start (performance.now()) and transcript length: the goodbye's limit. */
+  private lastLine: { responseId: string; audioStartedAt: number | null; chars: number } | null = null;
   private unwatchMainLink: (() => void) | null = null;
 
   constructor(private readonly options: CallOptions) {
@@ -412,6 +424,7 @@ export class InterviewCall {
         this.waiter.notify();
       }
     }
+    if (current) this.noteLine(event);
     if (event.type === 'output_audio_buffer.started' && !this.firstAudioMarked) {
       this.firstAudioMarked = true;
       performance.mark('kiosk:first-interviewer-audio');
@@ -475,23 +488,39 @@ export class InterviewCall {
     }
   }
 
-  /** Until the interviewer's closing line has played (see GOODBYE_QUIET_MS). */
+  /** Follows the latest interviewer line: when its audio started and how long its transcript is. */
+  private noteLine(event: RealtimeEvent): void {
+    const e = event as { type: string; response_id?: unknown; delta?: unknown; transcript?: unknown };
+    if (typeof e.response_id !== 'string') return;
+    if (e.type === 'output_audio_buffer.started') {
+      this.lastLine = { responseId: e.response_id, audioStartedAt: performance.now(), chars: this.lastLine?.responseId === e.response_id ? this.lastLine.chars : 0 };
+      return;
+    }
+    const text = e.type === 'response.output_audio_transcript.delta' ? e.delta : e.type === 'response.output_audio_transcript.done' ? e.transcript : null;
+    if (typeof text !== 'string') return;
+    if (this.lastLine?.responseId !== e.response_id) this.lastLine = { responseId: e.response_id, audioStartedAt: null, chars: 0 };
+    this.lastLine.chars = e.type === 'response.output_audio_transcript.done' ? text.length : this.lastLine.chars + text.length;
+  }
+
+  /** Until the interviewer's closing line has played (see GOODBYE_MS_PER_CHAR). */
   private async waitForGoodbye(): Promise<void> {
     const startedAt = performance.now();
+    const limit = startedAt + goodbyeLimitMs(this.lastLine?.chars ?? 0, this.lastLine?.audioStartedAt ?? null, startedAt);
+    const done = () => interviewerDone(this.speaking) || this.stopped;
+    if (await this.waiter.until(done, limit - startedAt)) return;
+    // Past the estimate: wait on only while the audio still arrives.
     let energy = await this.inboundAudioEnergy();
     let quietSince: number | null = null;
-    while (!this.stopped && performance.now() - startedAt < GOODBYE_HARD_LIMIT_MS) {
-      if (await this.waiter.until(() => interviewerDone(this.speaking) || this.stopped, GOODBYE_POLL_MS)) return;
+    while (performance.now() - startedAt < GOODBYE_HARD_LIMIT_MS) {
+      if (await this.waiter.until(done, GOODBYE_POLL_MS)) return;
       const now = await this.inboundAudioEnergy();
       const playing = now !== null && energy !== null && now - energy > PLAYING_ENERGY_DELTA;
       energy = now ?? energy;
       if (playing) quietSince = null;
       else quietSince ??= performance.now();
-      if (performance.now() - quietSince! >= GOODBYE_QUIET_MS && quietSince !== null) {
-        this.cb.onLog('The closing line did not report its end; its audio has stopped, so the interview ends now.', 'info');
-        return;
-      }
+      if (quietSince !== null && performance.now() - quietSince >= GOODBYE_QUIET_MS) break;
     }
+    this.cb.onLog('The closing line did not report its end; its audio has stopped, so the interview ends now.', 'info');
   }
 
   /** Total energy of the interviewer's audio received so far (null when the stats say nothing). */

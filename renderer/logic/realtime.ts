@@ -1,16 +1,15 @@
 // Parsing what arrives on the "oai-events" data channel. Each message is one JSON event in a text frame; anything
 // else is reported to the UI log and skipped, never fatal.
+import { MAX_REALTIME_EVENT_CHARS } from '../../preload/contract';
 
 export type RealtimeEvent = { type: string } & Record<string, unknown>;
 
 export type ParseResult = { ok: true; event: RealtimeEvent } | { ok: false; error: string };
 
-/** Largest message we forward to main (main rejects larger requests anyway). */
-export const MAX_EVENT_CHARS = 512 * 1024;
 
 export function parseDataChannelMessage(data: unknown): ParseResult {
   if (typeof data !== 'string') return { ok: false, error: 'A binary message arrived on the event channel; it was skipped.' };
-  if (data.length > MAX_EVENT_CHARS) return { ok: false, error: `An event of ${data.length} characters was too large and was skipped.` };
+  if (data.length > MAX_REALTIME_EVENT_CHARS) return { ok: false, error: `An event of ${data.length} characters was too large and was skipped.` };
   let value: unknown;
   try {
     value = JSON.parse(data);

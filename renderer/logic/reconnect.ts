@@ -1,8 +1,11 @@
 // When a Realtime call is lost, and how long to wait before each new try. PURE.
-// Backoff as in docs/realtime-protocol.md ("Reconnecting"): the first try at once (+ up to 1 s of
-// jitter, so many kiosks behind one broken router do not all redial in the same instant), then 3 s, 5 s, and 7 s
-// for every later try, each ±50 %; at most 10 tries, then the operator decides.
+// Backoff as in docs/realtime-protocol.md ("Reconnecting"): the first try after about half a second, then 3 s, 5 s,
+// and 7 s for every later try, each ±50 % (so many kiosks behind one broken router do not all redial in the same
+// instant); at most 10 tries, then the operator decides.
+import { backoffDelay, type BackoffPolicy } from '../../preload/backoff';
 import { t } from '../i18n';
+
+export const CALL_RECONNECT_BACKOFF: BackoffPolicy = { stepsMs: [500, 3000, 5000, 7000], factor: 1, capMs: 7000, jitter: [0.5, 1.5] };
 
 export const MAX_RECONNECT_ATTEMPTS = 10;
 /** A peer connection `disconnected` this long is treated as lost (it often recovers by itself within ~1 s). */
@@ -10,14 +13,7 @@ export const DISCONNECTED_GRACE_MS = 2000;
 
 /** Delay before try `attempt` (0-based). `scale` compresses time in tests (main sends it with the call). */
 export function reconnectDelayMs(attempt: number, random: () => number = Math.random, scale = 1): number {
-  const r = Math.min(1, Math.max(0, random()));
-  let ms: number;
-  if (attempt <= 0) ms = r * 1000;
-  else {
-    const base = attempt === 1 ? 3000 : attempt === 2 ? 5000 : 7000;
-    ms = base * (0.5 + r); // ±50 %
-  }
-  return Math.max(0, Math.round(ms * (Number.isFinite(scale) && scale >= 0 ? scale : 1)));
+  return Math.round(backoffDelay(attempt, CALL_RECONNECT_BACKOFF, random) * (Number.isFinite(scale) && scale >= 0 ? scale : 1));
 }
 
 /** The whole schedule (for the UI and tests): delays of tries 0…max-1. */

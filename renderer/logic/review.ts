@@ -26,9 +26,14 @@ export function transcriptText(entries: readonly TranscriptEntryView[], names: {
     .join('\n') + '\n';
 }
 
-/** A cue per timed line, ending where the next line starts (the last one after an estimate from its words). */
+/**
+ * A cue per timed line, ending where the next one starts (the last one after an estimate from its words). Cues go
+ * in start-time order, as WebVTT requires (cue timings: "cues are always listed ordered by their start time"),
+ * which is not always conversation order: words the candidate spoke over a line are stored after it but began
+ * before it.
+ */
 export function transcriptWebVtt(entries: readonly TranscriptEntryView[], names: { interviewer: string; candidate: string }): string {
-  const lines = timedLines(entries);
+  const lines = [...timedLines(entries)].sort((a, b) => a.startMs! - b.startMs! || a.seq - b.seq);
   const cues = lines.map((e, i) => {
     const start = e.startMs!;
     const estimate = start + Math.max(1000, (e.text.trim().split(/\s+/u).length / 2.5) * 1000);

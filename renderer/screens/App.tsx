@@ -1,4 +1,4 @@
-// Screen flow: setup → pre-flight → interview → summary → setup; operator settings from setup.
+// Screen flow: setup → disclosure (consent) → pre-flight → interview → summary → setup; operator settings from setup.
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CandidateView, ConsentRecord, PositionView, SessionSummary, SessionView } from '../../preload/contract';
@@ -21,11 +21,12 @@ export type Screen =
   | { name: 'setup' }
   | { name: 'settings' }
   | { name: 'operator' }
-  | { name: 'disclosure'; candidate: CandidateView; position: PositionView; invitationId?: string }
+  | { name: 'staffStart' }
+  | { name: 'disclosure'; candidate: CandidateView; position: PositionView; invitationId?: string; operatorTicket?: string }
   | { name: 'declined' }
   | { name: 'review' }
   | { name: 'room' }
-  | { name: 'preflight'; candidate: CandidateView; position: PositionView; consent: ConsentRecord; invitationId?: string }
+  | { name: 'preflight'; candidate: CandidateView; position: PositionView; consent: ConsentRecord; invitationId?: string; operatorTicket?: string }
   | { name: 'interview'; session: SessionView; mic: MediaStream; prepared: Promise<PreparedPeer>; resume?: boolean }
   | { name: 'summary'; sessionId: string; summary: SessionSummary | null };
 
@@ -34,6 +35,8 @@ export function App() {
   const kiosk = useMemo(() => getKiosk(), []);
   const [screen, setScreen] = useState<Screen>({ name: 'setup' });
   const toSetup = () => setScreen({ name: 'setup' });
+  /** Bumped when the candidate's own code reopened their interrupted interview: the resume offer asks main again. */
+  const [resumeCheck, setResumeCheck] = useState(0);
   // Tell the room view which screen the candidate is on; main derives the interview states itself. A failure
   // here only makes the room view less precise, so it never interrupts the candidate.
   useEffect(() => {
@@ -50,18 +53,38 @@ export function App() {
       </header>
       <main className="content">
         {screen.name === 'setup' && (
-          <ResumeOffer kiosk={kiosk} onResume={(session, mic, prepared) => setScreen({ name: 'interview', session, mic, prepared, resume: true })} />
+          <ResumeOffer key={resumeCheck} kiosk={kiosk} onResume={(session, mic, prepared) => setScreen({ name: 'interview', session, mic, prepared, resume: true })} />
         )}
         {screen.name === 'setup' && (
           <Setup
             kiosk={kiosk}
             onSettings={() => setScreen({ name: 'settings' })}
             onContinue={(candidate, position) => setScreen({ name: 'disclosure', candidate, position })}
-            onInvitation={(r) => setScreen({ name: 'disclosure', candidate: r.candidate, position: r.position, invitationId: r.invitationId })}
+            onInvitation={(r) => (r.resumeSessionId
+              ? setResumeCheck((n) => n + 1) // their interrupted interview is offered to continue, not a new one
+              : setScreen({ name: 'disclosure', candidate: r.candidate, position: r.position, invitationId: r.invitationId }))}
             onOperator={() => setScreen({ name: 'operator' })}
+            onStaffStart={() => setScreen({ name: 'staffStart' })}
             onReview={() => setScreen({ name: 'review' })}
             onRoom={() => setScreen({ name: 'room' })}
           />
+        )}
+        {/* Kiosk mode: the staff resume an interrupted interview or start a chosen candidate, behind the PIN; main
+            issues a one-time ticket for that start (main/core/operator/kiosk-entry.ts). */}
+        {screen.name === 'staffStart' && (
+          <OperatorGate kiosk={kiosk} onCancel={toSetup}>
+            <ResumeOffer kiosk={kiosk} onResume={(session, mic, prepared) => setScreen({ name: 'interview', session, mic, prepared, resume: true })} />
+            <Setup
+              kiosk={kiosk}
+              onSettings={() => setScreen({ name: 'settings' })}
+              onContinue={(candidate, position) => {
+                kiosk.authorizeCandidate({ candidateId: candidate.id, positionId: position.id }).then(
+                  ({ ticket }) => setScreen({ name: 'disclosure', candidate, position, operatorTicket: ticket }),
+                  () => toSetup(),
+                );
+              }}
+            />
+          </OperatorGate>
         )}
         {/* Admin screens open only through the operator PIN gate (main enforces it too). */}
         {screen.name === 'settings' && (
@@ -102,6 +125,7 @@ export function App() {
             position={screen.position}
             consent={screen.consent}
             {...(screen.invitationId ? { invitationId: screen.invitationId } : {})}
+            {...(screen.operatorTicket ? { operatorTicket: screen.operatorTicket } : {})}
             onBack={toSetup}
             onStarted={(session, mic, prepared) => setScreen({ name: 'interview', session, mic, prepared })}
           />

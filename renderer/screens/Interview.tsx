@@ -241,7 +241,7 @@ export function Interview(props: {
 
 /**
  * An interview the kiosk was running when it stopped (app killed, renderer crashed): offered for resumption on
- * start, resumed at once in kiosk mode. Opens the mic and prepares the peer, then hands over to the room, whose
+ * start (in kiosk mode main offers it only to the unlocked operator). Opens the mic and prepares the peer, then hands over to the room, whose
  * first call tells main it is a restart (main restores the context from the saved transcript).
  */
 export function ResumeOffer(props: {
@@ -275,9 +275,7 @@ export function ResumeOffer(props: {
     void (async () => {
       const found = await kiosk.getResumableSession().catch(() => null);
       if (!live || !found) return;
-      setSession(found);
-      const kioskMode = await kiosk.getOperatorLockState().then((s) => s.kioskMode, () => false);
-      if (live && kioskMode) void resume(found); // kiosk mode: nobody to ask
+      setSession(found); // kiosk mode: main offers it only to the unlocked operator (never to a walk-up)
     })();
     return () => {
       live = false;

@@ -3,7 +3,7 @@
 // device sign-in. The anon key and the password go to main and are never shown again; tokens never reach here.
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { KioskBridge, OperatorNotice, QuarantinedRowView, SettingsView, SyncStatus } from '../../preload/contract';
+import type { KioskBridge, OperatorNotice, QuarantinedRowView, QueueCounts, SettingsView, SyncItemKind, SyncStatus } from '../../preload/contract';
 import { formatDateTime, formatNumber, t as translate } from '../i18n';
 import { ErrorBox, ScreenHeading } from './common';
 
@@ -68,6 +68,8 @@ export function Operator(props: { kiosk: KioskBridge; onDone: () => void }) {
   const [error, setError] = useState<unknown>(null);
   const [note, setNote] = useState('');
   const [notices, setNotices] = useState<OperatorNotice[] | null>(null);
+  /** A new backend URL was not applied: rows are still queued for the current one and the operator must choose. */
+  const [moving, setMoving] = useState<{ supabaseUrl: string; anonKey: string; queued: QueueCounts } | null>(null);
 
   useEffect(() => {
     let live = true;
@@ -94,6 +96,21 @@ export function Operator(props: { kiosk: KioskBridge; onDone: () => void }) {
       setStatus(s);
       setSettings(await kiosk.getSettings());
       setNote(typeof done === 'string' ? done : done(s));
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  /** The queue to a folder on this machine: needed before discarding it or moving the kiosk to another company. */
+  async function exportQueue() {
+    setBusy(true);
+    setError(null);
+    setNote('');
+    try {
+      const done = await kiosk.exportQueue();
+      setNote(t('operator.queueExported', { total: done.counts.total, directory: done.directory }));
     } catch (err) {
       setError(err);
     } finally {
@@ -133,6 +150,11 @@ export function Operator(props: { kiosk: KioskBridge; onDone: () => void }) {
         {status && (
           <>
             <p aria-live="polite" data-testid="sync-summary">{syncSummary(status)}</p>
+            {status.storageNotices?.map((n) => (
+              <p key={n.at + n.message} role="alert" data-testid="storage-notice">
+                {t('operator.storageNotice', { message: n.message, when: whenText(n.at) })}
+              </p>
+            ))}
             <dl className="facts">
               <dt>{t('operator.waiting')}</dt>
               <dd data-testid="sync-pending">{status.pending}</dd>
@@ -165,6 +187,9 @@ export function Operator(props: { kiosk: KioskBridge; onDone: () => void }) {
                 onClick={() => void run(() => kiosk.syncNow(), (s) => (s.state === 'idle' ? t('operator.syncDone') : t('operator.syncNotDone')))}>
                 {t('operator.syncNow')}
               </button>
+              {(status.pending > 0 || status.quarantined.length > 0) && (
+                <button type="button" disabled={busy} onClick={() => void exportQueue()}>{t('operator.queueExport')}</button>
+              )}
             </div>
           </>
         )}
@@ -207,7 +232,14 @@ export function Operator(props: { kiosk: KioskBridge; onDone: () => void }) {
           e.preventDefault();
           const key = anonKey.trim();
           setAnonKey('');
-          void run(() => kiosk.configureBackend({ supabaseUrl: url.trim(), anonKey: key }), t('operator.backendSaved'));
+          const request = { supabaseUrl: url.trim(), anonKey: key };
+          let applied = true;
+          void run(async () => {
+            const r = await kiosk.configureBackend(request);
+            applied = r.applied;
+            setMoving(r.applied ? null : { ...request, queued: r.queued! });
+            return r.status;
+          }, () => (applied ? t('operator.backendSaved') : ''));
         }}
       >
         <h2 id="backend-title">{t('operator.backendTitle')}</h2>
@@ -226,6 +258,32 @@ export function Operator(props: { kiosk: KioskBridge; onDone: () => void }) {
           </button>
         </div>
       </form>
+
+      {moving && (
+        <div className="panel" role="alertdialog" aria-labelledby="queue-ask-title" data-testid="queue-choice">
+          <h2 id="queue-ask-title">{t('operator.queueAskTitle')}</h2>
+          <p>{t('operator.queueAsk', { total: moving.queued.total, refused: moving.queued.quarantined })}</p>
+          <ul>
+            {(Object.entries(moving.queued.byKind) as [SyncItemKind, number][]).map(([kind, n]) => (
+              <li key={kind}>{kindLabel(kind)}: {n}</li>
+            ))}
+          </ul>
+          <div className="actions">
+            <button type="button" disabled={busy} onClick={() => void run(async () => {
+              const r = await kiosk.configureBackend({ supabaseUrl: moving.supabaseUrl, anonKey: moving.anonKey, queued: 'keep' });
+              setMoving(null);
+              return r.status;
+            }, t('operator.queueKept'))}>{t('operator.queueKeep')}</button>
+            <button type="button" disabled={busy} onClick={() => void exportQueue()}>{t('operator.queueExport')}</button>
+            <button type="button" disabled={busy} onClick={() => void run(async () => {
+              const r = await kiosk.configureBackend({ supabaseUrl: moving.supabaseUrl, anonKey: moving.anonKey, queued: 'discard' });
+              setMoving(null);
+              return r.status;
+            }, t('operator.queueDiscarded'))}>{t('operator.queueDiscard')}</button>
+            <button type="button" disabled={busy} onClick={() => setMoving(null)}>{t('operator.queueCancel')}</button>
+          </div>
+        </div>
+      )}
 
       <form
         className="stack panel"

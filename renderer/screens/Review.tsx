@@ -8,6 +8,9 @@ import type { InterviewDetail, InterviewList, InterviewListQuery, KioskBridge, R
 import { activeLine, clock, timedLines, transcriptText, transcriptWebVtt } from '../logic/review';
 import { ErrorBox, ScreenHeading } from './common';
 
+/** Interviews per page of the list (the core allows up to MAX_PAGE in one request). */
+const PAGE = 50;
+const MAX_PAGE = 500;
 const REVIEW_STATES: ReviewState[] = ['none', 'queued', 'running', 'retrying', 'failed', 'assessed', 'insufficient_evidence', 'dismissed'];
 
 function download(name: string, type: string, data: BlobPart): void {
@@ -26,15 +29,29 @@ export function Review(props: { kiosk: KioskBridge; onDone: () => void }) {
   const [open, setOpen] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
 
+  // The first page on a new query; a change elsewhere reloads as many rows as are shown (up to the largest page).
+  const shown = useRef(PAGE);
   useEffect(() => {
     let live = true;
-    props.kiosk.listInterviews(query).then((l) => live && setList(l), setError);
-    const off = props.kiosk.on('review', () => void props.kiosk.listInterviews(query).then((l) => live && setList(l), () => undefined));
+    shown.current = PAGE;
+    props.kiosk.listInterviews({ ...query, limit: PAGE }).then((l) => live && setList(l), setError);
+    const off = props.kiosk.on('review', () => void props.kiosk.listInterviews({ ...query, limit: shown.current }).then((l) => live && setList(l), () => undefined));
     return () => {
       live = false;
       off();
     };
   }, [props.kiosk, query]);
+
+  function more(): void {
+    if (!list?.nextCursor) return;
+    props.kiosk.listInterviews({ ...query, limit: PAGE, cursor: list.nextCursor }).then((next) => {
+      setList((l) => {
+        const items = [...(l?.items ?? []), ...next.items];
+        shown.current = Math.min(MAX_PAGE, items.length);
+        return { items, total: next.total, nextCursor: next.nextCursor };
+      });
+    }, setError);
+  }
 
   if (open) return <InterviewPage kiosk={props.kiosk} sessionId={open} onBack={() => setOpen(null)} />;
   const set = (patch: Partial<InterviewListQuery>) => setQuery((q) => ({ ...q, ...patch }));
@@ -75,6 +92,7 @@ export function Review(props: { kiosk: KioskBridge; onDone: () => void }) {
           ))}
         </tbody>
       </table>
+      {list?.nextCursor && <button type="button" onClick={more}>{t('review.more')}</button>}
       <button type="button" onClick={props.onDone}>{t('common.backToSetup')}</button>
     </section>
   );
@@ -94,7 +112,7 @@ function InterviewPage(props: { kiosk: KioskBridge; sessionId: string; onBack: (
   useEffect(() => {
     void reload();
     return kiosk.on('review', (e) => e.sessionId === sessionId && void reload());
-  }, [kiosk, sessionId]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [kiosk, sessionId]);
 
   const lines = useMemo(() => (detail ? timedLines(detail.summary.entries) : []), [detail]);
   const playing = activeLine(lines, nowMs);

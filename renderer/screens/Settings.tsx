@@ -11,9 +11,13 @@ export function Settings(props: { kiosk: KioskBridge; onDone: () => void }) {
   const [practiceMode, setPracticeMode] = useState(true);
   const [baseUrl, setBaseUrl] = useState('');
   const [model, setModel] = useState('');
+  const [transcriptionModel, setTranscriptionModel] = useState('');
+  const [audioProfile, setAudioProfile] = useState<SettingsView['audioProfile']>('speakers');
   const [voice, setVoice] = useState<Voice>('marin');
   const [audience, setAudience] = useState('');
-  const [retentionDays, setRetentionDays] = useState('180');
+  const [resultsDays, setResultsDays] = useState('180');
+  const [retentionDays, setRetentionDays] = useState('');
+  const [extraHosts, setExtraHosts] = useState('');
   const [newKey, setNewKey] = useState('');
   const [status, setStatus] = useState('');
   const [error, setError] = useState<unknown>(null);
@@ -24,9 +28,13 @@ export function Settings(props: { kiosk: KioskBridge; onDone: () => void }) {
     setPracticeMode(v.practiceMode);
     setBaseUrl(v.openaiBaseUrl);
     setModel(v.model);
+    setTranscriptionModel(v.transcriptionModel);
+    setAudioProfile(v.audioProfile);
     setVoice(v.voice);
     setAudience(v.disclosure.resultsAudience);
-    setRetentionDays(String(v.disclosure.retentionDays));
+    setResultsDays(String(v.disclosure.retentionDays));
+    setRetentionDays(v.retentionDays !== undefined ? String(v.retentionDays) : '');
+    setExtraHosts(v.realtimeHosts?.extra.join(', ') ?? '');
   };
 
   useEffect(() => {
@@ -64,8 +72,11 @@ export function Settings(props: { kiosk: KioskBridge; onDone: () => void }) {
             onSubmit={(e) => {
               e.preventDefault();
               void run(() => kiosk.updateSettings({
-                practiceMode, openaiBaseUrl: baseUrl.trim(), model: model.trim(), voice,
-                disclosure: { resultsAudience: audience.trim(), retentionDays: Number(retentionDays) },
+                practiceMode, openaiBaseUrl: baseUrl.trim(), model: model.trim(), transcriptionModel: transcriptionModel.trim(), voice, audioProfile,
+                disclosure: { resultsAudience: audience.trim(), retentionDays: Number(resultsDays) },
+                // Main validates both (whole days 1–365; host names); a wrong value comes back as an error in words.
+                ...(view.retentionDays !== undefined ? { retentionDays: Number(retentionDays) } : {}),
+                ...(view.realtimeHosts ? { realtimeHosts: extraHosts.split(/[\s,]+/).filter(Boolean) } : {}),
               }), t('settings.saved'));
             }}
           >
@@ -77,9 +88,14 @@ export function Settings(props: { kiosk: KioskBridge; onDone: () => void }) {
               <span>{t('settings.baseUrl')}</span>
               <input type="url" value={baseUrl} onChange={(e) => setBaseUrl(e.target.value)} required />
             </label>
+            <ModelPicker label={t('settings.model')} choices={view.modelChoices.realtime} value={model} onChange={setModel} name="model" />
+            <ModelPicker label={t('settings.transcriptionModel')} choices={view.modelChoices.transcription} value={transcriptionModel} onChange={setTranscriptionModel} name="transcription-model" />
             <label className="field">
-              <span>{t('settings.model')}</span>
-              <input type="text" value={model} onChange={(e) => setModel(e.target.value)} required />
+              <span>{t('settings.audioProfile')}</span>
+              <select name="audio-profile" value={audioProfile} onChange={(e) => setAudioProfile(e.target.value as SettingsView['audioProfile'])}>
+                <option value="speakers">{t('settings.audioSpeakers')}</option>
+                <option value="headset">{t('settings.audioHeadset')}</option>
+              </select>
             </label>
             <label className="field">
               <span>{t('settings.voice')}</span>
@@ -96,9 +112,22 @@ export function Settings(props: { kiosk: KioskBridge; onDone: () => void }) {
               <input type="text" value={audience} onChange={(e) => setAudience(e.target.value)} maxLength={200} />
             </label>
             <label className="field">
-              <span>{t('settings.retentionDays')}</span>
-              <input type="number" inputMode="numeric" min={1} max={3650} value={retentionDays} onChange={(e) => setRetentionDays(e.target.value)} required />
+              <span>{t('settings.resultsRetentionDays')}</span>
+              <input type="number" inputMode="numeric" min={1} max={3650} value={resultsDays} onChange={(e) => setResultsDays(e.target.value)} required />
             </label>
+            {view.realtimeHosts && (
+              <label className="field">
+                <span>{t('settings.realtimeHosts', { builtIn: view.realtimeHosts.builtIn.join(', ') })}</span>
+                <input type="text" value={extraHosts} onChange={(e) => setExtraHosts(e.target.value)} spellCheck={false} placeholder="my-resource.openai.azure.com" />
+                {view.realtimeHosts.enforced && <small className="muted">{t('settings.realtimeHostsEnforced')}</small>}
+              </label>
+            )}
+            {view.retentionDays !== undefined && (
+              <label className="field">
+                <span>{t('settings.retentionDays')}</span>
+                <input type="number" min={1} max={365} step={1} value={retentionDays} onChange={(e) => setRetentionDays(e.target.value)} required />
+              </label>
+            )}
             <div className="actions">
               <button type="submit" className="primary" disabled={busy}>
                 {t('settings.save')}
@@ -151,5 +180,42 @@ export function Settings(props: { kiosk: KioskBridge; onDone: () => void }) {
         </button>
       </div>
     </section>
+  );
+}
+
+/** A model from the offered list, or "other" with a typed name (main checks the name and says what is wrong). */
+function ModelPicker(props: { label: string; name: string; choices: string[]; value: string; onChange: (v: string) => void }) {
+  const { t } = useTranslation();
+  const listed = props.choices.includes(props.value);
+  const [other, setOther] = useState(!listed);
+  const typed = other || !listed;
+  return (
+    <div className="field">
+      <label>
+        <span>{props.label}</span>
+        <select
+          name={props.name}
+          value={typed ? '' : props.value}
+          onChange={(e) => {
+            const v = e.target.value;
+            setOther(v === '');
+            if (v !== '') props.onChange(v);
+          }}
+        >
+          {props.choices.map((c) => (
+            <option key={c} value={c}>
+              {c}
+            </option>
+          ))}
+          <option value="">{t('settings.modelOther')}</option>
+        </select>
+      </label>
+      {typed && (
+        <label>
+          <span>{t('settings.modelTyped', { what: props.label })}</span>
+          <input type="text" name={`${props.name}-other`} value={props.value} onChange={(e) => props.onChange(e.target.value)} spellCheck={false} required />
+        </label>
+      )}
+    </div>
   );
 }

@@ -64,6 +64,8 @@ export function Setup(props: {
   onInvitation?: (redemption: InvitationRedemption) => void;
   /** The operator screen (sync status, backend, device sign-in). */
   onOperator?: () => void;
+  /** Kiosk mode: the staff choose a candidate behind the PIN. */
+  onStaffStart?: () => void;
   /** The review workspace (past interviews and their evaluations). */
   onReview?: () => void;
   /** The room view (live kiosk status and transcripts; operator only). */
@@ -130,7 +132,21 @@ export function Setup(props: {
       </ErrorBox>
       {!data && !error && <p aria-live="polite">{t('setup.loading')}</p>}
       {data && !data.demo && props.onInvitation && <InvitationCode kiosk={kiosk} onRedeemed={props.onInvitation} />}
-      {data && (
+      {data && data.candidates.length === 0 && (
+        // Kiosk mode, a walk-up: no list of people; the invitation code, or the staff start it.
+        <>
+          {data.demo && <p>{t('setup.askStaff')}</p>}
+          <div className="actions">
+            {props.onStaffStart && (
+              <button type="button" onClick={props.onStaffStart}>
+                {t('setup.staffStart')}
+              </button>
+            )}
+            <OperatorButtons onSettings={props.onSettings} onOperator={props.onOperator} onRoom={props.onRoom} onReview={props.onReview} />
+          </div>
+        </>
+      )}
+      {data && data.candidates.length > 0 && (
         <form
           className="stack"
           onSubmit={(e) => {

@@ -1,5 +1,7 @@
-// After the interview: duration, the saved transcript with each entry's saved/synced state, recording size.
-import { useEffect, useState } from 'react';
+// After the interview: duration, the saved transcript with each entry's saved/synced state, recording size. On a
+// kiosk (main sends counts instead of the transcript) only status and counts, and back to the welcome screen when
+// main's time for it is up, before the next person can read it.
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { KioskBridge, SessionSummary } from '../../preload/contract';
 import { entryStateLabel, entryText, mergeEntries, orderedEntries, speakerLabel } from '../logic/entries';
@@ -29,7 +31,7 @@ export function Summary(props: { kiosk: KioskBridge; sessionId: string; initial:
     // Saved/synced marks keep changing after the end (sync runs in the background).
     const off = kiosk.on('transcript', (payload) => {
       if (payload.sessionId !== sessionId) return;
-      setSummary((s) => (s ? { ...s, entries: [...mergeEntries(new Map(s.entries.map((e) => [e.id, e])), payload.entries).values()] } : s));
+      setSummary((s) => (s && !s.counts ? { ...s, entries: [...mergeEntries(new Map(s.entries.map((e) => [e.id, e])), payload.entries).values()] } : s));
     });
     return () => {
       live = false;
@@ -37,8 +39,22 @@ export function Summary(props: { kiosk: KioskBridge; sessionId: string; initial:
     };
   }, [kiosk, sessionId]);
 
+  // Kiosk mode: leave for the welcome screen once main's time for this summary is up.
+  const clearAfterMs = useRef(props.initial?.clearAfterMs ?? summary?.clearAfterMs);
+  clearAfterMs.current ??= summary?.clearAfterMs;
+  const leave = useRef(props.onNew);
+  leave.current = props.onNew;
+  const hasDeadline = clearAfterMs.current !== undefined;
+  useEffect(() => {
+    if (clearAfterMs.current === undefined) return;
+    // Just after main has forgotten it: the welcome screen appears only once the summary is gone main-side too.
+    const timer = setTimeout(() => leave.current(), clearAfterMs.current + 250);
+    return () => clearTimeout(timer);
+  }, [hasDeadline]);
+
   const entries = summary ? orderedEntries(summary.entries) : [];
-  const allSaved = entries.every((e) => e.saved);
+  const entryCount = summary?.counts?.entries ?? entries.length;
+  const allSaved = summary?.counts ? summary.counts.saved === summary.counts.entries : entries.every((e) => e.saved);
 
   return (
     <section className="screen" aria-labelledby="summary-title">
@@ -49,8 +65,12 @@ export function Summary(props: { kiosk: KioskBridge; sessionId: string; initial:
       {summary && (
         <>
           <dl className="facts">
-            <dt>{t('summary.candidate')}</dt>
-            <dd>{summary.session.candidateName}</dd>
+            {summary.session.candidateName && (
+              <>
+                <dt>{t('summary.candidate')}</dt>
+                <dd>{summary.session.candidateName}</dd>
+              </>
+            )}
             <dt>{t('summary.position')}</dt>
             <dd>{summary.session.positionTitle}</dd>
             <dt>{t('summary.status')}</dt>
@@ -71,21 +91,25 @@ export function Summary(props: { kiosk: KioskBridge; sessionId: string; initial:
             </dd>
             <dt>{t('summary.transcript')}</dt>
             <dd>
-              {entries.length === 0
+              {entryCount === 0
                 ? t('summary.entries', { count: 0 })
-                : t(allSaved ? 'summary.allSaved' : 'summary.someUnsaved', { entries: t('summary.entries', { count: entries.length }) })}
+                : t(allSaved ? 'summary.allSaved' : 'summary.someUnsaved', { entries: t('summary.entries', { count: entryCount }) })}
             </dd>
           </dl>
-          <h2>{t('summary.transcript')}</h2>
-          <ol className="transcript" aria-label={t('summary.transcript')}>
-            {entries.map((e) => (
-              <li key={e.id} className={`entry ${e.speaker} ${e.status}`} data-seq={e.seq}>
-                <span className="who">{speakerLabel(e.speaker)}</span>
-                <span className="text">{entryText(e)}</span>
-                <span className={`state ${e.saved ? 'saved' : 'unsaved'}`}>{entryStateLabel(e)}</span>
-              </li>
-            ))}
-          </ol>
+          {!summary.counts && (
+            <>
+              <h2>{t('summary.transcript')}</h2>
+              <ol className="transcript" aria-label={t('summary.transcript')}>
+                {entries.map((e) => (
+                  <li key={e.id} className={`entry ${e.speaker} ${e.status}`} data-seq={e.seq}>
+                    <span className="who">{speakerLabel(e.speaker)}</span>
+                    <span className="text">{entryText(e)}</span>
+                    <span className={`state ${e.saved ? 'saved' : 'unsaved'}`}>{entryStateLabel(e)}</span>
+                  </li>
+                ))}
+              </ol>
+            </>
+          )}
         </>
       )}
       {!summary && !error && <p aria-live="polite">{t('summary.loading')}</p>}

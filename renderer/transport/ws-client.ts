@@ -4,7 +4,11 @@
 // words, because whether main handled them is unknown.
 import type { KioskBridge, KioskEventName, KioskMethod, KioskResult } from '../../preload/contract';
 import { classifyServerMessage, createBridge, decodeWire, encodeWire } from '../../preload/wire';
-import { reconnectDelayMs } from './backoff';
+import { backoffDelay, type BackoffPolicy } from '../../preload/backoff';
+
+/** The host is always on this machine (127.0.0.1), so frequent tries cost nothing, and after a crash the restarted
+ * host should be found within a fraction of a second: this delay is part of the kill → resumed-call time. */
+export const SOCKET_BACKOFF: BackoffPolicy = { stepsMs: [100], factor: 2, capMs: 500, jitter: [0.75, 1.25] };
 
 export interface WsClientOptions {
   url: string;
@@ -92,7 +96,7 @@ export function createWsBridge(options: WsClientOptions): WsBridge {
         clearTimeout(p.timer);
         p.resolve(unreachable('The connection to the kiosk service was lost while a request was in flight. Please try again.'));
       }
-      if (!closed) setTimeout(connect, reconnectDelayMs(attempts++));
+      if (!closed) setTimeout(connect, backoffDelay(attempts++, SOCKET_BACKOFF));
     });
   }
 

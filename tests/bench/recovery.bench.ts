@@ -11,7 +11,7 @@
 //   introductions beyond each interview's first (goal 0 each).
 // Every figure is reported whatever happened; any loss, duplicate, repeated question, second greeting, unfinished
 // or failed interview is listed as a problem (BenchProblems: the run exits non-zero, results.json keeps the figures).
-import { checkResumes, checkTranscript, repeatedSteps } from '../recovery/support';
+import { checkResumes, checkTranscript, repeatedLines } from '../recovery/support';
 import { runDropInterview, type DropRun } from '../recovery/drive';
 import { runKillInterview, type KillRun, type KillTrial } from '../recovery/kill';
 import { BenchProblems, median, metric, type BenchResults } from './metric';
@@ -46,7 +46,7 @@ export async function run(): Promise<BenchResults> {
     else problems.push(`seed ${seed}: the interview did not finish`);
     if (r.greetings !== 1) problems.push(`seed ${seed}: ${r.greetings} greetings`);
     extraGreetings += Math.max(0, r.greetings - 1);
-    repeated += repeatedSteps(r.finalDb.entries);
+    repeated += repeatedLines(r.finalDb.entries);
     for (const p of r.transcriptProblems) problems.push(`seed ${seed}: ${p}`);
     for (const t of r.trials) {
       for (const p of t.problems) problems.push(`seed ${seed}, kill at ${t.atMs} ms: ${p}`);
@@ -76,7 +76,7 @@ export async function run(): Promise<BenchResults> {
     drops += r.drops;
     reconnects.push(...r.reconnectMs);
     if (r.coldConnectMs !== null) coldDrop.push(r.coldConnectMs);
-    repeated += repeatedSteps(r.db.entries);
+    repeated += repeatedLines(r.db.entries);
     if (r.db.sessions[0]?.status === 'completed') finishedDrop++;
     else problems.push(`drop interview ${dropInterviews}: not completed`);
     for (const p of [...checkResumes(r.calls, r.db.entries), ...checkTranscript(r.db.entries)]) problems.push(`drop interview ${dropInterviews}: ${p}`);

@@ -96,4 +96,39 @@ describe('operator screen and invitation code', { timeout: 120_000 }, () => {
     assert.equal(await page.getByTestId('sync-last-error').textContent(), 'none');
     assert.deepEqual(kiosk.pageErrors, []);
   });
+
+  it('a new backend URL with an interview still queued asks; discarding works only after the export', async () => {
+    const { page } = kiosk;
+    // Signed out, an interview is created: it waits in the queue for the current backend.
+    const call = async (method: string, payload?: unknown) => {
+      const r = await host.core.dispatch(method, payload);
+      if (!r.ok) throw new Error(`${method}: ${r.error.message}`);
+      return r.value as never;
+    };
+    await call('signOutDevice');
+    const setup = await call('getSetupData') as { candidates: { id: string }[]; positions: { id: string }[] };
+    await call('createSession', { candidateId: setup.candidates[1]!.id, positionId: setup.positions[0]!.id, recordingConsent: false });
+    await page.reload();
+    await press(page, 'Sync and backend');
+    await page.getByTestId('sync-pending').getByText('1').waitFor({ timeout: 20_000 });
+
+    await page.getByLabel('Supabase URL').fill('https://another-project.supabase.co');
+    await page.getByLabel(/Anon key/).fill('d'.repeat(40));
+    await page.getByLabel(/Anon key/).press('Enter');
+    const choice = page.getByTestId('queue-choice');
+    await choice.getByText(/1 rows have not reached the current backend yet/).waitFor({ timeout: 20_000 });
+    await choice.getByText('Interview: 1').waitFor();
+    await page.getByText(`Connected to ${stack.gateway.url}.`).waitFor(); // nothing changed yet
+
+    await choice.getByRole('button', { name: /Discard them/ }).click();
+    await page.getByRole('alert').getByText(/needs an export of the queue first/).waitFor();
+    await choice.getByRole('button', { name: 'Export queued data' }).click();
+    await page.getByRole('status').getByText(/Exported 1 rows to .*exports/).waitFor();
+    await choice.getByRole('button', { name: /Discard them/ }).click();
+    await page.getByRole('status').getByText('The backend was changed; the exported rows were dropped from the queue.').waitFor();
+    await page.getByText('Connected to https://another-project.supabase.co.').waitFor();
+    assert.equal(await choice.count(), 0);
+    assert.equal(await page.getByTestId('sync-pending').textContent(), '0');
+    assert.deepEqual(kiosk.pageErrors, []);
+  });
 });

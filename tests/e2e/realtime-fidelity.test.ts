@@ -45,9 +45,9 @@ describe('Realtime fidelity (Chromium + web host + faithful emulator)', { timeou
       await page.locator('ol.transcript > li.interviewer').first().getByText(/Northwind Robotics/).waitFor({ timeout: 20_000 });
 
       // Forced reconnect, then a failed response and a text-only response on the new call.
-      emu.setFaults({ dropCallAfterMs: 0, failResponses: 1, textOnlyResponses: 1 });
+      emu.setFaults({ failResponses: 1, textOnlyResponses: 1 });
+      await emu.dropCalls('forced reconnect');
       await waitFor(() => emu.calls().length >= 2, 40_000, 'a new call after the drop');
-      emu.setFaults({ dropCallAfterMs: null });
       await waitFor(() => emu.calls().slice(1).flatMap((c) => c.responses).filter((r) => r.outcome === 'completed' && r.status !== 'in_progress').length >= 1, 60_000, 'the interviewer speaking again');
       const later = emu.calls().slice(1).flatMap((c) => c.responses);
       assert.ok(later.some((r) => r.outcome === 'failed'), 'a failed response happened');
@@ -76,9 +76,9 @@ describe('Realtime fidelity (Chromium + web host + faithful emulator)', { timeou
       const stored = storedRow()!;
       assert.ok(stored.text.length < cut.text.length, `heard "${stored.text}" of "${cut.text}"`);
       // A reconnect now: the context replays the heard part only, never the full question.
-      emu.setFaults({ dropCallAfterMs: 0, lineAudioMs: {} });
+      emu.setFaults({ lineAudioMs: {} });
+      await emu.dropCalls('forced reconnect');
       await waitFor(() => emu.calls().length >= 2 && emu.calls()[1]!.context.length > 0, 40_000, 'the resumed call with its context');
-      emu.setFaults({ dropCallAfterMs: null });
       const context = emu.calls()[1]!.context.map((c) => c.text).join('\n');
       assert.ok(!context.includes(cut.text), 'the unheard question is not in the resume context');
       assert.deepEqual(kiosk.pageErrors, []);

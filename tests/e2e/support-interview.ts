@@ -3,12 +3,12 @@
 // They wait on visible state (roles, labels, text), never on sleeps, and every wait is bounded.
 import { useElectronPreload } from '../support/electron-standin';
 import Database from 'better-sqlite3';
+import type { RecordingRow } from '../../main/core/db/store';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright';
 import { launchChromium } from '../support/chromium';
-import { startTestWebHost, type TestWebHost } from '../support/webhost';
-import type { WebHostOptions } from '../../main/web/host';
+import { startTestWebHost, type TestWebHost, type TestWebHostOptions } from '../support/webhost';
 
 export const FIXTURE_WAV = fileURLToPath(new URL('../fixtures/answers-4.wav', import.meta.url));
 export const FIXTURE = JSON.parse(readFileSync(new URL('../fixtures/answers-4.json', import.meta.url), 'utf8')) as {
@@ -68,7 +68,7 @@ export const BRIDGES: readonly KioskBridgeKind[] = ['web-host', 'electron-preloa
  * `via: 'electron-preload'` puts the real preload bundle and main's IPC binding between the page and the core.
  */
 export async function withKiosk<T>(
-  { via = 'web-host', ...options }: Partial<WebHostOptions> & { via?: KioskBridgeKind },
+  { via = 'web-host', ...options }: TestWebHostOptions & { via?: KioskBridgeKind },
   body: (ctx: { host: TestWebHost; kiosk: Kiosk }) => Promise<T>,
 ): Promise<T> {
   const host = await startTestWebHost(options);
@@ -164,13 +164,7 @@ export interface SessionRow {
   recording_consent: number;
 }
 
-export interface RecordingRow {
-  session_id: string;
-  file_name: string;
-  bytes: number;
-  chunks: number;
-  finalized: number;
-}
+export type { RecordingRow };
 
 export interface DbSnapshot {
   sessions: SessionRow[];

@@ -4,6 +4,7 @@
 // unreachable), EVAL_FINISH=1 (finish an interview first). The parent SIGKILLs it.
 import { join } from 'node:path';
 import { createKioskService } from '../../main/core/api/service';
+import { loadEmulator } from '../../main/simulator/lazy';
 import { openDatabase } from '../../main/core/db/database';
 import { fileCredentialStore } from '../../main/core/settings/credentials';
 import { fileSettingsStore, plaintextSecretStore } from '../../main/core/settings/file-stores';
@@ -16,10 +17,11 @@ const offline: typeof fetch = async () => {
   throw new TypeError('fetch failed (the network is down)');
 };
 const service = createKioskService({
+  startEmulator: loadEmulator,
   db, dataDir: dir, settings: fileSettingsStore(dir), secrets: plaintextSecretStore(dir), credentials: fileCredentialStore(dir),
   emulator: { candidates: 'loopback', faults: JSON.parse(process.env.EVAL_FAULTS ?? '{}') },
-  evaluation: { timing: { baseDelayMs: 100, maxDelayMs: 400 } },
-  sync: { wakeDelayMs: 10, backoff: { baseMs: 100, capMs: 500 } },
+  evaluation: { backoff: { stepsMs: [100], factor: 2, capMs: 400, jitter: [1, 1] } },
+  sync: { wakeDelayMs: 10, backoff: { stepsMs: [100], factor: 2, capMs: 500, jitter: [0.5, 1] } },
   ...(process.env.EVAL_OFFLINE === '1' ? { backendFetch: offline } : {}),
 });
 const say = (line: string) => process.stdout.write(`${line}\n`);

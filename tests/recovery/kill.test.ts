@@ -20,7 +20,7 @@ describe('recovery: host killed mid-interview', { timeout: 400_000 }, () => {
         if (t.prefixBytes > 0) assert.ok(t.prefixSec > 0, `${where}: the ${t.prefixBytes} recording bytes before the kill decode (${t.prefixSec} s)`);
       }
       assert.deepEqual(run.transcriptProblems, [], where);
-      assert.equal(run.greetings, 1, `${where}: greeted once`);
+      assert.equal(run.greetings, 1, `${where}: greeted once; interviewer lines: ${JSON.stringify(run.finalDb.entries.filter((e) => e.speaker === 'interviewer').map((e) => e.text))}`);
       assert.ok(run.recordingSec > 0, `${where}: the whole recording decodes`);
       assert.deepEqual(run.pageErrors, [], where);
       trials.push(...run.trials);

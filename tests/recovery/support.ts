@@ -3,19 +3,20 @@
 // the tests can assert on them with a useful message.
 import { readFileSync } from 'node:fs';
 import type { EmulatorCallInfo } from '../../main/simulator/index';
+import { isInterrupted } from '../../main/core/transcript/reducer';
 import { normalise, type DbSnapshot, type EntryRow } from '../e2e/support-interview';
 
 /** The practice script's lines (resources/voice/manifest.json), by step. */
 export const SCRIPT_LINES: string[] = (
   JSON.parse(readFileSync(new URL('../../resources/voice/manifest.json', import.meta.url), 'utf8')) as { clips: { text: string }[] }
 ).clips.map((c) => c.text);
-const LINES = SCRIPT_LINES.map(normalise);
 
-/** Which script step an interviewer entry is, when its text is a whole script line (a cut-off line is not). */
-export const stepOfText = (text: string): number | null => {
-  const i = LINES.indexOf(normalise(text));
-  return i >= 0 ? i : null;
-};
+/** Interviewer entries that hold a whole line: not cut off by a barge-in (marked interrupted) and not empty. The
+ * lines depend on the persona the emulator read from the instructions, so they are compared with each other and
+ * with what the emulator reports it spoke, never with a fixed script. */
+function wholeLines(entries: EntryRow[]): EntryRow[] {
+  return entries.filter((e) => e.speaker === 'interviewer' && e.text.trim() !== '' && !isInterrupted(e.text.trim()));
+}
 
 /** Interviewer entries that are (the start of) the introduction: a second one is a repeated greeting. */
 export function greetings(entries: EntryRow[]): number {
@@ -25,14 +26,22 @@ export function greetings(entries: EntryRow[]): number {
 
 /**
  * Each call after the first: it was given context (a system note not to greet again, the earlier interviewer
- * lines), and its first line is neither the introduction nor a line already spoken in full before it.
+ * lines), and its first line is neither the introduction nor a line already spoken in full before it; unless
+ * nothing had been heard in full or said yet, when it must open afresh with the greeting.
  */
 export function checkResumes(calls: EmulatorCallInfo[], entries: EntryRow[]): string[] {
   const problems: string[] = [];
   const spokenInFull = new Set<number>();
-  const fullSteps = new Set(entries.filter((e) => e.speaker === 'interviewer').map((e) => stepOfText(e.text)).filter((s): s is number => s !== null));
+  // A step was heard in full when the entry of the emulator's item for it holds a whole line (same item id).
+  const wholeItems = new Set(wholeLines(entries).map((e) => e.item_id));
+  let candidateSpoke = false;
   calls.forEach((call, i) => {
-    if (i > 0 && call.spoken.length > 0) {
+    // Nothing heard in full and nothing said yet (a drop in the greeting's first words): the call opens afresh.
+    const fresh = spokenInFull.size === 0 && !candidateSpoke;
+    if (i > 0 && call.spoken.length > 0 && fresh) {
+      if (call.resumedAtStep !== null) problems.push(`call ${i + 1} was given context although nothing had been heard in full`);
+      if (call.spoken[0]!.step !== 0) problems.push(`call ${i + 1} opened afresh but did not start with the greeting`);
+    } else if (i > 0 && call.spoken.length > 0) {
       const first = call.spoken[0]!.step;
       if (call.resumedAtStep === null) problems.push(`call ${i + 1} spoke without being given the earlier context`);
       if (first === 0) problems.push(`call ${i + 1} started with the introduction again`);
@@ -42,18 +51,16 @@ export function checkResumes(calls: EmulatorCallInfo[], entries: EntryRow[]): st
       if (call.context.length < 2) problems.push(`call ${i + 1} got no replayed turns`);
     }
     // Lines this call spoke that reached the transcript in full count as asked for the later calls.
-    for (const s of call.spoken) if (fullSteps.has(s.step)) spokenInFull.add(s.step);
+    for (const r of call.responses) if (r.itemId && wholeItems.has(r.itemId)) spokenInFull.add(r.step);
+    if (call.userTurns > 0) candidateSpoke = true;
   });
   return problems;
 }
 
-/** Script step → how many interviewer entries are that whole line. */
-function stepCounts(entries: EntryRow[]): Map<number, number> {
-  const counts = new Map<number, number>();
-  for (const e of entries) {
-    const step = e.speaker === 'interviewer' ? stepOfText(e.text) : null;
-    if (step !== null) counts.set(step, (counts.get(step) ?? 0) + 1);
-  }
+/** Whole interviewer line (normalised) → how many entries hold it. */
+function lineCounts(entries: EntryRow[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const e of wholeLines(entries)) counts.set(normalise(e.text), (counts.get(normalise(e.text)) ?? 0) + 1);
   return counts;
 }
 
@@ -68,13 +75,13 @@ export function checkTranscript(entries: EntryRow[]): string[] {
   }
   const seqs = entries.map((e) => e.seq).sort((a, b) => a - b);
   seqs.forEach((s, i) => s !== i && problems.push(`seq ${s} at position ${i} (gaps or duplicates)`));
-  for (const [step, n] of stepCounts(entries)) if (n > 1) problems.push(`script step ${step} is in the transcript ${n} times`);
+  for (const [line, n] of lineCounts(entries)) if (n > 1) problems.push(`the line "${line}" is in the transcript ${n} times`);
   return problems;
 }
 
-/** How many whole script lines are in the transcript more than once (each extra copy counts). */
-export function repeatedSteps(entries: EntryRow[]): number {
-  return [...stepCounts(entries).values()].reduce((a, n) => a + Math.max(0, n - 1), 0);
+/** How many whole interviewer lines are in the transcript more than once (each extra copy counts). */
+export function repeatedLines(entries: EntryRow[]): number {
+  return [...lineCounts(entries).values()].reduce((a, n) => a + Math.max(0, n - 1), 0);
 }
 
 /** Entries committed before (a snapshot) are each present exactly once after, with their text not shortened. */
@@ -99,7 +106,7 @@ export function checkKept(before: EntryRow[], after: DbSnapshot): { losses: numb
   }
   // The same words must not come back as a second entry either (a replay stored again).
   const texts = new Map<string, number>();
-  for (const e of after.entries) if (e.speaker === 'interviewer' && stepOfText(e.text) !== null) texts.set(e.text, (texts.get(e.text) ?? 0) + 1);
+  for (const e of wholeLines(after.entries)) texts.set(e.text, (texts.get(e.text) ?? 0) + 1);
   for (const e of before) if ((texts.get(e.text) ?? 0) > 1) duplicates++;
   return { losses, duplicates, problems };
 }

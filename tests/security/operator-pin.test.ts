@@ -11,33 +11,13 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright';
 import { launchChromium } from '../support/chromium';
+import { rawCall } from '../support/page-api';
 import { startTestWebHost, type TestWebHost } from '../support/webhost';
 
 const PIN = '482193';
 const HOST_BUNDLE = fileURLToPath(new URL('../../dist/web/serve.js', import.meta.url));
 const T = 15_000;
 
-/** Calls the KioskApi over a fresh same-origin WebSocket from inside the page, bypassing the UI (with the socket
- * token the page keeps, as any script in the page could). */
-function rawCall(page: Page, method: string, payload?: unknown): Promise<{ ok: boolean; error?: { code: string; message: string } }> {
-  return page.evaluate(
-    ({ method, payload }) =>
-      new Promise((ok, fail) => {
-        const ws = new WebSocket(`ws://${location.host}/kiosk`, ['kiosk', `kiosk-token.${sessionStorage.getItem('kiosk-web-token')}`]);
-        const timer = setTimeout(() => fail(new Error('no reply')), 5000);
-        ws.onopen = () => ws.send(JSON.stringify({ id: 1, method, payload }));
-        ws.onmessage = (m) => {
-          const msg = JSON.parse(String(m.data));
-          if (msg.id !== 1) return;
-          clearTimeout(timer);
-          ws.close();
-          ok(msg.result);
-        };
-        ws.onerror = () => fail(new Error('socket error'));
-      }),
-    { method, payload },
-  );
-}
 
 async function typePin(page: Page, pin: string) {
   const field = page.locator('input').and(page.getByLabel('Operator PIN', { exact: true }));

@@ -3,9 +3,11 @@
 // time: a field, an enum value or an optionality on one side only fails to compile (see SchemaDrift below).
 import { z } from 'zod';
 import {
+  MAX_REALTIME_EVENT_CHARS,
   VOICES,
   type CallStartReason,
   type ConfigureBackendRequest,
+  type AuthorizeCandidateRequest,
   type CreateSessionRequest,
   type EndReason,
   type InterviewListQuery,
@@ -26,10 +28,12 @@ import {
   type ConsentRecord,
   type DeclineInterviewRequest,
 } from '../../../preload/contract';
+import { MAX_EXTRA_REALTIME_HOSTS, REALTIME_HOST_PATTERN } from '../realtime/hosts';
+import { RETENTION_DAYS } from '../settings/types';
 import { anonKeySchema, serviceUrlSchema, supabaseUrlSchema } from '../sync/validation';
+import { MODEL_NAME } from '../realtime/models';
 
 /** Realtime events are small JSON objects; anything bigger is not an event we want to store. */
-export const MAX_EVENT_BYTES = 256 * 1024;
 export const MAX_SDP_CHARS = 100_000;
 
 /** Session ids are UUIDs made by main; the format check also keeps them safe as file names. */
@@ -41,7 +45,8 @@ const noArgs = z.union([z.undefined(), z.null(), z.strictObject({})]).transform(
 export const settingsPatchSchema = z.strictObject({
   practiceMode: z.boolean().optional(),
   openaiBaseUrl: serviceUrlSchema.optional(),
-  model: z.string().regex(/^[\w.:-]{1,100}$/, 'must be a model name such as gpt-realtime-2.1').optional(),
+  model: z.string().regex(MODEL_NAME, 'must be a model name such as gpt-realtime-2.1').optional(),
+  transcriptionModel: z.string().regex(MODEL_NAME, 'must be a model name such as gpt-transcribe').optional(),
   voice: z.enum(VOICES as unknown as [Voice, ...Voice[]]).optional(),
   disclosure: z
     .strictObject({
@@ -50,6 +55,13 @@ export const settingsPatchSchema = z.strictObject({
     })
     .optional(),
   audioProfile: z.enum(['headset', 'speakers']).optional(),
+  retentionDays: z.number().int('must be a whole number of days').min(RETENTION_DAYS.min, `must be at least ${RETENTION_DAYS.min} day (uploaded interviews are not kept forever on a kiosk)`)
+    .max(RETENTION_DAYS.max, `must be at most ${RETENTION_DAYS.max} days`).optional(),
+  realtimeHosts: z
+    .array(z.string().trim().toLowerCase().regex(REALTIME_HOST_PATTERN, 'must be a host name such as my-resource.openai.azure.com (no scheme, path or wildcard)')
+      .transform((h) => h.replace(/:443$/, '')))
+    .max(MAX_EXTRA_REALTIME_HOSTS, `may list at most ${MAX_EXTRA_REALTIME_HOSTS} hosts`)
+    .optional(),
 });
 
 export const setKeySchema = z.strictObject({
@@ -76,6 +88,7 @@ export const createSessionSchema = z
     positionId: rowId,
     recordingConsent: z.boolean(),
     invitationId: rowId.optional(),
+    operatorTicket: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'is not an operator ticket').optional(),
     consent: consentRecordSchema.optional(),
   })
   .refine((r) => !r.consent || r.consent.choices.recording === r.recordingConsent, {
@@ -90,9 +103,15 @@ export const declineInterviewSchema = z.strictObject({
   language,
 }) satisfies z.ZodType<DeclineInterviewRequest>;
 
+export const authorizeCandidateSchema = z.strictObject({
+  candidateId: rowId,
+  positionId: rowId,
+}) satisfies z.ZodType<AuthorizeCandidateRequest>;
+
 export const configureBackendSchema = z.strictObject({
   supabaseUrl: supabaseUrlSchema,
   anonKey: anonKeySchema,
+  queued: z.enum(['keep', 'discard']).optional(),
 }) satisfies z.ZodType<ConfigureBackendRequest, unknown>;
 
 export const signInDeviceSchema = z.strictObject({
@@ -119,9 +138,9 @@ export const startCallSchema = z.strictObject({
   reason: z.enum(['start', 'reconnect', 'rollover', 'restart'] satisfies CallStartReason[]).optional(),
 });
 
-const realtimeEvent = z.looseObject({
-  type: z.string().min(1).max(200),
-});
+const realtimeEvent = z
+  .looseObject({ type: z.string().min(1).max(200) })
+  .refine((e) => JSON.stringify(e).length <= MAX_REALTIME_EVENT_CHARS, { message: `must be at most ${MAX_REALTIME_EVENT_CHARS} characters of JSON` });
 
 export const reportEventSchema = z.strictObject({
   sessionId,
@@ -170,7 +189,7 @@ export const listInterviewsSchema = z.strictObject({
   status: z.enum(['scheduled', 'in_progress', 'completed', 'failed']).optional(),
   review: reviewState.optional(),
   limit: z.number().int().min(1).max(500).optional(),
-  offset: z.number().int().min(0).max(10_000_000).optional(),
+  cursor: z.string().regex(/^[A-Za-z0-9_-]{1,400}$/, 'must be a nextCursor the list gave out').optional(),
 }) satisfies z.ZodType<InterviewListQuery>;
 
 export const overrideSchema = z.strictObject({
@@ -194,6 +213,7 @@ export const REQUEST_SCHEMAS = {
   createSession: createSessionSchema,
   declineInterview: declineInterviewSchema,
   getOperatorNotices: noArgs,
+  authorizeCandidate: authorizeCandidateSchema,
   startCall: startCallSchema,
   reportRealtimeEvent: reportEventSchema,
   appendRecordingChunk: recordingChunkSchema,
@@ -203,6 +223,7 @@ export const REQUEST_SCHEMAS = {
   getSyncStatus: noArgs,
   syncNow: noArgs,
   configureBackend: configureBackendSchema,
+  exportQueue: noArgs,
   signInDevice: signInDeviceSchema,
   signOutDevice: noArgs,
   retryQuarantined: retryQuarantinedSchema,

@@ -47,8 +47,12 @@ export interface KioskServiceDeps {
   backendFetch?: typeof fetch;
   /** Room view: a kiosk is shown offline when its last report is older than this (default: 3 missed heartbeats). */
   roomOfflineAfterMs?: number;
+  /** A packaged (Electron) build: the OpenAI key goes only to listed https Realtime hosts (main/core/realtime/hosts.ts). */
+  packaged?: boolean;
   /** Kiosk mode: the admin screens stay closed until an operator PIN is chosen (recruiter mode: open until then). */
   kioskMode?: boolean;
+  /** Kiosk mode: how long a candidate's summary stays readable after the end (default 30 s). */
+  kioskSummaryMs?: number;
   /** Where the operator-lock record is kept. Default: <dataDir>/operator-lock.json (0600). */
   operatorLock?: LockRecordStore;
   /** scrypt cost for the PIN hash (tests use a cheap one). */
@@ -60,6 +64,8 @@ export interface KioskServiceDeps {
   recovery?: RecoveryOptions;
   /** Evaluation job timing (tests: short backoff) or manual start. */
   evaluation?: EvaluationOptions;
+  /** What the operator must be told about storage at start-up, in words (a salvaged damaged database). */
+  storageNotices?: { message: string; at: string }[];
   /** Electron: the focused window as PDF (report export). */
   printToPdf?: () => Promise<Uint8Array>;
 }
@@ -87,22 +93,27 @@ export function createKioskService(deps: KioskServiceDeps): KioskService {
   const events = createEventEmitter((error) => log(`event listener failed: ${String(error)}`));
   const recorder = createRecorder(store, deps.dataDir, now);
   const practice = practiceEmulator(deps.startEmulator, deps.emulator);
+  const storageNotices = [...(deps.storageNotices ?? [])];
+  for (const n of storageNotices) log(`storage: ${n.message}`);
 
   const sync = createSyncFeature({
     db: deps.db, dataDir: deps.dataDir, settings: deps.settings, events, log,
     ...(deps.credentials ? { credentials: deps.credentials } : {}),
     ...(deps.backendFetch ? { fetch: deps.backendFetch } : {}),
     ...(deps.sync ? { options: deps.sync } : {}),
+    storageNotices: () => storageNotices,
   });
   if (!(deps.backendConfigured ?? sync.configured()) && seedDemoData(deps.db)) log('seeded the built-in demo data (no backend configured)');
 
-  const settings = createSettingsFeature({ settings: deps.settings, secrets: deps.secrets, backendView: () => sync.backendView(), log });
-  const targets = createTargetResolver({ view: settings.view, apiKey: settings.usableKey, practice, log });
+  const settings = createSettingsFeature({ settings: deps.settings, secrets: deps.secrets, backendView: () => sync.backendView(), log, packaged: deps.packaged ?? false });
+  const targets = createTargetResolver({ view: settings.view, apiKey: settings.usableKey, hostProblem: settings.hostProblem, practice, log });
   const operator = createOperatorFeature({
     dataDir: deps.dataDir, kioskMode: deps.kioskMode ?? false, now, log,
     ...(deps.operatorLock ? { store: deps.operatorLock } : {}),
     ...(deps.operatorScrypt ? { scrypt: deps.operatorScrypt } : {}),
     ...(deps.onQuit ? { onQuit: deps.onQuit } : {}),
+    ...(deps.kioskSummaryMs ? { summaryMs: deps.kioskSummaryMs } : {}),
+    interruptedSessionOf: (invitationId) => store.interruptedSessionOf(invitationId),
   });
   const room = createRoomFeature({
     settings: deps.settings, events, log,
@@ -129,6 +140,7 @@ export function createKioskService(deps: KioskServiceDeps): KioskService {
   const candidate = createCandidateFeature({ db: deps.db, store, log });
 
   const api: KioskApi = {
+    authorizeCandidate: () => Promise.reject(new Error('replaced by operator.guard')),
     ...settings.api,
     ...candidate.api,
     ...interview.api,

@@ -27,7 +27,14 @@ export interface OpenDatabaseOptions {
   synchronous?: SynchronousLevel;
 }
 
+/** SQLite's words for a file whose pages are not a valid database: salvage (recover.ts), not a retry, helps. */
+const DAMAGE_CODES = /^SQLITE_(CORRUPT|NOTADB)/;
+
 export class DatabaseOpenError extends Error {
+  /** The file itself is damaged (not a permission, lock or full-disk problem). */
+  readonly damaged: boolean;
+  /** What SQLite said. */
+  readonly detail: string;
   constructor(
     readonly file: string,
     cause: unknown,
@@ -36,6 +43,9 @@ export class DatabaseOpenError extends Error {
     super(`The kiosk's local database at ${file} could not be opened (${detail}). ` +
       'If the file is damaged, move it aside and restart: demo data is recreated and a backend resyncs.');
     this.name = 'DatabaseOpenError';
+    this.detail = detail;
+    const code = (cause as { code?: unknown } | null)?.code;
+    this.damaged = typeof code === 'string' && DAMAGE_CODES.test(code);
   }
 }
 
@@ -55,6 +65,10 @@ export function openDatabase(file: string, options: OpenDatabaseOptions = {}): K
     db.pragma('busy_timeout = 5000');
     // Reading the schema fails fast on a corrupt or non-SQLite file, before anything else runs.
     db.prepare('SELECT count(*) FROM sqlite_master').get();
+    // A damaged page in the middle passes the line above and would only fail mid-interview: check every page now
+    // (quick_check reads the whole file once; milliseconds for a kiosk's few megabytes).
+    const check = db.pragma('quick_check(1)', { simple: true });
+    if (check !== 'ok') throw Object.assign(new Error(`integrity check failed: ${String(check).replace(/\s+/g, ' ').trim()}`), { code: 'SQLITE_CORRUPT' });
     migrate(db);
     return db;
   } catch (error) {

@@ -8,13 +8,14 @@ import type { KioskEventEmitter } from '../api/events';
 import type { KioskDatabase } from '../db/database';
 import type { KioskStore } from '../db/store';
 import { createMediaTokens } from '../recording/media';
-import { createJobRunner, type JobTiming } from './jobs';
+import type { BackoffPolicy } from '../../../preload/backoff';
+import { createJobRunner } from './jobs';
 import type { ModelTarget } from './model';
 import { CURRENT_RUBRIC } from './rubric';
 import { createEvaluationStore } from './store';
 
 export interface EvaluationOptions {
-  timing?: JobTiming;
+  backoff?: BackoffPolicy;
   /** Do not start the runner with the service (tests that drive it by hand). */
   manual?: boolean;
 }
@@ -42,7 +43,7 @@ export function createEvaluationFeature(deps: EvaluationFeatureDeps) {
   const changed = (sessionId: string) => deps.events.emit('review', { sessionId });
   const runner = createJobRunner({
     store: deps.store, evaluations, rubric, target: deps.target, onChange: changed,
-    ...(deps.options?.timing ? { timing: deps.options.timing } : {}),
+    ...(deps.options?.backoff ? { backoff: deps.options.backoff } : {}),
     ...(deps.now ? { now: deps.now } : {}),
     ...(deps.log ? { log: deps.log } : {}),
   });

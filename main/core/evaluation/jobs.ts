@@ -10,19 +10,10 @@ import type { GateEntry } from './gate';
 import { callModel, type ModelTarget } from './model';
 import type { Rubric } from './rubric';
 import type { EvaluationStore, JobRow } from './store';
+import { backoffDelay, type BackoffPolicy } from '../../../preload/backoff';
 
-export interface JobTiming {
-  /** First retry delay; doubles per attempt up to maxDelayMs. */
-  baseDelayMs: number;
-  maxDelayMs: number;
-}
-
-export const DEFAULT_JOB_TIMING: JobTiming = { baseDelayMs: 5_000, maxDelayMs: 10 * 60_000 };
-
-/** Pure: the delay before attempt n+1 after n failed ones. */
-export function retryDelay(attempts: number, timing: JobTiming): number {
-  return Math.min(timing.maxDelayMs, timing.baseDelayMs * 2 ** Math.max(0, attempts - 1));
-}
+/** Evaluation retries: doubling from 5 s to 10 min, no jitter (one job per kiosk, nothing to spread out). */
+export const EVALUATION_BACKOFF: BackoffPolicy = { stepsMs: [5_000], factor: 2, capMs: 10 * 60_000, jitter: [1, 1] };
 
 export interface RunnerDeps {
   store: KioskStore;
@@ -30,7 +21,7 @@ export interface RunnerDeps {
   rubric: Rubric;
   /** Where the model is (practice: the emulator), or why there is none right now (retried later). */
   target: () => Promise<ModelTarget | { unavailable: string }>;
-  timing?: JobTiming;
+  backoff?: BackoffPolicy;
   now?: () => number;
   log?: (line: string) => void;
   /** The job's state changed (the operator screen shows it). */
@@ -40,7 +31,7 @@ export interface RunnerDeps {
 export function createJobRunner(deps: RunnerDeps) {
   const log = deps.log ?? (() => {});
   const now = deps.now ?? Date.now;
-  const timing = deps.timing ?? DEFAULT_JOB_TIMING;
+  const backoff = deps.backoff ?? EVALUATION_BACKOFF;
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<void> | null = null;
   let again = false;
@@ -83,7 +74,7 @@ export function createJobRunner(deps: RunnerDeps) {
       deps.evaluations.finish(job.id, { id: randomUUID(), ...step.evaluation }, job.rubric_version);
       log(`evaluation of ${row.id}: ${step.evaluation.outcome}`);
     } else if (step.kind === 'retry') {
-      const at = new Date(now() + retryDelay(attempts, timing)).toISOString();
+      const at = new Date(now() + backoffDelay(attempts - 1, backoff)).toISOString();
       deps.evaluations.markJob(job.id, 'retrying', step.message, at);
       log(`evaluation of ${row.id} will retry at ${at}: ${step.message}`);
     } else {
@@ -102,7 +93,7 @@ export function createJobRunner(deps: RunnerDeps) {
       } catch (error) {
         // A bug or a disk error: keep the job, try again later rather than spin.
         const message = `The evaluation hit an internal error: ${error instanceof Error ? error.message : String(error)}`;
-        deps.evaluations.markJob(job.id, 'retrying', message, new Date(now() + timing.maxDelayMs).toISOString());
+        deps.evaluations.markJob(job.id, 'retrying', message, new Date(now() + backoff.capMs).toISOString());
         log(message);
       }
       deps.onChange?.(job.session_id);

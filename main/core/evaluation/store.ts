@@ -4,6 +4,7 @@ import type {
   CompetencyAssessment, DismissalView, EvaluationJobState, EvaluationJobView, EvaluationView, InsufficientReason,
   InterviewListItem, InterviewListQuery, OverrideView, ReviewState, RubricView,
 } from '../../../preload/contract';
+import { KioskError } from '../../../preload/contract';
 import type { KioskDatabase } from '../db/database';
 import { sessionView, type SessionRow } from '../db/store';
 
@@ -41,8 +42,27 @@ export interface NewEvaluation {
   competencies: CompetencyAssessment[];
 }
 
-const REVIEW_STATE_SQL = `CASE WHEN d.session_id IS NOT NULL THEN 'dismissed' WHEN ev.outcome IS NOT NULL THEN ev.outcome
-  WHEN j.state IS NOT NULL THEN j.state ELSE 'none' END`;
+/** A session's review state, per row by the unique indexes on session_id (no join over every table: counting a
+ * long list without a review filter never computes it). */
+const REVIEW_STATE_SQL = `CASE WHEN EXISTS (SELECT 1 FROM session_dismissals d WHERE d.session_id = s.id) THEN 'dismissed'
+  ELSE coalesce((SELECT outcome FROM evaluations WHERE session_id = s.id ORDER BY created_at DESC LIMIT 1),
+    (SELECT state FROM evaluation_jobs WHERE session_id = s.id ORDER BY id DESC LIMIT 1), 'none') END`;
+
+/** The list's keyset cursor: the last row's (created_at, id), opaque to the page. Paging by key, not OFFSET, keeps
+ * every page as cheap as the first and stable while new interviews arrive at the top. */
+export function encodeListCursor(createdAt: string, id: string): string {
+  return Buffer.from(JSON.stringify([createdAt, id])).toString('base64url');
+}
+
+export function decodeListCursor(cursor: string): { createdAt: string; id: string } {
+  try {
+    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    if (Array.isArray(v) && v.length === 2 && typeof v[0] === 'string' && typeof v[1] === 'string') return { createdAt: v[0], id: v[1] };
+  } catch {
+    // fall through to the error in words
+  }
+  throw new KioskError('invalid_request', 'The list position (cursor) is not one this list gave out; open the list again from the start.');
+}
 
 /** Escapes LIKE wildcards so a search for "50%" means the text "50%". */
 const likePattern = (s: string) => `%${s.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -75,12 +95,14 @@ export function createEvaluationStore(db: KioskDatabase) {
   };
   const now = () => new Date().toISOString();
 
-  function listSql(query: InterviewListQuery): { where: string; params: Record<string, unknown> } {
+  /** The filters as SQL; `names` when they need the candidate's and position's names (a search). */
+  function listSql(query: InterviewListQuery): { where: string; params: Record<string, unknown>; names: boolean } {
     const clauses: string[] = [];
     const params: Record<string, unknown> = {};
-    if (query.search?.trim()) {
+    const names = !!query.search?.trim();
+    if (names) {
       clauses.push(`(c.name LIKE @search ESCAPE '\\' OR p.title LIKE @search ESCAPE '\\')`);
-      params.search = likePattern(query.search.trim());
+      params.search = likePattern(query.search!.trim());
     }
     if (query.candidateId) (clauses.push('s.candidate_id = @candidate'), (params.candidate = query.candidateId));
     if (query.positionId) (clauses.push('s.position_id = @position'), (params.position = query.positionId));
@@ -88,13 +110,12 @@ export function createEvaluationStore(db: KioskDatabase) {
     if (query.to) (clauses.push('s.created_at < @to'), (params.to = nextDay(query.to)));
     if (query.status) (clauses.push('s.status = @status'), (params.status = query.status));
     if (query.review) (clauses.push(`${REVIEW_STATE_SQL} = @review`), (params.review = query.review));
-    return { where: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params };
+    return { where: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params, names };
   }
 
-  const FROM = `FROM interview_sessions s JOIN candidates c ON c.id = s.candidate_id JOIN positions p ON p.id = s.position_id
-    LEFT JOIN evaluation_jobs j ON j.id = (SELECT max(id) FROM evaluation_jobs WHERE session_id = s.id)
-    LEFT JOIN evaluations ev ON ev.id = (SELECT id FROM evaluations WHERE session_id = s.id ORDER BY created_at DESC LIMIT 1)
-    LEFT JOIN session_dismissals d ON d.session_id = s.id`;
+  // Every session has its candidate and position (NOT NULL foreign keys), so the joins never drop a row: the
+  // count joins them only when a search needs the names.
+  const FROM = 'FROM interview_sessions s JOIN candidates c ON c.id = s.candidate_id JOIN positions p ON p.id = s.position_id';
 
   return {
     enqueue(sessionId: string, rubricVersion: string): void {
@@ -152,15 +173,29 @@ export function createEvaluationStore(db: KioskDatabase) {
     dismiss(sessionId: string, id: string, reason: string): boolean {
       return q.insertDismissal.run(sessionId, id, reason, now()).changes === 1;
     },
-    list(query: InterviewListQuery): { items: InterviewListItem[]; total: number } {
-      const { where, params } = listSql(query);
+    /** One page, newest first: the rows, their review state and entry counts in one query, and the total. */
+    list(query: InterviewListQuery): { items: InterviewListItem[]; total: number; nextCursor: string | null } {
+      const { where, params, names } = listSql(query);
       const limit = Math.min(Math.max(query.limit ?? 100, 1), 500);
-      const offset = Math.max(query.offset ?? 0, 0);
-      const total = (db.prepare(`SELECT count(*) AS n ${FROM} ${where}`).get(params) as { n: number }).n;
+      const total = (db.prepare(`SELECT count(*) AS n ${names ? FROM : 'FROM interview_sessions s'} ${where}`).get(params) as { n: number }).n;
+      let page = where;
+      if (query.cursor) {
+        const after = decodeListCursor(query.cursor);
+        page = `${where ? `${where} AND` : 'WHERE'} (s.created_at < @cursorAt OR (s.created_at = @cursorAt AND s.id < @cursorId))`;
+        Object.assign(params, { cursorAt: after.createdAt, cursorId: after.id });
+      }
+      // One row more than the page tells whether another page follows.
       const rows = db.prepare(`SELECT s.*, c.name AS candidate_name, p.title AS position_title, ${REVIEW_STATE_SQL} AS review,
           (SELECT count(*) FROM transcript_entries t WHERE t.session_id = s.id) AS entry_count
-        ${FROM} ${where} ORDER BY s.created_at DESC, s.id LIMIT @limit OFFSET @offset`).all({ ...params, limit, offset }) as (SessionRow & { review: ReviewState; entry_count: number })[];
-      return { total, items: rows.map((r) => ({ session: sessionView(r), review: r.review, entries: r.entry_count })) };
+        ${FROM} ${page} ORDER BY s.created_at DESC, s.id DESC LIMIT @limit`).all({ ...params, limit: limit + 1 }) as (SessionRow & { review: ReviewState; entry_count: number })[];
+      const more = rows.length > limit;
+      const shown = more ? rows.slice(0, limit) : rows;
+      const last = shown.at(-1);
+      return {
+        total,
+        items: shown.map((r) => ({ session: sessionView(r), review: r.review, entries: r.entry_count })),
+        nextCursor: more && last ? encodeListCursor(last.created_at, last.id) : null,
+      };
     },
   };
 }

@@ -10,6 +10,7 @@ export function evaluationTarget(targets: TargetResolver, fetchImpl?: typeof fet
       return { ...r.target, model: DEFAULT_EVALUATION_MODEL, ...(!r.practice && fetchImpl ? { fetch: fetchImpl } : {}) };
     }
     if (r.reason === 'practice_failed') return { unavailable: `The practice-mode evaluator could not be started (${r.detail}).` };
+    if (r.reason === 'host_not_allowed') return { unavailable: r.detail };
     return { unavailable: 'No OpenAI API key is set; the evaluation waits until one is.' };
   };
 }

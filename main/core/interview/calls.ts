@@ -6,7 +6,7 @@ import type { KioskStore } from '../db/store';
 import { buildSessionConfig, openingEvents } from '../realtime/session-config';
 import { createCall, hangupCall } from '../realtime/signalling';
 import type { TargetResolver } from '../realtime/target';
-import { buildResumeContext } from '../recovery/context';
+import { buildResumeContext, worthResuming } from '../recovery/context';
 import { REALTIME_SESSION_LIMIT_MS, rolloverAfterMs, type RecoveryOptions } from '../recovery/policy';
 import { orderedEntries, withCall } from '../transcript/reducer';
 import type { Sessions } from './sessions';
@@ -17,7 +17,7 @@ export interface CallsDeps {
   sessions: Sessions;
   transcripts: Transcripts;
   targets: TargetResolver;
-  settings: () => Pick<SettingsView, 'practiceMode' | 'model' | 'voice'> & Partial<Pick<SettingsView, 'audioProfile'>>;
+  settings: () => Pick<SettingsView, 'practiceMode' | 'model' | 'voice'> & Partial<Pick<SettingsView, 'audioProfile' | 'transcriptionModel'>>;
   recovery?: RecoveryOptions;
   /** The practice emulator's own session limit, if set (tests shorten it). */
   practiceSessionLimitMs?: number;
@@ -48,7 +48,13 @@ export function createCalls(deps: CallsDeps) {
       const tenant = store.tenantById(row.tenant_id);
       if (!position || !tenant) throw new KioskError('not_found', 'The position or company of this interview is missing on this kiosk.');
       const settings = deps.settings();
-      const config = buildSessionConfig(position, tenant, { model: settings.model, voice: settings.voice, ...(settings.audioProfile ? { audioProfile: settings.audioProfile } : {}) });
+      const config = buildSessionConfig(position, tenant, {
+        model: settings.model,
+        voice: settings.voice,
+        language: position.language,
+        ...(settings.audioProfile ? { audioProfile: settings.audioProfile } : {}),
+        ...(settings.transcriptionModel ? { transcriptionModel: settings.transcriptionModel } : {}),
+      });
       const target = await deps.targets.forCall();
       const { callId, answerSdp } = await createCall(
         { ...target, ...(deps.fetch ? { fetch: deps.fetch } : {}) },
@@ -77,7 +83,7 @@ export function createCalls(deps: CallsDeps) {
       if (resumeFrom) {
         transcripts.finalize(sessionId, s);
         const history = orderedEntries(s.transcript);
-        if (history.some((e) => e.text.trim().length > 0)) {
+        if (worthResuming(history)) {
           const why = reason === 'rollover' || reason === 'restart' ? reason : reason === 'reconnect' ? 'reconnect' : earlier ? 'reconnect' : 'restart';
           const context = buildResumeContext(history, {
             callIndex: calls.length - 1,

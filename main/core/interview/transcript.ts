@@ -5,9 +5,11 @@ import { KioskError, type CallAction, type KioskSlice, type RealtimeEventReport,
 import type { KioskEventEmitter } from '../api/events';
 import type { KioskStore, SessionRow } from '../db/store';
 import { entryIdFor } from '../transcript/ids';
-import { createTranscriptState, finalizeAll, reduceTranscript, type ReducerEntry, type ResponseOutcome, type TranscriptState } from '../transcript/reducer';
+import { createTranscriptState, finalizeAll, reduceTranscript, withCall, type ReducerEntry, type ResponseOutcome, type TranscriptState } from '../transcript/reducer';
+import { wireEvent } from '../realtime/client-events';
 import { rolloverAfterMs } from '../recovery/policy';
 import type { Sessions } from './sessions';
+import { backoffDelay, type BackoffPolicy } from '../../../preload/backoff';
 
 /** The Realtime call a session is on (kept to hang it up when replaced or ended). */
 export interface LiveCall {
@@ -23,10 +25,16 @@ export interface LiveSession {
   call: LiveCall | null;
   /** Responses in a row that ended failed, incomplete or text-only (the turn is retried with backoff). */
   failedTurns: number;
+  /** The call whose audio clock is anchored (at its session.created), so a re-delivered one does not move it. */
+  audioAnchoredCall: string | null;
 }
 
 /** Retrying a turn that produced nothing the candidate heard: backoff, and when to tell the operator / give up. */
-export const TURN_RETRY = { firstMs: 500, maxMs: 8000, tellOperatorAfter: 2, giveUpAfter: 6 } as const;
+export const TURN_RETRY = {
+  backoff: { stepsMs: [500], factor: 2, capMs: 8000, jitter: [1, 1] } satisfies BackoffPolicy,
+  tellOperatorAfter: 2,
+  giveUpAfter: 6,
+} as const;
 
 /** The retry decision for a response outcome (pure): what to send, what to tell the operator. */
 export function turnRetryActions(outcome: ResponseOutcome, failedBefore: number, finishing: boolean): { actions: CallAction[]; failedTurns: number } {
@@ -42,20 +50,26 @@ export function turnRetryActions(outcome: ResponseOutcome, failedBefore: number,
     actions.push({ kind: 'notice', level: 'error', message: `The interviewer's response ${what} ${failedTurns} times in a row; it is not retried any more. Finish the interview or wait for the candidate to speak.` });
     return { actions, failedTurns };
   }
-  const afterMs = Math.min(TURN_RETRY.maxMs, TURN_RETRY.firstMs * 2 ** (failedTurns - 1));
+  const afterMs = backoffDelay(failedTurns - 1, TURN_RETRY.backoff);
   actions.push({
     kind: 'notice',
     level: failedTurns >= TURN_RETRY.tellOperatorAfter ? 'error' : 'info',
     message: `The interviewer's response ${what}; asking again in ${(afterMs / 1000).toFixed(1)} s (try ${failedTurns}).`,
   });
   // A bare response.create: the session instructions stay in effect (an override would replace them).
-  actions.push({ kind: 'send', event: { type: 'response.create' }, afterMs });
+  actions.push({ kind: 'send', event: wireEvent({ type: 'response.create' }), afterMs });
   return { actions, failedTurns };
 }
 
 const toView = (e: ReducerEntry, synced = false): TranscriptEntryView => ({
   id: e.id, itemId: e.itemId, seq: e.seq, speaker: e.speaker, text: e.text, startMs: e.startMs, status: e.status, saved: true, synced,
 });
+
+/** SQLite's "database or disk is full", or the OS's ENOSPC under it. */
+export function isDiskFull(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 'SQLITE_FULL' || code === 'ENOSPC';
+}
 
 export interface TranscriptsDeps {
   store: KioskStore;
@@ -86,16 +100,56 @@ export function createTranscripts(deps: TranscriptsDeps) {
         finishRequested: false,
         call: null,
         failedTurns: 0,
+        audioAnchoredCall: null,
       };
       live.set(row.id, s);
     }
     return s;
   }
 
-  function persist(sessionId: string, changed: ReducerEntry[]): void {
-    if (changed.length === 0) return;
-    store.writeEntries(sessionId, changed); // one transaction, committed before the event says saved
-    events.emit('transcript', { sessionId, entries: changed.map((e) => toView(e)) });
+  // A full disk does not end the interview: entries that could not be written are held here (latest version of each)
+  // and written with the next change once the disk has room again; committed entries are untouched, because the
+  // failed write is one rolled-back transaction. Held entries are lost only if the app stops before the disk
+  // recovers, which is why the operator is told at once.
+  const unsaved = new Map<string, Map<string, ReducerEntry>>();
+
+  function persist(sessionId: string, changed: ReducerEntry[]): CallAction[] {
+    const held = unsaved.get(sessionId);
+    const batch = held ? [...new Map([...held, ...changed.map((e) => [e.id, e] as const)]).values()] : changed;
+    if (batch.length === 0) return [];
+    try {
+      store.writeEntries(sessionId, batch); // one transaction, committed before the event says saved
+    } catch (error) {
+      if (!isDiskFull(error)) throw error;
+      unsaved.set(sessionId, new Map(batch.map((e) => [e.id, e] as const)));
+      if (held) return [];
+      deps.log?.(`session ${sessionId}: the disk is full; transcript entries are held in memory until it has room`);
+      return [{ kind: 'notice', level: 'error', message: 'The disk is full: the newest transcript lines are kept in memory only and are written as soon as there is room again. Free disk space now, and do not close the app.' }];
+    }
+    unsaved.delete(sessionId);
+    events.emit('transcript', { sessionId, entries: batch.map((e) => toView(e)) });
+    if (!held) return [];
+    deps.log?.(`session ${sessionId}: disk has room again; ${held.size} held transcript entries written`);
+    return [{ kind: 'notice', level: 'info', message: `The disk has room again: ${held.size} transcript line${held.size === 1 ? '' : 's'} held in memory ${held.size === 1 ? 'is' : 'are'} now saved.` }];
+  }
+
+  /**
+   * A candidate turn's `audio_start_ms` counts from the first audio the service received in this call, not from the
+   * SDP answer: ICE and DTLS come in between (seconds on a loaded kiosk). The microphone track is part of the offer,
+   * so audio flows as soon as the transport is up, and session.created is the first event on the data channel
+   * opened over that same transport: the call's offset is taken when it arrives (later by at most that channel's
+   * setup round trip and the report's way to main) and stored with the call, so a restart keeps it.
+   */
+  function anchorAudioClock(row: SessionRow, s: LiveSession): void {
+    const callId = s.call?.id ?? null;
+    const start = s.transcript.interviewStartMs;
+    if (callId === null || start === null || s.audioAnchoredCall === callId) return;
+    s.audioAnchoredCall = callId;
+    const offsetMs = Math.max(0, Math.round(deps.now() - start));
+    s.transcript = withCall(s.transcript, start, offsetMs);
+    const calls = store.calls(row);
+    const last = calls.at(-1);
+    if (last?.id === callId) store.updateSession(row, { calls: [...calls.slice(0, -1), { ...last, offsetMs }] });
   }
 
   /** Ends every entry still in progress (a call ended or was replaced) and makes that durable. */
@@ -114,10 +168,10 @@ export function createTranscripts(deps: TranscriptsDeps) {
       }
       if (row.status !== 'in_progress') return { actions: [] }; // late events after the end change nothing
       const s = liveFor(row);
+      if (direction === 'server' && event.type === 'session.created') anchorAudioClock(row, s);
       const result = reduceTranscript(s.transcript, event, deps.now(), entryIdFor, direction);
-      persist(sessionId, result.changed);
+      const actions: CallAction[] = persist(sessionId, result.changed);
       s.transcript = result.state;
-      const actions: CallAction[] = [];
       // The session announces when it ends (session.created/updated `expires_at`, Unix seconds): roll over from it.
       if (direction === 'server' && event.type === 'session.created') {
         const expiresAt = (event.session as { expires_at?: unknown } | undefined)?.expires_at;
@@ -127,7 +181,7 @@ export function createTranscripts(deps: TranscriptsDeps) {
         }
       }
       // The heard part of a truncated interviewer line comes from the server (see the reducer's header).
-      for (const itemId of result.retrieve) actions.push({ kind: 'send', event: { type: 'conversation.item.retrieve', item_id: itemId } });
+      for (const itemId of result.retrieve) actions.push({ kind: 'send', event: wireEvent({ type: 'conversation.item.retrieve', item_id: itemId }) });
       if (result.outcome) {
         if (result.outcome.status !== 'completed' || result.outcome.textOnly) {
           deps.log?.(`session ${sessionId}: response ${result.outcome.responseId} ${result.outcome.status}${result.outcome.textOnly ? ' (text only)' : ''} ${result.outcome.details}`);
@@ -143,7 +197,7 @@ export function createTranscripts(deps: TranscriptsDeps) {
         if (result.endSessionCallId) {
           actions.push({
             kind: 'send',
-            event: { type: 'conversation.item.create', item: { type: 'function_call_output', call_id: result.endSessionCallId, output: '{"ok":true}' } },
+            event: wireEvent({ type: 'conversation.item.create', item: { type: 'function_call_output', call_id: result.endSessionCallId, output: '{"ok":true}' } }),
           });
         }
         actions.push({ kind: 'finish', reason: 'end_session' });

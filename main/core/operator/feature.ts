@@ -2,6 +2,7 @@
 // methods of the whole api (gate.ts).
 import { KioskError, type KioskApi, type KioskSlice } from '../../../preload/contract';
 import { guardAdminMethods } from './gate';
+import { guardKioskEntry } from './kiosk-entry';
 import { createOperatorLock, type LockRecordStore, type ScryptParams } from './lock';
 import { fileLockRecordStore } from './store';
 
@@ -14,6 +15,10 @@ export interface OperatorFeatureDeps {
   scrypt?: ScryptParams;
   /** What an operator quit does; without it, quitApp answers not_configured. */
   onQuit?: () => void;
+  /** The interrupted interview an invitation started on this kiosk (kiosk-entry.ts: the candidate's code resumes it). */
+  interruptedSessionOf?: (invitationId: string) => string | null;
+  /** Kiosk mode: how long a candidate's summary stays readable after the end (main/core/operator/kiosk-entry.ts). */
+  summaryMs?: number;
   now: () => number;
   log: (line: string) => void;
 }
@@ -51,8 +56,15 @@ export function createOperatorFeature(deps: OperatorFeatureDeps) {
   return {
     lock,
     api,
-    /** Puts the operator check in front of every operator-only method of the composed api. */
-    guard: (whole: KioskApi) => guardAdminMethods(whole, lock),
+    /** Puts the kiosk-entry rules and the operator check in front of the composed api. */
+    guard: (whole: KioskApi) => {
+      guardKioskEntry(whole, lock, {
+        now: deps.now,
+        ...(deps.summaryMs ? { summaryMs: deps.summaryMs } : {}),
+        ...(deps.interruptedSessionOf ? { interruptedSessionOf: deps.interruptedSessionOf } : {}),
+      });
+      guardAdminMethods(whole, lock);
+    },
   };
 }
 

@@ -11,9 +11,11 @@ export const ADMIN_METHODS: readonly OperatorMethod[] = OPERATOR_METHODS;
 /** What each one does, for the refusal's words (a method marked operator-only without words fails to compile). */
 const WHAT: Record<OperatorMethod, string> = {
   updateSettings: 'Changing the settings',
+  authorizeCandidate: 'Starting an interview for a chosen candidate',
   setOpenAIKey: 'Setting the OpenAI key',
   clearOpenAIKey: 'Removing the OpenAI key',
   configureBackend: 'Changing the backend',
+  exportQueue: 'Exporting the upload queue',
   signInDevice: 'Signing the kiosk in',
   signOutDevice: 'Signing the kiosk out',
   retryQuarantined: 'Retrying refused uploads',

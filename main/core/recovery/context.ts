@@ -13,7 +13,7 @@
 // Replayed items get fresh ids (`rs<call>_<n>`), never the original item ids: the original entries keep their
 // stored previous_item_id links, and the new call's chain starts at its own root, which the transcript reducer
 // orders after every earlier entry (roots are ordered by arrival). Item ids are ≤ 64 chars of [A-Za-z0-9_-].
-import type { RealtimeClientEvent as OpenAIClientEvent } from 'openai/resources/realtime/realtime';
+import { wireEvents, type OpenAIClientEvent } from '../realtime/client-events';
 import type { RealtimeClientEvent, Speaker } from '../../../preload/contract';
 import { isInterrupted } from '../transcript/reducer';
 
@@ -69,6 +69,13 @@ export function resumeNote(reason: NonNullable<ResumeContextOptions['reason']>):
 export function clip(text: string, max: number): string {
   const t = text.replace(/\s+/g, ' ').trim();
   return t.length <= max ? t : `${t.slice(0, Math.max(0, max - 1)).trimEnd()}…`;
+}
+
+/** Is there an interview to resume? Only when the candidate has said something or heard an interviewer line in
+ * full. A greeting cut off in its first words (a crash or a drop at the very start) is not an interview under way:
+ * the next call opens afresh and greets, or the candidate would never hear the greeting and the first question. */
+export function worthResuming(turns: readonly HistoryTurn[]): boolean {
+  return turns.some((t) => t.text.trim().length > 0 && (t.speaker === 'candidate' || !isInterrupted(t.text.trim())));
 }
 
 /** The turns worth replaying: said something (empty and failed-without-text turns carry no context). */
@@ -141,7 +148,7 @@ export function buildResumeContext(history: readonly HistoryTurn[], options: Res
   events.push({ type: 'conversation.item.create', item: { id: nextId(), type: 'message', role: 'system', content: [{ type: 'input_text', text: `${note} Speak now: continue the interview.` }] } });
   events.push({ type: 'response.create' });
   return {
-    events: events as unknown as RealtimeClientEvent[],
+    events: wireEvents(events),
     verbatim: recent.length,
     summarised: earlier.length,
     // A question counts as asked only when the candidate heard it in full.

@@ -36,6 +36,7 @@ const KIOSK_COLUMNS = 'device_id, label, state, question, session_id, state_sinc
 /** How often main hands the (possibly refreshed) access token to the Realtime client. */
 const TOKEN_HANDOVER_MS = 30_000;
 const ENTRY_COLUMNS = 'id, session_id, seq, speaker, text, status, updated_at';
+const ENTRY_PAGE = 1000;
 
 export function createRoomFeature(deps: RoomDeps) {
   const log = deps.log ?? (() => {});
@@ -73,16 +74,25 @@ export function createRoomFeature(deps: RoomDeps) {
   async function pullEntries(): Promise<void> {
     const f = followed;
     if (!db || !f) return;
-    let q = db.from('transcript_entries').select(ENTRY_COLUMNS).eq('session_id', f.sessionId)
-      .order('updated_at', { ascending: true }).order('id', { ascending: true }).limit(1000);
-    if (f.cursor) q = q.gte('updated_at', new Date(Date.parse(f.cursor) - overlapMs).toISOString());
-    const { data, error } = await q;
-    if (error) { log(`room: transcript pull failed: ${error.message}`); return; }
-    if (followed !== f) return;
-    if (mergeRows(f.rows, data as unknown as EntryRow[])) pushTranscript();
-    f.cursor = newestCursor(f.rows, f.cursor);
-    // A page that came back full means more is waiting (a long interview after a long outage).
-    if ((data as unknown[]).length === 1000) await pullEntries();
+    // The first page starts at the cursor minus the overlap; every further page strictly after the last row read
+    // (the (updated_at, id) keyset), so a backlog synced in one go (thousands of rows with one updated_at) is read
+    // page by page instead of the same first page again.
+    let after: { at: string; id: string } | null = null;
+    for (;;) {
+      let q = db.from('transcript_entries').select(ENTRY_COLUMNS).eq('session_id', f.sessionId)
+        .order('updated_at', { ascending: true }).order('id', { ascending: true }).limit(ENTRY_PAGE);
+      if (after) q = q.or(`updated_at.gt."${after.at}",and(updated_at.eq."${after.at}",id.gt.${after.id})`);
+      else if (f.cursor) q = q.gte('updated_at', new Date(Date.parse(f.cursor) - overlapMs).toISOString());
+      const { data, error } = await q;
+      if (error) { log(`room: transcript pull failed: ${error.message}`); return; }
+      if (followed !== f) return;
+      const rows = data as unknown as EntryRow[];
+      if (mergeRows(f.rows, rows)) pushTranscript();
+      f.cursor = newestCursor(f.rows, f.cursor);
+      if (rows.length < ENTRY_PAGE) return;
+      const last = rows[rows.length - 1]!;
+      after = { at: last.updated_at, id: last.id };
+    }
   }
 
   /** On every (re)subscription confirmed by the server: catch up by pulling. */

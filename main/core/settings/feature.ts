@@ -1,15 +1,18 @@
 // The settings feature: what the operator sees of the settings (never the key, only whether one is set) and the
 // KioskApi methods that change them. Who may call the changing ones is the operator gate's business.
 import { KioskError, type BackendView, type KioskSlice, type SettingsView } from '../../../preload/contract';
-import { migrateRealtimeModel } from '../realtime/models';
+import { BUILT_IN_REALTIME_HOSTS, realtimeHostProblem } from '../realtime/hosts';
+import { DEFAULT_TRANSCRIPTION_MODEL, MODEL_SHUTDOWNS, REALTIME_MODEL_CHOICES, TRANSCRIPTION_MODEL_CHOICES, migrateRealtimeModel } from '../realtime/models';
 import { setOpenAIKeyForCurrentOrigin, updateSettingsKeepingKeyBound, usableOpenAIKey } from './key-binding';
-import { DEFAULT_RETENTION_DAYS, type SecretStore, type SettingsStore } from './types';
+import { DEFAULT_RESULTS_RETENTION_DAYS, RETENTION_DAYS, type SecretStore, type SettingsStore } from './types';
 
 export interface SettingsFeatureDeps {
   settings: SettingsStore;
   secrets: SecretStore;
   /** The backend part of the view (the sync feature owns it). */
   backendView: () => BackendView;
+  /** A packaged (Electron) build: the key goes only to listed https Realtime hosts. */
+  packaged?: boolean;
   log?: (line: string) => void;
 }
 
@@ -19,6 +22,8 @@ export function createSettingsFeature(deps: SettingsFeatureDeps) {
   const migration = migrateRealtimeModel(deps.settings.get().model);
   if (migration) deps.settings.update({ model: migration.to, modelMigration: migration.message });
   const usableKey = () => usableOpenAIKey(deps.secrets, deps.settings);
+  const packaged = deps.packaged ?? false;
+  const hostProblem = (baseUrl: string, extra = deps.settings.get().realtimeHosts ?? []) => realtimeHostProblem(baseUrl, { packaged, extraHosts: extra });
   function view(): SettingsView {
     const s = deps.settings.get();
     const hasKey = usableKey() !== null;
@@ -26,13 +31,17 @@ export function createSettingsFeature(deps: SettingsFeatureDeps) {
       practiceMode: s.practiceMode ?? !hasKey,
       openaiBaseUrl: s.openaiBaseUrl,
       model: s.model,
+      transcriptionModel: s.transcriptionModel ?? DEFAULT_TRANSCRIPTION_MODEL,
+      modelChoices: { realtime: [...REALTIME_MODEL_CHOICES], transcription: [...TRANSCRIPTION_MODEL_CHOICES] },
       voice: s.voice,
       audioProfile: s.audioProfile ?? 'speakers',
+      retentionDays: s.retentionDays ?? RETENTION_DAYS.default,
+      realtimeHosts: { builtIn: [...BUILT_IN_REALTIME_HOSTS], extra: s.realtimeHosts ?? [], enforced: packaged },
       ...(s.modelMigration ? { modelNotice: s.modelMigration } : {}),
       hasOpenAIKey: hasKey,
       secretStorage: deps.secrets.kind,
       backend: deps.backendView(),
-      disclosure: { resultsAudience: s.resultsAudience ?? '', retentionDays: s.retentionDays ?? DEFAULT_RETENTION_DAYS },
+      disclosure: { resultsAudience: s.resultsAudience ?? '', retentionDays: s.resultsRetentionDays ?? DEFAULT_RESULTS_RETENTION_DAYS },
     };
   }
 
@@ -43,11 +52,20 @@ export function createSettingsFeature(deps: SettingsFeatureDeps) {
     async updateSettings({ disclosure, ...rest }) {
       const migrated = rest.model !== undefined ? migrateRealtimeModel(rest.model) : null;
       if (migrated) throw new KioskError('invalid_request', migrated.message.replace('this kiosk now uses', 'choose for example'));
+      const transcriptionShutdown = rest.transcriptionModel !== undefined ? MODEL_SHUTDOWNS.get(rest.transcriptionModel) : undefined;
+      if (transcriptionShutdown) {
+        throw new KioskError('invalid_request', `The transcription model "${rest.transcriptionModel}" is shut down by OpenAI on ${transcriptionShutdown}; choose for example "${DEFAULT_TRANSCRIPTION_MODEL}".`);
+      }
+      if (rest.openaiBaseUrl !== undefined || rest.realtimeHosts !== undefined) {
+        const s = deps.settings.get();
+        const problem = hostProblem(rest.openaiBaseUrl ?? s.openaiBaseUrl, rest.realtimeHosts ?? s.realtimeHosts ?? []);
+        if (problem) throw new KioskError('invalid_request', `${problem} Nothing was changed.`);
+      }
       const patch = {
         ...rest,
         ...(rest.model !== undefined ? { modelMigration: undefined } : {}),
         ...(disclosure?.resultsAudience !== undefined ? { resultsAudience: disclosure.resultsAudience } : {}),
-        ...(disclosure?.retentionDays !== undefined ? { retentionDays: disclosure.retentionDays } : {}),
+        ...(disclosure?.retentionDays !== undefined ? { resultsRetentionDays: disclosure.retentionDays } : {}),
       };
       const { keyRemoved } = updateSettingsKeepingKeyBound(deps.secrets, deps.settings, patch);
       if (keyRemoved) deps.log?.('the OpenAI base URL moved to another origin: the key was removed; enter it again for the new origin');
@@ -63,7 +81,7 @@ export function createSettingsFeature(deps: SettingsFeatureDeps) {
     },
   } satisfies KioskSlice<'getSettings' | 'updateSettings' | 'setOpenAIKey' | 'clearOpenAIKey'>;
 
-  return { view, api, usableKey };
+  return { view, api, usableKey, hostProblem: (baseUrl: string) => hostProblem(baseUrl) };
 }
 
 export type SettingsFeature = ReturnType<typeof createSettingsFeature>;

@@ -4,7 +4,9 @@ import { chmodSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { VOICES, type Voice } from '../../../preload/contract';
 import { writeFileAtomic } from '../files/atomic';
-import { DEFAULT_SETTINGS, type SecretStore, type SettingsStore, type StoredSettings } from './types';
+import { MAX_EXTRA_REALTIME_HOSTS, REALTIME_HOST_PATTERN } from '../realtime/hosts';
+import { MODEL_NAME } from '../realtime/models';
+import { DEFAULT_SETTINGS, RETENTION_DAYS, type SecretStore, type SettingsStore, type StoredSettings } from './types';
 
 export const SETTINGS_FILE = 'settings.json';
 export const PLAINTEXT_SECRETS_FILE = 'secrets.plaintext.json';
@@ -24,17 +26,23 @@ export function sanitizeSettings(raw: unknown): StoredSettings {
   if (raw === null || typeof raw !== 'object') return out;
   const r = raw as Record<string, unknown>;
   if (typeof r.openaiBaseUrl === 'string' && /^https?:\/\/[^\s]+$/.test(r.openaiBaseUrl)) out.openaiBaseUrl = r.openaiBaseUrl;
-  if (typeof r.model === 'string' && /^[\w.:-]{1,100}$/.test(r.model)) out.model = r.model;
+  if (typeof r.model === 'string' && MODEL_NAME.test(r.model)) out.model = r.model;
+  if (typeof r.transcriptionModel === 'string' && MODEL_NAME.test(r.transcriptionModel)) out.transcriptionModel = r.transcriptionModel;
   if (typeof r.voice === 'string' && (VOICES as readonly string[]).includes(r.voice)) out.voice = r.voice as Voice;
   if (typeof r.practiceMode === 'boolean') out.practiceMode = r.practiceMode;
   if (r.audioProfile === 'headset' || r.audioProfile === 'speakers') out.audioProfile = r.audioProfile;
   if (typeof r.modelMigration === 'string' && r.modelMigration.length <= 500) out.modelMigration = r.modelMigration;
   if (typeof r.openaiKeyOrigin === 'string' && /^https?:\/\/[^\s/]+$/.test(r.openaiKeyOrigin)) out.openaiKeyOrigin = r.openaiKeyOrigin;
+  if (Array.isArray(r.realtimeHosts) && r.realtimeHosts.length <= MAX_EXTRA_REALTIME_HOSTS
+    && r.realtimeHosts.every((h) => typeof h === 'string' && REALTIME_HOST_PATTERN.test(h))) out.realtimeHosts = [...(r.realtimeHosts as string[])];
+  if (Number.isInteger(r.retentionDays) && (r.retentionDays as number) >= RETENTION_DAYS.min && (r.retentionDays as number) <= RETENTION_DAYS.max) {
+    out.retentionDays = r.retentionDays as number;
+  }
   if (typeof r.supabaseUrl === 'string' && /^https?:\/\/[^\s]+$/.test(r.supabaseUrl)) out.supabaseUrl = r.supabaseUrl;
   if (typeof r.supabaseAnonKey === 'string' && /^[\w.-]{20,4096}$/.test(r.supabaseAnonKey)) out.supabaseAnonKey = r.supabaseAnonKey;
   if (typeof r.resultsAudience === 'string' && r.resultsAudience.length <= 200) out.resultsAudience = r.resultsAudience;
-  if (typeof r.retentionDays === 'number' && Number.isInteger(r.retentionDays) && r.retentionDays >= 1 && r.retentionDays <= 3650) {
-    out.retentionDays = r.retentionDays;
+  if (typeof r.resultsRetentionDays === 'number' && Number.isInteger(r.resultsRetentionDays) && r.resultsRetentionDays >= 1 && r.resultsRetentionDays <= 3650) {
+    out.resultsRetentionDays = r.resultsRetentionDays;
   }
   return out;
 }

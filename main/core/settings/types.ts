@@ -1,16 +1,19 @@
 // Settings and secrets behind small interfaces: Electron stores them with electron-store and safeStorage
 // (main/electron/), the web host in files in its data dir (./file-stores.ts). The core sees only these.
 import type { Voice } from '../../../preload/contract';
-import { DEFAULT_REALTIME_MODEL } from '../realtime/models';
+import { DEFAULT_REALTIME_MODEL, DEFAULT_TRANSCRIPTION_MODEL } from '../realtime/models';
 
 export const DEFAULT_OPENAI_BASE_URL = 'https://api.openai.com';
 export const DEFAULT_MODEL: string = DEFAULT_REALTIME_MODEL;
 export const DEFAULT_VOICE: Voice = 'marin';
+export const DEFAULT_TRANSCRIPTION: string = DEFAULT_TRANSCRIPTION_MODEL;
 
 /** What is persisted. practiceMode is absent until the operator chooses: then it follows "is a key set?". */
 export interface StoredSettings {
   openaiBaseUrl: string;
   model: string;
+  /** Absent in files written before it was a setting: the default. */
+  transcriptionModel?: string;
   voice: Voice;
   practiceMode?: boolean;
   /** Microphone setup of this kiosk: a headset (near_field noise reduction) or speakers (far_field). */
@@ -19,16 +22,26 @@ export interface StoredSettings {
   modelMigration?: string;
   /** The origin the OpenAI key was entered for (main/core/settings/key-binding.ts). */
   openaiKeyOrigin?: string;
+  /** Days a confirmed-uploaded interview's transcript and recording stay on the kiosk (main/core/sync/retention.ts). */
+  retentionDays?: number;
+  /** Realtime hosts the operator added to the built-in list (main/core/realtime/hosts.ts). */
+  realtimeHosts?: string[];
   /** The Supabase project (main-side only; the renderer sees the URL and whether a key is set). */
   supabaseUrl?: string;
   supabaseAnonKey?: string;
   /** Told to the candidate before the interview (see DisclosureSettings in the contract). */
   resultsAudience?: string;
-  retentionDays?: number;
+  /** Days the backend keeps results, as told to the candidate (DisclosureSettings.retentionDays). */
+  resultsRetentionDays?: number;
 }
 
-/** Kept for 180 days unless the operator says otherwise. */
-export const DEFAULT_RETENTION_DAYS = 180;
+/** Local copies of uploaded interviews are deleted this many days after the upload was confirmed. There is no
+ * "keep forever": a kiosk in a public room must not become an archive of candidates' voices (the backend is). */
+export const RETENTION_DAYS = { default: 30, min: 1, max: 365 } as const;
+
+/** What the candidate is told about how long the backend keeps the recording, transcript and results, unless the
+ * operator says otherwise (not the kiosk's local retention above). */
+export const DEFAULT_RESULTS_RETENTION_DAYS = 180;
 
 export const DEFAULT_SETTINGS: StoredSettings = {
   openaiBaseUrl: DEFAULT_OPENAI_BASE_URL,

@@ -6,18 +6,17 @@
 import { RESUMABLE_THRESHOLD_BYTES } from './resumable';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { backoffDelay, type BackoffPolicy } from '../../../preload/backoff';
 import type { SyncState, SyncStatus } from '../../../preload/contract';
 import { entryToRemote, evaluationToRemote, recordingObjectName, redeemAnswerSchema, refusalFromCode, remoteInvitationSchema, sessionToRemote } from './mapping';
 import type { Outbox } from './outbox';
 import {
-  backoffDelay,
   classifyError,
-  DEFAULT_BACKOFF,
   DEFAULT_LIMITS,
   describeError,
   planNext,
   splitBatch,
-  type BackoffPolicy,
+  SYNC_BACKOFF,
   type BatchLimits,
   type ErrorAction,
   type OutboxItem,
@@ -81,7 +80,7 @@ const OK: Outcome = { ok: true };
 export function createEngine(options: EngineOptions) {
   const { outbox } = options;
   const clock = options.clock ?? systemClock;
-  const policy = options.backoff ?? DEFAULT_BACKOFF;
+  const policy = options.backoff ?? SYNC_BACKOFF;
   const limits = options.limits ?? DEFAULT_LIMITS;
   const random = options.random ?? Math.random;
   const pullInterval = options.pullIntervalMs ?? 5 * 60_000;
@@ -189,7 +188,7 @@ export function createEngine(options: EngineOptions) {
       return;
     }
     failures += 1;
-    const delay = backoffDelay(failures, policy, random);
+    const delay = backoffDelay(failures - 1, policy, random);
     backoffUntil = clock.now() + delay;
     state = 'retrying';
     log(`sync attempt failed (${failures}): ${message}; next try in ${delay} ms`);

@@ -1,6 +1,6 @@
 // The sync feature as the service sees it: backend settings, device sign-in, the engine, invitations, and the
 // KioskApi methods for them. The service wires it in with a few lines (main/core/api/service.ts).
-import { KioskError, type BackendView, type InvitationRedemption, type KioskState, type KioskStatusReport, type SyncStatus } from '../../../preload/contract';
+import { KioskError, type BackendView, type ConfigureBackendResult, type InvitationRedemption, type QueueExport, type KioskState, type KioskStatusReport, type SyncStatus } from '../../../preload/contract';
 import type { KioskEventEmitter } from '../api/events';
 import type { KioskDatabase } from '../db/database';
 import { memoryCredentialStore, type CredentialStore } from '../settings/credentials';
@@ -8,9 +8,12 @@ import type { SettingsStore } from '../settings/types';
 import { createEngine, systemClock, type Clock } from './engine';
 import { createPresence, KIOSK_STATES } from './presence';
 import { checkInvitationForSession, linkInvitation, redeemInvitation } from './invitations';
+import { createRetention } from './retention';
+import { createLocalData, planBackendChange, planTenantChange } from './local-data';
 import { PULL_TABLES } from './mapping';
 import { createOutbox } from './outbox';
-import type { BackoffPolicy, BatchLimits } from './plan';
+import type { BackoffPolicy } from '../../../preload/backoff';
+import type { BatchLimits } from './plan';
 import { pullReferenceData } from './pull';
 export { anonKeySchema, supabaseUrlSchema } from './validation';
 import { createRemote, type Remote } from './remote';
@@ -28,6 +31,8 @@ export interface SyncOptions {
   random?: () => number;
   /** Do not start the engine with the service (tests that drive it by hand). */
   manual?: boolean;
+  /** How often retention looks for uploaded interviews to delete locally (default RETENTION_SWEEP_MS). */
+  retentionSweepMs?: number;
   /** Kiosk-status heartbeat (default PRESENCE_HEARTBEAT_MS). */
   presenceHeartbeatMs?: number;
 }
@@ -41,6 +46,8 @@ export interface SyncFeatureDeps {
   fetch?: typeof fetch;
   log?: (line: string) => void;
   options?: SyncOptions;
+  /** Storage problems shown beside the sync state (see KioskServiceDeps.storageNotices). */
+  storageNotices?: () => { message: string; at: string }[];
 }
 
 export function createSyncFeature(deps: SyncFeatureDeps) {
@@ -49,6 +56,7 @@ export function createSyncFeature(deps: SyncFeatureDeps) {
   const opts = deps.options ?? {};
   const credentials = deps.credentials ?? memoryCredentialStore();
   const outbox = createOutbox(db);
+  const local = createLocalData(db, deps.dataDir);
   const now = () => (opts.clock ?? { now: Date.now }).now();
   let remote: Remote | null = null;
   let remoteKey = '';
@@ -100,6 +108,11 @@ export function createSyncFeature(deps: SyncFeatureDeps) {
     ...(opts.parallel ? { parallel: opts.parallel } : {}),
     onStatus: (s) => deps.events.emit('sync', s),
     log,
+  });
+
+  const retention = createRetention({
+    db, dataDir: deps.dataDir, settings: deps.settings, clock: opts.clock ?? systemClock, log,
+    ...(opts.retentionSweepMs ? { intervalMs: opts.retentionSweepMs } : {}),
   });
 
   const presence = createPresence({
@@ -155,23 +168,32 @@ export function createSyncFeature(deps: SyncFeatureDeps) {
     if (!res.ok) throw new Error(res.error.message);
   }
 
+  const status = (): SyncStatus => {
+    const notices = deps.storageNotices?.() ?? [];
+    return notices.length ? { ...engine.status(), storageNotices: notices } : engine.status();
+  };
+
   const api = {
     async getSyncStatus(): Promise<SyncStatus> {
-      return engine.status();
+      return status();
     },
 
     async syncNow(): Promise<SyncStatus> {
       await engine.syncNow();
-      return engine.status();
+      return status();
     },
 
-    async configureBackend({ supabaseUrl, anonKey }: { supabaseUrl: string; anonKey: string }): Promise<SyncStatus> {
+    async configureBackend({ supabaseUrl, anonKey, queued }: { supabaseUrl: string; anonKey: string; queued?: 'keep' | 'discard' }): Promise<ConfigureBackendResult> {
       const url = supabaseUrl.replace(/\/+$/, '');
       const before = deps.settings.get();
+      const plan = planBackendChange({ sameProject: before.supabaseUrl === url, queue: local.queue(), choice: queued, exported: local.exported() });
+      if (plan.action === 'refuse') throw new KioskError('conflict', plan.message);
+      if (plan.action === 'ask') return { applied: false, queued: plan.queued, status: status() };
       if (before.supabaseUrl !== url) {
         // Another project: the device tokens and the pull cursors belong to the old one.
         credentials.clear();
         db.transaction(() => {
+          if (plan.discardQueue) log(`backend moved: ${local.discardQueue()} exported rows dropped from the queue`);
           for (const t of PULL_TABLES) db.prepare('DELETE FROM sync_state WHERE key = ?').run(`pull:${t}`);
           // Sessions with rows still queued must reach the new project before those rows (FK): send them again.
           const waiting = db.prepare(`SELECT DISTINCT session_id FROM sync_outbox WHERE session_id IS NOT NULL AND kind <> 'session'`).pluck().all() as string[];
@@ -184,14 +206,30 @@ export function createSyncFeature(deps: SyncFeatureDeps) {
       deps.settings.update({ supabaseUrl: url, supabaseAnonKey: anonKey });
       engine.requestPull();
       engine.notify();
-      return engine.status();
+      return { applied: true, queued: null, status: status() };
+    },
+
+    async exportQueue(): Promise<QueueExport> {
+      const done = local.exportQueue(now());
+      log(`queue exported (${done.counts.total} rows, ${done.files} files)`);
+      return done;
     },
 
     async signInDevice({ email, password }: { email: string; password: string }): Promise<SyncStatus> {
       const r = client();
       if (!r) throw new KioskError('not_configured', 'Set the Supabase URL and anon key first.');
-      const res = await r.signIn(email, password);
+      // The kiosk serves the signed-in device's tenant: another tenant's data goes first, but never unsent rows.
+      const res = await r.signIn(email, password, ({ tenantId }) => {
+        const change = planTenantChange({ newTenant: tenantId, localTenants: local.localTenants(), queue: local.queue(), exported: local.exported() });
+        if (change.action === 'refuse') return change.message;
+        if (change.action === 'wipe') {
+          const wiped = local.wipeTenants(change.tenants);
+          log(`tenant changed: removed ${wiped.sessions} interviews and ${wiped.files} recordings of the previous tenant from this kiosk`);
+        }
+        return null;
+      });
       if (!res.ok) {
+        if (res.error.code === 'refused_locally') throw new KioskError('conflict', res.error.message);
         if (res.error.status === 0 || res.error.status >= 500 || res.error.badAnswer) {
           throw new KioskError('backend_unavailable', `The backend could not be reached to sign in (${res.error.message}). Check the URL and the network.`);
         }
@@ -204,7 +242,7 @@ export function createSyncFeature(deps: SyncFeatureDeps) {
       presence.start();
       // Pull reference data right away so the setup screen has the company's candidates and positions.
       await engine.syncNow();
-      return engine.status();
+      return status();
     },
 
     async signOutDevice(): Promise<SyncStatus> {
@@ -212,14 +250,14 @@ export function createSyncFeature(deps: SyncFeatureDeps) {
       if (r) await r.signOut();
       else credentials.clear();
       engine.notify();
-      return engine.status();
+      return status();
     },
 
     async retryQuarantined(request?: { ids?: number[] }): Promise<SyncStatus> {
       const n = outbox.retryQuarantined(request?.ids);
       log(`operator put ${n} quarantined rows back in the queue`);
       await engine.syncNow();
-      return engine.status();
+      return status();
     },
 
     async redeemInvitation({ code }: { code: string }): Promise<InvitationRedemption> {
@@ -248,6 +286,7 @@ export function createSyncFeature(deps: SyncFeatureDeps) {
     api,
     outbox,
     engine,
+    retention,
     configured,
     deviceId: () => outbox.deviceId(),
     setKioskState,
@@ -266,6 +305,12 @@ export function createSyncFeature(deps: SyncFeatureDeps) {
     },
     start(): void {
       if (opts.manual) return;
+      try {
+        retention.sweep();
+      } catch (error) {
+        log(`retention sweep failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+      retention.start();
       if (configured()) {
         engine.start();
         presence.start();
@@ -273,6 +318,7 @@ export function createSyncFeature(deps: SyncFeatureDeps) {
     },
     async close(): Promise<void> {
       for (const u of unsubscribe) u();
+      retention.close();
       presence.close();
       await engine.close();
     },

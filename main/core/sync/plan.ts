@@ -3,6 +3,7 @@
 // engine (./engine.ts) and the supabase-js shell (./remote.ts) do the talking. The classification follows
 // supabase/README.md "Writing (sync engine)".
 import type { SyncItemKind } from '../../../preload/contract';
+import type { BackoffPolicy } from '../../../preload/backoff';
 
 /** A normalized failure of one backend call. status 0 = no HTTP answer (network error, timeout, bad body). */
 export interface RemoteError {
@@ -71,26 +72,9 @@ export function describeError(e: RemoteError): string {
   return `${parts.join(' — ')} (HTTP ${e.status}${e.code ? `, ${e.code}` : ''})`;
 }
 
-export interface BackoffPolicy {
-  /** First retry delay. */
-  baseMs: number;
-  /** Largest delay. */
-  capMs: number;
-}
-
-export const DEFAULT_BACKOFF: BackoffPolicy = { baseMs: 1_000, capMs: 60_000 };
-
-/**
- * Delay before retry number `failures` (1 = after the first failure): base·2^(failures-1), capped, with "equal
- * jitter" (half fixed, half random) so a fleet of kiosks that lost the network together does not come back in
- * lockstep, and no retry is ever near-immediate.
- */
-export function backoffDelay(failures: number, policy: BackoffPolicy = DEFAULT_BACKOFF, random: () => number = Math.random): number {
-  const n = Math.max(1, Math.floor(failures));
-  const exp = Math.min(policy.capMs, policy.baseMs * 2 ** Math.min(n - 1, 30));
-  const r = Math.min(1, Math.max(0, random()));
-  return Math.round(exp / 2 + (exp / 2) * r);
-}
+/** Sync retries: doubling from 1 s to a minute, "equal" jitter so a fleet of kiosks that lost the network together
+ * does not come back in lockstep, and no retry is ever near-immediate. */
+export const SYNC_BACKOFF: BackoffPolicy = { stepsMs: [1_000], factor: 2, capMs: 60_000, jitter: [0.5, 1] };
 
 /** One queued row, as the planner sees it. */
 export interface OutboxItem {

@@ -33,7 +33,9 @@ export interface Remote {
   userId(): string | null;
   /** The current access token (memory only), for a Realtime client in main; null when signed out. */
   accessToken(): string | null;
-  signIn(email: string, password: string): Promise<Result<DeviceCredentials>>;
+  /** Signs in; `admit` sees who answered (tenant and user from the new token) before anything is stored, and a
+   * refusal (its words) leaves the stored sign-in and the token in memory as they were. */
+  signIn(email: string, password: string, admit?: (who: { tenantId: string | null; userId: string | null }) => string | null): Promise<Result<DeviceCredentials>>;
   signOut(): Promise<void>;
   /** Refresh now with the stored refresh token. error.status 400/401 with an auth code = signed out for good. */
   refresh(): Promise<Result<void>>;
@@ -207,10 +209,18 @@ export function createRemote(options: RemoteOptions): Remote {
     userId: () => stored()?.userId ?? null,
     accessToken: () => (stored() ? access?.token ?? null : null),
 
-    async signIn(email, password) {
+    async signIn(email, password, admit) {
       try {
-        const { data: d, error } = await authClient().auth.signInWithPassword({ email, password });
+        const client = authClient();
+        const { data: d, error } = await client.auth.signInWithPassword({ email, password });
         if (error || !d.session) return { ok: false, error: error ? fromAuth(error) : { status: 0, code: '', message: 'no session in the answer', badAnswer: true } };
+        const claims = jwtClaims(d.session.access_token);
+        const refusal = admit?.({ tenantId: claims.tenantId, userId: claims.sub });
+        if (refusal) {
+          // Not used: revoke it (best effort) so no session of the refused user stays alive on the server.
+          await client.auth.admin.signOut(d.session.access_token).catch(() => undefined);
+          return { ok: false, error: { status: 409, code: 'refused_locally', message: refusal } };
+        }
         return { ok: true, value: accept(d.session, email) };
       } catch (error) {
         return { ok: false, error: { status: 0, code: '', message: error instanceof Error ? error.message : String(error) } };

@@ -212,7 +212,11 @@ describe('the interview flow (live mode, stub endpoint)', () => {
     const result = await ok<any>(client.call('startCall', { sessionId: session.id, offerSdp: OFFER_SDP }));
     assert.match(result.answerSdp, /^v=0/);
     assert.match(result.callId, /^rtc_stub\d+$/);
-    assert.equal(result.openingEvents[0].type, 'response.create');
+    // The opening cue is a system item followed by a bare response.create: an `instructions` override on
+    // response.create would replace the session's persona for the greeting.
+    assert.deepEqual(result.openingEvents.map((e: any) => e.type), ['conversation.item.create', 'response.create']);
+    assert.equal(result.openingEvents[0].item.role, 'system');
+    assert.equal(result.openingEvents[1].response?.instructions, undefined);
     const sent = stub.calls[calls]!;
     assert.equal(sent.authorization, `Bearer ${KEY}`);
     assert.match(sent.contentType!, /^multipart\/form-data/);
@@ -220,7 +224,7 @@ describe('the interview flow (live mode, stub endpoint)', () => {
     assert.equal(sent.sdpType, 'application/sdp');
     assert.equal(sent.sessionType, 'application/json');
     assert.equal(sent.session.type, 'realtime');
-    assert.equal(sent.session.model, 'gpt-realtime');
+    assert.equal(sent.session.model, 'gpt-realtime-2.1');
     assert.equal(sent.session.audio.output.voice, 'marin');
     assert.equal(sent.session.tools[0].name, 'end_session');
     const row = dbAll('SELECT status, start_time, calls FROM interview_sessions WHERE id = ?', session.id)[0];
@@ -250,9 +254,15 @@ describe('the interview flow (live mode, stub endpoint)', () => {
     await report({ type: 'conversation.item.added', previous_item_id: 'item_u1', item: { id: 'item_a2', type: 'message', role: 'assistant' } });
     await report({ type: 'response.output_audio_transcript.done', item_id: 'item_a2', transcript: 'Thank you, goodbye.' });
     await report({ type: 'conversation.item.input_audio_transcription.completed', item_id: 'item_u1', transcript: 'I build robots.' });
+    // The arguments being done is not enough (the server sends it for cancelled calls too): only the completed item ends.
     const fc = { type: 'response.function_call_arguments.done', item_id: 'fc_1', call_id: 'call_1', name: 'end_session', arguments: '{}' };
-    assert.deepEqual((await report(fc)).actions, [{ kind: 'finish', reason: 'end_session' }]);
-    assert.deepEqual((await report({ type: 'response.done', response: { id: 'resp_3', output: [{ type: 'function_call', name: 'end_session', call_id: 'call_1' }] } })).actions, []);
+    assert.deepEqual((await report(fc)).actions, []);
+    const item = { id: 'fc_1', type: 'function_call', status: 'completed', name: 'end_session', call_id: 'call_1', arguments: '{}' };
+    assert.deepEqual((await report({ type: 'response.output_item.done', response_id: 'resp_3', output_index: 0, item })).actions, [
+      { kind: 'send', event: { type: 'conversation.item.create', item: { type: 'function_call_output', call_id: 'call_1', output: '{"ok":true}' } } },
+      { kind: 'finish', reason: 'end_session' },
+    ]);
+    assert.deepEqual((await report({ type: 'response.done', response: { id: 'resp_3', status: 'completed', output: [item] } })).actions, []);
     const rows = dbAll('SELECT seq, speaker, text, start_ms FROM transcript_entries WHERE session_id = ? ORDER BY seq', session.id);
     assert.deepEqual(rows.map((r) => [r.seq, r.speaker, r.text]), [
       [0, 'interviewer', 'Hello, tell me about yourself.'],

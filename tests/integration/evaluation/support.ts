@@ -55,7 +55,7 @@ export async function startCore(options: { faults?: EmulatorFaultsLike; dir?: st
   const service = createKioskService({ startEmulator: loadEmulator,
     db, dataDir: dir, settings: memorySettingsStore({ practiceMode: true }), secrets: memorySecretStore(),
     emulator: { candidates: 'loopback', ...(options.faults ? { faults: options.faults } : {}) },
-    evaluation: { timing: { baseDelayMs: 50, maxDelayMs: 200 } },
+    evaluation: { backoff: { stepsMs: [50], factor: 2, capMs: 200, jitter: [1, 1] } },
   });
   await service.startEmulator();
   const setup = await service.getSetupData();

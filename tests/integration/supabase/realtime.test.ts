@@ -141,6 +141,43 @@ describe('Realtime postgres_changes with RLS', { timeout: 120_000 }, () => {
     assert.equal(reviewed.rows[0]!.state, 'interviewing');
   });
 
+  it('a kiosk device cannot follow another kiosk: its subscriptions to kiosk 1\'s session, entries and status stay silent', async () => {
+    const k1 = await client(s.a);
+    const k2 = await client(kiosk2A);
+    const { data: u1 } = await k1.auth.getUser();
+    const { data: u2 } = await k2.auth.getUser();
+    const sess = sessionRow(s.a);
+    // The worst case: kiosk 2 knows kiosk 1's session id and asks for exactly it, and for everything besides.
+    const k2Followed = await watch(k2, 'transcript_entries', `session_id=eq.${sess.id as string}`);
+    const k2Entries = await watch(k2, 'transcript_entries');
+    const k2Sessions = await watch(k2, 'interview_sessions');
+    const k2Status = await watch(k2, 'kiosk_status');
+    // A control: the tenant's observer, subscribed the same way, does receive kiosk 1's changes.
+    const control = await watch(await client(observerA), 'transcript_entries', `session_id=eq.${sess.id as string}`);
+
+    assert.equal((await k1.from('interview_sessions').insert(sess)).error, null);
+    const rows = [0, 1, 2].map((i) => entryRow(s.a, sess.id as string, i, { text: `kiosk 1 private ${i}` }));
+    for (const r of rows) assert.equal((await k1.from('transcript_entries').insert(r)).error, null);
+    assert.equal((await k1.from('transcript_entries').update({ text: 'kiosk 1 private 0 (edited)' }).eq('id', rows[0]!.id as string)).error, null);
+    assert.equal((await k1.from('kiosk_status').upsert({ device_id: u1.user!.id, tenant_id: s.a.id, state: 'interviewing', question: 2 })).error, null);
+    await until('the observer got kiosk 1\'s entries', () => control.events.length >= 4);
+    // Kiosk 2's own writes come last: changes are delivered in commit order, so once its own arrive, anything of
+    // kiosk 1 it could have been sent would have arrived before.
+    const own = sessionRow(s.a);
+    assert.equal((await k2.from('interview_sessions').insert(own)).error, null);
+    assert.equal((await k2.from('transcript_entries').insert(entryRow(s.a, own.id as string, 0, { text: 'kiosk 2 own' }))).error, null);
+    assert.equal((await k2.from('kiosk_status').upsert({ device_id: u2.user!.id, tenant_id: s.a.id, state: 'interviewing' })).error, null);
+    await until('kiosk 2 got its own changes', () => k2Entries.events.length >= 1 && k2Sessions.events.length >= 1 && k2Status.events.length >= 1);
+    assert.deepEqual(k2Followed.events, [], 'kiosk 2 receives nothing of the kiosk 1 session it asked for');
+    assert.deepEqual(k2Entries.events.map((e) => (e.new as Row).text), ['kiosk 2 own']);
+    assert.deepEqual(k2Sessions.events.map((e) => (e.new as Row).id), [own.id]);
+    assert.deepEqual(k2Status.events.map((e) => (e.new as Row).device_id), [u2.user!.id]);
+    assert.ok(!JSON.stringify([k2Followed.events, k2Entries.events, k2Sessions.events, k2Status.events]).includes('kiosk 1 private'));
+    // Nor can it read them over REST.
+    const peek = await k2.from('transcript_entries').select('id').eq('session_id', sess.id as string);
+    assert.deepEqual(peek.data, []);
+  });
+
   it('an anonymous socket gets no row data (only the 401 notice Supabase sends a role without SELECT)', async () => {
     const anon = await client(null);
     const w = await watch(anon, 'transcript_entries');

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import type { SettingsView, SyncStatus } from '../../../preload/contract';
+import type { ConfigureBackendResult, SettingsView, SyncStatus } from '../../../preload/contract';
 import { PLAINTEXT_CREDENTIALS_FILE } from '../../../main/core/settings/credentials';
 
 import { assertSessionInPostgres, drained, runInterview, startSyncKiosk, useSeededStack, waitForSync } from './support';
@@ -73,8 +73,14 @@ describe('device sign-in', () => {
       const entry = kiosk.db.prepare('SELECT id, session_id FROM transcript_entries ORDER BY created_at DESC LIMIT 1').get() as { id: string; session_id: string };
       kiosk.db.prepare(`UPDATE transcript_entries SET text = text || ' (edited)' WHERE id = ?`).run(entry.id);
       assert.ok(kiosk.db.prepare('SELECT remote_at FROM interview_sessions WHERE id = ?').pluck().get(entry.session_id));
-      const moved = await kiosk.call<SyncStatus>('configureBackend', { supabaseUrl: 'https://other-project.supabase.co', anonKey: 'b'.repeat(40) });
-      assert.equal(moved.state, 'signed_out');
+      // Rows are queued for the current project: the new URL is not applied until the operator chooses.
+      const asked = await kiosk.call<ConfigureBackendResult>('configureBackend', { supabaseUrl: 'https://other-project.supabase.co', anonKey: 'b'.repeat(40) });
+      assert.equal(asked.applied, false);
+      assert.deepEqual(asked.queued, { total: 1, byKind: { entry: 1 }, quarantined: 0 });
+      assert.equal((await kiosk.call<SettingsView>('getSettings')).backend!.url, env.stack.gateway.url);
+      const moved = await kiosk.call<ConfigureBackendResult>('configureBackend', { supabaseUrl: 'https://other-project.supabase.co', anonKey: 'b'.repeat(40), queued: 'keep' });
+      assert.equal(moved.applied, true);
+      assert.equal(moved.status.state, 'signed_out');
       assert.equal(kiosk.db.prepare('SELECT remote_at FROM interview_sessions WHERE id = ?').pluck().get(entry.session_id), null);
       assert.deepEqual(kiosk.db.prepare(`SELECT kind FROM sync_outbox WHERE session_id = ? ORDER BY kind`).pluck().all(entry.session_id), ['entry', 'session']);
       const view = await kiosk.call<SettingsView>('getSettings');

@@ -22,7 +22,7 @@ describe('sync under faults', () => {
   test('a 5-minute outage (60× compressed) during an interview: the queue drains by itself afterwards, no loss, no duplicate', async () => {
     const SCALE = 60;
     const clock = scaledClock(SCALE);
-    const kiosk = await startSyncKiosk({ stack: env.stack, sync: { clock, backoff: { baseMs: 1_000, capMs: 60_000 }, wakeDelayMs: 50 } });
+    const kiosk = await startSyncKiosk({ stack: env.stack, sync: { clock, backoff: { stepsMs: [1_000], factor: 2, capMs: 60_000, jitter: [0.5, 1] }, wakeDelayMs: 50 } });
     try {
       const setup = await kiosk.call<SetupData>('getSetupData');
       const session = await kiosk.call<SessionView>('createSession', { candidateId: setup.candidates[0]!.id, positionId: setup.positions[0]!.id, recordingConsent: false });
@@ -120,10 +120,13 @@ describe('sync under faults', () => {
       const session = await kiosk.call<SessionView>('createSession', { candidateId: setup.candidates[1]!.id, positionId: setup.positions[1]!.id, recordingConsent: false });
       await kiosk.call('startCall', { sessionId: session.id, offerSdp: OFFER_SDP });
       const events = interviewEvents(6, 'poison');
-      // One candidate turn whose Realtime item id is longer than the server's check (1–200 characters) allows:
-      // SQLite keeps it; Postgres refuses it for good (23514).
-      const poisonId = `item_${'p'.repeat(240)}`;
-      const poisoned = JSON.parse(JSON.stringify(events).replaceAll('item_poison_u2', poisonId)) as typeof events;
+      // One candidate turn whose transcript is longer than the server's size check (50 000 characters) allows:
+      // SQLite keeps it; Postgres refuses it for good (23514). (An over-long item id no longer works as poison:
+      // the reducer refuses ids of the wrong shape before anything is stored.)
+      const poisonId = 'item_poison_u2';
+      const poisoned = events.map((e: any) =>
+        e.type === 'conversation.item.input_audio_transcription.completed' && e.item_id === poisonId ? { ...e, transcript: 'word '.repeat(12_000) } : e,
+      ) as typeof events;
       for (const e of poisoned) await kiosk.call('reportRealtimeEvent', { sessionId: session.id, direction: 'server', event: e });
       // The interview is still open: a finished session's transcript is frozen on the server, so a row can only be
       // fixed and re-sent while its session runs.
@@ -145,7 +148,7 @@ describe('sync under faults', () => {
       assert.equal(retried.quarantined.length, 1);
       assert.equal(retried.quarantined[0]!.attempts, 1, 'attempts count again after an operator retry');
       // Fixing the row locally (a new write) puts it back in the queue and it syncs.
-      kiosk.db.prepare('UPDATE transcript_entries SET item_id = ? WHERE id = ?').run('item_fixed_u2', local);
+      kiosk.db.prepare('UPDATE transcript_entries SET text = ? WHERE id = ?').run('A short answer after all.', local);
       await kiosk.service.sync.engine.syncNow();
       const fixed = await waitForSync(kiosk.service, (s) => drained(s) && s.quarantined.length === 0, 20_000, 'the fixed row to sync');
       assert.equal(fixed.quarantined.length, 0);

@@ -66,6 +66,8 @@ describe('room view (main side)', () => {
       await until('both in pre-flight', () => ['kiosk-1@demo.test', 'kiosk-2@demo.test'].every((l) => seen.get(l)?.includes('pre_flight')));
 
       let followedId = '';
+      let missedDuringCut: string[] = [];
+      let localAtCut = new Set<string>();
       const interview1 = runInterview(k1, {
         turns: 6,
         between: async (i) => {
@@ -75,8 +77,24 @@ describe('room view (main side)', () => {
             await room.host.call('followSession', { sessionId: followedId });
           }
           if (i === 30) {
-            // The observer's socket is cut mid-interview; the kiosk keeps going.
+            // The observer's socket is cut mid-interview and held down while the kiosk goes on (a full turn) and
+            // its entries reach Postgres: a gap that only the catch-up pull after the reconnect can fill.
+            // Entries the kiosk's SQLite did not hold yet at the cut cannot have been sent to the observer live.
+            env.stack.gateway.realtime.refusing = true;
             assert.ok(env.stack.gateway.realtime.dropConnections() >= 1);
+            localAtCut = new Set(localEntries(k1, followedId).map((e: any) => e.id as string));
+          }
+          if (i === 60) {
+            await until('the observer noticed the cut', () => room.rooms.at(-1)?.live === false);
+            const onServer = async () => (await env.client.query<{ id: string }>('select id from transcript_entries where session_id = $1', [followedId])).rows.map((r) => r.id);
+            const deadline = Date.now() + 15_000;
+            while (!(await onServer()).some((id) => !localAtCut.has(id))) {
+              if (Date.now() > deadline) throw new Error('no entry reached Postgres during the cut');
+              await new Promise((r) => setTimeout(r, 20));
+            }
+            missedDuringCut = (await onServer()).filter((id) => !localAtCut.has(id));
+            assert.ok(!room.transcripts.some((t) => t.entries.some((e) => missedDuringCut.includes(e.id))), 'nothing arrives while cut');
+            env.stack.gateway.realtime.refusing = false;
           }
         },
       });
@@ -97,6 +115,7 @@ describe('room view (main side)', () => {
         assert.deepEqual(room.transcripts.at(-1)?.entries, want);
       });
       const last = room.transcripts.at(-1)!;
+      assert.ok(missedDuringCut.length >= 1 && missedDuringCut.every((id) => last.entries.some((e) => e.id === id)), 'the gap was filled');
       assert.equal(new Set(last.entries.map((e) => e.id)).size, last.entries.length, 'no duplicate');
       assert.ok(want.length >= 12);
       assert.ok(room.transcripts.every((t) => t.sessionId === summary1.session.id));
@@ -114,6 +133,30 @@ describe('room view (main side)', () => {
       await k2.close();
       await room.host.close();
       await other.host.close();
+    }
+  });
+
+  test('a long transcript synced in one go (one updated_at for thousands of rows) is read in full, each entry once', { timeout: 60_000 }, async () => {
+    // As a backlog after an outage arrives: 2,500 entries committed in one transaction, so they share updated_at
+    // and fill more than one page of the catch-up read.
+    const n = 2_500;
+    const device = (await env.client.query<{ id: string }>('select id from auth.users where email = $1', [env.stack.device!.email])).rows[0]!.id;
+    const sessionId = crypto.randomUUID();
+    await env.client.query('begin');
+    await env.client.query(`insert into interview_sessions (id, tenant_id, candidate_id, position_id, status, device_id) values ($1, $2, $3, $4, 'in_progress', $5)`,
+      [sessionId, DEMO.tenantId, DEMO.candidates[0], DEMO.positions[0], device]);
+    await env.client.query(`insert into transcript_entries (id, tenant_id, session_id, seq, item_id, speaker, text, start_ms, status, device_id)
+      select gen_random_uuid(), $1, $2, i, 'item_long_' || i, case when i % 2 = 0 then 'interviewer' else 'candidate' end, 'line ' || i, i * 1000, 'final', $3
+        from generate_series(0, $4::int - 1) i`, [DEMO.tenantId, sessionId, device, n]);
+    await env.client.query('commit');
+    const room = await openRoom(observer);
+    try {
+      const shown = await room.host.call<RoomTranscriptView>('followSession', { sessionId });
+      assert.equal(shown.entries.length, n);
+      assert.equal(new Set(shown.entries.map((e) => e.id)).size, n, 'each entry once');
+      assert.deepEqual(shown.entries.map((e) => e.seq), Array.from({ length: n }, (_, i) => i), 'in order');
+    } finally {
+      await room.host.close();
     }
   });
 

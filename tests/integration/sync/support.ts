@@ -42,6 +42,8 @@ export async function startSyncKiosk(options: {
   configure?: boolean;
   /** Sign in as this device user instead of the stack's (a second kiosk of the tenant). */
   device?: { email: string; password: string };
+  /** Kiosk mode (a walk-up screen; no operator PIN provisioned, so admin requests are refused). */
+  kioskMode?: boolean;
 }): Promise<SyncKiosk> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'kiosk-sync-'));
   const stub = await startRealtimeStub(OPENAI_KEY);
@@ -59,9 +61,10 @@ export async function startSyncKiosk(options: {
     settings,
     secrets: memorySecretStore(OPENAI_KEY),
     credentials: fileCredentialStore(dataDir),
-    sync: { pullIntervalMs: 3_600_000, wakeDelayMs: 20, backoff: { baseMs: 50, capMs: 500 }, requestTimeoutMs: 5_000, ...options.sync },
+    sync: { pullIntervalMs: 3_600_000, wakeDelayMs: 20, backoff: { stepsMs: [50], factor: 2, capMs: 500, jitter: [0.5, 1] }, requestTimeoutMs: 5_000, ...options.sync },
     ...(options.backendFetch ? { backendFetch: options.backendFetch } : {}),
     log: (line) => logs.push(line),
+    ...(options.kioskMode ? { kioskMode: true } : {}),
   });
   const result = (method: string, payload?: unknown) => service.dispatch(method, payload);
   const call = async <T,>(method: string, payload?: unknown): Promise<T> => {
@@ -254,4 +257,14 @@ export async function assertSessionInPostgres(db: KioskDatabase, client: pg.Clie
     assert.equal(instant(r.created_at), instant(l.created_at), at);
   });
   return { entries: localEntries.length };
+}
+
+/** Waits until no evaluation job is queued, running or retrying (an evaluation is made after the end and queued for
+ * upload, so a test that counts the queue waits for it first). */
+export async function evaluationsSettled(kiosk: SyncKiosk, timeoutMs = 30_000): Promise<void> {
+  const open = () => kiosk.db.prepare(`SELECT count(*) FROM evaluation_jobs WHERE state IN ('queued', 'running', 'retrying')`).pluck().get() as number;
+  for (const until = Date.now() + timeoutMs; open() > 0;) {
+    assert.ok(Date.now() < until, `evaluation jobs still open after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }

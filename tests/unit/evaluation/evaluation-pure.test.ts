@@ -3,7 +3,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { qualityGate, longestGap, type GateEntry } from '../../../main/core/evaluation/gate';
-import { retryDelay } from '../../../main/core/evaluation/jobs';
 import { outputOf } from '../../../main/core/evaluation/model';
 import { evaluationInstructions } from '../../../main/core/evaluation/prompt';
 import { RUBRIC_V1 } from '../../../main/core/evaluation/rubric';
@@ -135,11 +134,6 @@ test('prompt: content only, and the prohibition of emotion inference is stated',
   assert.match(text, /Art\. 5\(1\)\(f\)/);
   assert.match(text, /Do not infer or mention emotions, tone of voice/);
   for (const l of RUBRIC_V1.levels) assert.ok(text.includes(l.anchor));
-});
-
-test('retry delay doubles and is capped', () => {
-  const t = { baseDelayMs: 1000, maxDelayMs: 5000 };
-  assert.deepEqual([1, 2, 3, 4, 5].map((n) => retryDelay(n, t)), [1000, 2000, 4000, 5000, 5000]);
 });
 
 test('range requests: single ranges, suffixes, open ends, unsatisfiable and ignored forms', () => {

@@ -304,7 +304,11 @@ describe('the main-side gate (through the dispatcher)', () => {
       assert.equal((await d('unlockOperator', { pin: '582046' })).ok, true);
       // A new interview locks the admin screens again.
       const setup = await service.getSetupData();
-      await service.createSession({ candidateId: setup.candidates[0]!.id, positionId: setup.positions[0]!.id, recordingConsent: false });
+      const chosen = { candidateId: setup.candidates[0]!.id, positionId: setup.positions[0]!.id };
+      const { ticket } = await service.authorizeCandidate(chosen);
+      await rejectsWith(service.createSession({ ...chosen, recordingConsent: false }), 'operator_locked'); // kiosk mode: no ticket
+      await service.createSession({ ...chosen, recordingConsent: false, operatorTicket: ticket });
+      await rejectsWith(service.createSession({ ...chosen, recordingConsent: false, operatorTicket: ticket }), 'operator_locked'); // one use
       assert.equal((await service.getOperatorLockState()).unlocked, false);
       await d('unlockOperator', { pin: '582046' });
       const q = await d('quitApp', undefined);

@@ -3,7 +3,7 @@
 // also when the state was rebuilt from SQLite after a restart.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { buildResumeContext, clip, isReplayedItemId, summariseTurns, type HistoryTurn } from '../../../main/core/recovery/context';
+import { buildResumeContext, clip, isReplayedItemId, summariseTurns, worthResuming, type HistoryTurn } from '../../../main/core/recovery/context';
 import { DEFAULT_ROLLOVER_MARGIN_MS, REALTIME_SESSION_LIMIT_MS, rolloverAfterMs } from '../../../main/core/recovery/policy';
 import { entryIdFor } from '../../../main/core/transcript/ids';
 import { createTranscriptState, finalizeAll, orderedEntries, reduceTranscript, type TranscriptState } from '../../../main/core/transcript/reducer';
@@ -207,4 +207,13 @@ test('injected instructions in a candidate answer stay in a user item', () => {
   const history: HistoryTurn[] = [...turns(20), { speaker: 'candidate', text: attack, status: 'final' }];
   const ctx = buildResumeContext([{ speaker: 'candidate', text: attack, status: 'final' }, ...history], { callIndex: 2, verbatimTurns: 2 });
   for (const it of items(ctx.events)) if (it.content[0]!.text.includes('Ignore all previous')) assert.equal(it.role, 'user');
+});
+
+test('a greeting cut off in its first words is no interview to resume: the next call opens afresh', () => {
+  const cut: HistoryTurn = { speaker: 'interviewer', text: 'Welcome to …', status: 'final' };
+  assert.equal(worthResuming([]), false);
+  assert.equal(worthResuming([cut]), false);
+  assert.equal(worthResuming([cut, { speaker: 'interviewer', text: '', status: 'final' }]), false);
+  assert.equal(worthResuming([cut, { speaker: 'candidate', text: 'Hello?', status: 'final' }]), true, 'the candidate spoke');
+  assert.equal(worthResuming([{ speaker: 'interviewer', text: 'Welcome. Tell me about yourself.', status: 'final' }]), true, 'a line heard in full');
 });

@@ -11,10 +11,10 @@ import {
 } from '../../../renderer/logic/reconnect';
 
 describe('reconnect policy', () => {
-  it('0 s + up to 1 s, then 3 s, 5 s, 7 s… each ±50 %, at most 10 tries', () => {
+  it('0.5 s, then 3 s, 5 s, 7 s… each ±50 %, at most 10 tries', () => {
     assert.equal(MAX_RECONNECT_ATTEMPTS, 10);
-    assert.equal(reconnectDelayMs(0, () => 0), 0);
-    assert.equal(reconnectDelayMs(0, () => 1), 1000);
+    assert.equal(reconnectDelayMs(0, () => 0), 250);
+    assert.equal(reconnectDelayMs(0, () => 1), 750);
     assert.equal(reconnectDelayMs(1, () => 0.5), 3000);
     assert.equal(reconnectDelayMs(2, () => 0.5), 5000);
     for (let a = 3; a < 10; a++) assert.equal(reconnectDelayMs(a, () => 0.5), 7000);

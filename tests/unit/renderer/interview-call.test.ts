@@ -133,7 +133,9 @@ describe('InterviewCall', () => {
     pc.channel.receive({ type: 'output_audio_buffer.stopped' });
     await h.endedSummary;
     assert.equal(h.ended!.reason, 'end_session');
-    assert.equal(h.ended!.reportsAtEnd, 5, 'output_audio_buffer.stopped was reported before endInterview');
+    // Every event up to the stop was reported before endInterview (the goodbye's own session.update included).
+    assert.equal(h.ended!.reportsAtEnd, h.reports.length);
+    assert.equal(types(h.reports).at(-1), 'server:output_audio_buffer.stopped', 'output_audio_buffer.stopped was reported before endInterview');
     assert.deepEqual(h.chunks.map((c) => c.seq), [0, 1, 2], 'chunks in seq order, the last one included');
     assert.deepEqual(h.chunks.map((c) => c.data[0]), [1, 2, 99]);
     assert.equal(h.ended!.chunksAtEnd, 3, 'the last chunk was appended before endInterview');

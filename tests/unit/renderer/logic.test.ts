@@ -5,9 +5,9 @@ import { levelLabel, meterLevel, rms } from '../../../renderer/logic/audio';
 import { callPhase } from '../../../renderer/logic/connection';
 import { entryStateLabel, entryText, mergeEntries, orderedEntries } from '../../../renderer/logic/entries';
 import { errorMessage, formatBytes, formatElapsed } from '../../../renderer/logic/format';
-import { describeServerError, isHarmlessError, parseDataChannelMessage, MAX_EVENT_CHARS } from '../../../renderer/logic/realtime';
+import { describeServerError, isHarmlessError, parseDataChannelMessage } from '../../../renderer/logic/realtime';
+import { MAX_REALTIME_EVENT_CHARS } from '../../../preload/contract';
 import { initialSpeakingState, interviewerDone, reduceSpeaking, speakingLabel } from '../../../renderer/logic/speaking';
-import { reconnectDelayMs } from '../../../renderer/transport/backoff';
 import { kioskSocketUrl } from '../../../renderer/transport';
 
 const entry = (over: Partial<TranscriptEntryView>): TranscriptEntryView => ({
@@ -123,7 +123,7 @@ describe('data-channel messages', () => {
     assert.equal(r.event.type, 'session.created');
   });
   it('rejects malformed, typeless, non-object, binary and oversized messages with words', () => {
-    for (const bad of ['{not json', '[1,2]', '"text"', '{"type":""}', '{"event":"x"}', new ArrayBuffer(4), 'x'.repeat(MAX_EVENT_CHARS + 1)]) {
+    for (const bad of ['{not json', '[1,2]', '"text"', '{"type":""}', '{"event":"x"}', new ArrayBuffer(4), 'x'.repeat(MAX_REALTIME_EVENT_CHARS + 1)]) {
       const r = parseDataChannelMessage(bad);
       assert.equal(r.ok, false, String(bad).slice(0, 20));
       if (!r.ok) assert.match(r.error, /skipped/);
@@ -168,14 +168,5 @@ describe('transport helpers', () => {
   it('builds the same-origin socket URL', () => {
     assert.equal(kioskSocketUrl({ protocol: 'http:', host: '127.0.0.1:5180' }), 'ws://127.0.0.1:5180/kiosk');
     assert.equal(kioskSocketUrl({ protocol: 'https:', host: 'kiosk.local' }), 'wss://kiosk.local/kiosk');
-  });
-  it('backs off reconnects with jitter up to a cap', () => {
-    assert.equal(reconnectDelayMs(0, () => 0.5), 100);
-    assert.equal(reconnectDelayMs(1, () => 0.5), 200);
-    assert.equal(reconnectDelayMs(2, () => 0.5), 400);
-    assert.equal(reconnectDelayMs(3, () => 0.5), 500);
-    assert.equal(reconnectDelayMs(30, () => 0.5), 500);
-    assert.equal(reconnectDelayMs(0, () => 0), 75);
-    assert.equal(reconnectDelayMs(0, () => 1), 125);
   });
 });

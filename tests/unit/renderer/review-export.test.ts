@@ -44,6 +44,17 @@ test('WebVTT: one cue per timed entry, in order, starting at start_ms, text esca
   assert.equal(cues[1]!.text, '<v Candidate>I rebuilt the billing service.');
 });
 
+test('WebVTT: cues in start-time order even where the conversation order differs (speech over a line)', () => {
+  const spokenOver = [
+    entry(0, 'interviewer', 'Thank you, that is all.', 10_000),
+    entry(1, 'candidate', 'One more thing.', 9_400),
+    entry(2, 'interviewer', 'Goodbye.', 12_000),
+  ];
+  const cues = parseVtt(transcriptWebVtt(spokenOver, names));
+  assert.deepEqual(cues.map((c) => c.id), ['e1', 'e0', 'e2']);
+  assert.deepEqual(cues.map((c) => [c.start, c.end]), [[9_400, 10_000], [10_000, 12_000], [12_000, cues[2]!.end]]);
+});
+
 test('plain text: every line with its time and speaker; an hour shows as h:mm:ss', () => {
   assert.equal(transcriptText(entries, names), [
     '[00:00] Interviewer: Tell me about a <hard> project & its --> outcome.',

@@ -35,7 +35,7 @@ describe('renderer boundaries', () => {
     assert.ok(all.includes('../../preload/contract'), 'sees a relative import');
   });
 
-  it('imports no Node built-in, no Electron, nothing from main/, and from preload/ only the contract and wire format', () => {
+  it('imports no Node built-in, no Electron, nothing from main/, and from preload/ only the contract, the wire format and the backoff rule', () => {
     // React, and the UI's translation library (i18next and its React binding, bundled; no network loading).
     const allowedBare = new Set(['react', 'react-dom/client', 'react/jsx-runtime', 'i18next', 'react-i18next']);
     for (const file of files) {
@@ -43,7 +43,7 @@ describe('renderer boundaries', () => {
         const where = `${relative(rendererDir, file)} imports ${spec}`;
         if (spec.startsWith('.')) {
           assert.doesNotMatch(spec, /(^|\/)main\//, where);
-          if (spec.includes('preload/')) assert.match(spec, /preload\/(contract|wire)$/, where);
+          if (spec.includes('preload/')) assert.match(spec, /preload\/(contract|wire|backoff)$/, where);
           assert.doesNotMatch(spec, /\.\.\/\.\.\/\.\.\//, `${where}: reaches outside the project areas`);
         } else {
           assert.ok(allowedBare.has(spec), `${where}: only React and i18next may be imported by name`);

@@ -99,7 +99,7 @@ const okIds = (rows: Record<string, unknown>[]): Result<string[]> => ({ ok: true
 function engineWith(remote: Remote, clock: ManualClock, statuses: SyncStatus[] = []) {
   return createEngine({
     outbox: createOutbox(db), remote: () => remote, configured: () => true, dataDir: dir, deviceId: () => 'dev',
-    clock, backoff: { baseMs: 1_000, capMs: 8_000 }, random: () => 1, limits: { rows: 10 }, parallel: 1,
+    clock, backoff: { stepsMs: [1_000], factor: 2, capMs: 8_000, jitter: [0.5, 1] }, random: () => 1, limits: { rows: 10 }, parallel: 1,
     pullIntervalMs: 3_600_000, onStatus: (s) => statuses.push(s),
   });
 }

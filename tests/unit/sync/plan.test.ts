@@ -19,7 +19,7 @@ import {
   sessionToRemote,
 } from '../../../main/core/sync/mapping';
 import { createOutbox } from '../../../main/core/sync/outbox';
-import { backoffDelay, classifyError, describeError, eligible, planNext, splitBatch, type OutboxItem, type RemoteError } from '../../../main/core/sync/plan';
+import { classifyError, describeError, eligible, planNext, splitBatch, type OutboxItem, type RemoteError } from '../../../main/core/sync/plan';
 
 const err = (status: number, code = '', message = 'x', extra: Partial<RemoteError> = {}): RemoteError => ({ status, code, message, ...extra });
 
@@ -48,21 +48,6 @@ test('describeError says what happened in words, with the code', () => {
   assert.match(describeError(err(200, '', 'non-JSON body: <html>', { badAnswer: true })), /not a valid Supabase response/);
   assert.match(describeError(err(404, 'PGRST205', "Could not find the table 'public.x'")), /no such table.*migrated/);
   assert.match(describeError(err(400, '23514', 'new row violates check constraint', { details: 'Failing row contains …' })), /check constraint — Failing row.*HTTP 400, 23514/);
-});
-
-test('backoffDelay: exponential, jittered within [exp/2, exp], capped', () => {
-  const policy = { baseMs: 1000, capMs: 60_000 };
-  assert.equal(backoffDelay(1, policy, () => 0), 500);
-  assert.equal(backoffDelay(1, policy, () => 1), 1000);
-  assert.equal(backoffDelay(2, policy, () => 1), 2000);
-  assert.equal(backoffDelay(5, policy, () => 1), 16_000);
-  assert.equal(backoffDelay(7, policy, () => 1), 60_000, 'capped');
-  assert.equal(backoffDelay(50, policy, () => 1), 60_000);
-  assert.equal(backoffDelay(50, policy, () => 0), 30_000, 'jitter keeps at least half the capped delay');
-  const samples = Array.from({ length: 200 }, () => backoffDelay(4, policy));
-  assert.ok(samples.every((d) => d >= 4000 && d <= 8000));
-  assert.ok(new Set(samples).size > 20, 'jittered');
-  assert.equal(backoffDelay(0, policy, () => 1), 1000, 'failures below 1 count as the first');
 });
 
 const item = (id: number, kind: OutboxItem['kind'], extra: Partial<OutboxItem> = {}): OutboxItem => ({

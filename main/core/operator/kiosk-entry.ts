@@ -1,0 +1,137 @@
+// Who may start, resume and read an interview on a kiosk in a public room (kiosk mode). Whoever walks up gets
+// nothing of anyone else: no candidate list, no earlier summary, no interrupted interview. Enforced here, main-side,
+// around the composed api; the screens only follow.
+//
+// - A candidate starts with their invitation code (redeemInvitation → createSession({ invitationId }), checked by
+//   the sync feature), or the operator chooses the candidate behind the PIN (authorizeCandidate → a one-time
+//   ticket → createSession({ operatorTicket })). Anything else is refused.
+// - getSetupData lists candidates only while the operator is unlocked; redemptions carry no email.
+// - An interview continues only in the calls of the renderer that started it. After a restart or reload it resumes
+//   only once the operator has asked for it (getResumableSession while unlocked), or once the candidate has typed
+//   their own invitation code again (that code's interrupted interview, and no other); for anyone else there is none.
+// - The summary carries counts, not the transcript, and is forgotten SUMMARY_MS after the end (the screen goes back
+//   to the welcome before that); only the unlocked operator reads it afterwards.
+// Recruiter mode (a recruiter's own desk) keeps the open rules.
+import { randomBytes } from 'node:crypto';
+import { KioskError, type KioskApi, type OperatorTicket, type SessionSummary } from '../../../preload/contract';
+import type { OperatorLock } from './lock';
+
+export const SUMMARY_MS = 30_000;
+export const TICKET_MS = 10 * 60_000;
+
+export interface KioskEntryOptions {
+  now: () => number;
+  /** How long a candidate's summary stays readable after the end (tests shorten it). */
+  summaryMs?: number;
+  /** The interrupted (in progress) interview an invitation started on this kiosk, if any. */
+  interruptedSessionOf?: (invitationId: string) => string | null;
+}
+
+/** Pure: what a candidate's screen may see of a summary. */
+export function redactSummary(full: SessionSummary, clearAfterMs: number): SessionSummary {
+  return {
+    session: { ...full.session, candidateName: '' },
+    entries: [],
+    durationMs: full.durationMs,
+    recording: full.recording,
+    counts: { entries: full.entries.length, saved: full.entries.filter((e) => e.saved).length },
+    clearAfterMs,
+  };
+}
+
+export function guardKioskEntry(api: KioskApi, lock: OperatorLock, options: KioskEntryOptions): void {
+  const now = options.now;
+  const summaryMs = options.summaryMs ?? SUMMARY_MS;
+  const inner = { ...api };
+  const operatorHere = () => lock.state().adminOpen;
+  const tickets = new Map<string, { candidateId: string; positionId: string; until: number }>();
+  /** Sessions whose calls this run may place: started here, or resumed by the operator. */
+  const callable = new Set<string>();
+  /** Sessions the operator chose to resume: the next 'restart' call of each is allowed once. */
+  const resumes = new Set<string>();
+  /** Interrupted interviews whose candidate typed their own code again: offered to the screen until these times. */
+  const byCode = new Map<string, number>();
+  /** Summaries a candidate's screen may still read, until these times. */
+  const summaries = new Map<string, number>();
+
+  api.authorizeCandidate = async ({ candidateId, positionId }): Promise<OperatorTicket> => {
+    const setup = await inner.getSetupData();
+    if (!setup.candidates.some((c) => c.id === candidateId) || !setup.positions.some((p) => p.id === positionId)) {
+      throw new KioskError('not_found', 'That candidate or position is not on this kiosk.');
+    }
+    const ticket = randomBytes(32).toString('base64url');
+    tickets.set(ticket, { candidateId, positionId, until: now() + TICKET_MS });
+    return { ticket };
+  };
+
+  if (!lock.state().kioskMode) return;
+
+  api.getSetupData = async () => {
+    const setup = await inner.getSetupData();
+    return operatorHere() ? setup : { ...setup, candidates: [] };
+  };
+
+  api.redeemInvitation = async (request) => {
+    const r = await inner.redeemInvitation(request);
+    const interrupted = options.interruptedSessionOf?.(r.invitationId) ?? null;
+    if (interrupted) byCode.set(interrupted, now() + TICKET_MS);
+    return { ...r, candidate: { ...r.candidate, email: null }, ...(interrupted ? { resumeSessionId: interrupted } : {}) };
+  };
+
+  api.createSession = async (request) => {
+    const { operatorTicket, ...rest } = request;
+    if (operatorTicket !== undefined) {
+      const t = tickets.get(operatorTicket);
+      tickets.delete(operatorTicket); // one use, right or wrong
+      if (!t || t.until < now() || t.candidateId !== rest.candidateId || t.positionId !== rest.positionId) {
+        throw new KioskError('operator_locked', 'This start was not authorised by the operator (or the authorisation expired). Ask the staff to start it again.');
+      }
+    } else if (rest.invitationId === undefined) {
+      throw new KioskError('operator_locked', 'On this kiosk an interview starts with an invitation code, or the staff start it for you.');
+    }
+    const session = await inner.createSession(rest);
+    callable.add(session.id);
+    return session;
+  };
+
+  api.getResumableSession = async () => {
+    const session = await inner.getResumableSession();
+    if (!session) return null;
+    const codeUntil = byCode.get(session.id);
+    // A walk-up never sees (or continues) someone else's interview: only the operator, or the candidate whose own
+    // code started it.
+    if (!operatorHere() && !(codeUntil !== undefined && codeUntil > now())) return null;
+    resumes.add(session.id);
+    return session;
+  };
+
+  api.startCall = async (request) => {
+    const id = request.sessionId;
+    if (request.reason === 'restart' && resumes.delete(id)) {
+      callable.add(id);
+      byCode.delete(id);
+    }
+    else if (!callable.has(id)) {
+      throw new KioskError('operator_locked', 'This interview was interrupted; the staff can resume it from the operator screen.');
+    }
+    return inner.startCall(request);
+  };
+
+  api.endInterview = async (request) => {
+    const full = await inner.endInterview(request);
+    callable.delete(request.sessionId);
+    summaries.set(request.sessionId, now() + summaryMs);
+    return redactSummary(full, summaryMs);
+  };
+
+  api.getSessionSummary = async (request) => {
+    const full = await inner.getSessionSummary(request);
+    if (operatorHere()) return full;
+    const until = summaries.get(request.sessionId);
+    if (until === undefined || until <= now()) {
+      summaries.delete(request.sessionId);
+      throw new KioskError('not_found', 'That summary is no longer shown on this kiosk.');
+    }
+    return redactSummary(full, Math.max(0, until - now()));
+  };
+}
