@@ -114,6 +114,12 @@ describe('tenant change', () => {
       await kiosk.call('signInDevice', deviceA());
       assert.equal(localRows(kiosk, tenantB).candidates, 0);
       assert.equal(localRows(kiosk, DEMO.tenantId).candidates, 3);
+
+      // A tenant row left by an older version (older than A's, so first by row order) is not what the screens show:
+      // the signed-in device's tenant is.
+      kiosk.db.prepare(`INSERT INTO tenants (id, name, company_values, demo, created_at, updated_at)
+        VALUES ('left-over', 'Left-over Ltd', '', 0, '2000-01-01T00:00:00Z', '2000-01-01T00:00:00Z')`).run();
+      assert.equal((await kiosk.call<SetupData>('getSetupData')).tenant.id, DEMO.tenantId);
     } finally {
       await kiosk.close();
     }
