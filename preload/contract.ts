@@ -16,6 +16,10 @@ export interface SettingsView {
   practiceMode: boolean;
   openaiBaseUrl: string;
   model: string;
+  /** The model that transcribes the candidate's speech (audio.input.transcription.model). */
+  transcriptionModel: string;
+  /** The models offered in the settings lists (the operator may also type another name). */
+  modelChoices: { realtime: string[]; transcription: string[] };
   voice: Voice;
   /** The kiosk's microphone setup: 'headset' (near-field noise reduction) or 'speakers' (far-field). */
   audioProfile: 'headset' | 'speakers';
@@ -46,6 +50,7 @@ export interface SettingsPatch {
   practiceMode?: boolean;
   openaiBaseUrl?: string;
   model?: string;
+  transcriptionModel?: string;
   voice?: Voice;
   audioProfile?: 'headset' | 'speakers';
   /** 1–365: days the kiosk keeps an interview's transcript and recording after their upload was confirmed. */
@@ -71,6 +76,8 @@ export interface PositionView {
   title: string;
   description: string;
   competencies: string[];
+  /** ISO-639-1 code of the interview's language, when the position sets one (transcription `language`). */
+  language: string | null;
 }
 
 export interface SetupData {

@@ -44,6 +44,7 @@ export interface EmulatorCallInfo {
   resumedAtStep: number | null; // script step of the first response after a replay (null: no replay)
   spoken: { step: number; text: string }[]; // each response's script step and line
   instructions: string; // the session instructions now
+  session: Record<string, unknown>; // the whole session in effect now (a copy), as session.updated would report it
   responses: ResponseRecord[]; // every response with the instructions in effect for it, its outcome and heard text
   events: { direction: 'in' | 'out'; type: string; at: number }[];
 }
@@ -398,6 +399,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<EmulatorH
         resumedAtStep: e.call.resumedAtStep,
         spoken: e.call.spoken.map((x) => ({ ...x })),
         instructions: String(e.call.session.instructions ?? ''),
+        session: structuredClone(e.call.session),
         responses: e.call.responses.map((r) => ({ ...r })),
         events: e.call.events.map((ev) => ({ ...ev })),
       }));

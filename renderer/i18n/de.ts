@@ -44,6 +44,8 @@ export const de: Catalogue = {
     askStaff: 'Bitte bitten Sie das Personal, Ihr Interview zu starten.',
   },
   preflight: {
+    audioProfileSpeakers: 'Audio ist für Lautsprecher und ein Raummikrofon eingerichtet (Rauschunterdrückung für Fernfeld). Trägt die Person ein Headset, ändern Sie das vor dem Start in den Einstellungen.',
+    audioProfileHeadset: 'Audio ist für ein Headset eingerichtet (Rauschunterdrückung für Nahfeld). Nutzt die Person die Lautsprecher, ändern Sie das vor dem Start in den Einstellungen.',
     title: 'Technikprüfung',
     microphone: 'Mikrofon',
     micRefused: 'Der Zugriff auf das Mikrofon wurde verweigert.',
@@ -153,6 +155,12 @@ export const de: Catalogue = {
     newInterview: 'Neues Interview',
   },
   settings: {
+    transcriptionModel: 'Transkriptionsmodell',
+    modelOther: 'Anderes (Namen eingeben)…',
+    modelTyped: '{{what}}: Name',
+    audioProfile: 'Audio an diesem Kiosk',
+    audioSpeakers: 'Lautsprecher und Raummikrofon (Rauschunterdrückung für Fernfeld)',
+    audioHeadset: 'Headset (Rauschunterdrückung für Nahfeld)',
     title: 'Betreiber-Einstellungen',
     loading: 'Einstellungen werden geladen…',
     saved: 'Einstellungen gespeichert.',

@@ -43,6 +43,8 @@ export const en = {
     askStaff: 'Please ask the staff to start your interview.',
   },
   preflight: {
+    audioProfileSpeakers: 'Audio set up for speakers and a room microphone (far-field noise reduction). If the candidate wears a headset, change it in the operator settings before starting.',
+    audioProfileHeadset: 'Audio set up for a headset (near-field noise reduction). If the candidate uses the speakers, change it in the operator settings before starting.',
     title: 'Pre-flight check',
     microphone: 'Microphone',
     micRefused: 'Access to the microphone was refused.',
@@ -152,6 +154,12 @@ export const en = {
     newInterview: 'New interview',
   },
   settings: {
+    transcriptionModel: 'Transcription model',
+    modelOther: 'Other (type a name)…',
+    modelTyped: '{{what}}: name',
+    audioProfile: 'Audio at this kiosk',
+    audioSpeakers: 'Speakers and a room microphone (far-field noise reduction)',
+    audioHeadset: 'Headset (near-field noise reduction)',
     title: 'Operator settings',
     loading: 'Loading settings…',
     saved: 'Settings saved.',

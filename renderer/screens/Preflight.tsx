@@ -1,7 +1,7 @@
 // Pre-flight check: microphone level, speaker test, recording consent, then Start (creates the session).
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { CandidateView, KioskBridge, PositionView, SessionView } from '../../preload/contract';
+import type { CandidateView, KioskBridge, PositionView, SessionView, SettingsView } from '../../preload/contract';
 import { preparePeer, type PreparedPeer } from '../call/interview-call';
 import { levelLabel, meterLevel, rms } from '../logic/audio';
 import { ErrorBox, ScreenHeading } from './common';
@@ -49,6 +49,15 @@ export function Preflight(props: {
   const [starting, setStarting] = useState(false);
   const [startError, setStartError] = useState<unknown>(null);
   const handedOver = useRef(false);
+  // The kiosk's audio profile (operator settings) decides the service's noise reduction: shown here to be confirmed.
+  const [audioProfile, setAudioProfile] = useState<SettingsView['audioProfile'] | null>(null);
+  useEffect(() => {
+    let live = true;
+    props.kiosk.getSettings().then((v) => live && setAudioProfile(v.audioProfile), () => undefined);
+    return () => {
+      live = false;
+    };
+  }, [props.kiosk]);
 
   // Open the microphone and drive the level meter.
   useEffect(() => {
@@ -169,6 +178,11 @@ export function Preflight(props: {
                 </p>
               );
             })()}
+            {audioProfile && (
+              <p className="muted" data-testid="audio-profile" data-profile={audioProfile}>
+                {audioProfile === 'headset' ? t('preflight.audioProfileHeadset') : t('preflight.audioProfileSpeakers')}
+              </p>
+            )}
           </>
         )}
       </div>

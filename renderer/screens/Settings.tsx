@@ -11,6 +11,8 @@ export function Settings(props: { kiosk: KioskBridge; onDone: () => void }) {
   const [practiceMode, setPracticeMode] = useState(true);
   const [baseUrl, setBaseUrl] = useState('');
   const [model, setModel] = useState('');
+  const [transcriptionModel, setTranscriptionModel] = useState('');
+  const [audioProfile, setAudioProfile] = useState<SettingsView['audioProfile']>('speakers');
   const [voice, setVoice] = useState<Voice>('marin');
   const [retentionDays, setRetentionDays] = useState('');
   const [extraHosts, setExtraHosts] = useState('');
@@ -24,6 +26,8 @@ export function Settings(props: { kiosk: KioskBridge; onDone: () => void }) {
     setPracticeMode(v.practiceMode);
     setBaseUrl(v.openaiBaseUrl);
     setModel(v.model);
+    setTranscriptionModel(v.transcriptionModel);
+    setAudioProfile(v.audioProfile);
     setVoice(v.voice);
     setRetentionDays(v.retentionDays !== undefined ? String(v.retentionDays) : '');
     setExtraHosts(v.realtimeHosts?.extra.join(', ') ?? '');
@@ -64,7 +68,7 @@ export function Settings(props: { kiosk: KioskBridge; onDone: () => void }) {
             onSubmit={(e) => {
               e.preventDefault();
               void run(() => kiosk.updateSettings({
-                practiceMode, openaiBaseUrl: baseUrl.trim(), model: model.trim(), voice,
+                practiceMode, openaiBaseUrl: baseUrl.trim(), model: model.trim(), transcriptionModel: transcriptionModel.trim(), voice, audioProfile,
                 // Main validates both (whole days 1–365; host names); a wrong value comes back as an error in words.
                 ...(view.retentionDays !== undefined ? { retentionDays: Number(retentionDays) } : {}),
                 ...(view.realtimeHosts ? { realtimeHosts: extraHosts.split(/[\s,]+/).filter(Boolean) } : {}),
@@ -79,9 +83,14 @@ export function Settings(props: { kiosk: KioskBridge; onDone: () => void }) {
               <span>{t('settings.baseUrl')}</span>
               <input type="url" value={baseUrl} onChange={(e) => setBaseUrl(e.target.value)} required />
             </label>
+            <ModelPicker label={t('settings.model')} choices={view.modelChoices.realtime} value={model} onChange={setModel} name="model" />
+            <ModelPicker label={t('settings.transcriptionModel')} choices={view.modelChoices.transcription} value={transcriptionModel} onChange={setTranscriptionModel} name="transcription-model" />
             <label className="field">
-              <span>{t('settings.model')}</span>
-              <input type="text" value={model} onChange={(e) => setModel(e.target.value)} required />
+              <span>{t('settings.audioProfile')}</span>
+              <select name="audio-profile" value={audioProfile} onChange={(e) => setAudioProfile(e.target.value as SettingsView['audioProfile'])}>
+                <option value="speakers">{t('settings.audioSpeakers')}</option>
+                <option value="headset">{t('settings.audioHeadset')}</option>
+              </select>
             </label>
             <label className="field">
               <span>{t('settings.voice')}</span>
@@ -158,5 +167,42 @@ export function Settings(props: { kiosk: KioskBridge; onDone: () => void }) {
         </button>
       </div>
     </section>
+  );
+}
+
+/** A model from the offered list, or "other" with a typed name (main checks the name and says what is wrong). */
+function ModelPicker(props: { label: string; name: string; choices: string[]; value: string; onChange: (v: string) => void }) {
+  const { t } = useTranslation();
+  const listed = props.choices.includes(props.value);
+  const [other, setOther] = useState(!listed);
+  const typed = other || !listed;
+  return (
+    <div className="field">
+      <label>
+        <span>{props.label}</span>
+        <select
+          name={props.name}
+          value={typed ? '' : props.value}
+          onChange={(e) => {
+            const v = e.target.value;
+            setOther(v === '');
+            if (v !== '') props.onChange(v);
+          }}
+        >
+          {props.choices.map((c) => (
+            <option key={c} value={c}>
+              {c}
+            </option>
+          ))}
+          <option value="">{t('settings.modelOther')}</option>
+        </select>
+      </label>
+      {typed && (
+        <label>
+          <span>{t('settings.modelTyped', { what: props.label })}</span>
+          <input type="text" name={`${props.name}-other`} value={props.value} onChange={(e) => props.onChange(e.target.value)} spellCheck={false} required />
+        </label>
+      )}
+    </div>
   );
 }

@@ -29,6 +29,7 @@ import {
 import { MAX_EXTRA_REALTIME_HOSTS, REALTIME_HOST_PATTERN } from '../realtime/hosts';
 import { RETENTION_DAYS } from '../settings/types';
 import { anonKeySchema, serviceUrlSchema, supabaseUrlSchema } from '../sync/validation';
+import { MODEL_NAME } from '../realtime/models';
 
 /** Realtime events are small JSON objects; anything bigger is not an event we want to store. */
 export const MAX_SDP_CHARS = 100_000;
@@ -42,7 +43,8 @@ const noArgs = z.union([z.undefined(), z.null(), z.strictObject({})]).transform(
 export const settingsPatchSchema = z.strictObject({
   practiceMode: z.boolean().optional(),
   openaiBaseUrl: serviceUrlSchema.optional(),
-  model: z.string().regex(/^[\w.:-]{1,100}$/, 'must be a model name such as gpt-realtime-2.1').optional(),
+  model: z.string().regex(MODEL_NAME, 'must be a model name such as gpt-realtime-2.1').optional(),
+  transcriptionModel: z.string().regex(MODEL_NAME, 'must be a model name such as gpt-transcribe').optional(),
   voice: z.enum(VOICES as unknown as [Voice, ...Voice[]]).optional(),
   audioProfile: z.enum(['headset', 'speakers']).optional(),
   retentionDays: z.number().int('must be a whole number of days').min(RETENTION_DAYS.min, `must be at least ${RETENTION_DAYS.min} day (uploaded interviews are not kept forever on a kiosk)`)

@@ -316,4 +316,14 @@ export const MIGRATIONS: readonly Migration[] = [
       DELETE FROM sync_state WHERE key = 'pull:interview_invitations';
     `,
   },
+  {
+    // A position may name the interview's language (ISO-639-1, lower case): it becomes the transcription
+    // `language` of the Realtime session. NULL = not set (the transcription model detects the language).
+    version: 6,
+    name: 'position language',
+    sql: `
+      ALTER TABLE positions ADD COLUMN language TEXT
+        CHECK (language IS NULL OR language GLOB '[a-z][a-z]' OR language GLOB '[a-z][a-z][a-z]');
+    `,
+  },
 ];

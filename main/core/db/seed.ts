@@ -14,18 +14,21 @@ export const DEMO_POSITIONS = [
     title: 'Senior Backend Engineer',
     description: 'Designs and runs the services behind our fleet of warehouse robots.',
     competencies: ['System design', 'Reliability and incident response', 'Mentoring', 'Clear written communication'],
+    language: 'en',
   },
   {
     id: '00000000-0000-4000-8000-00000000a002',
     title: 'Customer Support Lead',
     description: 'Leads the team that keeps our customers\u2019 robots running.',
     competencies: ['Empathy under pressure', 'Team leadership', 'Root-cause analysis', 'Process improvement'],
+    language: 'en',
   },
   {
     id: '00000000-0000-4000-8000-00000000a003',
     title: 'Product Designer',
     description: 'Shapes the operator console used on warehouse floors.',
     competencies: ['User research', 'Interaction design', 'Accessibility', 'Working with engineers'],
+    language: null,
   },
 ];
 
@@ -44,8 +47,8 @@ export function seedDemoData(db: KioskDatabase): boolean {
     const at = new Date().toISOString();
     db.prepare('INSERT INTO tenants (id, name, company_values, demo, created_at, updated_at) VALUES (?, ?, ?, 1, ?, ?)').run(
       DEMO_TENANT.id, DEMO_TENANT.name, DEMO_TENANT.values, at, at);
-    const pos = db.prepare('INSERT INTO positions (id, tenant_id, title, description, competencies, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)');
-    for (const p of DEMO_POSITIONS) pos.run(p.id, DEMO_TENANT.id, p.title, p.description, JSON.stringify(p.competencies), at, at);
+    const pos = db.prepare('INSERT INTO positions (id, tenant_id, title, description, competencies, language, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+    for (const p of DEMO_POSITIONS) pos.run(p.id, DEMO_TENANT.id, p.title, p.description, JSON.stringify(p.competencies), p.language, at, at);
     const cand = db.prepare('INSERT INTO candidates (id, tenant_id, name, email, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)');
     for (const c of DEMO_CANDIDATES) cand.run(c.id, DEMO_TENANT.id, c.name, c.email, at, at);
     return true;

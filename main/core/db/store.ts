@@ -58,6 +58,14 @@ export interface PositionRecord extends PositionView {
   tenantId: string;
 }
 
+/** A positions row as SQLite holds it (competencies as JSON text). */
+export interface PositionRow { id: string; title: string; description: string; competencies: string; language: string | null }
+
+export function positionView(r: PositionRow): PositionView {
+  const competencies = parseJsonArray<unknown>(r.competencies).filter((x): x is string => typeof x === 'string');
+  return { id: r.id, title: r.title, description: r.description, competencies, language: r.language ?? null };
+}
+
 export function sessionView(row: SessionRow): SessionView {
   return {
     id: row.id,
@@ -103,8 +111,8 @@ export function createStore(db: KioskDatabase) {
     tenantById: db.prepare('SELECT id, name, company_values, demo FROM tenants WHERE id = ?'),
     candidates: db.prepare('SELECT id, name, email FROM candidates WHERE tenant_id = ? ORDER BY name, id'),
     candidate: db.prepare('SELECT id, tenant_id, name, email FROM candidates WHERE id = ?'),
-    positions: db.prepare('SELECT id, title, description, competencies FROM positions WHERE tenant_id = ? ORDER BY title, id'),
-    position: db.prepare('SELECT id, tenant_id, title, description, competencies FROM positions WHERE id = ?'),
+    positions: db.prepare('SELECT id, title, description, competencies, language FROM positions WHERE tenant_id = ? ORDER BY title, id'),
+    position: db.prepare('SELECT id, tenant_id, title, description, competencies, language FROM positions WHERE id = ?'),
     session: db.prepare(`SELECT s.*, c.name AS candidate_name, p.title AS position_title
       FROM interview_sessions s JOIN candidates c ON c.id = s.candidate_id JOIN positions p ON p.id = s.position_id
       WHERE s.id = ?`),
@@ -157,13 +165,11 @@ export function createStore(db: KioskDatabase) {
       return r ? { id: r.id, name: r.name, email: r.email, tenantId: r.tenant_id } : null;
     },
     positions(tenantId: string): PositionView[] {
-      return (q.positions.all(tenantId) as { id: string; title: string; description: string; competencies: string }[]).map((r) => ({
-        id: r.id, title: r.title, description: r.description, competencies: parseJsonArray<string>(r.competencies),
-      }));
+      return (q.positions.all(tenantId) as PositionRow[]).map(positionView);
     },
     position(id: string): PositionRecord | null {
-      const r = q.position.get(id) as { id: string; tenant_id: string; title: string; description: string; competencies: string } | undefined;
-      return r ? { id: r.id, tenantId: r.tenant_id, title: r.title, description: r.description, competencies: parseJsonArray<string>(r.competencies) } : null;
+      const r = q.position.get(id) as (PositionRow & { tenant_id: string }) | undefined;
+      return r ? { ...positionView(r), tenantId: r.tenant_id } : null;
     },
     session(id: string): SessionRow | null {
       return (q.session.get(id) as SessionRow | undefined) ?? null;

@@ -17,7 +17,7 @@ export interface CallsDeps {
   sessions: Sessions;
   transcripts: Transcripts;
   targets: TargetResolver;
-  settings: () => Pick<SettingsView, 'practiceMode' | 'model' | 'voice'> & Partial<Pick<SettingsView, 'audioProfile'>>;
+  settings: () => Pick<SettingsView, 'practiceMode' | 'model' | 'voice'> & Partial<Pick<SettingsView, 'audioProfile' | 'transcriptionModel'>>;
   recovery?: RecoveryOptions;
   /** The practice emulator's own session limit, if set (tests shorten it). */
   practiceSessionLimitMs?: number;
@@ -48,7 +48,13 @@ export function createCalls(deps: CallsDeps) {
       const tenant = store.tenantById(row.tenant_id);
       if (!position || !tenant) throw new KioskError('not_found', 'The position or company of this interview is missing on this kiosk.');
       const settings = deps.settings();
-      const config = buildSessionConfig(position, tenant, { model: settings.model, voice: settings.voice, ...(settings.audioProfile ? { audioProfile: settings.audioProfile } : {}) });
+      const config = buildSessionConfig(position, tenant, {
+        model: settings.model,
+        voice: settings.voice,
+        language: position.language,
+        ...(settings.audioProfile ? { audioProfile: settings.audioProfile } : {}),
+        ...(settings.transcriptionModel ? { transcriptionModel: settings.transcriptionModel } : {}),
+      });
       const target = await deps.targets.forCall();
       const { callId, answerSdp } = await createCall(
         { ...target, ...(deps.fetch ? { fetch: deps.fetch } : {}) },

@@ -21,7 +21,7 @@ export interface InterviewFeatureDeps {
   sessions: Sessions;
   recorder: ReturnType<typeof createRecorder>;
   targets: TargetResolver;
-  settings: () => Pick<SettingsView, 'practiceMode' | 'model' | 'voice'>;
+  settings: () => Pick<SettingsView, 'practiceMode' | 'model' | 'voice'> & Partial<Pick<SettingsView, 'audioProfile' | 'transcriptionModel'>>;
   afterEnd: { enqueue(sessionId: string): void; wake(): void };
   recovery?: RecoveryOptions;
   practiceSessionLimitMs?: number;

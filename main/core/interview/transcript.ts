@@ -5,7 +5,8 @@ import { KioskError, type CallAction, type KioskSlice, type RealtimeEventReport,
 import type { KioskEventEmitter } from '../api/events';
 import type { KioskStore, SessionRow } from '../db/store';
 import { entryIdFor } from '../transcript/ids';
-import { createTranscriptState, finalizeAll, reduceTranscript, type ReducerEntry, type ResponseOutcome, type TranscriptState } from '../transcript/reducer';
+import { createTranscriptState, finalizeAll, reduceTranscript, withCall, type ReducerEntry, type ResponseOutcome, type TranscriptState } from '../transcript/reducer';
+import { wireEvent } from '../realtime/client-events';
 import { rolloverAfterMs } from '../recovery/policy';
 import type { Sessions } from './sessions';
 import { backoffDelay, type BackoffPolicy } from '../../../preload/backoff';
@@ -24,6 +25,8 @@ export interface LiveSession {
   call: LiveCall | null;
   /** Responses in a row that ended failed, incomplete or text-only (the turn is retried with backoff). */
   failedTurns: number;
+  /** The call whose audio clock is anchored (at its session.created), so a re-delivered one does not move it. */
+  audioAnchoredCall: string | null;
 }
 
 /** Retrying a turn that produced nothing the candidate heard: backoff, and when to tell the operator / give up. */
@@ -54,7 +57,7 @@ export function turnRetryActions(outcome: ResponseOutcome, failedBefore: number,
     message: `The interviewer's response ${what}; asking again in ${(afterMs / 1000).toFixed(1)} s (try ${failedTurns}).`,
   });
   // A bare response.create: the session instructions stay in effect (an override would replace them).
-  actions.push({ kind: 'send', event: { type: 'response.create' }, afterMs });
+  actions.push({ kind: 'send', event: wireEvent({ type: 'response.create' }), afterMs });
   return { actions, failedTurns };
 }
 
@@ -97,6 +100,7 @@ export function createTranscripts(deps: TranscriptsDeps) {
         finishRequested: false,
         call: null,
         failedTurns: 0,
+        audioAnchoredCall: null,
       };
       live.set(row.id, s);
     }
@@ -129,6 +133,25 @@ export function createTranscripts(deps: TranscriptsDeps) {
     return [{ kind: 'notice', level: 'info', message: `The disk has room again: ${held.size} transcript line${held.size === 1 ? '' : 's'} held in memory ${held.size === 1 ? 'is' : 'are'} now saved.` }];
   }
 
+  /**
+   * A candidate turn's `audio_start_ms` counts from the first audio the service received in this call, not from the
+   * SDP answer: ICE and DTLS come in between (seconds on a loaded kiosk). The microphone track is part of the offer,
+   * so audio flows as soon as the transport is up, and session.created is the first event on the data channel
+   * opened over that same transport: the call's offset is taken when it arrives (later by at most that channel's
+   * setup round trip and the report's way to main) and stored with the call, so a restart keeps it.
+   */
+  function anchorAudioClock(row: SessionRow, s: LiveSession): void {
+    const callId = s.call?.id ?? null;
+    const start = s.transcript.interviewStartMs;
+    if (callId === null || start === null || s.audioAnchoredCall === callId) return;
+    s.audioAnchoredCall = callId;
+    const offsetMs = Math.max(0, Math.round(deps.now() - start));
+    s.transcript = withCall(s.transcript, start, offsetMs);
+    const calls = store.calls(row);
+    const last = calls.at(-1);
+    if (last?.id === callId) store.updateSession(row, { calls: [...calls.slice(0, -1), { ...last, offsetMs }] });
+  }
+
   /** Ends every entry still in progress (a call ended or was replaced) and makes that durable. */
   function finalize(sessionId: string, s: LiveSession): void {
     const finalized = finalizeAll(s.transcript, entryIdFor);
@@ -145,6 +168,7 @@ export function createTranscripts(deps: TranscriptsDeps) {
       }
       if (row.status !== 'in_progress') return { actions: [] }; // late events after the end change nothing
       const s = liveFor(row);
+      if (direction === 'server' && event.type === 'session.created') anchorAudioClock(row, s);
       const result = reduceTranscript(s.transcript, event, deps.now(), entryIdFor, direction);
       const actions: CallAction[] = persist(sessionId, result.changed);
       s.transcript = result.state;
@@ -157,7 +181,7 @@ export function createTranscripts(deps: TranscriptsDeps) {
         }
       }
       // The heard part of a truncated interviewer line comes from the server (see the reducer's header).
-      for (const itemId of result.retrieve) actions.push({ kind: 'send', event: { type: 'conversation.item.retrieve', item_id: itemId } });
+      for (const itemId of result.retrieve) actions.push({ kind: 'send', event: wireEvent({ type: 'conversation.item.retrieve', item_id: itemId }) });
       if (result.outcome) {
         if (result.outcome.status !== 'completed' || result.outcome.textOnly) {
           deps.log?.(`session ${sessionId}: response ${result.outcome.responseId} ${result.outcome.status}${result.outcome.textOnly ? ' (text only)' : ''} ${result.outcome.details}`);
@@ -173,7 +197,7 @@ export function createTranscripts(deps: TranscriptsDeps) {
         if (result.endSessionCallId) {
           actions.push({
             kind: 'send',
-            event: { type: 'conversation.item.create', item: { type: 'function_call_output', call_id: result.endSessionCallId, output: '{"ok":true}' } },
+            event: wireEvent({ type: 'conversation.item.create', item: { type: 'function_call_output', call_id: result.endSessionCallId, output: '{"ok":true}' } }),
           });
         }
         actions.push({ kind: 'finish', reason: 'end_session' });

@@ -11,6 +11,9 @@ export const DEFAULT_REALTIME_MODEL = REALTIME_MODEL_CHOICES[0];
 export const TRANSCRIPTION_MODEL_CHOICES = ['gpt-transcribe', 'gpt-live-transcribe', 'gpt-realtime-whisper'] as const;
 export const DEFAULT_TRANSCRIPTION_MODEL = TRANSCRIPTION_MODEL_CHOICES[0];
 
+/** A model name the operator may type ("other"): letters, digits and . _ : - only, as OpenAI's model ids are. */
+export const MODEL_NAME = /^[A-Za-z0-9][\w.:-]{0,99}$/;
+
 /** Model → announced shutdown date (YYYY-MM-DD). */
 export const MODEL_SHUTDOWNS: ReadonlyMap<string, string> = new Map([
   ...['gpt-realtime', 'gpt-realtime-2025-08-28', 'gpt-realtime-mini', 'gpt-realtime-mini-2025-12-15', 'gpt-audio-mini', 'gpt-audio-mini-2025-12-15']

@@ -1,19 +1,20 @@
 // The GA session config sent with the SDP offer (multipart `session` part). Pure. Typed against the official
 // `openai` SDK (RealtimeSessionCreateRequest, RealtimeClientEvent), so the compiler checks our shapes.
-import type { RealtimeClientEvent as OpenAIClientEvent, RealtimeSessionCreateRequest } from 'openai/resources/realtime/realtime';
+import type { RealtimeSessionCreateRequest } from 'openai/resources/realtime/realtime';
+import { wireEvents, type OpenAIClientEvent } from './client-events';
 import type { PositionView, RealtimeClientEvent, TenantView, Voice } from '../../../preload/contract';
 import { DEFAULT_TRANSCRIPTION_MODEL } from './models';
 
 export interface SessionConfigSettings {
   model: string;
+  /** audio.input.transcription.model; default DEFAULT_TRANSCRIPTION_MODEL. */
+  transcriptionModel?: string;
   voice: Voice;
   /** headset → near_field noise reduction, speakers → far_field (spec: audio.input.noise_reduction). */
   audioProfile?: 'headset' | 'speakers';
   /** ISO-639-1 language of the interview, when known: improves transcription accuracy and latency. */
   language?: string | null;
 }
-
-export const TRANSCRIPTION_MODEL = DEFAULT_TRANSCRIPTION_MODEL;
 
 export const END_SESSION_TOOL = {
   type: 'function',
@@ -50,7 +51,7 @@ export function buildSessionConfig(
     output_modalities: ['audio' as const],
     audio: {
       input: {
-        transcription: { model: TRANSCRIPTION_MODEL, ...(settings.language ? { language: settings.language } : {}) },
+        transcription: { model: settings.transcriptionModel ?? DEFAULT_TRANSCRIPTION_MODEL, ...(settings.language ? { language: settings.language } : {}) },
         noise_reduction: { type: settings.audioProfile === 'headset' ? ('near_field' as const) : ('far_field' as const) },
         turn_detection: {
           type: 'server_vad' as const,
@@ -85,5 +86,5 @@ export function openingEvents(): RealtimeClientEvent[] {
     { type: 'conversation.item.create', item: { type: 'message', role: 'system', content: [{ type: 'input_text', text: OPENING_CUE }] } },
     { type: 'response.create' },
   ];
-  return events as unknown as RealtimeClientEvent[];
+  return wireEvents(events);
 }

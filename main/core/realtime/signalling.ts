@@ -1,6 +1,14 @@
-// The SDP exchange with OpenAI Realtime (or the practice emulator): POST <base>/v1/realtime/calls as multipart
-// (`sdp` + `session`) with the standard key; the answer SDP and the call id from `Location`. HTTP failures become
-// KioskErrors with words for the operator. The key is only ever put in the Authorization header.
+// The SDP exchange with OpenAI Realtime (or the practice emulator) through OpenAI's official client:
+// `realtime.calls.create({ sdp, session })` POSTs <base>/v1/realtime/calls as multipart (an `sdp` part typed
+// application/sdp and a `session` part typed application/json, each with an empty filename: the package's
+// internal/multipart-encoding.js) with the standard key as a Bearer header. Because the method is declared with a
+// binary response, the package hands back the raw HTTP response (internal/parse.js `__binaryResponse`): its body
+// is the answer SDP and its `Location` header names the call (…/v1/realtime/calls/<call id>), which the typed
+// API has no field for. `realtime.calls.hangup(callId)` ends a call. Failures arrive as the package's APIError
+// subclasses (status, error{code, message}) and become KioskErrors with words for the operator. The key is only
+// ever given to the client, which puts it in the Authorization header; it never leaves main.
+import OpenAI from 'openai';
+import type { RealtimeSessionCreateRequest } from 'openai/resources/realtime/realtime';
 import { KioskError } from '../../../preload/contract';
 
 export interface CallResult {
@@ -17,8 +25,15 @@ export interface SignallingOptions {
 
 const MAX_ANSWER_BYTES = 256 * 1024;
 
-function endpoint(baseUrl: string, path: string): string {
-  return `${baseUrl.replace(/\/+$/, '').replace(/\/v1$/, '')}/v1/realtime/calls${path}`;
+/** A client for one request: our own retry policy (the call machine reconnects), our own timeout. */
+function clientFor(options: SignallingOptions, timeoutMs: number): OpenAI {
+  return new OpenAI({
+    apiKey: options.apiKey,
+    baseURL: `${options.baseUrl.replace(/\/+$/, '').replace(/\/v1$/, '')}/v1`,
+    maxRetries: 0,
+    timeout: timeoutMs,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  });
 }
 
 /** Removes anything key-like from text that goes to the renderer (OpenAI echoes masked key fragments). */
@@ -30,20 +45,9 @@ export function redactSecrets(text: string, apiKey?: string): string {
   return out;
 }
 
-/** OpenAI's error body → its message, if there is one (bounded, secrets redacted). */
-function openAIMessage(body: string, apiKey?: string): string | null {
-  try {
-    const parsed = JSON.parse(body) as { error?: { message?: unknown } };
-    const m = parsed?.error?.message;
-    return typeof m === 'string' && m.length > 0 ? redactSecrets(m.slice(0, 500), apiKey) : null;
-  } catch {
-    return null;
-  }
-}
-
-/** Maps an HTTP status from the Realtime endpoint to a KioskError (pure, unit-tested). */
-export function realtimeHttpError(status: number, body: string, apiKey?: string): KioskError {
-  const detail = openAIMessage(body, apiKey);
+/** Maps an HTTP status and OpenAI's error message (if any) to a KioskError in words (pure, unit-tested). */
+export function realtimeHttpError(status: number, message: string | null, apiKey?: string): KioskError {
+  const detail = message ? redactSecrets(message.slice(0, 500), apiKey) : null;
   const suffix = detail ? ` (OpenAI said: ${detail})` : '';
   if (status === 401 || status === 403) {
     return new KioskError('realtime_unauthorized',
@@ -61,6 +65,23 @@ export function realtimeHttpError(status: number, body: string, apiKey?: string)
     detail ? `OpenAI rejected the call (HTTP ${status}): ${detail}` : `OpenAI rejected the call (HTTP ${status}).`);
 }
 
+/** Whatever the client threw → a KioskError in words. The package's error classes carry the HTTP status and the
+ * parsed `error` object of OpenAI's body (core/error.js APIError.generate). */
+export function realtimeClientError(error: unknown, apiKey?: string): KioskError {
+  if (error instanceof OpenAI.APIConnectionTimeoutError) {
+    return new KioskError('realtime_unavailable', 'The OpenAI Realtime service is not available: it did not answer in time. Check the network and try again.');
+  }
+  if (error instanceof OpenAI.APIConnectionError || error instanceof OpenAI.APIUserAbortError) {
+    return new KioskError('realtime_unavailable', 'The OpenAI Realtime service is not available: it could not be reached. Check the network and try again.');
+  }
+  if (error instanceof OpenAI.APIError && typeof error.status === 'number') {
+    const m = (error.error as { message?: unknown } | undefined)?.message;
+    return realtimeHttpError(error.status, typeof m === 'string' && m.length > 0 ? m : null, apiKey);
+  }
+  const what = error instanceof Error ? error.message : String(error);
+  return new KioskError('realtime_rejected', `The call to OpenAI could not be made: ${redactSecrets(what.slice(0, 300), apiKey)}`);
+}
+
 /** The call id is the last path segment of Location, e.g. /v1/realtime/calls/rtc_abc → rtc_abc. */
 export function callIdFromLocation(location: string | null): string | null {
   if (!location) return null;
@@ -69,25 +90,14 @@ export function callIdFromLocation(location: string | null): string | null {
   return /^[\w-]{1,200}$/.test(id) ? id : null;
 }
 
-export async function createCall(options: SignallingOptions, offerSdp: string, session: unknown): Promise<CallResult> {
-  const doFetch = options.fetch ?? fetch;
-  const form = new FormData();
-  form.set('sdp', new Blob([offerSdp], { type: 'application/sdp' }));
-  form.set('session', new Blob([JSON.stringify(session)], { type: 'application/json' }));
+export async function createCall(options: SignallingOptions, offerSdp: string, session: RealtimeSessionCreateRequest): Promise<CallResult> {
   let response: Response;
   try {
-    response = await doFetch(endpoint(options.baseUrl, ''), {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${options.apiKey}` },
-      body: form,
-      signal: AbortSignal.timeout(options.timeoutMs ?? 15_000),
-    });
+    response = await clientFor(options, options.timeoutMs ?? 15_000).realtime.calls.create({ sdp: offerSdp, session });
   } catch (error) {
-    const why = error instanceof Error && error.name === 'TimeoutError' ? 'it did not answer in time' : 'it could not be reached';
-    throw new KioskError('realtime_unavailable', `The OpenAI Realtime service is not available: ${why}. Check the network and try again.`);
+    throw realtimeClientError(error, options.apiKey);
   }
   const body = await readBounded(response, MAX_ANSWER_BYTES);
-  if (!response.ok) throw realtimeHttpError(response.status, body, options.apiKey);
   if (!body.startsWith('v=')) {
     throw new KioskError('realtime_rejected', `OpenAI answered HTTP ${response.status} but not with an SDP answer.`);
   }
@@ -107,15 +117,9 @@ async function readBounded(response: Response, limit: number): Promise<string> {
 
 /** Ends a call server-side. Best effort: the peer connection closing ends it anyway. */
 export async function hangupCall(options: SignallingOptions, callId: string): Promise<boolean> {
-  const doFetch = options.fetch ?? fetch;
   try {
-    const r = await doFetch(endpoint(options.baseUrl, `/${encodeURIComponent(callId)}/hangup`), {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${options.apiKey}` },
-      signal: AbortSignal.timeout(options.timeoutMs ?? 3_000),
-    });
-    await r.arrayBuffer().catch(() => undefined);
-    return r.ok;
+    await clientFor(options, options.timeoutMs ?? 3_000).realtime.calls.hangup(callId);
+    return true;
   } catch {
     return false;
   }

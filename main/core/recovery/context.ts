@@ -13,7 +13,7 @@
 // Replayed items get fresh ids (`rs<call>_<n>`), never the original item ids: the original entries keep their
 // stored previous_item_id links, and the new call's chain starts at its own root, which the transcript reducer
 // orders after every earlier entry (roots are ordered by arrival). Item ids are ≤ 64 chars of [A-Za-z0-9_-].
-import type { RealtimeClientEvent as OpenAIClientEvent } from 'openai/resources/realtime/realtime';
+import { wireEvents, type OpenAIClientEvent } from '../realtime/client-events';
 import type { RealtimeClientEvent, Speaker } from '../../../preload/contract';
 import { isInterrupted } from '../transcript/reducer';
 
@@ -148,7 +148,7 @@ export function buildResumeContext(history: readonly HistoryTurn[], options: Res
   events.push({ type: 'conversation.item.create', item: { id: nextId(), type: 'message', role: 'system', content: [{ type: 'input_text', text: `${note} Speak now: continue the interview.` }] } });
   events.push({ type: 'response.create' });
   return {
-    events: events as unknown as RealtimeClientEvent[],
+    events: wireEvents(events),
     verbatim: recent.length,
     summarised: earlier.length,
     // A question counts as asked only when the candidate heard it in full.

@@ -2,7 +2,7 @@
 // KioskApi methods that change them. Who may call the changing ones is the operator gate's business.
 import { KioskError, type BackendView, type KioskSlice, type SettingsView } from '../../../preload/contract';
 import { BUILT_IN_REALTIME_HOSTS, realtimeHostProblem } from '../realtime/hosts';
-import { migrateRealtimeModel } from '../realtime/models';
+import { DEFAULT_TRANSCRIPTION_MODEL, MODEL_SHUTDOWNS, REALTIME_MODEL_CHOICES, TRANSCRIPTION_MODEL_CHOICES, migrateRealtimeModel } from '../realtime/models';
 import { setOpenAIKeyForCurrentOrigin, updateSettingsKeepingKeyBound, usableOpenAIKey } from './key-binding';
 import { RETENTION_DAYS, type SecretStore, type SettingsStore } from './types';
 
@@ -31,6 +31,8 @@ export function createSettingsFeature(deps: SettingsFeatureDeps) {
       practiceMode: s.practiceMode ?? !hasKey,
       openaiBaseUrl: s.openaiBaseUrl,
       model: s.model,
+      transcriptionModel: s.transcriptionModel ?? DEFAULT_TRANSCRIPTION_MODEL,
+      modelChoices: { realtime: [...REALTIME_MODEL_CHOICES], transcription: [...TRANSCRIPTION_MODEL_CHOICES] },
       voice: s.voice,
       audioProfile: s.audioProfile ?? 'speakers',
       retentionDays: s.retentionDays ?? RETENTION_DAYS.default,
@@ -49,6 +51,10 @@ export function createSettingsFeature(deps: SettingsFeatureDeps) {
     async updateSettings(patch) {
       const migrated = patch.model !== undefined ? migrateRealtimeModel(patch.model) : null;
       if (migrated) throw new KioskError('invalid_request', migrated.message.replace('this kiosk now uses', 'choose for example'));
+      const transcriptionShutdown = patch.transcriptionModel !== undefined ? MODEL_SHUTDOWNS.get(patch.transcriptionModel) : undefined;
+      if (transcriptionShutdown) {
+        throw new KioskError('invalid_request', `The transcription model "${patch.transcriptionModel}" is shut down by OpenAI on ${transcriptionShutdown}; choose for example "${DEFAULT_TRANSCRIPTION_MODEL}".`);
+      }
       if (patch.openaiBaseUrl !== undefined || patch.realtimeHosts !== undefined) {
         const s = deps.settings.get();
         const problem = hostProblem(patch.openaiBaseUrl ?? s.openaiBaseUrl, patch.realtimeHosts ?? s.realtimeHosts ?? []);

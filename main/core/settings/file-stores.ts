@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { VOICES, type Voice } from '../../../preload/contract';
 import { writeFileAtomic } from '../files/atomic';
 import { MAX_EXTRA_REALTIME_HOSTS, REALTIME_HOST_PATTERN } from '../realtime/hosts';
+import { MODEL_NAME } from '../realtime/models';
 import { DEFAULT_SETTINGS, RETENTION_DAYS, type SecretStore, type SettingsStore, type StoredSettings } from './types';
 
 export const SETTINGS_FILE = 'settings.json';
@@ -25,7 +26,8 @@ export function sanitizeSettings(raw: unknown): StoredSettings {
   if (raw === null || typeof raw !== 'object') return out;
   const r = raw as Record<string, unknown>;
   if (typeof r.openaiBaseUrl === 'string' && /^https?:\/\/[^\s]+$/.test(r.openaiBaseUrl)) out.openaiBaseUrl = r.openaiBaseUrl;
-  if (typeof r.model === 'string' && /^[\w.:-]{1,100}$/.test(r.model)) out.model = r.model;
+  if (typeof r.model === 'string' && MODEL_NAME.test(r.model)) out.model = r.model;
+  if (typeof r.transcriptionModel === 'string' && MODEL_NAME.test(r.transcriptionModel)) out.transcriptionModel = r.transcriptionModel;
   if (typeof r.voice === 'string' && (VOICES as readonly string[]).includes(r.voice)) out.voice = r.voice as Voice;
   if (typeof r.practiceMode === 'boolean') out.practiceMode = r.practiceMode;
   if (r.audioProfile === 'headset' || r.audioProfile === 'speakers') out.audioProfile = r.audioProfile;

@@ -1,16 +1,19 @@
 // Settings and secrets behind small interfaces: Electron stores them with electron-store and safeStorage
 // (main/electron/), the web host in files in its data dir (./file-stores.ts). The core sees only these.
 import type { Voice } from '../../../preload/contract';
-import { DEFAULT_REALTIME_MODEL } from '../realtime/models';
+import { DEFAULT_REALTIME_MODEL, DEFAULT_TRANSCRIPTION_MODEL } from '../realtime/models';
 
 export const DEFAULT_OPENAI_BASE_URL = 'https://api.openai.com';
 export const DEFAULT_MODEL: string = DEFAULT_REALTIME_MODEL;
 export const DEFAULT_VOICE: Voice = 'marin';
+export const DEFAULT_TRANSCRIPTION: string = DEFAULT_TRANSCRIPTION_MODEL;
 
 /** What is persisted. practiceMode is absent until the operator chooses: then it follows "is a key set?". */
 export interface StoredSettings {
   openaiBaseUrl: string;
   model: string;
+  /** Absent in files written before it was a setting: the default. */
+  transcriptionModel?: string;
   voice: Voice;
   practiceMode?: boolean;
   /** Microphone setup of this kiosk: a headset (near_field noise reduction) or speakers (far_field). */

@@ -6,6 +6,7 @@
 // (./codes.ts). Codes are never written to the log.
 import { KioskError, type InvitationRedemption } from '../../../preload/contract';
 import type { KioskDatabase } from '../db/database';
+import { positionView, type PositionRow } from '../db/store';
 import {
   ATTEMPT_LIMIT,
   attemptGate,
@@ -49,18 +50,11 @@ function candidateAndPosition(db: KioskDatabase, inv: { candidate_id: string; po
   const candidate = db.prepare('SELECT id, name, email FROM candidates WHERE id = ?').get(inv.candidate_id) as
     | { id: string; name: string; email: string | null }
     | undefined;
-  const position = db.prepare('SELECT id, title, description, competencies FROM positions WHERE id = ?').get(inv.position_id) as
-    | { id: string; title: string; description: string; competencies: string }
+  const position = db.prepare('SELECT id, title, description, competencies, language FROM positions WHERE id = ?').get(inv.position_id) as
+    | PositionRow
     | undefined;
   if (!candidate || !position) return null;
-  let competencies: string[] = [];
-  try {
-    const v = JSON.parse(position.competencies) as unknown;
-    if (Array.isArray(v)) competencies = v.filter((x): x is string => typeof x === 'string');
-  } catch {
-    // keep []
-  }
-  return { candidate, position: { id: position.id, title: position.title, description: position.description, competencies } };
+  return { candidate, position: positionView(position) };
 }
 
 function storeRedeemed(db: KioskDatabase, r: RemoteInvitation): void {

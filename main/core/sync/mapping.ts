@@ -137,6 +137,8 @@ export const remotePositionSchema = z.looseObject({
   title: z.string(),
   description: z.string(),
   competencies: z.array(z.string()),
+  /** ISO-639-1 (lower case) or null; the backend checks the same shape. */
+  language: z.string().regex(/^[a-z]{2,3}$/).nullable().optional(),
   created_at: timestamp,
   updated_at: timestamp,
 });
@@ -191,7 +193,7 @@ export const PULL_SCHEMAS = {
 
 export const PULL_COLUMNS: Record<PullTable, string> = {
   tenants: 'id,name,values,created_at,updated_at',
-  positions: 'id,tenant_id,title,description,competencies,created_at,updated_at',
+  positions: 'id,tenant_id,title,description,competencies,language,created_at,updated_at',
   candidates: 'id,tenant_id,name,email,created_at,updated_at',
   interview_invitations: 'id,tenant_id,token_hash,status,expires_at,candidate_id,position_id,redeemed_at,redeemed_by_device,session_id,created_at,updated_at',
 };

@@ -69,6 +69,9 @@ test('a practice interview through the core: SDP exchange, events reported, tran
   };
   const setup = await call<SetupData>('getSetupData');
   assert.equal(setup.demo, true);
+  // The operator's choices and the position's language reach the session the service runs.
+  await call('updateSettings', { audioProfile: 'headset', transcriptionModel: 'gpt-live-transcribe' });
+  assert.equal(setup.positions[0]!.language, 'en');
   const session = await call<SessionView>('createSession', { candidateId: setup.candidates[0]!.id, positionId: setup.positions[0]!.id, recordingConsent: false });
 
   const pc = new RTCPeerConnection({ ...loopbackPeerConfig(await loopbackStunUrl()) });
@@ -113,6 +116,9 @@ test('a practice interview through the core: SDP exchange, events reported, tran
     assert.match(started.callId, /^rtc_/);
     await pc.setRemoteDescription({ type: 'answer', sdp: started.answerSdp });
     await waitUntil(nth('session.created', 1), 'session.created');
+    const input = (host.emulator()!.calls()[0]!.session as { audio: { input: { transcription: unknown; noise_reduction: unknown } } }).audio.input;
+    assert.deepEqual(input.transcription, { model: 'gpt-live-transcribe', language: 'en' });
+    assert.deepEqual(input.noise_reduction, { type: 'near_field' });
 
     let seq = 0;
     let ts = 0;
@@ -139,7 +145,8 @@ test('a practice interview through the core: SDP exchange, events reported, tran
       await speak(answer);
       await waitUntil(nth('conversation.item.input_audio_transcription.completed', turn), `transcription ${turn}`);
     }
-    await waitUntil(() => seen.some((e) => e.type === 'response.function_call_arguments.done'), 'end_session call', 30_000);
+    // end_session counts from the completed function_call item (arguments.done alone is also sent for cancelled calls).
+    await waitUntil(() => seen.some((e) => e.type === 'response.output_item.done' && (e.item as { type?: string } | undefined)?.type === 'function_call'), 'end_session call', 30_000);
     await chain;
     assert.equal(finish, 1, 'the core asked to finish exactly once');
     assert.ok(rtpIn > 50, `interviewer audio arrived (${rtpIn} RTP packets)`);

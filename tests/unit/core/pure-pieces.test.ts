@@ -9,7 +9,7 @@ import { KioskError, MAX_REALTIME_EVENT_CHARS, MAX_REQUEST_BYTES, type KioskApi 
 import { createDispatcher, payloadSize } from '../../../main/core/api/dispatch';
 import { createEventEmitter } from '../../../main/core/api/events';
 import { buildSessionConfig, openingEvents } from '../../../main/core/realtime/session-config';
-import { callIdFromLocation, realtimeHttpError } from '../../../main/core/realtime/signalling';
+import { callIdFromLocation, realtimeHttpError, redactSecrets } from '../../../main/core/realtime/signalling';
 import { fileSettingsStore, plaintextSecretStore, sanitizeSettings } from '../../../main/core/settings/file-stores';
 import { resolveStaticPath } from '../../../main/web/static';
 import { isAllowedOrigin } from '../../../main/web/host';
@@ -46,23 +46,27 @@ test('buildSessionConfig: GA shape with instructions, voice, transcription, serv
 });
 
 test('HTTP failures map to operator words and codes', () => {
-  const e401 = realtimeHttpError(401, JSON.stringify({ error: { message: 'Incorrect API key provided', type: 'invalid_request_error', param: null, code: 'invalid_api_key' } }));
+  const e401 = realtimeHttpError(401, 'Incorrect API key provided');
   assert.equal(e401.code, 'realtime_unauthorized');
   assert.match(e401.message, /^The OpenAI API key was rejected/);
-  assert.equal(realtimeHttpError(429, '').code, 'realtime_rate_limited');
-  assert.equal(realtimeHttpError(500, 'oops').code, 'realtime_unavailable');
-  assert.equal(realtimeHttpError(503, '').code, 'realtime_unavailable');
-  const e400 = realtimeHttpError(400, JSON.stringify({ error: { message: 'Invalid SDP', type: 'invalid_request_error', param: null, code: null } }));
+  assert.equal(realtimeHttpError(429, null).code, 'realtime_rate_limited');
+  assert.equal(realtimeHttpError(500, null).code, 'realtime_unavailable');
+  assert.equal(realtimeHttpError(503, null).code, 'realtime_unavailable');
+  const e400 = realtimeHttpError(400, 'Invalid SDP');
   assert.equal(e400.code, 'realtime_rejected');
   assert.match(e400.message, /Invalid SDP/);
-  assert.equal(realtimeHttpError(404, '<html>').message, 'OpenAI rejected the call (HTTP 404).');
+  assert.equal(realtimeHttpError(404, null).message, 'OpenAI rejected the call (HTTP 404).');
 });
 
-test('key-like strings in OpenAI messages never reach the operator', () => {
+test('key-like strings in OpenAI messages never reach the operator (sk-, ek_ and the key itself)', () => {
   const key = 'sk-proj-SECRETSECRETSECRET1234';
-  const e = realtimeHttpError(401, JSON.stringify({ error: { message: `Incorrect API key provided: sk-proj-****1234 (${key}).` } }), key);
+  const e = realtimeHttpError(401, `Incorrect API key provided: sk-proj-****1234 (${key}).`, key);
   assert.ok(!e.message.includes(key) && !e.message.includes('****1234'), e.message);
   assert.match(e.message, /Incorrect API key provided: sk-…/);
+  const ek = realtimeHttpError(401, 'Ephemeral key ek_68af3c9e1b2d4f expired');
+  assert.ok(!ek.message.includes('ek_68af3c9e1b2d4f'), ek.message);
+  assert.match(ek.message, /Ephemeral key ek_… expired/);
+  assert.equal(redactSecrets('token ek_abc.DEF-123 and rk-live-0000aaaa'), 'token ek_… and rk-…');
 });
 
 test('call id from Location', () => {

@@ -20,7 +20,7 @@ const call = (lines: [number, string, string][], resumed: boolean): EmulatorCall
   resumedAtStep: resumed ? lines[0]?.[0] ?? null : null,
   spoken: lines.map(([step, text]) => ({ step, text })),
   responses: lines.map(([step, text, itemId]) => ({ id: `resp_${itemId}`, itemId, step, instructions: '', text, outcome: 'completed' as const, status: 'completed' as const, heard: null })),
-  instructions: '', events: [],
+  instructions: '', session: {}, events: [],
 });
 
 test('a whole persona line twice is a repeat; a line cut by a barge-in and asked again is not', () => {
