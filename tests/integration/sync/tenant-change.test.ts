@@ -21,7 +21,7 @@ let candidateB = '';
 async function ensureTenantB(): Promise<void> {
   if (tenantB) return;
   tenantB = (await env.client.query<{ id: string }>(`insert into tenants (name, "values") values ('Other Centre', 'thrift') returning id`)).rows[0]!.id;
-  await env.client.query(`insert into positions (tenant_id, title, description, competencies) values ($1, 'Baker', 'Bakes.', array['patience'])`, [tenantB]);
+  await env.client.query(`insert into positions (tenant_id, title, description, competencies, language) values ($1, 'Baker', 'Bakes.', array['patience'], 'de')`, [tenantB]);
   candidateB = (await env.client.query<{ id: string }>(`insert into candidates (tenant_id, name, email) values ($1, 'Robin Other', 'robin@other.test') returning id`, [tenantB])).rows[0]!.id;
   await env.stack.gateway.createDeviceUser(deviceB.email, deviceB.password, tenantB);
 }
@@ -106,6 +106,8 @@ describe('tenant change', () => {
       const setup = await kiosk.call<SetupData>('getSetupData');
       assert.equal(setup.tenant.id, tenantB);
       assert.deepEqual(setup.candidates.map((c) => c.name), ['Robin Other']);
+      // The position's language comes with it (it becomes the interview's transcription language).
+      assert.deepEqual(setup.positions.map((p) => [p.title, p.language]), [['Baker', 'de']]);
       // The uploaded interviews are still on the server: the wipe was local only.
       assert.equal((await env.client.query(`select count(*)::int as n from interview_sessions where tenant_id = $1`, [DEMO.tenantId])).rows[0].n >= 2, true);
       assert.ok(kiosk.logs.some((l) => /tenant changed: removed 2 interviews and 2 recordings/.test(l)), kiosk.logs.join('\n'));
