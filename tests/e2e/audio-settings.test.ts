@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DEMO_POSITIONS } from '../../main/core/db/seed';
-import { withKiosk } from './support-interview';
+import { acceptDisclosure, withKiosk } from './support-interview';
 
 async function waitFor(cond: () => boolean, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -34,10 +34,10 @@ describe('audio and model settings reach the Realtime session', { timeout: 120_0
       await page.getByRole('button', { name: 'Back to setup' }).click();
 
       await page.getByRole('button', { name: 'Continue to pre-flight check' }).click();
+      await acceptDisclosure(page);
       const shown = page.getByTestId('audio-profile');
       await shown.getByText(/set up for a headset/).waitFor({ timeout: 20_000 });
       assert.equal(await shown.getAttribute('data-profile'), 'headset');
-      await page.getByRole('checkbox', { name: /agree that this interview is recorded/ }).check();
       await page.getByRole('button', { name: 'Start interview' }).click();
 
       const emu = host.emulator()!;

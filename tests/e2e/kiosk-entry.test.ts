@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Page } from 'playwright';
-import { FIXTURE, pressEnd, readDatabase, waitForSummary, withKiosk } from './support-interview';
+import { FIXTURE, acceptDisclosure, pressEnd, readDatabase, waitForSummary, withKiosk } from './support-interview';
 import type { TestWebHost } from '../support/webhost';
 import { rawCall } from '../support/page-api';
 
@@ -45,14 +45,15 @@ async function unlock(page: Page): Promise<void> {
   await page.keyboard.press('Enter');
 }
 
-/** The staff start the first candidate behind the PIN; the candidate does the pre-flight and starts. */
+/** The staff start the first candidate behind the PIN; the candidate reads the disclosure, consents, does the
+ * pre-flight and starts. */
 async function staffStartsInterview(page: Page): Promise<void> {
   await page.getByRole('button', { name: 'Staff: start or resume an interview' }).click({ timeout: T });
   await unlock(page);
   await page.getByRole('button', { name: 'Continue to pre-flight check' }).click({ timeout: T });
+  await acceptDisclosure(page, T);
   await page.getByRole('heading', { name: 'Pre-flight check' }).waitFor({ timeout: T });
   await page.getByRole('meter', { name: 'Microphone level' }).waitFor({ timeout: T });
-  await page.getByRole('checkbox', { name: /agree that this interview is recorded/ }).check({ timeout: T });
   await page.getByRole('button', { name: 'Start interview' }).click({ timeout: T });
   await page.getByRole('heading', { name: 'Interview', exact: true }).waitFor({ timeout: T });
 }

@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright';
 import { startSupabaseStack, type SupabaseStack } from '../support/gateway/stack';
 import { startTestWebHost, type TestWebHost } from '../support/webhost';
-import { openKiosk, type Kiosk } from './support-interview';
+import { acceptDisclosure, openKiosk, type Kiosk } from './support-interview';
 
 let stack: SupabaseStack;
 let host: TestWebHost;
@@ -61,7 +61,7 @@ describe('operator screen and invitation code', { timeout: 120_000 }, () => {
     assert.deepEqual(kiosk.pageErrors, []);
   });
 
-  it('a candidate types an invitation code: unknown gets a friendly message, a valid one leads to the pre-flight check', async () => {
+  it('a candidate types an invitation code: unknown gets a friendly message, a valid one leads to the disclosure, then the pre-flight check', async () => {
     const { page } = kiosk;
     await press(page, 'Back to setup');
     await page.getByText('Acme Assessment Centre').waitFor({ timeout: 20_000 });
@@ -73,6 +73,7 @@ describe('operator screen and invitation code', { timeout: 120_000 }, () => {
 
     await input.fill('DEMO-2026');
     await input.press('Enter');
+    await acceptDisclosure(page);
     await page.getByRole('heading', { name: 'Pre-flight check' }).waitFor({ timeout: 20_000 });
     await page.getByText('Alex Morgan — Customer Support Specialist').waitFor();
     assert.deepEqual(kiosk.pageErrors, []);

@@ -3,7 +3,7 @@
 // what the candidate heard, lets the goodbye play to its end and retries turns that produced nothing audible.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { FIXTURE, readDatabase, startInterview, waitForSummary, withKiosk } from './support-interview';
+import { FIXTURE, acceptDisclosure, readDatabase, startInterview, waitForSummary, withKiosk } from './support-interview';
 import { INTERRUPTED_MARK } from '../../main/core/transcript/reducer';
 
 async function waitFor(cond: () => boolean, timeoutMs: number, what: string): Promise<void> {
@@ -28,9 +28,9 @@ describe('Realtime fidelity (Chromium + web host + faithful emulator)', { timeou
       const { page } = kiosk;
       await page.getByRole('heading', { name: 'New interview' }).waitFor({ timeout: 20_000 });
       await page.getByRole('button', { name: 'Continue to pre-flight check' }).click();
+      await acceptDisclosure(page);
       // The call's mic track as the browser configured it (getSettings), shown in the pre-flight.
       await page.getByTestId('mic-processing').getByText(/echo cancellation, noise suppression and auto gain are on/).waitFor({ timeout: 20_000 });
-      await page.getByRole('checkbox', { name: /agree that this interview is recorded/ }).check();
       await page.getByRole('button', { name: 'Start interview' }).click();
       await page.getByRole('heading', { name: 'Interview', exact: true }).waitFor({ timeout: 20_000 });
       const emu = host.emulator()!;

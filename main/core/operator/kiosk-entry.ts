@@ -9,6 +9,8 @@
 // - An interview continues only in the calls of the renderer that started it. After a restart or reload it resumes
 //   only once the operator has asked for it (getResumableSession while unlocked), or once the candidate has typed
 //   their own invitation code again (that code's interrupted interview, and no other); for anyone else there is none.
+// - A candidate who declines after the disclosure leaves a notice for the operator; their screen gets it back
+//   without any name (the operator reads the names behind the PIN).
 // - The summary carries counts, not the transcript, and is forgotten SUMMARY_MS after the end (the screen goes back
 //   to the welcome before that); only the unlocked operator reads it afterwards.
 // Recruiter mode (a recruiter's own desk) keeps the open rules.
@@ -92,6 +94,11 @@ export function guardKioskEntry(api: KioskApi, lock: OperatorLock, options: Kios
     const session = await inner.createSession(rest);
     callable.add(session.id);
     return session;
+  };
+
+  api.declineInterview = async (request) => {
+    const notice = await inner.declineInterview(request);
+    return operatorHere() ? notice : { ...notice, candidateName: '', positionTitle: '' };
   };
 
   api.getResumableSession = async () => {

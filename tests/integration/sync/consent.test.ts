@@ -46,6 +46,11 @@ describe('consent before the interview', () => {
         env.client.query(`update interview_sessions set consent_choices = '{"aiInterviewer": true, "recording": false}' where id = $1`, [session.id]),
         /cannot change once stored/,
       );
+      // Recording without a recorded yes to recording is refused by the database too.
+      await assert.rejects(
+        env.client.query('update interview_sessions set recording_consent = false where id = $1', [session.id]),
+        /interview_sessions_consent_recording/,
+      );
     } finally {
       await kiosk.close();
     }
