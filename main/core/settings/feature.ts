@@ -2,7 +2,7 @@
 // KioskApi methods that change them. Who may call the changing ones is the operator gate's business.
 import { KioskError, type BackendView, type KioskSlice, type SettingsView } from '../../../preload/contract';
 import { BUILT_IN_REALTIME_HOSTS, realtimeHostProblem } from '../realtime/hosts';
-import { DEFAULT_TRANSCRIPTION_MODEL, MODEL_SHUTDOWNS, REALTIME_MODEL_CHOICES, TRANSCRIPTION_MODEL_CHOICES, migrateRealtimeModel } from '../realtime/models';
+import { DEFAULT_TRANSCRIPTION_MODEL, REALTIME_MODEL_CHOICES, TRANSCRIPTION_MODEL_CHOICES, migrateRealtimeModel, migrateTranscriptionModel } from '../realtime/models';
 import { setOpenAIKeyForCurrentOrigin, updateSettingsKeepingKeyBound, usableOpenAIKey } from './key-binding';
 import { RETENTION_DAYS, type SecretStore, type SettingsStore } from './types';
 
@@ -19,8 +19,16 @@ export interface SettingsFeatureDeps {
 export function createSettingsFeature(deps: SettingsFeatureDeps) {
   // Settings written by an older version may name a model OpenAI shuts down: switch to the current one and keep
   // the reason (with the date) for the operator until the settings are changed.
-  const migration = migrateRealtimeModel(deps.settings.get().model);
-  if (migration) deps.settings.update({ model: migration.to, modelMigration: migration.message });
+  const stored = deps.settings.get();
+  const migration = migrateRealtimeModel(stored.model);
+  const transcription = stored.transcriptionModel !== undefined ? migrateTranscriptionModel(stored.transcriptionModel) : null;
+  if (migration || transcription) {
+    deps.settings.update({
+      ...(migration ? { model: migration.to } : {}),
+      ...(transcription ? { transcriptionModel: transcription.to } : {}),
+      modelMigration: [migration?.message, transcription?.message].filter(Boolean).join(' '),
+    });
+  }
   const usableKey = () => usableOpenAIKey(deps.secrets, deps.settings);
   const packaged = deps.packaged ?? false;
   const hostProblem = (baseUrl: string, extra = deps.settings.get().realtimeHosts ?? []) => realtimeHostProblem(baseUrl, { packaged, extraHosts: extra });
@@ -51,16 +59,14 @@ export function createSettingsFeature(deps: SettingsFeatureDeps) {
     async updateSettings(patch) {
       const migrated = patch.model !== undefined ? migrateRealtimeModel(patch.model) : null;
       if (migrated) throw new KioskError('invalid_request', migrated.message.replace('this kiosk now uses', 'choose for example'));
-      const transcriptionShutdown = patch.transcriptionModel !== undefined ? MODEL_SHUTDOWNS.get(patch.transcriptionModel) : undefined;
-      if (transcriptionShutdown) {
-        throw new KioskError('invalid_request', `The transcription model "${patch.transcriptionModel}" is shut down by OpenAI on ${transcriptionShutdown}; choose for example "${DEFAULT_TRANSCRIPTION_MODEL}".`);
-      }
+      const migratedTranscription = patch.transcriptionModel !== undefined ? migrateTranscriptionModel(patch.transcriptionModel) : null;
+      if (migratedTranscription) throw new KioskError('invalid_request', migratedTranscription.message.replace('this kiosk now uses', 'choose for example'));
       if (patch.openaiBaseUrl !== undefined || patch.realtimeHosts !== undefined) {
         const s = deps.settings.get();
         const problem = hostProblem(patch.openaiBaseUrl ?? s.openaiBaseUrl, patch.realtimeHosts ?? s.realtimeHosts ?? []);
         if (problem) throw new KioskError('invalid_request', `${problem} Nothing was changed.`);
       }
-      const { keyRemoved } = updateSettingsKeepingKeyBound(deps.secrets, deps.settings, { ...patch, ...(patch.model !== undefined ? { modelMigration: undefined } : {}) });
+      const { keyRemoved } = updateSettingsKeepingKeyBound(deps.secrets, deps.settings, { ...patch, ...(patch.model !== undefined || patch.transcriptionModel !== undefined ? { modelMigration: undefined } : {}) });
       if (keyRemoved) deps.log?.('the OpenAI base URL moved to another origin: the key was removed; enter it again for the new origin');
       return view();
     },
