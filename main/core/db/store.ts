@@ -105,8 +105,9 @@ function parseJsonArray<T>(text: string): T[] {
 
 export function createStore(db: KioskDatabase) {
   const q = {
-    // A pulled (backend) tenant wins over the built-in demo tenant seeded before the backend was configured.
-    tenant: db.prepare('SELECT id, name, company_values, demo FROM tenants ORDER BY demo, created_at, id LIMIT 1'),
+    // The signed-in device's tenant first; then a pulled (backend) tenant wins over the built-in demo tenant seeded
+    // before the backend was configured. (A sign-in as another tenant's device wipes the old one: sync/local-data.ts.)
+    tenant: db.prepare('SELECT id, name, company_values, demo FROM tenants ORDER BY id IS ? DESC, demo, created_at, id LIMIT 1'),
     tenantById: db.prepare('SELECT id, name, company_values, demo FROM tenants WHERE id = ?'),
     candidates: db.prepare('SELECT id, name, email FROM candidates WHERE tenant_id = ? ORDER BY name, id'),
     candidate: db.prepare('SELECT id, tenant_id, name, email FROM candidates WHERE id = ?'),
@@ -144,8 +145,8 @@ export function createStore(db: KioskDatabase) {
     isEmpty(): boolean {
       return (q.counts.get() as { tenants: number }).tenants === 0;
     },
-    tenant(): (TenantView & { demo: boolean }) | null {
-      const r = q.tenant.get() as { id: string; name: string; company_values: string; demo: number } | undefined;
+    tenant(signedIn: string | null = null): (TenantView & { demo: boolean }) | null {
+      const r = q.tenant.get(signedIn) as { id: string; name: string; company_values: string; demo: number } | undefined;
       return r ? { id: r.id, name: r.name, values: r.company_values, demo: r.demo === 1 } : null;
     },
     /** The interview an invitation started that is still in progress (interrupted), or null. */

@@ -15,6 +15,8 @@ export interface SessionsDeps {
   invitations: {
     checkInvitation(invitationId: string, candidateId: string, positionId: string): void;
     linkInvitation(invitationId: string, sessionId: string): void;
+    /** The signed-in device's tenant (its token's app_metadata.tenant_id), null when signed out or unknown. */
+    signedInTenant?(): string | null;
   };
 }
 
@@ -47,7 +49,7 @@ export function createSessions(deps: SessionsDeps) {
 
   const api = {
     async getSetupData(): Promise<SetupData> {
-      const tenant = store.tenant();
+      const tenant = store.tenant(deps.invitations.signedInTenant?.() ?? null);
       if (!tenant) {
         throw new KioskError('not_configured', 'This kiosk has no company data yet. Connect it to the backend, or start without one for the demo data.');
       }

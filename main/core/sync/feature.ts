@@ -299,6 +299,11 @@ export function createSyncFeature(deps: SyncFeatureDeps) {
     checkInvitation(invitationId: string, candidateId: string, positionId: string): void {
       checkInvitationForSession(outbox, db, outbox.deviceId(), invitationId, candidateId, positionId);
     },
+    /** The tenant of the device the kiosk is signed in as (null when signed out or the token names none). */
+    signedInTenant(): string | null {
+      const r = client();
+      return r && r.signedInAs() ? r.tenantId() : null;
+    },
     /** Called in the same transaction as the session insert. */
     linkInvitation(invitationId: string, sessionId: string): void {
       linkInvitation(db, invitationId, sessionId);

@@ -94,11 +94,20 @@ describe('tenant change', () => {
       assert.ok(stateKeys(kiosk).includes('pull:candidates'));
       const cursorA = kiosk.db.prepare(`SELECT value FROM sync_state WHERE key = 'pull:candidates'`).pluck().get() as string;
 
+      // A reviewer's local override and dismissal of A's interviews go with them.
+      const evaluation = kiosk.db.prepare('SELECT id, session_id FROM evaluations LIMIT 1').get() as { id: string; session_id: string };
+      kiosk.db.prepare(`INSERT INTO evaluation_overrides (id, evaluation_id, session_id, competency, level, reason, created_at)
+        VALUES ('o1', ?, ?, 'empathy', 3, 'heard it myself', '2026-01-01T00:00:00Z')`).run(evaluation.id, evaluation.session_id);
+      kiosk.db.prepare(`INSERT INTO session_dismissals (session_id, id, reason, created_at) VALUES (?, 'd1', 'wrong candidate', '2026-01-01T00:00:00Z')`)
+        .run(evaluation.session_id);
+
       const status = await kiosk.call<SyncStatus>('signInDevice', deviceB);
       assert.equal(status.signedInAs, deviceB.email);
       assert.deepEqual(localRows(kiosk, DEMO.tenantId), { tenants: 0, sessions: 0, entries: 0, recordings: 0, evaluationJobs: 0, candidates: 0, positions: 0, invitations: 0 });
       assert.deepEqual(recordingFiles(kiosk), [], 'the recording files are gone');
-      assert.equal(kiosk.db.prepare('SELECT count(*) FROM evaluations').pluck().get(), 0);
+      for (const table of ['evaluations', 'evaluation_overrides', 'session_dismissals', 'sync_outbox']) {
+        assert.equal(kiosk.db.prepare(`SELECT count(*) FROM ${table}`).pluck().get(), 0, table);
+      }
       // The cursors start over for the new tenant: its rows are pulled from the beginning.
       const cursorB = JSON.parse(kiosk.db.prepare(`SELECT value FROM sync_state WHERE key = 'pull:candidates'`).pluck().get() as string) as { id: string };
       assert.notEqual(JSON.stringify(cursorB), cursorA);
@@ -116,6 +125,12 @@ describe('tenant change', () => {
       await kiosk.call('signInDevice', deviceA());
       assert.equal(localRows(kiosk, tenantB).candidates, 0);
       assert.equal(localRows(kiosk, DEMO.tenantId).candidates, 3);
+
+      // A tenant row left by an older version (older than A's, so first by row order) is not what the screens show:
+      // the signed-in device's tenant is.
+      kiosk.db.prepare(`INSERT INTO tenants (id, name, company_values, demo, created_at, updated_at)
+        VALUES ('left-over', 'Left-over Ltd', '', 0, '2000-01-01T00:00:00Z', '2000-01-01T00:00:00Z')`).run();
+      assert.equal((await kiosk.call<SetupData>('getSetupData')).tenant.id, DEMO.tenantId);
     } finally {
       await kiosk.close();
     }
