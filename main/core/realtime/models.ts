@@ -42,3 +42,15 @@ export function migrateRealtimeModel(model: string): ModelMigration | null {
     message: `The interviewer model "${model}" is shut down by OpenAI on ${shutdown}; this kiosk now uses "${to}" instead. Choose another model in Settings if needed.`,
   };
 }
+
+/** A stored transcription model with an announced shutdown → the current default, with the reason in words. */
+export function migrateTranscriptionModel(model: string): ModelMigration | null {
+  const shutdown = MODEL_SHUTDOWNS.get(model);
+  if (!shutdown) return null;
+  return {
+    from: model,
+    to: DEFAULT_TRANSCRIPTION_MODEL,
+    shutdown,
+    message: `The transcription model "${model}" is shut down by OpenAI on ${shutdown}; this kiosk now uses "${DEFAULT_TRANSCRIPTION_MODEL}" instead. Choose another model in Settings if needed.`,
+  };
+}

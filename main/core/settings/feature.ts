@@ -2,7 +2,7 @@
 // KioskApi methods that change them. Who may call the changing ones is the operator gate's business.
 import { KioskError, type BackendView, type KioskSlice, type SettingsView } from '../../../preload/contract';
 import { BUILT_IN_REALTIME_HOSTS, realtimeHostProblem } from '../realtime/hosts';
-import { DEFAULT_TRANSCRIPTION_MODEL, MODEL_SHUTDOWNS, REALTIME_MODEL_CHOICES, TRANSCRIPTION_MODEL_CHOICES, migrateRealtimeModel } from '../realtime/models';
+import { DEFAULT_TRANSCRIPTION_MODEL, REALTIME_MODEL_CHOICES, TRANSCRIPTION_MODEL_CHOICES, migrateRealtimeModel, migrateTranscriptionModel } from '../realtime/models';
 import { setOpenAIKeyForCurrentOrigin, updateSettingsKeepingKeyBound, usableOpenAIKey } from './key-binding';
 import { DEFAULT_RESULTS_RETENTION_DAYS, RETENTION_DAYS, type SecretStore, type SettingsStore } from './types';
 
@@ -19,8 +19,16 @@ export interface SettingsFeatureDeps {
 export function createSettingsFeature(deps: SettingsFeatureDeps) {
   // Settings written by an older version may name a model OpenAI shuts down: switch to the current one and keep
   // the reason (with the date) for the operator until the settings are changed.
-  const migration = migrateRealtimeModel(deps.settings.get().model);
-  if (migration) deps.settings.update({ model: migration.to, modelMigration: migration.message });
+  const stored = deps.settings.get();
+  const migration = migrateRealtimeModel(stored.model);
+  const transcription = stored.transcriptionModel !== undefined ? migrateTranscriptionModel(stored.transcriptionModel) : null;
+  if (migration || transcription) {
+    deps.settings.update({
+      ...(migration ? { model: migration.to } : {}),
+      ...(transcription ? { transcriptionModel: transcription.to } : {}),
+      modelMigration: [migration?.message, transcription?.message].filter(Boolean).join(' '),
+    });
+  }
   const usableKey = () => usableOpenAIKey(deps.secrets, deps.settings);
   const packaged = deps.packaged ?? false;
   const hostProblem = (baseUrl: string, extra = deps.settings.get().realtimeHosts ?? []) => realtimeHostProblem(baseUrl, { packaged, extraHosts: extra });
@@ -52,10 +60,8 @@ export function createSettingsFeature(deps: SettingsFeatureDeps) {
     async updateSettings({ disclosure, ...rest }) {
       const migrated = rest.model !== undefined ? migrateRealtimeModel(rest.model) : null;
       if (migrated) throw new KioskError('invalid_request', migrated.message.replace('this kiosk now uses', 'choose for example'));
-      const transcriptionShutdown = rest.transcriptionModel !== undefined ? MODEL_SHUTDOWNS.get(rest.transcriptionModel) : undefined;
-      if (transcriptionShutdown) {
-        throw new KioskError('invalid_request', `The transcription model "${rest.transcriptionModel}" is shut down by OpenAI on ${transcriptionShutdown}; choose for example "${DEFAULT_TRANSCRIPTION_MODEL}".`);
-      }
+      const migratedTranscription = rest.transcriptionModel !== undefined ? migrateTranscriptionModel(rest.transcriptionModel) : null;
+      if (migratedTranscription) throw new KioskError('invalid_request', migratedTranscription.message.replace('this kiosk now uses', 'choose for example'));
       if (rest.openaiBaseUrl !== undefined || rest.realtimeHosts !== undefined) {
         const s = deps.settings.get();
         const problem = hostProblem(rest.openaiBaseUrl ?? s.openaiBaseUrl, rest.realtimeHosts ?? s.realtimeHosts ?? []);
@@ -63,7 +69,7 @@ export function createSettingsFeature(deps: SettingsFeatureDeps) {
       }
       const patch = {
         ...rest,
-        ...(rest.model !== undefined ? { modelMigration: undefined } : {}),
+        ...(rest.model !== undefined || rest.transcriptionModel !== undefined ? { modelMigration: undefined } : {}),
         ...(disclosure?.resultsAudience !== undefined ? { resultsAudience: disclosure.resultsAudience } : {}),
         ...(disclosure?.retentionDays !== undefined ? { resultsRetentionDays: disclosure.retentionDays } : {}),
       };

@@ -31,7 +31,7 @@ export function sanitizeSettings(raw: unknown): StoredSettings {
   if (typeof r.voice === 'string' && (VOICES as readonly string[]).includes(r.voice)) out.voice = r.voice as Voice;
   if (typeof r.practiceMode === 'boolean') out.practiceMode = r.practiceMode;
   if (r.audioProfile === 'headset' || r.audioProfile === 'speakers') out.audioProfile = r.audioProfile;
-  if (typeof r.modelMigration === 'string' && r.modelMigration.length <= 500) out.modelMigration = r.modelMigration;
+  if (typeof r.modelMigration === 'string' && r.modelMigration.length <= 1000) out.modelMigration = r.modelMigration;
   if (typeof r.openaiKeyOrigin === 'string' && /^https?:\/\/[^\s/]+$/.test(r.openaiKeyOrigin)) out.openaiKeyOrigin = r.openaiKeyOrigin;
   if (Array.isArray(r.realtimeHosts) && r.realtimeHosts.length <= MAX_EXTRA_REALTIME_HOSTS
     && r.realtimeHosts.every((h) => typeof h === 'string' && REALTIME_HOST_PATTERN.test(h))) out.realtimeHosts = [...(r.realtimeHosts as string[])];

@@ -2,6 +2,7 @@
 // the emulator: it parses the multipart form like the real endpoint and answers in OpenAI's shapes.
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { parseMultipart, type MultipartPart } from '../../../main/simulator/multipart';
 
 export interface StubCall {
   authorization: string | undefined;
@@ -44,18 +45,23 @@ export async function startRealtimeStub(apiKey: string): Promise<RealtimeStub> {
       return;
     }
     if (req.method !== 'POST' || req.url !== '/v1/realtime/calls') return json(404, 'Not found', 'invalid_request_error', null);
-    const form = await new Request('http://stub/', { method: 'POST', headers: { 'content-type': req.headers['content-type'] ?? '' }, body: new Uint8Array(body) })
-      .formData()
-      .catch(() => null);
-    const sdpPart = form?.get('sdp');
-    const sessionPart = form?.get('session');
+    // Parsed from the bytes (the official client sends each part with its Content-Type and no filename, which
+    // fetch's own formData() would turn into plain strings and so lose the part types).
+    let parts: MultipartPart[] = [];
+    try {
+      parts = parseMultipart(body, String(req.headers['content-type'] ?? ''));
+    } catch {
+      // malformed: recorded as no parts
+    }
+    const sdpPart = parts.find((p) => p.name === 'sdp');
+    const sessionPart = parts.find((p) => p.name === 'session');
     const call: StubCall = {
       authorization: req.headers.authorization,
       contentType: req.headers['content-type'],
-      sdp: sdpPart instanceof Blob ? await sdpPart.text() : null,
-      sdpType: sdpPart instanceof Blob ? sdpPart.type : null,
-      session: sessionPart instanceof Blob ? JSON.parse(await sessionPart.text()) : null,
-      sessionType: sessionPart instanceof Blob ? sessionPart.type : null,
+      sdp: sdpPart ? sdpPart.data.toString('utf8') : null,
+      sdpType: sdpPart?.contentType ?? null,
+      session: sessionPart ? JSON.parse(sessionPart.data.toString('utf8')) : null,
+      sessionType: sessionPart?.contentType ?? null,
     };
     stub.calls.push(call);
     if (req.headers.authorization !== `Bearer ${apiKey}`) {

@@ -44,6 +44,25 @@ test('an old settings file naming gpt-realtime is migrated and the operator is t
   }
 });
 
+test('a stored transcription model with an announced shutdown is migrated with the date; a typed one is refused', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kiosk-models-'));
+  try {
+    writeFileSync(join(dir, 'settings.json'), JSON.stringify({ openaiBaseUrl: 'https://api.openai.com', model: 'gpt-realtime-2', transcriptionModel: 'gpt-4o-mini-transcribe', voice: 'marin' }));
+    const feature = createSettingsFeature({ settings: fileSettingsStore(dir), secrets: memorySecretStore(), backendView: () => ({ url: null, configured: false }) as never });
+    const view = await feature.api.getSettings();
+    assert.equal(view.model, 'gpt-realtime-2', 'a current Realtime model is kept');
+    assert.equal(view.transcriptionModel, DEFAULT_TRANSCRIPTION_MODEL);
+    assert.match(view.modelNotice ?? '', /gpt-4o-mini-transcribe.*2027-02-26/);
+    assert.deepEqual(view.modelChoices.transcription, [...TRANSCRIPTION_MODEL_CHOICES]);
+    await assert.rejects(feature.api.updateSettings({ transcriptionModel: 'whisper-1' }), /2027-02-26/);
+    const chosen = await feature.api.updateSettings({ transcriptionModel: 'gpt-live-transcribe' });
+    assert.equal(chosen.transcriptionModel, 'gpt-live-transcribe');
+    assert.equal(chosen.modelNotice, undefined);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('turn retry: failed / incomplete / text-only responses are asked again with backoff, named, an alarm when they repeat', async () => {
   const { turnRetryActions, TURN_RETRY } = await import('../../../main/core/interview/transcript');
   const failed = { responseId: 'resp_1', status: 'failed' as const, details: '{"type":"failed","error":{"code":"inference_rate_limit_exceeded"}}', textOnly: false };

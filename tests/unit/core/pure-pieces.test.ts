@@ -178,3 +178,14 @@ test('the event emitter isolates a failing listener and unsubscribes', () => {
   assert.deepEqual(got, ['s1', 'any:session']);
   assert.equal(errors.length, 2);
 });
+
+test('session config: audio profile → noise reduction, transcription model and position language from settings', () => {
+  const position = { title: 'Baker', description: '', competencies: ['Patience'] };
+  const tenant = { name: 'Acme', values: '' };
+  const speakers = buildSessionConfig(position, tenant, { model: 'gpt-realtime-2.1', voice: 'marin' });
+  assert.deepEqual(speakers.audio.input.noise_reduction, { type: 'far_field' }, 'speakers is the default');
+  assert.deepEqual(speakers.audio.input.transcription, { model: 'gpt-transcribe' }, 'no language when the position sets none');
+  const headset = buildSessionConfig(position, tenant, { model: 'gpt-realtime-2.1', voice: 'marin', audioProfile: 'headset', transcriptionModel: 'gpt-live-transcribe', language: 'de' });
+  assert.deepEqual(headset.audio.input.noise_reduction, { type: 'near_field' });
+  assert.deepEqual(headset.audio.input.transcription, { model: 'gpt-live-transcribe', language: 'de' });
+});
