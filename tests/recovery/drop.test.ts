@@ -40,6 +40,15 @@ describe('recovery: dropped calls and rollover', { timeout: 600_000 }, () => {
     assert.deepEqual(checkResumes(run.calls, run.db.entries), []);
     assert.deepEqual(checkTranscript(run.db.entries), []);
     assert.equal(greetings(run.db.entries), 1, 'greeted once');
+    // After each rollover the interviewer is still itself: every response of every call ran under the first call's
+    // session instructions (the emulator reports the instructions in effect per response; an override replaces them).
+    const persona = run.calls[0]!.instructions;
+    assert.match(persona, /Evaluate these competencies/, 'the session carries the interview instructions');
+    for (const [i, c] of run.calls.entries()) {
+      assert.equal(c.instructions, persona, `call ${i + 1} was created with the same instructions`);
+      for (const r of c.responses) assert.equal(r.instructions, persona, `call ${i + 1}, response ${r.id}: the session instructions were in effect`);
+    }
+    assert.ok(run.calls.slice(1).every((c) => c.responses.length > 0), 'every rolled-over call spoke');
     assert.ok(run.recordingSec >= run.interviewSec - 4, `recording ${run.recordingSec.toFixed(1)} s vs interview ${run.interviewSec.toFixed(1)} s`);
     assert.deepEqual(run.pageErrors, []);
   });
