@@ -51,8 +51,9 @@ describe('resumable recording upload', { timeout: 300_000 }, () => {
       assert.equal(cuts, 3, 'the link was cut three times');
       assert.ok(received >= size, `${received} bytes received for a ${size}-byte file`);
       assert.ok(received <= size * 1.1, `re-sent ${(received / size - 1) * 100} % more than the file (goal ≤ 10 %)`);
-      // The operator saw it move, up to the whole file.
-      assert.ok(progress.length >= 5, `${progress.length} progress updates`);
+      // The operator saw it move, up to the whole file. (How many updates depends on speed: the status is
+      // coalesced to one per 250 ms and a fast link sends the 10 chunks in less than a second.)
+      assert.ok(progress.length >= 2, `${progress.length} progress updates`);
       assert.ok(progress.some((p) => p.sentBytes > 0 && p.sentBytes < p.totalBytes), 'part-way progress shown');
       assert.equal(progress.at(-1)!.totalBytes, size);
       const keptRecords = kiosk.db.prepare("SELECT count(*) AS n FROM sync_state WHERE key LIKE 'upload:%'").get() as { n: number };
