@@ -18,10 +18,12 @@ function wholeLines(entries: EntryRow[]): EntryRow[] {
   return entries.filter((e) => e.speaker === 'interviewer' && e.text.trim() !== '' && !isInterrupted(e.text.trim()));
 }
 
-/** Interviewer entries that are (the start of) the introduction: a second one is a repeated greeting. */
+/** Introductions the candidate heard in full: a second one is a repeated greeting. The greeting line also asks the
+ * first question, so a greeting cut off (by a barge-in, a drop or a crash) is rightly spoken again and does not
+ * count; a whole one twice does. */
 export function greetings(entries: EntryRow[]): number {
   const intro = normalise(SCRIPT_LINES[0]!).split(' ').slice(0, 3).join(' ');
-  return entries.filter((e) => e.speaker === 'interviewer' && normalise(e.text).startsWith(intro)).length;
+  return wholeLines(entries).filter((e) => normalise(e.text).startsWith(intro)).length;
 }
 
 /**

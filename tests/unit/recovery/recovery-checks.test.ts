@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { EmulatorCallInfo } from '../../../main/simulator/index';
 import type { EntryRow } from '../../e2e/support-interview';
-import { checkKept, checkResumes, checkTranscript, repeatedLines } from '../../recovery/support';
+import { checkKept, checkResumes, checkTranscript, greetings, repeatedLines } from '../../recovery/support';
 
 const GREETING = 'Welcome to your interview with Acme for the Analyst position. I am the AI interviewer. Tell me about a time your teamwork made a difference.';
 const Q1 = 'Thank you. Tell me about a time your ownership made a difference.';
@@ -60,4 +60,11 @@ test('an entry kept before a kill and stored again under a new id counts as a du
   const result = checkKept(before, { sessions: [], entries: [...before, again], recordings: [] });
   assert.equal(result.losses, 0);
   assert.equal(result.duplicates, 1);
+});
+
+test('greetings counts introductions heard in full: a cut one spoken again is one greeting, a whole one twice is two', () => {
+  n = 0;
+  assert.equal(greetings([entry('interviewer', 'Welcome to your interview with Acme …'), entry('interviewer', GREETING)]), 1);
+  n = 0;
+  assert.equal(greetings([entry('interviewer', GREETING), entry('candidate', 'Hi.'), entry('interviewer', GREETING)]), 2);
 });
