@@ -300,6 +300,10 @@ export interface DeclineInterviewRequest {
   positionId: string;
   noticeVersion: string;
   language: string;
+  /** Kiosk mode: what let this candidate reach the disclosure, as for createSession (a redeemed invitation, or the
+   * operator's one-time ticket, which declining uses up). */
+  invitationId?: string;
+  operatorTicket?: string;
 }
 export interface AuthorizeCandidateRequest {
   candidateId: string;

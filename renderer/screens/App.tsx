@@ -110,6 +110,8 @@ export function App() {
             position={screen.position}
             onAccept={(consent) => setScreen({ ...screen, name: 'preflight', consent })}
             onDeclined={() => setScreen({ name: 'declined' })}
+            {...(screen.invitationId ? { invitationId: screen.invitationId } : {})}
+            {...(screen.operatorTicket ? { operatorTicket: screen.operatorTicket } : {})}
           />
         )}
         {screen.name === 'declined' && <Declined onDone={toSetup} />}

@@ -14,6 +14,9 @@ export function Disclosure(props: {
   position: PositionView;
   onAccept: (consent: ConsentRecord) => void;
   onDeclined: () => void;
+  /** What let this candidate start (kiosk mode): main asks for it before taking a decline. */
+  invitationId?: string;
+  operatorTicket?: string;
 }) {
   const { t } = useTranslation();
   const { kiosk, position } = props;
@@ -49,7 +52,11 @@ export function Disclosure(props: {
     setBusy(true);
     setError(null);
     try {
-      await kiosk.declineInterview({ candidateId: props.candidate.id, positionId: position.id, noticeVersion: DISCLOSURE_VERSION, language: uiLanguage() });
+      await kiosk.declineInterview({
+        candidateId: props.candidate.id, positionId: position.id, noticeVersion: DISCLOSURE_VERSION, language: uiLanguage(),
+        ...(props.invitationId ? { invitationId: props.invitationId } : {}),
+        ...(props.operatorTicket ? { operatorTicket: props.operatorTicket } : {}),
+      });
       props.onDeclined();
     } catch (err) {
       setError(err);

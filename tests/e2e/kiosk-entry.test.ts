@@ -10,6 +10,7 @@ import type { Page } from 'playwright';
 import { FIXTURE, acceptDisclosure, pressEnd, readDatabase, waitForSummary, withKiosk } from './support-interview';
 import type { TestWebHost } from '../support/webhost';
 import { rawCall } from '../support/page-api';
+import { DISCLOSURE_VERSION } from '../../renderer/i18n';
 
 const PIN = '482193';
 const T = 20_000;
@@ -89,6 +90,15 @@ describe('kiosk entry (Chromium, kiosk mode)', { timeout: 400_000 }, () => {
       const ticket = await rawCall(page, 'authorizeCandidate', { candidateId: someone.id, positionId: position.id });
       assert.equal(ticket.error?.code, 'operator_locked', 'only the unlocked operator gets a ticket');
       assert.equal(readDatabase(host.dbFile).sessions.length, 0, 'nothing was created');
+      // Nor can a walk-up file a "declined" notice for somebody: main wants the redeemed code or the operator's ticket.
+      const decline = { candidateId: someone.id, positionId: position.id, noticeVersion: DISCLOSURE_VERSION, language: 'en' };
+      for (const extra of [{}, { operatorTicket: 'A'.repeat(43) }, { invitationId: '00000000-0000-4000-8000-000000000000' }]) {
+        const r = await rawCall(page, 'declineInterview', { ...decline, ...extra });
+        assert.equal(r.error?.code, 'operator_locked', JSON.stringify(r));
+      }
+      const notices = new Database(host.dbFile, { readonly: true });
+      assert.equal((notices.prepare('SELECT count(*) AS n FROM operator_notices').get() as { n: number }).n, 0, 'no notice was filed');
+      notices.close();
 
       // Candidate A, started by the staff.
       await staffStartsInterview(page);

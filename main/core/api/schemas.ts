@@ -101,6 +101,8 @@ export const declineInterviewSchema = z.strictObject({
   positionId: rowId,
   noticeVersion,
   language,
+  invitationId: rowId.optional(),
+  operatorTicket: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'is not an operator ticket').optional(),
 }) satisfies z.ZodType<DeclineInterviewRequest>;
 
 export const authorizeCandidateSchema = z.strictObject({

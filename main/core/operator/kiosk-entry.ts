@@ -55,6 +55,15 @@ export function guardKioskEntry(api: KioskApi, lock: OperatorLock, options: Kios
   const byCode = new Map<string, number>();
   /** Summaries a candidate's screen may still read, until these times. */
   const summaries = new Map<string, number>();
+  /** Invitations redeemed on this screen: who they are for, until these times (a decline must name one). */
+  const redeemed = new Map<string, { candidateId: string; positionId: string; until: number }>();
+
+  /** Uses up an operator ticket for this candidate and position; false when it is unknown, expired or for others. */
+  const takeTicket = (ticket: string, candidateId: string, positionId: string): boolean => {
+    const t = tickets.get(ticket);
+    tickets.delete(ticket); // one use, right or wrong
+    return !!t && t.until >= now() && t.candidateId === candidateId && t.positionId === positionId;
+  };
 
   api.authorizeCandidate = async ({ candidateId, positionId }): Promise<OperatorTicket> => {
     const setup = await inner.getSetupData();
@@ -75,6 +84,7 @@ export function guardKioskEntry(api: KioskApi, lock: OperatorLock, options: Kios
 
   api.redeemInvitation = async (request) => {
     const r = await inner.redeemInvitation(request);
+    redeemed.set(r.invitationId, { candidateId: r.candidate.id, positionId: r.position.id, until: now() + TICKET_MS });
     const interrupted = options.interruptedSessionOf?.(r.invitationId) ?? null;
     if (interrupted) byCode.set(interrupted, now() + TICKET_MS);
     return { ...r, candidate: { ...r.candidate, email: null }, ...(interrupted ? { resumeSessionId: interrupted } : {}) };
@@ -83,9 +93,7 @@ export function guardKioskEntry(api: KioskApi, lock: OperatorLock, options: Kios
   api.createSession = async (request) => {
     const { operatorTicket, ...rest } = request;
     if (operatorTicket !== undefined) {
-      const t = tickets.get(operatorTicket);
-      tickets.delete(operatorTicket); // one use, right or wrong
-      if (!t || t.until < now() || t.candidateId !== rest.candidateId || t.positionId !== rest.positionId) {
+      if (!takeTicket(operatorTicket, rest.candidateId, rest.positionId)) {
         throw new KioskError('operator_locked', 'This start was not authorised by the operator (or the authorisation expired). Ask the staff to start it again.');
       }
     } else if (rest.invitationId === undefined) {
@@ -97,7 +105,17 @@ export function guardKioskEntry(api: KioskApi, lock: OperatorLock, options: Kios
   };
 
   api.declineInterview = async (request) => {
-    const notice = await inner.declineInterview(request);
+    const { invitationId, operatorTicket, ...rest } = request;
+    // A notice only from whoever reached the disclosure for this candidate: a walk-up cannot file one for anybody.
+    const viaCode = invitationId !== undefined && (() => {
+      const r = redeemed.get(invitationId);
+      return !!r && r.until >= now() && r.candidateId === rest.candidateId && r.positionId === rest.positionId;
+    })();
+    const viaTicket = !viaCode && operatorTicket !== undefined && takeTicket(operatorTicket, rest.candidateId, rest.positionId);
+    if (!viaCode && !viaTicket && !operatorHere()) {
+      throw new KioskError('operator_locked', 'On this kiosk an interview is declined after an invitation code, or the staff handle it.');
+    }
+    const notice = await inner.declineInterview(rest);
     return operatorHere() ? notice : { ...notice, candidateName: '', positionTitle: '' };
   };
 
