@@ -12,20 +12,29 @@ type Row = Record<string, unknown>;
 
 /** Subscribe and collect every change; resolves once the server confirmed the subscription. */
 async function watch(client: SupabaseClient, table: string, filter?: string): Promise<{
-  channel: RealtimeChannel; events: RealtimePostgresChangesPayload<Row>[]; statuses: string[];
+  channel: RealtimeChannel; events: RealtimePostgresChangesPayload<Row>[]; statuses: string[]; listening: () => number;
 }> {
   const events: RealtimePostgresChangesPayload<Row>[] = [];
   const statuses: string[] = [];
+  // SUBSCRIBED is only the join reply; Realtime makes the Postgres subscription after it and then says so in a
+  // system message. A change committed in between is not delivered (real Realtime too), so wait for both.
+  let joined = false;
+  let listening = 0;
+  let ready = (): void => {};
   const channel = client.channel(`watch-${table}-${crypto.randomBytes(3).toString('hex')}`)
-    .on('postgres_changes', { event: '*', schema: 'public', table, ...(filter ? { filter } : {}) }, (p) => events.push(p as RealtimePostgresChangesPayload<Row>));
+    .on('postgres_changes', { event: '*', schema: 'public', table, ...(filter ? { filter } : {}) }, (p) => events.push(p as RealtimePostgresChangesPayload<Row>))
+    .on('system', {}, (m: { extension?: string; status?: string }) => {
+      if (m.extension === 'postgres_changes' && m.status === 'ok') { listening += 1; ready(); }
+    });
   await new Promise<void>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`subscribe ${table}: no SUBSCRIBED (${statuses.join(',')})`)), 10_000);
+    const t = setTimeout(() => reject(new Error(`subscribe ${table}: not ready (${statuses.join(',')}, postgres ${listening})`)), 10_000);
+    ready = () => { if (joined && listening > 0) { clearTimeout(t); resolve(); } };
     channel.subscribe((status) => {
       statuses.push(status);
-      if (status === 'SUBSCRIBED') { clearTimeout(t); resolve(); }
+      if (status === 'SUBSCRIBED') { joined = true; ready(); }
     });
   });
-  return { channel, events, statuses };
+  return { channel, events, statuses, listening: () => listening };
 }
 
 async function until(what: string, check: () => boolean, ms = 10_000): Promise<void> {
@@ -220,7 +229,7 @@ describe('Realtime postgres_changes with RLS', { timeout: 120_000 }, () => {
     const obsClient = await client(observerA);
     const w = await watch(obsClient, 'kiosk_status');
     assert.ok(s.gateway.realtime.dropConnections() >= 1);
-    await until('rejoined', () => w.statuses.filter((x) => x === 'SUBSCRIBED').length >= 2, 15_000);
+    await until('rejoined', () => w.statuses.filter((x) => x === 'SUBSCRIBED').length >= 2 && w.listening() >= 2, 15_000);
     const k = await client(s.a);
     const { data: uk } = await k.auth.getUser();
     assert.equal((await k.from('kiosk_status').upsert({ device_id: uk.user!.id, tenant_id: s.a.id, state: 'finished' })).error, null);
