@@ -40,6 +40,8 @@ export interface CallCallbacks {
   onReconnected?(attempts: number): void;
   /** Every try failed: the operator should finish the interview (everything said is saved). */
   onReconnectFailed?(attempts: number): void;
+  /** Every server event of the current call, as it arrives (the captions follow the interviewer's audio by them). */
+  onServerEvent?(event: RealtimeEvent): void;
 }
 
 export interface CallOptions {
@@ -425,6 +427,7 @@ export class InterviewCall {
       }
     }
     if (current) this.noteLine(event);
+    if (current) this.cb.onServerEvent?.(event);
     if (event.type === 'output_audio_buffer.started' && !this.firstAudioMarked) {
       this.firstAudioMarked = true;
       performance.mark('kiosk:first-interviewer-audio');

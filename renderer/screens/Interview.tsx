@@ -6,6 +6,8 @@ import type { KioskBridge, SessionSummary, SessionView, TranscriptEntryView } fr
 import { InterviewCall, preparePeer, type PreparedPeer } from '../call/interview-call';
 import { callPhaseLabel, type CallPhase } from '../logic/connection';
 import { entryStateLabel, entryText, mergeEntries, orderedEntries, speakerLabel } from '../logic/entries';
+import { heardSoFar, initialCaptionState, reduceCaptions, revealing, shownEntryText, type CaptionState } from '../logic/captions';
+import { DisplayControls, useDisplay } from './Display';
 import { formatElapsed } from '../logic/format';
 import { initialSpeakingState, speakingLabel, type SpeakingState } from '../logic/speaking';
 import { MAX_RECONNECT_ATTEMPTS, reconnectStatusText } from '../logic/reconnect';
@@ -48,6 +50,10 @@ export function Interview(props: {
   const [rollingOver, setRollingOver] = useState(false);
   const [startedAt] = useState(() => Date.now());
   const [now, setNow] = useState(() => Date.now());
+  /** What the candidate has heard of the interviewer's lines (captions never run ahead of the audio). */
+  const [captions, setCaptions] = useState<CaptionState>(initialCaptionState);
+  const [captionNow, setCaptionNow] = useState(() => performance.now());
+  const { prefs } = useDisplay();
   const onEndedRef = useRef(props.onEnded);
   onEndedRef.current = props.onEnded;
 
@@ -65,6 +71,15 @@ export function Interview(props: {
     const timer = setInterval(() => setNow(Date.now()), 500);
     return () => clearInterval(timer);
   }, []);
+
+  // While a line is being revealed, the captions move on a short timer (whole words at the speaking pace).
+  const captionsMoving = revealing(captions);
+  useEffect(() => {
+    setCaptionNow(performance.now());
+    if (!captionsMoving) return;
+    const timer = setInterval(() => setCaptionNow(performance.now()), 150);
+    return () => clearInterval(timer);
+  }, [captionsMoving, captions]);
 
   // The call: one per mounted screen.
   useEffect(() => {
@@ -100,6 +115,10 @@ export function Interview(props: {
         onPhase: setPhase,
         onSpeaking: setSpeaking,
         onLog: addLog,
+        onServerEvent: (event) => {
+          const at = performance.now();
+          setCaptions((state) => reduceCaptions(state, event, at));
+        },
         onEnding: () => setEnding(true),
         onEnded: (summary) => onEndedRef.current(summary),
         onEndFailed: (err) => {
@@ -132,6 +151,18 @@ export function Interview(props: {
 
   const ordered = orderedEntries(entries);
   const elapsed = formatElapsed(now - startedAt);
+  // Interviewer lines show what was heard so far; a stored interrupted line is the server's heard part.
+  const shown = ordered.map((e) => {
+    const interrupted = e.status === 'final' && e.text.endsWith('…');
+    return { ...e, text: shownEntryText(captions, e, interrupted, captionNow) };
+  });
+  const currentLine = captions.current;
+  const currentEntry = currentLine ? ordered.find((e) => e.itemId === currentLine) : undefined;
+  const caption = currentEntry
+    ? shown.find((e) => e.itemId === currentLine)!.text
+    : currentLine
+      ? (heardSoFar(captions, currentLine, captionNow) ?? '')
+      : '';
 
   return (
     <section className="screen interview" aria-labelledby="interview-title">
@@ -181,6 +212,14 @@ export function Interview(props: {
               </button>
             </div>
           )}
+          {prefs.captions && (
+            <div className="captions" role="region" aria-label={t('captions.region')} data-item-id={currentLine ?? ''}>
+              <p aria-live="polite">
+                {caption || <span className="muted">{t('captions.empty')}</span>}
+              </p>
+            </div>
+          )}
+          <DisplayControls captions />
           <div className="actions">
             {!confirming ? (
               <button type="button" className="danger" onClick={() => setConfirming(true)} disabled={ending}>
@@ -207,8 +246,8 @@ export function Interview(props: {
       )}
 
       <h2>{t('interview.transcript')}</h2>
-      <ol className="transcript" aria-live="polite" aria-label={t('interview.transcript')}>
-        {ordered.map((e) => (
+      <ol className="transcript" aria-label={t('interview.transcript')}>
+        {shown.map((e) => (
           <li key={e.id} className={`entry ${e.speaker} ${e.status}`} data-seq={e.seq} data-item-id={e.itemId}>
             <span className="who">{speakerLabel(e.speaker)}</span>
             <span className="text">{entryText(e)}</span>

@@ -3,7 +3,7 @@
 // transcript. A replaced call is hung up server-side.
 import { KioskError, type KioskSlice, type SettingsView, type StartCallRequest, type StartCallResult } from '../../../preload/contract';
 import type { KioskStore } from '../db/store';
-import { buildSessionConfig, openingEvents } from '../realtime/session-config';
+import { buildSessionConfig, interviewLanguage, openingEvents } from '../realtime/session-config';
 import { createCall, hangupCall } from '../realtime/signalling';
 import type { TargetResolver } from '../realtime/target';
 import { buildResumeContext, worthResuming } from '../recovery/context';
@@ -51,7 +51,7 @@ export function createCalls(deps: CallsDeps) {
       const config = buildSessionConfig(position, tenant, {
         model: settings.model,
         voice: settings.voice,
-        language: position.language,
+        language: interviewLanguage(position.language, row.consent),
         ...(settings.audioProfile ? { audioProfile: settings.audioProfile } : {}),
         ...(settings.transcriptionModel ? { transcriptionModel: settings.transcriptionModel } : {}),
       });
