@@ -51,7 +51,10 @@ export function Interview(props: {
   const [startedAt] = useState(() => Date.now());
   const [now, setNow] = useState(() => Date.now());
   /** What the candidate has heard of the interviewer's lines (captions never run ahead of the audio). */
-  const [captions, setCaptions] = useState<CaptionState>(initialCaptionState);
+  // Kept in a ref: transcript deltas arrive every few tens of ms and must not each re-render the room; the screen
+  // re-renders on the audio's own events and, while a line is revealed, on a short timer.
+  const captionsRef = useRef<CaptionState>(initialCaptionState);
+  const captions = captionsRef.current;
   const [captionNow, setCaptionNow] = useState(() => performance.now());
   const { prefs } = useDisplay();
   const onEndedRef = useRef(props.onEnded);
@@ -75,11 +78,10 @@ export function Interview(props: {
   // While a line is being revealed, the captions move on a short timer (whole words at the speaking pace).
   const captionsMoving = revealing(captions);
   useEffect(() => {
-    setCaptionNow(performance.now());
     if (!captionsMoving) return;
-    const timer = setInterval(() => setCaptionNow(performance.now()), 150);
+    const timer = setInterval(() => setCaptionNow(performance.now()), 200);
     return () => clearInterval(timer);
-  }, [captionsMoving, captions]);
+  }, [captionsMoving]);
 
   // The call: one per mounted screen.
   useEffect(() => {
@@ -117,7 +119,10 @@ export function Interview(props: {
         onLog: addLog,
         onServerEvent: (event) => {
           const at = performance.now();
-          setCaptions((state) => reduceCaptions(state, event, at));
+          const next = reduceCaptions(captionsRef.current, event, at);
+          if (next === captionsRef.current) return;
+          captionsRef.current = next;
+          if (!event.type.endsWith('.delta')) setCaptionNow(at);
         },
         onEnding: () => setEnding(true),
         onEnded: (summary) => onEndedRef.current(summary),
@@ -215,7 +220,7 @@ export function Interview(props: {
           {prefs.captions && (
             <div className="captions" role="region" aria-label={t('captions.region')} data-item-id={currentLine ?? ''}>
               <p aria-live="polite">
-                {caption || <span className="muted">{t('captions.empty')}</span>}
+                {currentLine ? caption : <span className="muted">{t('captions.empty')}</span>}
               </p>
             </div>
           )}
