@@ -21,6 +21,10 @@ import { loopbackStunUrl } from './stun';
 export interface EmulatorFaults extends CallFaults, ResponsesFaults {
   sdpStatus?: number | null; // make POST /v1/realtime/calls fail with this HTTP status (OpenAI error JSON)
   dropCallAfterMs?: number | null; // tear down each new call (peer close) this long after it connects
+  // Hold session.created this long after the data channel opens. Audio (SRTP) and the channel (SCTP over DTLS,
+  // RFC 8831) are separate streams; on a loaded peer the channel's setup can lag audio by seconds, and the
+  // service listens to the audio meanwhile. A client must not depend on the channel opening first.
+  channelOpenDelayMs?: number | null;
 }
 export interface EmulatorOptions {
   apiKey: string; // the standard key accepted (Bearer); ek_ keys minted by client_secrets also accepted
@@ -259,7 +263,11 @@ export async function startEmulator(options: EmulatorOptions): Promise<EmulatorH
     calls.set(id, entry);
     entry.timers.push(setTimeout(() => entry.call.expire(sessionLimitMs), sessionLimitMs));
     peer.attach({
-      onOpen: () => entry.call.onOpen(),
+      onOpen: () => {
+        const delay = faults.channelOpenDelayMs;
+        if (delay) entry.timers.push(setTimeout(() => entry.call.onOpen(), delay));
+        else entry.call.onOpen();
+      },
       onMessage: (data) => entry.call.onMessage(data),
       onAudioFrame: (level, startMs, durationMs) => entry.call.onAudioFrame(level, startMs, durationMs),
       onConnected: () => {
