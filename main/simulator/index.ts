@@ -5,7 +5,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { timingSafeEqual } from 'node:crypto';
-import { RealtimeCall, type CallFaults, type ResponseRecord } from './call';
+import { RealtimeCall, type CallFaults, type ResponseRecord, type UserTranscript } from './call';
 import { ApiErrorException, betaDisabled, type ApiError } from './errors';
 import { newId } from './ids';
 import { MultipartError, parseMultipart } from './multipart';
@@ -31,7 +31,7 @@ export interface EmulatorOptions {
   host?: string; // default '127.0.0.1'
   port?: number; // default 0 (random)
   candidates?: 'loopback' | 'all'; // 'loopback' (default): advertise only 127.0.0.1 and drop non-loopback offer candidates
-  userTranscripts?: string[]; // scripted text of the candidate's 1st, 2nd, … turn; absent → placeholder "(practice answer, 4.2 seconds)"
+  userTranscripts?: UserTranscript[]; // scripted text of the candidate's 1st, 2nd, … turn (or its stretches of speech between pauses); absent → placeholder "(practice answer, 4.2 seconds)"
   sessionLimitMs?: number; // default 3_600_000: at the limit send error session_expired and end the call
   faults?: EmulatorFaults;
   log?: (line: string) => void;
