@@ -5,6 +5,7 @@
 import { ApiErrorException, betaDisabled, invalid, type ApiError } from './errors';
 import { Conversation, normaliseClientItem } from './conversation';
 import { newId } from './ids';
+import type { EventFields, RealtimeServerEvent } from './server-event-types';
 import { asideFor, heardText, lineFor, linesFor, readPersona, type Persona } from './interviewer';
 import { clipForStep, isClosingStep, loopClip, transcriptPieces, type Clip } from './script';
 import {
@@ -183,7 +184,9 @@ export class RealtimeCall {
 
   // ---------------------------------------------------------------- outbound
 
-  private send(type: string, fields: JsonObject = {}): void {
+  /** Every event is written as OpenAI's own server event type (the `openai` package), so the compiler checks the
+   * emulator's event names and fields against the real service's; values stay JSON (items are built from JSON). */
+  private send<T extends RealtimeServerEvent['type']>(type: T, fields: EventFields<T> = {} as EventFields<T>): void {
     if (this.closed) return;
     this.events.push({ direction: 'out', type, at: Date.now() });
     this.opts.ports.send({ type, event_id: newId('event_'), ...fields });
