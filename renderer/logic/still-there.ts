@@ -49,7 +49,9 @@ export function reduceSilence(state: SilenceState, event: SilenceEvent, limits: 
   const same = { state, effect: null };
   switch (event.type) {
     case 'answered':
-      return { state: { exchanged: true, stage: 'idle', since: null }, effect: null };
+      // Only marks the first exchange: a transcript often arrives after the next question has begun, and the
+      // candidate's speech itself already stopped the count (candidate_spoke).
+      return state.exchanged ? same : { state: { ...state, exchanged: true }, effect: null };
     case 'candidate_spoke':
       return state.stage === 'idle' ? same : { state: { ...state, stage: 'idle', since: null }, effect: null };
     case 'hold':

@@ -54,9 +54,14 @@ describe('still there', () => {
     assert.deepEqual(run([{ type: 'tick', at: 45_000 }], pressed.state).effects, ['prompt']);
   });
 
-  it('speaking, a typed answer or a hold (help, break) stops the count', () => {
+  it('a transcript arriving late does not stop the count (only the first exchange is taken from it)', () => {
     const armed = run([{ type: 'answered' }, { type: 'interviewer_done', at: 0 }]).state;
-    for (const stop of [{ type: 'candidate_spoke' }, { type: 'answered' }, { type: 'hold', on: true }, { type: 'interviewer_started' }] as SilenceEvent[]) {
+    assert.deepEqual(run([{ type: 'answered' }, { type: 'tick', at: 20_000 }], armed).effects, ['prompt']);
+  });
+
+  it('speaking, the interviewer starting or a hold (help, break) stops the count', () => {
+    const armed = run([{ type: 'answered' }, { type: 'interviewer_done', at: 0 }]).state;
+    for (const stop of [{ type: 'candidate_spoke' }, { type: 'hold', on: true }, { type: 'interviewer_started' }] as SilenceEvent[]) {
       const r = run([stop, { type: 'tick', at: 999_999 }], armed);
       assert.deepEqual(r.effects, [], `after ${stop.type}`);
       assert.equal(r.state.stage, 'idle');
