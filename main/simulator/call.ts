@@ -50,9 +50,18 @@ export interface CallOptions {
   id: string;
   session: JsonObject; // full config incl. object/id/expires_at
   clips: Clip[];
-  userTranscripts?: string[];
+  /** The candidate's scripted words per turn: a string, or the words of each stretch of speech (separated by
+   * thinking pauses), joined with spaces into the turn's transcript. */
+  userTranscripts?: UserTranscript[];
   faults: () => CallFaults;
   ports: CallPorts;
+}
+
+export type UserTranscript = string | string[];
+
+/** The words of a scripted turn after `stretches` stretches of speech (a string is heard whole from its first). */
+export function heardSoFar(script: UserTranscript, stretches: number): string {
+  return typeof script === 'string' ? script : script.slice(0, Math.max(1, stretches)).join(' ');
 }
 
 /** How a response ends, chosen when it starts (fault injection) or by what happens to it. */
@@ -148,7 +157,14 @@ export class RealtimeCall {
     this.session = opts.session;
     this.view = viewSession(this.session);
     const td = this.view.turnDetection;
-    this.vad = new EnergyVad({ threshold: td?.threshold ?? 0.5, prefixPaddingMs: td?.prefixPaddingMs ?? 300, silenceDurationMs: td?.silenceDurationMs ?? 500 });
+    this.vad = new EnergyVad(
+      { threshold: td?.threshold ?? 0.5, prefixPaddingMs: td?.prefixPaddingMs ?? 300, turnEnd: td?.turnEnd ?? { type: 'server_vad', silenceDurationMs: 500 } },
+      (stretches) => {
+        // The words the emulated recogniser has heard in the turn in progress (the scripted text; null if none).
+        const script = this.opts.userTranscripts?.[this.userTurnOffset + this.userTurns];
+        return script === undefined ? null : heardSoFar(script, stretches);
+      },
+    );
   }
 
   /** Next script step the interviewer will speak. */
@@ -318,7 +334,7 @@ export class RealtimeCall {
     this.session = merged;
     this.view = nextView;
     const td = this.view.turnDetection;
-    if (td) this.vad.params = { threshold: td.threshold, prefixPaddingMs: td.prefixPaddingMs, silenceDurationMs: td.silenceDurationMs };
+    if (td) this.vad.params = { threshold: td.threshold, prefixPaddingMs: td.prefixPaddingMs, turnEnd: td.turnEnd };
     else {
       this.vad.reset();
       this.turn = null;
@@ -472,7 +488,8 @@ export class RealtimeCall {
     const turnIndex = this.userTurnOffset + this.userTurns++;
     if (this.view.transcriptionEnabled) {
       const seconds = Math.max(0, audioEndMs - turn.startMs) / 1000;
-      const text = this.opts.userTranscripts?.[turnIndex] ?? `(practice answer, ${seconds.toFixed(1)} seconds)`;
+      const script = this.opts.userTranscripts?.[turnIndex];
+      const text = script === undefined ? `(practice answer, ${seconds.toFixed(1)} seconds)` : heardSoFar(script, Infinity);
       const pending = { itemId: turn.itemId, text };
       if (this.opts.faults().transcriptionAfterResponse) this.heldTranscripts.push(pending);
       else this.later(150, () => this.deliverTranscript(pending)); // asynchronous, like the real ASR

@@ -7,14 +7,20 @@
 // .instructions). So the emulated interviewer reads the company, the position and the competencies from the
 // instructions in effect: a greeting made with an override that does not repeat them is generic, and a test can
 // see that. Recognised wording (any of): "interviewer for <Company>," / "company: <Company>"; "position of
-// <Title>." / "position: <Title>"; "competencies: a; b; c." (or comma separated).
+// <Title>." / "position: <Title>"; "competencies: a; b; c." (or comma separated); "warm-up question" (the
+// interviewer opens with an unscored warm-up question, and the assessed questions start one step later).
 import type { Clip } from './script';
 
 export interface Persona {
   company: string | null;
   position: string | null;
   competencies: string[];
+  /** Open with an unscored warm-up question. */
+  warmUp: boolean;
 }
+
+export const WARM_UP_LINE = 'Before we begin, a warm-up question that is not assessed: how has your day been so far?';
+export const ASSESSED_START = 'Thank you. The assessed questions begin now.';
 
 const clean = (s: string | undefined): string | null => {
   const t = (s ?? '').replace(/\s+/g, ' ').trim().replace(/[.;:,]+$/, '');
@@ -33,7 +39,7 @@ export function readPersona(instructions: string): Persona {
     .map((c) => clean(c))
     .filter((c): c is string => c !== null && !/^general fit/i.test(c))
     .slice(0, 20);
-  return { company, position, competencies };
+  return { company, position, competencies, warmUp: /\bwarm-up question\b/i.test(text) };
 }
 
 /** The question a step asks about: the step-th listed competency (cycling), or null when none are listed. */
@@ -52,8 +58,14 @@ export function lineFor(step: number, persona: Persona, clips: readonly Clip[]):
   const s = Math.min(Math.max(0, step), last);
   const clipText = clips[s]!.text;
   if (s === last) return clipText;
-  const competency = competencyForStep(persona, s);
+  // With a warm-up, step 0 asks it and the assessed questions start at step 1 (one competency later).
+  const competency = competencyForStep(persona, persona.warmUp ? s - 1 : s);
   const question = competency ? `Tell me about a time your ${competency.toLowerCase()} made a difference.` : null;
+  if (s === 0 && persona.warmUp) {
+    const where = persona.company ? `Welcome to your interview with ${persona.company}. I am the AI interviewer.` : 'Welcome. I am the AI interviewer.';
+    return `${where} ${WARM_UP_LINE}`;
+  }
+  if (s === 1 && persona.warmUp) return `${ASSESSED_START} ${question ?? 'Please tell me about yourself.'}`;
   if (s === 0) {
     const where = persona.company && persona.position
       ? `Welcome to your interview with ${persona.company} for the ${persona.position} position. I am the AI interviewer.`

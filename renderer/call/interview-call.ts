@@ -106,6 +106,7 @@ interface Leg {
   rolloverAfterMs: number | null;
   /** When the last event of this call arrived (performance.now()). */
   lastServerAt: number;
+  releaseMic: () => Promise<void>;
 }
 
 /** The call must answer a probe (any event) within this long, or it counts as lost. */
@@ -228,9 +229,9 @@ export class InterviewCall {
 
   /** Main does the SDP exchange and says what to send first (a resumed call: the replayed context). */
   private async connectLeg(prepared: PreparedPeer, reason: CallStartReason): Promise<void> {
-    const { pc, dc, offerSdp } = prepared;
+    const { pc, dc, offerSdp, releaseMic } = prepared;
     this.closeLeg(); // the previous call, if any (its late events are still reported, by generation)
-    const leg: Leg = { gen: ++this.gen, pc, dc, disconnectedSince: null, graceTimer: null, rolloverTimer: null, rolloverAfterMs: null, lastServerAt: performance.now() };
+    const leg: Leg = { gen: ++this.gen, pc, dc, disconnectedSince: null, graceTimer: null, rolloverTimer: null, rolloverAfterMs: null, lastServerAt: performance.now(), releaseMic };
     this.leg = leg;
     this.dispatch({ type: 'call_connecting' });
     this.speaking = initialSpeakingState;
@@ -448,6 +449,9 @@ export class InterviewCall {
       this.dispatch({ type: 'opening_sent' });
       performance.mark('kiosk:session-created');
       for (const opening of this.openingEvents) void this.sendAndReport(opening);
+      // Only now may the candidate be heard: the call has its context (see preparePeer).
+      const leg = this.leg;
+      if (leg) leg.releaseMic().catch((error: unknown) => this.cb.onLog(`The microphone could not be connected: ${messageOf(error)}`, 'error'));
     }
     // The session limit was reached before a rollover could happen: switch now.
     if (current && expired && !isRecovering(this.state) && !this.stopped) void this.recover('session_expired');
