@@ -9,6 +9,8 @@ import { questionsAsked } from '../../../main/core/interview/transcript';
 import { entryIdFor } from '../../../main/core/transcript/ids';
 import { createTranscriptState, orderedEntries, reduceTranscript, withTypedAnswer } from '../../../main/core/transcript/reducer';
 import { asideFor } from '../../../main/simulator/interviewer';
+import { settingsPatchSchema } from '../../../main/core/api/schemas';
+import { sanitizeSettings } from '../../../main/core/settings/file-stores';
 
 describe('candidate controls (pure)', () => {
   it('a note is a system item, then a bare response.create (no instructions: they would replace the session\'s)', () => {
@@ -56,5 +58,18 @@ describe('candidate controls (pure)', () => {
     const echoed = reduceTranscript(state, { type: 'conversation.item.added', previous_item_id: 'item_q', item: { ...create.item, status: 'completed' } }, 6002, entryIdFor);
     const entries = orderedEntries(echoed.state);
     assert.deepEqual(entries.map((e) => [e.itemId, e.seq, e.typed ?? false, e.previousItemId]), [['item_q', 0, false, null], ['typed_1', 1, true, 'item_q']]);
+  });
+
+  it('the settings: whole seconds within range, refused in words otherwise; a stored value out of range is dropped', () => {
+    assert.deepEqual(settingsPatchSchema.parse({ candidateControls: { breakLimitSec: 600 } }), { candidateControls: { breakLimitSec: 600 } });
+    const tooShort = settingsPatchSchema.safeParse({ candidateControls: { breakLimitSec: 3 } });
+    assert.equal(tooShort.success, false);
+    assert.match(JSON.stringify(tooShort.error?.issues), /at least 10 seconds/);
+    assert.equal(settingsPatchSchema.safeParse({ candidateControls: { stillThereAfterSec: 7.5 } }).success, false);
+    assert.equal(settingsPatchSchema.safeParse({ candidateControls: { nap: 1 } }).success, false);
+    const stored = sanitizeSettings({ breakLimitSec: 120, stillThereAfterSec: 2, checkInAfterSec: '9' });
+    assert.equal(stored.breakLimitSec, 120);
+    assert.equal(stored.stillThereAfterSec, undefined);
+    assert.equal(stored.checkInAfterSec, undefined);
   });
 });
