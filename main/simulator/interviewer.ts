@@ -7,19 +7,25 @@
 // .instructions). So the emulated interviewer reads the company, the position and the competencies from the
 // instructions in effect: a greeting made with an override that does not repeat them is generic, and a test can
 // see that. Recognised wording (any of): "interviewer for <Company>," / "company: <Company>"; "position of
-// <Title>." / "position: <Title>"; "competencies: a; b; c." (or comma separated); the interview's language from
-// "language code <xx>" (main/core/realtime/session-config.ts names it so): the model answers in the language its
-// instructions ask for, so the emulated lines are German or Arabic when asked (English otherwise; the clips' audio
-// stays the same, the transcript is the line in that language).
+// <Title>." / "position: <Title>"; "competencies: a; b; c." (or comma separated); "warm-up question" (the
+// interviewer opens with an unscored warm-up question, and the assessed questions start one step later); the
+// interview's language from "language code <xx>" (main/core/realtime/session-config.ts names it so): the model
+// answers in the language its instructions ask for, so the emulated lines are German or Arabic when asked (English
+// otherwise; the clips' audio stays the same, the transcript is the line in that language).
 import type { Clip } from './script';
 
 export interface Persona {
   company: string | null;
   position: string | null;
   competencies: string[];
+  /** Open with an unscored warm-up question. */
+  warmUp: boolean;
   /** The interview's language (ISO-639-1) when the instructions name one. */
   language: string | null;
 }
+
+export const WARM_UP_LINE = 'Before we begin, a warm-up question that is not assessed: how has your day been so far?';
+export const ASSESSED_START = 'Thank you. The assessed questions begin now.';
 
 /** The emulated interviewer's words per language; `generic` questions are used when no competency is listed. */
 interface Phrases {
@@ -29,6 +35,8 @@ interface Phrases {
   generic: readonly string[];
   acks: readonly string[];
   closing: string;
+  warmUp: string;
+  assessedStart: string;
 }
 
 const PHRASES: Readonly<Record<'de' | 'ar', Phrases>> = {
@@ -39,6 +47,8 @@ const PHRASES: Readonly<Record<'de' | 'ar', Phrases>> = {
     generic: ['Bitte erzählen Sie etwas über sich.', 'Was ist Ihre größte Stärke?', 'Beschreiben Sie ein Problem, das Sie kürzlich gelöst haben.', 'Warum möchten Sie diese Stelle?'],
     acks: ['Danke.', 'Gut.', 'Vielen Dank.'],
     closing: 'Vielen Dank, das ist das Ende unseres Interviews. Auf Wiedersehen.',
+    warmUp: 'Vorab eine Aufwärmfrage, die nicht bewertet wird: Wie war Ihr Tag bisher?',
+    assessedStart: 'Danke. Jetzt beginnen die bewerteten Fragen.',
   },
   ar: {
     welcome: (c, p) => (p ? `مرحبًا بك في مقابلتك مع ${c} لوظيفة ${p}. أنا المحاور الآلي.` : `مرحبًا بك في مقابلتك مع ${c}. أنا المحاور الآلي.`),
@@ -47,6 +57,8 @@ const PHRASES: Readonly<Record<'de' | 'ar', Phrases>> = {
     generic: ['حدثني عن نفسك من فضلك.', 'ما أكبر نقاط قوتك؟', 'صف مشكلة حللتها مؤخرًا.', 'لماذا تريد هذه الوظيفة؟'],
     acks: ['شكرًا لك.', 'جيد.', 'شكرًا.'],
     closing: 'شكرًا لك، هذه نهاية مقابلتنا. مع السلامة.',
+    warmUp: 'قبل أن نبدأ، سؤال تمهيدي لا يُقيَّم: كيف كان يومك حتى الآن؟',
+    assessedStart: 'شكرًا لك. تبدأ الآن الأسئلة المقيَّمة.',
   },
 };
 
@@ -68,7 +80,7 @@ export function readPersona(instructions: string): Persona {
     .filter((c): c is string => c !== null && !/^general fit/i.test(c))
     .slice(0, 20);
   const language = /\blanguage code ([a-z]{2,3})\b/i.exec(text)?.[1]?.toLowerCase() ?? null;
-  return { company, position, competencies, language };
+  return { company, position, competencies, warmUp: /\bwarm-up question\b/i.test(text), language };
 }
 
 /** The question a step asks about: the step-th listed competency (cycling), or null when none are listed. */
@@ -88,8 +100,14 @@ export function lineFor(step: number, persona: Persona, clips: readonly Clip[]):
   if (persona.language === 'de' || persona.language === 'ar') return localLine(s, last, persona, PHRASES[persona.language]);
   const clipText = clips[s]!.text;
   if (s === last) return clipText;
-  const competency = competencyForStep(persona, s);
+  // With a warm-up, step 0 asks it and the assessed questions start at step 1 (one competency later).
+  const competency = competencyForStep(persona, persona.warmUp ? s - 1 : s);
   const question = competency ? `Tell me about a time your ${competency.toLowerCase()} made a difference.` : null;
+  if (s === 0 && persona.warmUp) {
+    const where = persona.company ? `Welcome to your interview with ${persona.company}. I am the AI interviewer.` : 'Welcome. I am the AI interviewer.';
+    return `${where} ${WARM_UP_LINE}`;
+  }
+  if (s === 1 && persona.warmUp) return `${ASSESSED_START} ${question ?? 'Please tell me about yourself.'}`;
   if (s === 0) {
     const where = persona.company && persona.position
       ? `Welcome to your interview with ${persona.company} for the ${persona.position} position. I am the AI interviewer.`
@@ -106,9 +124,14 @@ export function lineFor(step: number, persona: Persona, clips: readonly Clip[]):
 
 function localLine(s: number, last: number, persona: Persona, p: Phrases): string {
   if (s === last) return p.closing;
-  const competency = competencyForStep(persona, s);
-  const question = competency ? p.question(competency) : p.generic[s % p.generic.length]!;
-  if (s === 0) return `${persona.company ? p.welcome(persona.company, persona.position) : p.welcomePractice} ${question}`;
+  // With a warm-up, step 0 asks it and the assessed questions start at step 1 (one competency later).
+  const assessed = persona.warmUp ? s - 1 : s;
+  const competency = competencyForStep(persona, assessed);
+  const question = competency ? p.question(competency) : p.generic[Math.max(0, assessed) % p.generic.length]!;
+  const welcome = persona.company ? p.welcome(persona.company, persona.position) : p.welcomePractice;
+  if (s === 0 && persona.warmUp) return `${welcome} ${p.warmUp}`;
+  if (s === 1 && persona.warmUp) return `${p.assessedStart} ${question}`;
+  if (s === 0) return `${welcome} ${question}`;
   return `${p.acks[(s - 1) % p.acks.length]} ${question}`;
 }
 
@@ -131,4 +154,24 @@ export function heardText(text: string, heardMs: number, totalMs: number): strin
   const lastSpace = head.lastIndexOf(' ');
   // A word is heard only when all of it was played.
   return (text[cut] === ' ' || cut === text.length ? head : head.slice(0, Math.max(0, lastSpace))).trimEnd();
+}
+
+/**
+ * What the model says to a note the client adds as a system item before a bare response.create (the kiosk's
+ * candidate controls, main/core/interview/controls.ts): the real model follows such a note for the next response
+ * (openapi.yaml RealtimeConversationItemSystemMessage; RealtimeClientEventResponseCreate "triggering model
+ * inference" over the conversation so far). Recognised wording: "say your last question again" (the last line
+ * again; with "welcome them back" or "check in aloud" before it), "check in aloud" (a check-in), "then wait
+ * silently" (a short acknowledgement). Any other note (the greeting cue, a resume note) is not an aside: null.
+ * `lastLine` is the interviewer's last line. PURE.
+ */
+export function asideFor(note: string, lastLine: string): string | null {
+  const again = /\bsay your last question again\b/i.test(note);
+  const checkIn = /\bcheck in aloud\b/i.test(note);
+  if (again && /\bwelcome them back\b/i.test(note)) return `Welcome back. ${lastLine}`;
+  if (again && checkIn) return `Are you ready to continue? ${lastLine}`;
+  if (again) return lastLine;
+  if (checkIn) return 'Are you still there? Take your time. I can repeat the question, or give you a little more time.';
+  if (/\bthen wait silently\b/i.test(note)) return 'Of course. Take your time; I will wait until you are ready.';
+  return null;
 }
