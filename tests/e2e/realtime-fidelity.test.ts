@@ -111,7 +111,7 @@ describe('Realtime fidelity (Chromium + web host + faithful emulator)', { timeou
     });
   });
 
-  it('a data channel that opens seconds after audio flows: the service hears nothing before the call has its opening', { timeout: 120_000 }, async () => {
+  it('a data channel that opens seconds after audio flows: the service hears nothing before the call has its opening', { timeout: 180_000 }, async () => {
     // The fixture speaks its first answer 8 s into the file (the mic opens at pre-flight); session.created is held
     // 12 s after the channel opens, so any audio sent before the opening would reach the emulator's voice detection.
     await withKiosk({ emulator: { userTranscripts: FIXTURE.transcripts, faults: { channelOpenDelayMs: 12_000 } } }, async ({ host, kiosk }) => {
