@@ -53,7 +53,14 @@ export function lineFor(step: number, persona: Persona, clips: readonly Clip[]):
   const clipText = clips[s]!.text;
   if (s === last) return clipText;
   const competency = competencyForStep(persona, s);
-  const question = competency ? `Tell me about a time your ${competency.toLowerCase()} made a difference.` : null;
+  // Past the last competency the questions come round again, each worded as its own (a model does not ask the
+  // very same question twice, and a resumed call recognises each line as one step).
+  const round = competency ? Math.floor(s / persona.competencies.length) : 0;
+  const question = competency
+    ? round === 0
+      ? `Tell me about a time your ${competency.toLowerCase()} made a difference.`
+      : `Give me example ${round + 1} of a time your ${competency.toLowerCase()} made a difference.`
+    : null;
   if (s === 0) {
     const where = persona.company && persona.position
       ? `Welcome to your interview with ${persona.company} for the ${persona.position} position. I am the AI interviewer.`

@@ -28,9 +28,9 @@ export interface Kiosk {
 
 const RENDERER_INDEX = fileURLToPath(new URL('../../dist/renderer/index.html', import.meta.url));
 
-export async function openKiosk(url: string, beforeGoto?: (page: Page) => void | Promise<void>): Promise<Kiosk> {
+export async function openKiosk(url: string, beforeGoto?: (page: Page) => void | Promise<void>, fakeMicWav = FIXTURE_WAV): Promise<Kiosk> {
   if (!existsSync(RENDERER_INDEX)) throw new Error('The renderer is not built: run `npm run build:renderer` first (npm test does it).');
-  const browser = await launchChromium({ fakeMicWav: FIXTURE_WAV });
+  const browser = await launchChromium({ fakeMicWav });
   try {
     // A fresh context is a fresh profile: no storage carries over between tests.
     const context = await browser.newContext({ permissions: ['microphone'] });
