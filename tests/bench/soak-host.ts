@@ -1,6 +1,6 @@
 // The soak benchmark's main process: the web host (practice emulator inside, as in the app's practice mode) in a
 // child of its own, so its memory is measured alone. Started with --expose-gc by soak.bench.ts; talks over IPC.
-//   argv[2]: JSON { dataDir, emulator }   → sends { type: 'ready', pageUrl }
+//   { type: 'config', dataDir, emulator } → { type: 'ready', pageUrl }
 //   { type: 'sample' } → a forced GC, then { type: 'sample', rss, heapUsed, durable, calls }
 //   { type: 'close' }  → closes the host and exits
 // `durable` is event_to_durable as tests/bench/durable.bench.ts measures it — from a data-channel event reaching
@@ -9,10 +9,13 @@
 import type { Dispatch } from '../../main/core/api/dispatch';
 import { startWebHost } from '../../main/web/host';
 
-const config = JSON.parse(process.argv[2] ?? '{}') as { dataDir: string; emulator: Record<string, unknown> };
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc || !process.send) throw new Error('soak-host runs as an IPC child with --expose-gc');
 const send = (message: unknown) => process.send!(message);
+// The configuration comes as the first message (the candidate's scripted answers are too long for argv).
+const config = await new Promise<{ dataDir: string; emulator: Record<string, unknown> }>((resolve) =>
+  process.once('message', (m: { type: string; dataDir: string; emulator: Record<string, unknown> }) => resolve(m)),
+);
 
 const log = (line: string) => void (process.env.SOAK_LOG && console.log(`[host] ${line}`)); // SOAK_LOG=1: the host's and the emulator's log
 const host = await startWebHost({ port: 0, dataDir: config.dataDir, emulator: { ...config.emulator, log }, practiceMode: true, log });
