@@ -37,9 +37,9 @@ const WANT_ROLLOVERS = 2;
 const WALL_LIMIT_MS = 9 * 60_000;
 const SAMPLE_EVERY_MS = 5_000;
 /** The candidate's turn: this much speech, then silence until the next (one question and answer per period). */
-const BURST_MS = 700;
-const PERIOD_MS = 2_600;
-const LINE_MAX_MS = 600;
+const BURST_MS = 600;
+const PERIOD_MS = 2_400;
+const LINE_MAX_MS = 500;
 /** Events in each p99 window (the first and the last ones of the interview). */
 const P99_WINDOW = 1_500;
 /** Elements one transcript row needs (li + who, text, state), and room for everything else that may come and go
