@@ -5,7 +5,8 @@
 import { ApiErrorException, betaDisabled, invalid, type ApiError } from './errors';
 import { Conversation, normaliseClientItem } from './conversation';
 import { newId } from './ids';
-import { heardText, lineFor, linesFor, readPersona, type Persona } from './interviewer';
+import type { EventFields, RealtimeServerEvent } from './server-event-types';
+import { asideFor, heardText, lineFor, linesFor, readPersona, type Persona } from './interviewer';
 import { clipForStep, isClosingStep, loopClip, transcriptPieces, type Clip } from './script';
 import {
   isObject, mergeSession, validateMaxOutputTokens, validateOutputModalities, validateReasoning, validateSessionPatch, validateToolChoice, viewSession,
@@ -49,9 +50,18 @@ export interface CallOptions {
   id: string;
   session: JsonObject; // full config incl. object/id/expires_at
   clips: Clip[];
-  userTranscripts?: string[];
+  /** The candidate's scripted words per turn: a string, or the words of each stretch of speech (separated by
+   * thinking pauses), joined with spaces into the turn's transcript. */
+  userTranscripts?: UserTranscript[];
   faults: () => CallFaults;
   ports: CallPorts;
+}
+
+export type UserTranscript = string | string[];
+
+/** The words of a scripted turn after `stretches` stretches of speech (a string is heard whole from its first). */
+export function heardSoFar(script: UserTranscript, stretches: number): string {
+  return typeof script === 'string' ? script : script.slice(0, Math.max(1, stretches)).join(' ');
 }
 
 /** How a response ends, chosen when it starts (fault injection) or by what happens to it. */
@@ -127,6 +137,8 @@ export class RealtimeCall {
   readonly responses: ResponseRecord[] = [];
   /** Assistant items that do not count as said (failed, incomplete, text-only): the script does not move on. */
   private readonly unsaid = new Set<string>();
+  /** The latest system note the client added since the last response (a control note may make it an aside). */
+  private pendingNote: string | null = null;
   /** After a replay the candidate's next turn answers the question at the resumed step (userTranscripts index). */
   private userTurnOffset = 0;
   private active: ResponseRun | null = null;
@@ -145,12 +157,20 @@ export class RealtimeCall {
     this.session = opts.session;
     this.view = viewSession(this.session);
     const td = this.view.turnDetection;
-    this.vad = new EnergyVad({ threshold: td?.threshold ?? 0.5, prefixPaddingMs: td?.prefixPaddingMs ?? 300, silenceDurationMs: td?.silenceDurationMs ?? 500 });
+    this.vad = new EnergyVad(
+      { threshold: td?.threshold ?? 0.5, prefixPaddingMs: td?.prefixPaddingMs ?? 300, turnEnd: td?.turnEnd ?? { type: 'server_vad', silenceDurationMs: 500 } },
+      (stretches) => {
+        // The words the emulated recogniser has heard in the turn in progress (the scripted text; null if none).
+        const script = this.opts.userTranscripts?.[this.userTurnOffset + this.userTurns];
+        return script === undefined ? null : heardSoFar(script, stretches);
+      },
+    );
   }
 
   /** Next script step the interviewer will speak. */
   get scriptStep(): number {
     const afterSpoken = this.spoken.length > 0 ? this.spoken[this.spoken.length - 1]!.step + 1 : 0;
+    // Asides (a repeated question, "take your time") are unsaid too: the script does not move on.
     return Math.max(this.conversation.assistantMessages(this.unsaid), this.stepsNamedInContext(), afterSpoken);
   }
 
@@ -180,7 +200,9 @@ export class RealtimeCall {
 
   // ---------------------------------------------------------------- outbound
 
-  private send(type: string, fields: JsonObject = {}): void {
+  /** Every event is written as OpenAI's own server event type (the `openai` package), so the compiler checks the
+   * emulator's event names and fields against the real service's; values stay JSON (items are built from JSON). */
+  private send<T extends RealtimeServerEvent['type']>(type: T, fields: EventFields<T> = {} as EventFields<T>): void {
     if (this.closed) return;
     this.events.push({ direction: 'out', type, at: Date.now() });
     this.opts.ports.send({ type, event_id: newId('event_'), ...fields });
@@ -312,7 +334,7 @@ export class RealtimeCall {
     this.session = merged;
     this.view = nextView;
     const td = this.view.turnDetection;
-    if (td) this.vad.params = { threshold: td.threshold, prefixPaddingMs: td.prefixPaddingMs, silenceDurationMs: td.silenceDurationMs };
+    if (td) this.vad.params = { threshold: td.threshold, prefixPaddingMs: td.prefixPaddingMs, turnEnd: td.turnEnd };
     else {
       this.vad.reset();
       this.turn = null;
@@ -330,6 +352,11 @@ export class RealtimeCall {
     if (item.type === 'message' && Array.isArray(item.content)) {
       const text = item.content.map((c) => (isObject(c) && typeof c.text === 'string' ? c.text : '')).join(' ');
       this.context.push({ id: String(item.id), role: String(item.role), text });
+      // A user text item (a typed answer) is input like a spoken turn: it stays in the conversation and the next
+      // response.create answers it (openapi.yaml RealtimeClientEventConversationItemCreate "add new items
+      // mid-stream", RealtimeConversationItemUserMessage input_text; the server does not respond by itself: only
+      // server VAD turns create responses on their own). A system note is read by the next response.
+      if (item.role === 'system') this.pendingNote = text;
     }
     this.send('conversation.item.added', { previous_item_id: previousItemId, item });
     this.send('conversation.item.done', { previous_item_id: previousItemId, item });
@@ -461,7 +488,8 @@ export class RealtimeCall {
     const turnIndex = this.userTurnOffset + this.userTurns++;
     if (this.view.transcriptionEnabled) {
       const seconds = Math.max(0, audioEndMs - turn.startMs) / 1000;
-      const text = this.opts.userTranscripts?.[turnIndex] ?? `(practice answer, ${seconds.toFixed(1)} seconds)`;
+      const script = this.opts.userTranscripts?.[turnIndex];
+      const text = script === undefined ? `(practice answer, ${seconds.toFixed(1)} seconds)` : heardSoFar(script, Infinity);
       const pending = { itemId: turn.itemId, text };
       if (this.opts.faults().transcriptionAfterResponse) this.heldTranscripts.push(pending);
       else this.later(150, () => this.deliverTranscript(pending)); // asynchronous, like the real ASR
@@ -509,8 +537,14 @@ export class RealtimeCall {
     // The instructions in effect: a response.create override REPLACES the session's for this response
     // (openapi.yaml RealtimeClientEventResponseCreate: "they will override the Session's configuration for this Response only").
     const instructions = typeof overrides.instructions === 'string' ? overrides.instructions : String(this.session.instructions ?? '');
-    const line = lineFor(step, readPersona(instructions), this.opts.clips);
-    const baseClip = clipForStep(this.opts.clips, step);
+    const persona = readPersona(instructions);
+    const note = inConversation ? this.pendingNote : null;
+    if (inConversation) this.pendingNote = null;
+    const lastStep = this.spoken.at(-1)?.step ?? Math.max(0, step - 1);
+    const aside = note === null ? null : asideFor(note, this.spoken.at(-1)?.text ?? lineFor(lastStep, persona, this.opts.clips));
+    const line = aside ?? lineFor(step, persona, this.opts.clips);
+    // An aside speaks with the last question's clip (its words differ from the text, as every clip's do).
+    const baseClip = clipForStep(this.opts.clips, aside === null ? step : lastStep);
     const minAudioMs = this.opts.faults().lineAudioMs?.[Math.min(step, this.opts.clips.length - 1)] ?? 0;
     const clip = minAudioMs > baseClip.durationMs ? loopClip(baseClip, minAudioMs) : baseClip;
     // A longer line says more: its transcript repeats as often as its audio does (the service's transcript is
@@ -519,7 +553,7 @@ export class RealtimeCall {
     const text = Array.from({ length: repeats }, () => line).join(' ');
     const tools = Array.isArray(overrides.tools) ? overrides.tools.filter(isObject).map((t) => String(t.name)) : this.view.toolNames;
     const toolChoice = overrides.tool_choice ?? this.view.toolChoice;
-    const withEndSession = isClosingStep(this.opts.clips, step) && tools.includes('end_session') && toolChoice !== 'none';
+    const withEndSession = aside === null && isClosingStep(this.opts.clips, step) && tools.includes('end_session') && toolChoice !== 'none';
     let outcome: Outcome = 'completed';
     if (this.takeFault('failResponses')) outcome = 'failed';
     else if (this.takeFault('incompleteResponses')) outcome = 'incomplete';
@@ -527,9 +561,10 @@ export class RealtimeCall {
     else if (withEndSession && this.takeFault('cancelEndSession')) outcome = 'cancel_end_session';
     const requested = overrides.output_modalities !== undefined ? ((overrides.output_modalities as string[])[0] as 'audio' | 'text') : this.view.outputModalities;
     const modality = outcome === 'text_only' ? 'text' : requested;
-    const counts = inConversation && (outcome === 'completed' || outcome === 'cancel_end_session');
+    const counts = inConversation && aside === null && (outcome === 'completed' || outcome === 'cancel_end_session');
     if (counts) this.spoken.push({ step, text });
     const itemId = newId('item_');
+    if (aside !== null) this.unsaid.add(itemId);
     const record: ResponseRecord = { id: newId('resp_'), itemId: outcome === 'failed' ? null : itemId, step, instructions, text, outcome, status: 'in_progress', heard: null };
     this.responses.push(record);
     const run: ResponseRun = {

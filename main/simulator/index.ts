@@ -5,7 +5,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { timingSafeEqual } from 'node:crypto';
-import { RealtimeCall, type CallFaults, type ResponseRecord } from './call';
+import { RealtimeCall, type CallFaults, type ResponseRecord, type UserTranscript } from './call';
 import { ApiErrorException, betaDisabled, type ApiError } from './errors';
 import { newId } from './ids';
 import { MultipartError, parseMultipart } from './multipart';
@@ -21,13 +21,17 @@ import { loopbackStunUrl } from './stun';
 export interface EmulatorFaults extends CallFaults, ResponsesFaults {
   sdpStatus?: number | null; // make POST /v1/realtime/calls fail with this HTTP status (OpenAI error JSON)
   dropCallAfterMs?: number | null; // tear down each new call (peer close) this long after it connects
+  // Hold session.created this long after the data channel opens. Audio (SRTP) and the channel (SCTP over DTLS,
+  // RFC 8831) are separate streams; on a loaded peer the channel's setup can lag audio by seconds, and the
+  // service listens to the audio meanwhile. A client must not depend on the channel opening first.
+  channelOpenDelayMs?: number | null;
 }
 export interface EmulatorOptions {
   apiKey: string; // the standard key accepted (Bearer); ek_ keys minted by client_secrets also accepted
   host?: string; // default '127.0.0.1'
   port?: number; // default 0 (random)
   candidates?: 'loopback' | 'all'; // 'loopback' (default): advertise only 127.0.0.1 and drop non-loopback offer candidates
-  userTranscripts?: string[]; // scripted text of the candidate's 1st, 2nd, … turn; absent → placeholder "(practice answer, 4.2 seconds)"
+  userTranscripts?: UserTranscript[]; // scripted text of the candidate's 1st, 2nd, … turn (or its stretches of speech between pauses); absent → placeholder "(practice answer, 4.2 seconds)"
   sessionLimitMs?: number; // default 3_600_000: at the limit send error session_expired and end the call
   script?: ScriptShape; // more question steps, shorter spoken lines (long or time-compressed test interviews)
   faults?: EmulatorFaults;
@@ -260,7 +264,11 @@ export async function startEmulator(options: EmulatorOptions): Promise<EmulatorH
     calls.set(id, entry);
     entry.timers.push(setTimeout(() => entry.call.expire(sessionLimitMs), sessionLimitMs));
     peer.attach({
-      onOpen: () => entry.call.onOpen(),
+      onOpen: () => {
+        const delay = faults.channelOpenDelayMs;
+        if (delay) entry.timers.push(setTimeout(() => entry.call.onOpen(), delay));
+        else entry.call.onOpen();
+      },
       onMessage: (data) => entry.call.onMessage(data),
       onAudioFrame: (level, startMs, durationMs) => entry.call.onAudioFrame(level, startMs, durationMs),
       onConnected: () => {

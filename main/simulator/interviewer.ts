@@ -7,14 +7,20 @@
 // .instructions). So the emulated interviewer reads the company, the position and the competencies from the
 // instructions in effect: a greeting made with an override that does not repeat them is generic, and a test can
 // see that. Recognised wording (any of): "interviewer for <Company>," / "company: <Company>"; "position of
-// <Title>." / "position: <Title>"; "competencies: a; b; c." (or comma separated).
+// <Title>." / "position: <Title>"; "competencies: a; b; c." (or comma separated); "warm-up question" (the
+// interviewer opens with an unscored warm-up question, and the assessed questions start one step later).
 import type { Clip } from './script';
 
 export interface Persona {
   company: string | null;
   position: string | null;
   competencies: string[];
+  /** Open with an unscored warm-up question. */
+  warmUp: boolean;
 }
+
+export const WARM_UP_LINE = 'Before we begin, a warm-up question that is not assessed: how has your day been so far?';
+export const ASSESSED_START = 'Thank you. The assessed questions begin now.';
 
 const clean = (s: string | undefined): string | null => {
   const t = (s ?? '').replace(/\s+/g, ' ').trim().replace(/[.;:,]+$/, '');
@@ -33,7 +39,7 @@ export function readPersona(instructions: string): Persona {
     .map((c) => clean(c))
     .filter((c): c is string => c !== null && !/^general fit/i.test(c))
     .slice(0, 20);
-  return { company, position, competencies };
+  return { company, position, competencies, warmUp: /\bwarm-up question\b/i.test(text) };
 }
 
 /** The question a step asks about: the step-th listed competency (cycling), or null when none are listed. */
@@ -52,15 +58,22 @@ export function lineFor(step: number, persona: Persona, clips: readonly Clip[]):
   const s = Math.min(Math.max(0, step), last);
   const clipText = clips[s]!.text;
   if (s === last) return clipText;
-  const competency = competencyForStep(persona, s);
+  // With a warm-up, step 0 asks it and the assessed questions start at step 1 (one competency later).
+  const index = persona.warmUp ? s - 1 : s;
+  const competency = competencyForStep(persona, index);
   // Past the last competency the questions come round again, each worded as its own (a model does not ask the
   // very same question twice, and a resumed call recognises each line as one step).
-  const round = competency ? Math.floor(s / persona.competencies.length) : 0;
+  const round = competency ? Math.floor(Math.max(0, index) / persona.competencies.length) : 0;
   const question = competency
     ? round === 0
       ? `Tell me about a time your ${competency.toLowerCase()} made a difference.`
       : `Give me example ${round + 1} of a time your ${competency.toLowerCase()} made a difference.`
     : null;
+  if (s === 0 && persona.warmUp) {
+    const where = persona.company ? `Welcome to your interview with ${persona.company}. I am the AI interviewer.` : 'Welcome. I am the AI interviewer.';
+    return `${where} ${WARM_UP_LINE}`;
+  }
+  if (s === 1 && persona.warmUp) return `${ASSESSED_START} ${question ?? 'Please tell me about yourself.'}`;
   if (s === 0) {
     const where = persona.company && persona.position
       ? `Welcome to your interview with ${persona.company} for the ${persona.position} position. I am the AI interviewer.`
@@ -94,4 +107,24 @@ export function heardText(text: string, heardMs: number, totalMs: number): strin
   const lastSpace = head.lastIndexOf(' ');
   // A word is heard only when all of it was played.
   return (text[cut] === ' ' || cut === text.length ? head : head.slice(0, Math.max(0, lastSpace))).trimEnd();
+}
+
+/**
+ * What the model says to a note the client adds as a system item before a bare response.create (the kiosk's
+ * candidate controls, main/core/interview/controls.ts): the real model follows such a note for the next response
+ * (openapi.yaml RealtimeConversationItemSystemMessage; RealtimeClientEventResponseCreate "triggering model
+ * inference" over the conversation so far). Recognised wording: "say your last question again" (the last line
+ * again; with "welcome them back" or "check in aloud" before it), "check in aloud" (a check-in), "then wait
+ * silently" (a short acknowledgement). Any other note (the greeting cue, a resume note) is not an aside: null.
+ * `lastLine` is the interviewer's last line. PURE.
+ */
+export function asideFor(note: string, lastLine: string): string | null {
+  const again = /\bsay your last question again\b/i.test(note);
+  const checkIn = /\bcheck in aloud\b/i.test(note);
+  if (again && /\bwelcome them back\b/i.test(note)) return `Welcome back. ${lastLine}`;
+  if (again && checkIn) return `Are you ready to continue? ${lastLine}`;
+  if (again) return lastLine;
+  if (checkIn) return 'Are you still there? Take your time. I can repeat the question, or give you a little more time.';
+  if (/\bthen wait silently\b/i.test(note)) return 'Of course. Take your time; I will wait until you are ready.';
+  return null;
 }

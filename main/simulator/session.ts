@@ -1,6 +1,7 @@
 // GA session configuration: defaults, validation (with the errors the Realtime API gives) and merging.
 // Pure. Used for the multipart `session` part, the client_secrets body and `session.update`.
 import { betaDisabled, invalid } from './errors';
+import type { Eagerness, TurnEnd } from './vad';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
@@ -278,7 +279,7 @@ export interface SessionView {
   model: string;
   outputModalities: 'audio' | 'text';
   transcriptionEnabled: boolean;
-  turnDetection: null | { type: string; threshold: number; prefixPaddingMs: number; silenceDurationMs: number; createResponse: boolean; interruptResponse: boolean };
+  turnDetection: null | { type: string; threshold: number; prefixPaddingMs: number; turnEnd: TurnEnd; createResponse: boolean; interruptResponse: boolean };
   toolNames: string[];
   toolChoice: Json;
   voice: Json;
@@ -291,15 +292,17 @@ export function viewSession(s: JsonObject): SessionView {
   const td = input.turn_detection;
   let turnDetection: SessionView['turnDetection'] = null;
   if (isObject(td)) {
-    // semantic_vad has no thresholds: the emulator approximates it with server_vad's defaults and a longer
-    // silence for "low" eagerness.
-    const eagerSilence: Record<string, number> = { low: 1500, medium: 800, auto: 800, high: 400 };
+    // semantic_vad has no threshold or padding of its own: speech is found with server_vad's defaults, and the
+    // turn ends after a wait that depends on eagerness and on the words so far (vad.ts silenceToEndMs).
+    const turnEnd: TurnEnd =
+      td.type === 'semantic_vad'
+        ? { type: 'semantic_vad', eagerness: (['low', 'medium', 'high'].includes(td.eagerness as string) ? td.eagerness : 'auto') as Eagerness }
+        : { type: 'server_vad', silenceDurationMs: typeof td.silence_duration_ms === 'number' ? td.silence_duration_ms : 500 };
     turnDetection = {
       type: String(td.type),
       threshold: typeof td.threshold === 'number' ? td.threshold : 0.5,
       prefixPaddingMs: typeof td.prefix_padding_ms === 'number' ? td.prefix_padding_ms : 300,
-      silenceDurationMs:
-        typeof td.silence_duration_ms === 'number' ? td.silence_duration_ms : (eagerSilence[String(td.eagerness)] ?? 500),
+      turnEnd,
       createResponse: td.create_response !== false,
       interruptResponse: td.interrupt_response !== false,
     };

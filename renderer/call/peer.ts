@@ -9,19 +9,29 @@ export interface PreparedPeer {
   pc: RTCPeerConnection;
   dc: RTCDataChannel;
   offerSdp: string;
+  /** Starts sending the microphone (held until then; see preparePeer). */
+  releaseMic: () => Promise<void>;
 }
 
 export async function preparePeer(mic: MediaStream): Promise<PreparedPeer> {
   const pc = new RTCPeerConnection(); // no ICE servers: host candidates only
   try {
     const dc = pc.createDataChannel('oai-events');
-    for (const track of mic.getAudioTracks()) pc.addTrack(track, mic);
+    // The microphone is held (a sender without a track sends no audio) until the call has its instructions and
+    // context. Audio (SRTP) and the data channel (SCTP) are separate streams that nothing orders: on a loaded
+    // machine the channel can open seconds after audio flows, and the service's voice detection would answer the
+    // candidate with no context (a second greeting after a reconnect). Released after the opening events are sent.
+    const held = mic.getAudioTracks().map((track) => ({ track, sender: pc.addTrack(track, mic) }));
+    for (const { sender } of held) await sender.replaceTrack(null);
     await pc.setLocalDescription(await pc.createOffer());
     await waitForIceGathering(pc, ICE_GATHERING_LIMIT_MS);
     performance.mark('kiosk:offer-ready');
     const offerSdp = pc.localDescription?.sdp;
     if (!offerSdp) throw new Error('The browser produced no connection offer. Please try again.');
-    return { pc, dc, offerSdp };
+    const releaseMic = async () => {
+      for (const { track, sender } of held) if (pc.signalingState !== 'closed') await sender.replaceTrack(track);
+    };
+    return { pc, dc, offerSdp, releaseMic };
   } catch (error) {
     pc.close();
     throw error;

@@ -3,7 +3,7 @@
 // what the candidate heard, lets the goodbye play to its end and retries turns that produced nothing audible.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { FIXTURE, acceptDisclosure, readDatabase, startInterview, waitForSummary, withKiosk } from './support-interview';
+import { FIXTURE, acceptDisclosure, pressEnd, readDatabase, startInterview, waitForSummary, withKiosk } from './support-interview';
 import { INTERRUPTED_MARK } from '../../main/core/transcript/reducer';
 
 async function waitFor(cond: () => boolean, timeoutMs: number, what: string): Promise<void> {
@@ -106,6 +106,29 @@ describe('Realtime fidelity (Chromium + web host + faithful emulator)', { timeou
       const session = readDatabase(host.dbFile).sessions[0]!;
       assert.equal(session.status, 'completed');
       assert.ok(Date.parse(session.end_time!) >= stopped.at - 50, 'the interview ended after the goodbye had played');
+      assert.deepEqual(kiosk.pageErrors, []);
+    });
+  });
+
+  it('a data channel that opens seconds after audio flows: the service hears nothing before the call has its opening', { timeout: 120_000 }, async () => {
+    // The fixture speaks its first answer 8 s into the file (the mic opens at pre-flight); session.created is held
+    // 12 s after the channel opens, so any audio sent before the opening would reach the emulator's voice detection.
+    await withKiosk({ emulator: { userTranscripts: FIXTURE.transcripts, faults: { channelOpenDelayMs: 12_000 } } }, async ({ host, kiosk }) => {
+      const { page } = kiosk;
+      await startInterview(page);
+      const emu = host.emulator()!;
+      await waitFor(() => (emu.calls()[0]?.events.some((e) => e.direction === 'in') ?? false), 40_000, 'the opening events');
+      host.emulator()!.setFaults({ channelOpenDelayMs: null });
+      await waitFor(() => (emu.calls()[0]?.userTurns ?? 0) >= 1, 60_000, 'the candidate heard once the mic is released');
+      const call = emu.calls()[0]!;
+      const firstIn = call.events.find((e) => e.direction === 'in')!;
+      const heardEarly = call.events.filter((e) => e.type === 'input_audio_buffer.speech_started' && e.at < firstIn.at);
+      assert.deepEqual(heardEarly, [], 'no candidate speech reached the service before the call had its opening');
+      const firstResponse = call.events.find((e) => e.type === 'response.created')!;
+      assert.ok(firstResponse.at >= firstIn.at, 'the first response was the one the opening asked for, not an answer to early audio');
+      assert.equal(call.responses[0]!.step, 0, 'it is the greeting');
+      await pressEnd(page);
+      await waitForSummary(page, 30_000);
       assert.deepEqual(kiosk.pageErrors, []);
     });
   });

@@ -5,6 +5,8 @@ import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { MAX_EVENT_BYTES, RealtimeCall, type CallFaults } from '../../main/simulator/call';
 import { loadClips, type Clip } from '../../main/simulator/script';
+import { ASSESSED_START, WARM_UP_LINE } from '../../main/simulator/interviewer';
+import { WARM_UP_INSTRUCTION } from '../../main/core/realtime/session-config';
 import { defaultSession, mergeSession, type JsonObject } from '../../main/simulator/session';
 
 const clips = loadClips();
@@ -419,6 +421,20 @@ test('follows the instructions in effect: the session persona greets by name; a 
   const generic = o.last('response.output_audio_transcript.done')!.transcript as string;
   assert.doesNotMatch(generic, /Northwind|Warehouse/);
   assert.equal(o.call.responses[0]!.instructions, 'Greet the candidate and ask your first question.');
+});
+
+test('a warm-up in the instructions: the greeting asks the unscored warm-up question, the next line starts the assessed part with the first competency', (t) => {
+  const s = setup(t, { session: { ...withPersona, instructions: `${PERSONA_INSTRUCTIONS}\n${WARM_UP_INSTRUCTION}` } });
+  s.msg({ type: 'response.create' });
+  s.runResponse();
+  const greeting = s.last('response.output_audio_transcript.done')!.transcript as string;
+  assert.ok(greeting.includes(WARM_UP_LINE), greeting);
+  assert.doesNotMatch(greeting, /safety awareness/i, 'no assessed question in the warm-up');
+  s.speak(800, 600);
+  s.runResponse();
+  const next = s.last('response.output_audio_transcript.done')!.transcript as string;
+  assert.ok(next.startsWith(ASSESSED_START), next);
+  assert.match(next, /safety awareness/i, 'the first assessed question is about the first competency');
 });
 
 test('fault: a failed response (rate limit) has no output and does not move the script on; rate_limits.updated on each response', (t) => {

@@ -5,7 +5,8 @@ import { readFileSync } from 'node:fs';
 import { boundaryOf, buildMultipart, MultipartError, parseMultipart } from '../../main/simulator/multipart';
 import { oggCrc, oggPackets, OggError, opusPacketDurationMs, parseOggOpus, parseOggPages } from '../../main/simulator/ogg';
 import { candidateAddress, filterCandidates, opusPayloadType, validateOfferSdp } from '../../main/simulator/sdp';
-import { EnergyVad, MIN_SPEECH_MS, rms } from '../../main/simulator/vad';
+import { EnergyVad, MIN_SPEECH_MS, rms, SEMANTIC_MAX_WAIT_MS, silenceToEndMs, turnEndProbability, type Eagerness } from '../../main/simulator/vad';
+import { heardSoFar } from '../../main/simulator/call';
 import { PacedRtpSender, type RtpOut } from '../../main/simulator/rtp';
 import { linesFor } from '../../main/simulator/interviewer';
 import { isClosingStep, loadClips, shapeScript, transcriptPieces } from '../../main/simulator/script';
@@ -125,7 +126,7 @@ test('script shape: more question steps reuse the question clips in turn, each l
   assert.deepEqual(long[4]!.packets, own[1]!.packets.slice(0, 25));
   assert.deepEqual(long.map((_, i) => isClosingStep(long, i)), [...Array(8).fill(false), true]);
   // With a persona the questions cycle through its competencies, each round worded anew: no line twice.
-  const lines = linesFor({ company: 'Acme', position: 'Clerk', competencies: ['Focus', 'Care'] }, long);
+  const lines = linesFor({ company: 'Acme', position: 'Clerk', competencies: ['Focus', 'Care'], warmUp: false }, long);
   assert.equal(new Set(lines).size, lines.length, lines.join('\n'));
   assert.match(lines[2]!, /^Good\. Give me example 2 of a time your focus made a difference\.$/);
   assert.throws(() => shapeScript(own, { questions: 0 }), /questions must be/);
@@ -152,7 +153,7 @@ test('sdp: validation, candidate filtering, opus payload type', () => {
 });
 
 test('vad: start after MIN_SPEECH_MS with prefix padding; stop after silence_duration_ms; pauses shorter do not split', () => {
-  const vad = new EnergyVad({ threshold: 0.5, prefixPaddingMs: 300, silenceDurationMs: 500 });
+  const vad = new EnergyVad({ threshold: 0.5, prefixPaddingMs: 300, turnEnd: { type: 'server_vad', silenceDurationMs: 500 } });
   const events: unknown[] = [];
   let t = 0;
   const feed = (level: number, ms: number) => {
@@ -176,11 +177,56 @@ test('vad: start after MIN_SPEECH_MS with prefix padding; stop after silence_dur
 });
 
 test('vad: threshold follows the session (0.5 → RMS 500)', () => {
-  const low = new EnergyVad({ threshold: 0.1, prefixPaddingMs: 0, silenceDurationMs: 200 });
-  const high = new EnergyVad({ threshold: 0.9, prefixPaddingMs: 0, silenceDurationMs: 200 });
+  const low = new EnergyVad({ threshold: 0.1, prefixPaddingMs: 0, turnEnd: { type: 'server_vad', silenceDurationMs: 200 } });
+  const high = new EnergyVad({ threshold: 0.9, prefixPaddingMs: 0, turnEnd: { type: 'server_vad', silenceDurationMs: 200 } });
   const hits = (vad: EnergyVad) => [0, 20, 40, 60].flatMap((t) => vad.push(300, t, 20)).length;
   assert.equal(hits(low), 1);
   assert.equal(hits(high), 0);
+});
+
+test('semantic vad: "sounds finished" from the words so far; fillers, ellipses and open clauses do not', () => {
+  for (const done of ['I led the migration.', 'Why not?', 'That is what I like!', 'I think so.', '"We shipped it."'])
+    assert.equal(turnEndProbability(done), 1, done);
+  for (const open of ['My greatest strength is', 'I stayed calm and', 'I was, um.', 'We tried...', 'We tried…', 'and the', ''])
+    assert.equal(turnEndProbability(open), 0, open);
+  assert.equal(turnEndProbability(null), 0.5, 'no words known: undecided');
+});
+
+test('semantic vad: waits per eagerness are the documented maxima (8/4/2 s, auto = medium) for an unfinished utterance, shorter for a finished one', () => {
+  const waits = (e: Eagerness) => [silenceToEndMs({ type: 'semantic_vad', eagerness: e }, 'My strength is'), silenceToEndMs({ type: 'semantic_vad', eagerness: e }, 'My strength is patience.')];
+  assert.deepEqual(waits('low'), [8000, 1000]);
+  assert.deepEqual(waits('medium'), [4000, 500]);
+  assert.deepEqual(waits('auto'), waits('medium'));
+  assert.deepEqual(waits('high'), [2000, 250]);
+  assert.equal(SEMANTIC_MAX_WAIT_MS.low, 8000);
+  assert.equal(silenceToEndMs({ type: 'semantic_vad', eagerness: 'low' }, null), 4500, 'unknown words: half way');
+  assert.equal(silenceToEndMs({ type: 'server_vad', silenceDurationMs: 700 }, 'anything.'), 700, 'server_vad ignores words');
+});
+
+test('semantic vad: thinking pauses inside an unfinished sentence do not end the turn; the finished sentence ends it soon', () => {
+  const stretches = ['My greatest strength is', 'staying calm when', 'things go wrong.'];
+  const run = (turnEnd: ConstructorParameters<typeof EnergyVad>[0]['turnEnd']) => {
+    const vad = new EnergyVad({ threshold: 0.5, prefixPaddingMs: 0, turnEnd }, (n) => heardSoFar(stretches, n));
+    const events: { type: string; at: number }[] = [];
+    let t = 0;
+    const feed = (level: number, ms: number) => {
+      for (const end = t + ms; t < end; t += 20) for (const e of vad.push(level, t, 20)) events.push({ type: e.type, at: t + 20 });
+    };
+    feed(3000, 1500);
+    feed(0, 3000); // thinking
+    feed(3000, 1000);
+    feed(0, 3000); // thinking
+    feed(3000, 1000);
+    feed(0, 9000);
+    return events;
+  };
+  const semantic = run({ type: 'semantic_vad', eagerness: 'low' });
+  assert.deepEqual(semantic.map((e) => e.type), ['speech_started', 'speech_stopped'], 'one turn');
+  assert.equal(semantic[1]!.at - 9500, 1000, 'the finished sentence ends the turn after the short wait');
+  const server = run({ type: 'server_vad', silenceDurationMs: 500 });
+  assert.equal(server.filter((e) => e.type === 'speech_stopped').length, 3, 'server_vad 500 ms cuts the answer at each pause');
+  assert.equal(heardSoFar('One string.', 2), 'One string.');
+  assert.equal(heardSoFar(stretches, 2), 'My greatest strength is staying calm when');
 });
 
 test('rtp pacing: 20 ms schedule, marker on the first packet, seq/timestamp continue across clips', async () => {

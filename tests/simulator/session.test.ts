@@ -94,9 +94,13 @@ test('viewSession: reads VAD, tools, modality', () => {
   assert.equal(v.outputModalities, 'text');
   assert.deepEqual(v.toolNames, ['end_session']);
   assert.equal(v.transcriptionEnabled, true);
-  assert.equal(v.turnDetection?.silenceDurationMs, 200);
+  assert.deepEqual(v.turnDetection?.turnEnd, { type: 'server_vad', silenceDurationMs: 200 });
   assert.equal(v.turnDetection?.interruptResponse, false);
   assert.equal(v.turnDetection?.createResponse, true);
+  const semantic = (eagerness?: string) =>
+    viewSession(mergeSession(defaultSession(), { type: 'realtime', audio: { input: { turn_detection: { type: 'semantic_vad', ...(eagerness ? { eagerness } : {}) } } } })).turnDetection?.turnEnd;
+  assert.deepEqual(semantic('low'), { type: 'semantic_vad', eagerness: 'low' });
+  assert.deepEqual(semantic(), { type: 'semantic_vad', eagerness: 'auto' }, 'the default eagerness is auto');
 });
 
 test('conversation: insert at end, after an id, at root; unknown previous id is an error; assistant count', () => {

@@ -84,6 +84,8 @@ export class RealtimeTestClient {
   callId = '';
   rtpReceived = 0;
   rtpMarkers = 0;
+  /** performance.now() when each marked RTP packet (the first of a talk spurt: a line's first audio) arrived. */
+  readonly spurtsAt: number[] = [];
   rtpPayloadTypes = new Set<number>();
   private waiters: { pred: (e: ServerEvent) => boolean; resolve: (e: ServerEvent) => void }[] = [];
   private seq = 1000;
@@ -100,7 +102,10 @@ export class RealtimeTestClient {
     this.audio.onTrack.subscribe((track) => {
       track.onReceiveRtp.subscribe((rtp) => {
         this.rtpReceived++;
-        if (rtp.header.marker) this.rtpMarkers++;
+        if (rtp.header.marker) {
+          this.rtpMarkers++;
+          this.spurtsAt.push(performance.now());
+        }
         this.rtpPayloadTypes.add(rtp.header.payloadType);
       });
     });

@@ -1,5 +1,18 @@
 // The GA session config sent with the SDP offer (multipart `session` part). Pure. Typed against the official
 // `openai` SDK (RealtimeSessionCreateRequest, RealtimeClientEvent), so the compiler checks our shapes.
+//
+// Turn detection: interview answers have thinking pauses, often mid-sentence, and being cut off mid-thought is
+// what candidates complain about most. `server_vad` ends the turn after a fixed silence (`silence_duration_ms`,
+// 500 ms by default), whatever was said, so a 3-second pause in "My greatest strength is … staying calm" ends the
+// answer. `semantic_vad` "semantically estimate[s] whether the user has finished speaking, then dynamically sets a
+// timeout based on this probability" (openapi.yaml RealtimeTurnDetection): an utterance that trails off waits
+// longer, a finished one is answered sooner. With `eagerness: 'low'` ("will wait longer for the user to continue
+// speaking"; its longest wait is 8 s, against 4 s for medium/auto and 2 s for high) a candidate can think without
+// losing the turn, at the cost of a little more latency after a finished answer — the right trade for an
+// interview, where the candidate's words are what is assessed. So the default is semantic_vad/low; a position may
+// choose another (TURN_DETECTION_MODES). Extra time (an accommodation) uses a fixed long silence instead, so that
+// even a finished-sounding sentence followed by a pause keeps the turn, slows the interviewer's speech a little
+// and tells the interviewer to allow time.
 import type { RealtimeSessionCreateRequest } from 'openai/resources/realtime/realtime';
 import { wireEvents, type OpenAIClientEvent } from './client-events';
 import type { PositionView, RealtimeClientEvent, TenantView, Voice } from '../../../preload/contract';
@@ -14,7 +27,41 @@ export interface SessionConfigSettings {
   audioProfile?: 'headset' | 'speakers';
   /** ISO-639-1 language of the interview, when known: improves transcription accuracy and latency. */
   language?: string | null;
+  /** The position's turn detection (default DEFAULT_TURN_DETECTION). */
+  turnDetection?: TurnDetectionMode | null;
+  /** The candidate has extra time (slower pace, longer silence before the turn ends). */
+  extraTime?: boolean;
+  /** Ask an unscored warm-up question before the assessed part. */
+  warmUp?: boolean;
 }
+
+/** How the end of the candidate's turn is found, per position: semantic VAD at an eagerness, or server VAD. */
+export const TURN_DETECTION_MODES = ['semantic_low', 'semantic_medium', 'semantic_high', 'server_vad'] as const;
+export type TurnDetectionMode = (typeof TURN_DETECTION_MODES)[number];
+export const DEFAULT_TURN_DETECTION: TurnDetectionMode = 'semantic_low';
+export const isTurnDetectionMode = (v: unknown): v is TurnDetectionMode => (TURN_DETECTION_MODES as readonly unknown[]).includes(v);
+
+/** server_vad's silence for a position that chooses it (the API default is 500 ms; a little more for answers). */
+export const SERVER_VAD_SILENCE_MS = 700;
+/** Extra time: the silence that ends a turn. Longer than the longest thinking pause we expect in a sentence
+ * (the pause fixture has 3 s), short enough that a finished answer is not met with a long wait. */
+export const EXTRA_TIME_SILENCE_MS = 5000;
+/** Extra time: the interviewer's speech a little slower (audio.output.speed; 1 is normal, 0.25–1.5 allowed). */
+export const EXTRA_TIME_SPEED = 0.9;
+
+export function turnDetectionConfig(mode: TurnDetectionMode | null | undefined, extraTime = false) {
+  const auto = { create_response: true, interrupt_response: true };
+  if (extraTime || mode === 'server_vad') {
+    return { type: 'server_vad' as const, threshold: 0.5, prefix_padding_ms: 300, silence_duration_ms: extraTime ? EXTRA_TIME_SILENCE_MS : SERVER_VAD_SILENCE_MS, ...auto };
+  }
+  const eagerness = mode === 'semantic_medium' ? ('medium' as const) : mode === 'semantic_high' ? ('high' as const) : ('low' as const);
+  return { type: 'semantic_vad' as const, eagerness, ...auto };
+}
+
+export const WARM_UP_INSTRUCTION =
+  'Before the assessed part, ask one short warm-up question that is not assessed (for example how their day has been so far), and say that it is a warm-up. After the candidate answers it, say that the assessed questions begin now, then ask your first assessed question.';
+export const EXTRA_TIME_INSTRUCTION =
+  'This candidate has extra time as an accommodation: speak a little more slowly, allow long pauses, never hurry them, and if you are unsure whether they have finished, ask gently instead of moving on.';
 
 export const END_SESSION_TOOL = {
   type: 'function',
@@ -24,7 +71,11 @@ export const END_SESSION_TOOL = {
   parameters: { type: 'object', properties: {} },
 } as const;
 
-export function buildInstructions(position: Pick<PositionView, 'title' | 'description' | 'competencies'>, tenant: Pick<TenantView, 'name' | 'values'>): string {
+export function buildInstructions(
+  position: Pick<PositionView, 'title' | 'description' | 'competencies'>,
+  tenant: Pick<TenantView, 'name' | 'values'>,
+  options: { warmUp?: boolean; extraTime?: boolean } = {},
+): string {
   const competencies = position.competencies.length > 0 ? position.competencies.join('; ') : 'general fit for the role';
   return [
     `You are a friendly, professional interviewer for ${tenant.name}, interviewing a candidate for the position of ${position.title}.`,
@@ -32,6 +83,8 @@ export function buildInstructions(position: Pick<PositionView, 'title' | 'descri
     `Evaluate these competencies: ${competencies}.`,
     tenant.values ? `${tenant.name} values: ${tenant.values}` : '',
     'Start by introducing yourself briefly as the AI interviewer and greeting the candidate.',
+    options.warmUp ? WARM_UP_INSTRUCTION : '',
+    options.extraTime ? EXTRA_TIME_INSTRUCTION : '',
     'Ask one question at a time and wait for the answer. Keep questions short and clear; ask a follow-up when an answer is vague.',
     'Never repeat a question you have already asked, including after the conversation resumes.',
     'Do not give feedback on performance or reveal any evaluation.',
@@ -47,22 +100,15 @@ export function buildSessionConfig(
   const config = {
     type: 'realtime' as const,
     model: settings.model,
-    instructions: buildInstructions(position, tenant),
+    instructions: buildInstructions(position, tenant, { ...(settings.warmUp ? { warmUp: true } : {}), ...(settings.extraTime ? { extraTime: true } : {}) }),
     output_modalities: ['audio' as const],
     audio: {
       input: {
         transcription: { model: settings.transcriptionModel ?? DEFAULT_TRANSCRIPTION_MODEL, ...(settings.language ? { language: settings.language } : {}) },
         noise_reduction: { type: settings.audioProfile === 'headset' ? ('near_field' as const) : ('far_field' as const) },
-        turn_detection: {
-          type: 'server_vad' as const,
-          threshold: 0.5,
-          prefix_padding_ms: 300,
-          silence_duration_ms: 700,
-          create_response: true,
-          interrupt_response: true,
-        },
+        turn_detection: turnDetectionConfig(settings.turnDetection, settings.extraTime),
       },
-      output: { voice: settings.voice },
+      output: { voice: settings.voice, ...(settings.extraTime ? { speed: EXTRA_TIME_SPEED } : {}) },
     },
     tools: [END_SESSION_TOOL],
     tool_choice: 'auto' as const,

@@ -29,6 +29,7 @@
 // only ids of the expected shape are accepted at all.
 
 import type { EntryStatus, Speaker } from '../../../preload/contract';
+import { readClientEvent, readItem, readParts, readResponse, readServerEvent, type WireItem } from '../realtime/server-events';
 
 export interface ReducerEntry {
   /** Stable per (session, item): see entryIdFor. */
@@ -42,6 +43,8 @@ export interface ReducerEntry {
   startMs: number | null;
   status: EntryStatus;
   confidence: number | null;
+  /** A candidate answer typed instead of spoken (a user text item the kiosk created; see withTypedAnswer). */
+  typed?: boolean;
 }
 
 interface ItemLink {
@@ -347,6 +350,18 @@ function toPublic(e: InternalEntry): ReducerEntry {
   return rest;
 }
 
+/**
+ * A candidate answer typed instead of spoken: main creates the user text item (with this id) and the entry for it
+ * at once, final and marked typed, before the item is sent; the server's echo of the item (conversation.item.added)
+ * then gives its place in the conversation. The client's report of the create keeps the entry (it is known here).
+ */
+export function withTypedAnswer(state: TranscriptState, answer: { itemId: string; text: string }, nowMs: number, entryId: EntryIdFn): ReduceResult {
+  const d = new Draft(state, nowMs, entryId);
+  if (!id(answer.itemId) || d.entries.has(answer.itemId) || d.skipped.has(answer.itemId)) return d.finish();
+  d.ensureEntry(answer.itemId, 'candidate', undefined, { text: answer.text, status: 'final', textDone: true, typed: true, startMs: d.relativeNow() });
+  return d.finish();
+}
+
 /** The entries in conversation order. */
 export function orderedEntries(state: TranscriptState): ReducerEntry[] {
   return [...state.entries.values()].sort((a, b) => a.seq - b.seq).map(toPublic);
@@ -366,14 +381,13 @@ function confidenceFrom(logprobs: unknown): number | null {
   return n === 0 ? null : Math.round(Math.exp(sum / n) * 1000) / 1000;
 }
 
-const isUserAudioItem = (item: Record<string, unknown>) =>
-  item.role === 'user' && Array.isArray(item.content) && item.content.some((c) => rec(c)?.type === 'input_audio');
+const isUserAudioItem = (item: WireItem): boolean =>
+  item.type === 'message' && item.role === 'user' && readParts(item.content).some((c) => c.type === 'input_audio');
 
-function itemTranscript(item: Record<string, unknown>): string | undefined {
-  if (!Array.isArray(item.content)) return undefined;
-  for (const c of item.content) {
-    const part = rec(c);
-    const t = part?.transcript ?? part?.text;
+function itemTranscript(item: WireItem): string | undefined {
+  if (item.type !== 'message') return undefined;
+  for (const part of readParts(item.content)) {
+    const t = 'transcript' in part && typeof part.transcript === 'string' ? part.transcript : 'text' in part ? part.text : undefined;
     if (typeof t === 'string' && t.length > 0) return t;
   }
   return undefined;
@@ -381,14 +395,18 @@ function itemTranscript(item: Record<string, unknown>): string | undefined {
 
 const NO_CHANGE = (state: TranscriptState): ReduceResult => ({ state, changed: [], endSession: false, endSessionCallId: null, retrieve: [], outcome: null });
 
+/**
+ * Applies one data-channel event. `raw` is the event as it crossed the channel; it is read as OpenAI's server
+ * (or, for direction 'client', client) event type, with every value checked here before use.
+ */
 export function reduceTranscript(
   state: TranscriptState,
-  event: AnyEvent,
+  raw: AnyEvent,
   nowMs: number,
   entryId: EntryIdFn,
   direction: 'server' | 'client' = 'server',
 ): ReduceResult {
-  const eventId = str(event.event_id);
+  const eventId = str(raw.event_id);
   if (direction === 'server' && eventId) {
     if (state.recentEventIds.includes(eventId)) return NO_CHANGE(state);
     const recent = state.recentEventIds.length >= RECENT_EVENT_IDS ? state.recentEventIds.slice(1) : state.recentEventIds.slice();
@@ -399,14 +417,15 @@ export function reduceTranscript(
 
   if (direction === 'client') {
     // Items the client creates (history replay, system notes) are never transcript entries.
+    const event = readClientEvent(raw);
     if (event.type === 'conversation.item.create') {
-      const item = rec(event.item);
-      const itemId = id(item?.id);
+      const itemId = id(readItem(event.item)?.id);
       if (itemId) d.skip(itemId, prevOf(event.previous_item_id), 'client');
     }
     return d.finish();
   }
 
+  const event = readServerEvent(raw);
   switch (event.type) {
     case 'input_audio_buffer.speech_started': {
       const itemId = id(event.item_id);
@@ -426,14 +445,14 @@ export function reduceTranscript(
     case 'conversation.item.added':
     case 'conversation.item.done':
     case 'conversation.item.created': {
-      const item = rec(event.item);
+      const item = readItem(event.item);
       const itemId = id(item?.id);
       if (!item || !itemId) break;
       const prev = prevOf(event.previous_item_id);
       const existing = d.entries.get(itemId);
       if (existing) {
         d.ensureEntry(itemId, existing.speaker, prev);
-      } else if (item.type === 'message' && isUserAudioItem(item)) {
+      } else if (isUserAudioItem(item)) {
         d.ensureEntry(itemId, 'candidate', prev);
       } else {
         // Assistant messages of a response were announced by response.output_item.added first; an assistant
@@ -469,17 +488,17 @@ export function reduceTranscript(
       break;
     }
     case 'response.created': {
-      const response = rec(event.response);
+      const response = readResponse(event.response);
       const responseId = id(response?.id);
       if (responseId && !d.responses.has(responseId)) {
-        const modalities = Array.isArray(response?.output_modalities) ? response!.output_modalities : null;
+        const modalities = Array.isArray(response?.output_modalities) ? (response.output_modalities as unknown[]) : null;
         const textOnly = modalities !== null && modalities.length > 0 && !modalities.includes('audio');
         d.cow('responses').set(responseId, { at: d.relativeNow(), textOnly });
       }
       break;
     }
     case 'response.output_item.added': {
-      const item = rec(event.item);
+      const item = readItem(event.item);
       const itemId = id(item?.id);
       if (!item || !itemId) break;
       const responseId = id(event.response_id) ?? null;
@@ -495,9 +514,7 @@ export function reduceTranscript(
       break;
     }
     case 'response.output_audio_transcript.delta':
-    case 'response.output_text.delta':
-    case 'response.audio_transcript.delta':
-    case 'response.text.delta': {
+    case 'response.output_text.delta': {
       const itemId = id(event.item_id);
       const delta = typeof event.delta === 'string' ? event.delta : '';
       if (!itemId || !delta) break;
@@ -506,16 +523,14 @@ export function reduceTranscript(
       break;
     }
     case 'response.output_audio_transcript.done':
-    case 'response.output_text.done':
-    case 'response.audio_transcript.done':
-    case 'response.text.done': {
+    case 'response.output_text.done': {
       const itemId = id(event.item_id);
       if (!itemId) break;
       const entry = d.ensureEntry(itemId, 'interviewer', undefined, { startMs: d.relativeNow() });
       if (!entry || entry.heardPending || isInterrupted(entry.text)) break;
-      const full = typeof event.transcript === 'string' ? event.transcript : typeof event.text === 'string' ? event.text : undefined;
+      const full = event.type === 'response.output_audio_transcript.done' ? event.transcript : event.text;
       // `.done` carries the generated text (heard in full unless a truncation follows).
-      const text = full !== undefined && full.length > 0 ? full : entry.text;
+      const text = typeof full === 'string' && full.length > 0 ? full : entry.text;
       d.update(itemId, { text, status: 'final', textDone: true });
       break;
     }
@@ -533,7 +548,7 @@ export function reduceTranscript(
       break;
     }
     case 'conversation.item.retrieved': {
-      const item = rec(event.item);
+      const item = readItem(event.item);
       const itemId = id(item?.id);
       const entry = itemId ? d.entries.get(itemId) : undefined;
       if (!item || !itemId || !entry || entry.speaker !== 'interviewer' || !entry.heardPending) break;
@@ -542,7 +557,7 @@ export function reduceTranscript(
       break;
     }
     case 'response.output_item.done': {
-      const item = rec(event.item);
+      const item = readItem(event.item);
       const itemId = id(item?.id);
       if (!item || !itemId) break;
       if (item.type === 'function_call') {
@@ -564,10 +579,10 @@ export function reduceTranscript(
       break;
     }
     case 'response.done': {
-      const response = rec(event.response);
-      const output = Array.isArray(response?.output) ? response!.output : [];
+      const response = readResponse(event.response);
+      const output = Array.isArray(response?.output) ? (response.output as unknown[]) : [];
       for (const raw of output) {
-        const item = rec(raw);
+        const item = readItem(raw);
         if (!item) continue;
         const itemId = id(item.id);
         if (item.type === 'function_call') {

@@ -8,13 +8,35 @@ import { test } from 'node:test';
 import { KioskError, MAX_REALTIME_EVENT_CHARS, MAX_REQUEST_BYTES, type KioskApi } from '../../../preload/contract';
 import { createDispatcher, payloadSize } from '../../../main/core/api/dispatch';
 import { createEventEmitter } from '../../../main/core/api/events';
-import { buildSessionConfig, openingEvents } from '../../../main/core/realtime/session-config';
+import { buildSessionConfig, EXTRA_TIME_INSTRUCTION, EXTRA_TIME_SILENCE_MS, openingEvents, WARM_UP_INSTRUCTION } from '../../../main/core/realtime/session-config';
+import { validateSessionPatch } from '../../../main/simulator/session';
 import { callIdFromLocation, realtimeHttpError, redactSecrets } from '../../../main/core/realtime/signalling';
 import { fileSettingsStore, plaintextSecretStore, sanitizeSettings } from '../../../main/core/settings/file-stores';
 import { resolveStaticPath } from '../../../main/web/static';
 import { isAllowedOrigin } from '../../../main/web/host';
 
-test('buildSessionConfig: GA shape with instructions, voice, transcription, server VAD and the end_session tool', () => {
+test('buildSessionConfig: turn detection per position; extra time = long silence, slower speech, the interviewer told; warm-up in the instructions', () => {
+  const position = { title: 'T', description: '', competencies: ['Teamwork'] };
+  const tenant = { name: 'N', values: '' };
+  const base = { model: 'gpt-realtime', voice: 'marin' as const };
+  const td = (extra: object) => buildSessionConfig(position, tenant, { ...base, ...extra }).audio.input.turn_detection;
+  assert.deepEqual(td({ turnDetection: 'semantic_medium' }), { type: 'semantic_vad', eagerness: 'medium', create_response: true, interrupt_response: true });
+  assert.deepEqual(td({ turnDetection: 'semantic_high' }), { type: 'semantic_vad', eagerness: 'high', create_response: true, interrupt_response: true });
+  assert.equal((td({ turnDetection: 'server_vad' }) as { silence_duration_ms: number }).silence_duration_ms, 700);
+  assert.equal((td({ turnDetection: null }) as { eagerness: string }).eagerness, 'low', 'unset → the default');
+  const extra = buildSessionConfig(position, tenant, { ...base, turnDetection: 'semantic_high', extraTime: true });
+  assert.deepEqual(extra.audio.input.turn_detection, { type: 'server_vad', threshold: 0.5, prefix_padding_ms: 300, silence_duration_ms: EXTRA_TIME_SILENCE_MS, create_response: true, interrupt_response: true });
+  assert.equal(extra.audio.output.speed, 0.9);
+  assert.ok(extra.instructions.includes(EXTRA_TIME_INSTRUCTION));
+  const plain = buildSessionConfig(position, tenant, base);
+  assert.ok(!plain.instructions.includes(EXTRA_TIME_INSTRUCTION) && !plain.instructions.includes(WARM_UP_INSTRUCTION));
+  assert.equal('speed' in plain.audio.output, false);
+  assert.ok(buildSessionConfig(position, tenant, { ...base, warmUp: true }).instructions.includes(WARM_UP_INSTRUCTION));
+  // Every variant is a session the API accepts (the emulator validates as the spec does).
+  for (const c of [plain, extra, buildSessionConfig(position, tenant, { ...base, turnDetection: 'server_vad', warmUp: true })]) validateSessionPatch(JSON.parse(JSON.stringify(c)));
+});
+
+test('buildSessionConfig: GA shape with instructions, voice, transcription, semantic VAD and the end_session tool', () => {
   const c = buildSessionConfig(
     { title: 'Senior Backend Engineer', description: 'Runs services.', competencies: ['System design', 'Mentoring'] },
     { name: 'Northwind', values: 'Curiosity and candour' },
@@ -31,9 +53,7 @@ test('buildSessionConfig: GA shape with instructions, voice, transcription, serv
   const headset = buildSessionConfig({ title: 'x', description: '', competencies: [] }, { name: 'N', values: '' }, { model: 'gpt-realtime-2.1', voice: 'cedar', audioProfile: 'headset', language: 'de' });
   assert.deepEqual(headset.audio.input.noise_reduction, { type: 'near_field' });
   assert.deepEqual(headset.audio.input.transcription, { model: 'gpt-transcribe', language: 'de' });
-  assert.equal(c.audio.input.turn_detection.type, 'server_vad');
-  assert.equal(c.audio.input.turn_detection.create_response, true);
-  assert.equal(c.audio.input.turn_detection.interrupt_response, true);
+  assert.deepEqual(c.audio.input.turn_detection, { type: 'semantic_vad', eagerness: 'low', create_response: true, interrupt_response: true }, 'a candidate may think: semantic VAD, low eagerness');
   assert.deepEqual(c.tools, [{ type: 'function', name: 'end_session', description: c.tools[0]!.description, parameters: { type: 'object', properties: {} } }]);
   assert.ok(!('temperature' in c) && !('voice' in c) && !('modalities' in c), 'no beta fields');
   // The cue goes in as a system item and a BARE response.create follows: instructions on response.create would
