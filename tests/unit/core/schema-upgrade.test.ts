@@ -79,7 +79,8 @@ describe('schema upgrades', () => {
       const store = createStore(db);
       const done = store.session('s-done');
       assert.equal(done?.status, 'completed');
-      assert.deepEqual(store.entries('s-done').map((e) => [e.seq, e.speaker, e.status]), [[0, 'interviewer', 'final'], [1, 'candidate', 'final'], [2, 'interviewer', 'final'], [3, 'candidate', 'failed']]);
+      // (Fixtures of version 8 and later add a typed answer after these four.)
+      assert.deepEqual(store.entries('s-done').slice(0, 4).map((e) => [e.seq, e.speaker, e.status]), [[0, 'interviewer', 'final'], [1, 'candidate', 'final'], [2, 'interviewer', 'final'], [3, 'candidate', 'failed']]);
       assert.equal(store.entries('s-done')[1]!.text, 'I\'ve kept "kiosks" running — 24/7.');
       assert.equal(store.entries('s-live')[0]!.text, 'مرحبا، كيف حالك؟');
       assert.equal(store.recording('s-done')?.bytes, 482133);
