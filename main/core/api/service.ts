@@ -120,7 +120,7 @@ export function createKioskService(deps: KioskServiceDeps): KioskService {
     ...(deps.backendFetch ? { fetch: deps.backendFetch } : {}),
     ...(deps.roomOfflineAfterMs ? { offlineAfterMs: deps.roomOfflineAfterMs } : {}),
   });
-  const sessions = createSessions({ db: deps.db, store, events, invitations: sync });
+  const sessions = createSessions({ db: deps.db, store, events, invitations: sync, kioskMode: deps.kioskMode ?? false });
   const evaluation = createEvaluationFeature({
     db: deps.db, store, events, summary: sessions.summary, log,
     recordingFile: (sessionId) => recorder.fileFor(sessionId),

@@ -347,4 +347,18 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX operator_notices_created ON operator_notices(created_at);
     `,
   },
+  {
+    // Turn-taking: a position may choose how the end of the candidate's turn is found (NULL = the kiosk's
+    // default, semantic VAD with low eagerness); a session records whether the candidate had extra time (an
+    // accommodation: slower pace, longer silence before the turn ends) and whether it opened with an unscored
+    // warm-up question (its entries are kept and shown, never evaluated).
+    version: 9,
+    name: 'turn detection, extra time and warm-up',
+    sql: `
+      ALTER TABLE positions ADD COLUMN turn_detection TEXT
+        CHECK (turn_detection IS NULL OR turn_detection IN ('semantic_low', 'semantic_medium', 'semantic_high', 'server_vad'));
+      ALTER TABLE interview_sessions ADD COLUMN extra_time INTEGER NOT NULL DEFAULT 0 CHECK (extra_time IN (0, 1));
+      ALTER TABLE interview_sessions ADD COLUMN warm_up INTEGER NOT NULL DEFAULT 0 CHECK (warm_up IN (0, 1));
+    `,
+  },
 ];
