@@ -37,6 +37,16 @@ export interface SettingsView {
   backend?: BackendView;
   /** What the candidate is told before the interview: who sees the results, and how long they are kept. */
   disclosure: DisclosureSettings;
+  /** The candidate's controls during the interview. Absent on older hosts. */
+  candidateControls?: CandidateControlSettings;
+}
+
+/** Seconds: a break's longest length; the silence after a question before "Still there?"; the further silence
+ * before the interviewer checks in aloud (and again before the interview pauses). */
+export interface CandidateControlSettings {
+  breakLimitSec: number;
+  stillThereAfterSec: number;
+  checkInAfterSec: number;
 }
 
 export interface DisclosureSettings {
@@ -89,6 +99,7 @@ export interface SettingsPatch {
   retentionDays?: number;
   /** Replaces the operator's additions to the Realtime host list (host names, optional port). */
   realtimeHosts?: string[];
+  candidateControls?: Partial<CandidateControlSettings>;
 }
 
 export interface TenantView {
@@ -210,6 +221,12 @@ export interface SessionView {
 
 export type EntryStatus = 'in_progress' | 'final' | 'failed';
 
+/** Questions the interviewer has asked so far (its lines, not counting answers to the candidate's controls). */
+export interface InterviewProgress {
+  asked: number;
+  expected: number;
+}
+
 export interface TranscriptEntryView {
   /** Client-generated UUID, the row's identity everywhere (SQLite, Supabase). */
   id: string;
@@ -226,6 +243,8 @@ export interface TranscriptEntryView {
   saved: boolean;
   /** Uploaded to the backend (always false without one). */
   synced: boolean;
+  /** The candidate typed this answer instead of speaking it. */
+  typed?: boolean;
 }
 
 export interface SessionSummary {
@@ -262,6 +281,62 @@ export interface StartCallResult {
   resumed?: boolean;
   /** Start the next call (rollover) this long after this one connects, at a quiet moment; null/absent = never. */
   rolloverAfterMs?: number | null;
+  /** The candidate's controls in effect (limits from the settings); absent on older hosts. */
+  controls?: CandidateControlLimits;
+}
+
+/** Limits of the candidate's in-interview controls (operator settings). */
+export interface CandidateControlLimits {
+  /** A break ends by itself after this long, with a spoken check-in. */
+  breakLimitMs: number;
+  /** Silence after an interviewer question before "Still there?" is shown (only after the first exchange). */
+  stillThereAfterMs: number;
+  /** Further silence after "Still there?" before the interviewer checks in aloud, and again before the pause. */
+  checkInAfterMs: number;
+  /** Longest typed answer, in characters. */
+  maxTypedChars: number;
+  /** About how many questions the interview has (the interviewer is told the same), for "question k of about n". */
+  expectedQuestions: number;
+}
+
+/** Longest typed answer (characters): a few minutes of speech. The contract's limit, checked by main. */
+export const MAX_TYPED_ANSWER_CHARS = 2000;
+
+/**
+ * What the candidate does with the interview's controls. Main records it, tells the operator or the room when
+ * that is due, and answers with the events to send on the call (a note to the interviewer as a conversation item,
+ * then a bare response.create).
+ * - repeat: say the last question again;
+ * - typed: an answer typed instead of spoken (a user text item; stored as the candidate's entry, marked typed);
+ * - help: the operator is called, the interviewer is told to wait (the microphone is paused by the screen);
+ * - break: a pause (microphone paused, the interviewer told), at most breakLimitMs;
+ * - resume: on after help or a break, by the candidate's button, or at the break's limit (a spoken check-in);
+ * - still_there: the screen asked "Still there?" after a silence; still_here: the candidate answered it;
+ * - check_in: still silent, the interviewer checks in aloud (the screen pauses if the silence goes on).
+ */
+export type CandidateControl =
+  | { kind: 'repeat' }
+  | { kind: 'typed'; text: string }
+  | { kind: 'help' }
+  | { kind: 'break'; by: 'button' | 'silence' }
+  | { kind: 'resume'; by: 'button' | 'limit' }
+  | { kind: 'still_there' }
+  | { kind: 'still_here' }
+  | { kind: 'check_in' };
+
+export interface CandidateControlRequest {
+  sessionId: string;
+  control: CandidateControl;
+}
+
+/** What the interview is waiting for, as main holds it (the screen shows it; the room view gets it as the state). */
+export type InterviewHold = 'none' | 'help' | 'break';
+
+export interface CandidateControlResult {
+  actions: CallAction[];
+  hold: InterviewHold;
+  /** The typed answer's transcript entry (as saved). */
+  entry?: TranscriptEntryView;
 }
 
 /** What main wants the renderer to do after seeing an event. */
@@ -452,6 +527,8 @@ export const KIOSK_CONTRACT = {
   /** Main builds the session config, does the SDP exchange with the key, keeps the call id. */
   startCall: open<StartCallRequest, StartCallResult>(),
   reportRealtimeEvent: open<RealtimeEventReport, ReportResult>(),
+  /** The candidate's controls during the interview (repeat, typed answer, help, break, "Still there?"). */
+  candidateControl: open<CandidateControlRequest, CandidateControlResult>(),
   appendRecordingChunk: open<RecordingChunk, RecordingChunkAck>(),
   endInterview: open<EndInterviewRequest, SessionSummary>(),
   getSessionSummary: open<SessionRef, SessionSummary>(),
@@ -612,7 +689,7 @@ export interface InvitationRedemption {
 /** Events main pushes to the renderer. */
 export interface KioskEvents {
   /** The transcript of a session changed (entries added, text grew, saved/synced state changed). */
-  transcript: { sessionId: string; entries: TranscriptEntryView[] };
+  transcript: { sessionId: string; entries: TranscriptEntryView[]; progress?: InterviewProgress };
   /** The session row changed (status, times). */
   session: SessionView;
   /** The sync engine's status changed (pending count, errors, quarantine). */

@@ -6,7 +6,7 @@ import { ApiErrorException, betaDisabled, invalid, type ApiError } from './error
 import { Conversation, normaliseClientItem } from './conversation';
 import { newId } from './ids';
 import type { EventFields, RealtimeServerEvent } from './server-event-types';
-import { heardText, lineFor, linesFor, readPersona, type Persona } from './interviewer';
+import { asideFor, heardText, lineFor, linesFor, readPersona, type Persona } from './interviewer';
 import { clipForStep, isClosingStep, loopClip, transcriptPieces, type Clip } from './script';
 import {
   isObject, mergeSession, validateMaxOutputTokens, validateOutputModalities, validateReasoning, validateSessionPatch, validateToolChoice, viewSession,
@@ -137,6 +137,8 @@ export class RealtimeCall {
   readonly responses: ResponseRecord[] = [];
   /** Assistant items that do not count as said (failed, incomplete, text-only): the script does not move on. */
   private readonly unsaid = new Set<string>();
+  /** The latest system note the client added since the last response (a control note may make it an aside). */
+  private pendingNote: string | null = null;
   /** After a replay the candidate's next turn answers the question at the resumed step (userTranscripts index). */
   private userTurnOffset = 0;
   private active: ResponseRun | null = null;
@@ -168,6 +170,7 @@ export class RealtimeCall {
   /** Next script step the interviewer will speak. */
   get scriptStep(): number {
     const afterSpoken = this.spoken.length > 0 ? this.spoken[this.spoken.length - 1]!.step + 1 : 0;
+    // Asides (a repeated question, "take your time") are unsaid too: the script does not move on.
     return Math.max(this.conversation.assistantMessages(this.unsaid), this.stepsNamedInContext(), afterSpoken);
   }
 
@@ -349,6 +352,11 @@ export class RealtimeCall {
     if (item.type === 'message' && Array.isArray(item.content)) {
       const text = item.content.map((c) => (isObject(c) && typeof c.text === 'string' ? c.text : '')).join(' ');
       this.context.push({ id: String(item.id), role: String(item.role), text });
+      // A user text item (a typed answer) is input like a spoken turn: it stays in the conversation and the next
+      // response.create answers it (openapi.yaml RealtimeClientEventConversationItemCreate "add new items
+      // mid-stream", RealtimeConversationItemUserMessage input_text; the server does not respond by itself: only
+      // server VAD turns create responses on their own). A system note is read by the next response.
+      if (item.role === 'system') this.pendingNote = text;
     }
     this.send('conversation.item.added', { previous_item_id: previousItemId, item });
     this.send('conversation.item.done', { previous_item_id: previousItemId, item });
@@ -529,8 +537,14 @@ export class RealtimeCall {
     // The instructions in effect: a response.create override REPLACES the session's for this response
     // (openapi.yaml RealtimeClientEventResponseCreate: "they will override the Session's configuration for this Response only").
     const instructions = typeof overrides.instructions === 'string' ? overrides.instructions : String(this.session.instructions ?? '');
-    const line = lineFor(step, readPersona(instructions), this.opts.clips);
-    const baseClip = clipForStep(this.opts.clips, step);
+    const persona = readPersona(instructions);
+    const note = inConversation ? this.pendingNote : null;
+    if (inConversation) this.pendingNote = null;
+    const lastStep = this.spoken.at(-1)?.step ?? Math.max(0, step - 1);
+    const aside = note === null ? null : asideFor(note, this.spoken.at(-1)?.text ?? lineFor(lastStep, persona, this.opts.clips));
+    const line = aside ?? lineFor(step, persona, this.opts.clips);
+    // An aside speaks with the last question's clip (its words differ from the text, as every clip's do).
+    const baseClip = clipForStep(this.opts.clips, aside === null ? step : lastStep);
     const minAudioMs = this.opts.faults().lineAudioMs?.[Math.min(step, this.opts.clips.length - 1)] ?? 0;
     const clip = minAudioMs > baseClip.durationMs ? loopClip(baseClip, minAudioMs) : baseClip;
     // A longer line says more: its transcript repeats as often as its audio does (the service's transcript is
@@ -539,7 +553,7 @@ export class RealtimeCall {
     const text = Array.from({ length: repeats }, () => line).join(' ');
     const tools = Array.isArray(overrides.tools) ? overrides.tools.filter(isObject).map((t) => String(t.name)) : this.view.toolNames;
     const toolChoice = overrides.tool_choice ?? this.view.toolChoice;
-    const withEndSession = isClosingStep(this.opts.clips, step) && tools.includes('end_session') && toolChoice !== 'none';
+    const withEndSession = aside === null && isClosingStep(this.opts.clips, step) && tools.includes('end_session') && toolChoice !== 'none';
     let outcome: Outcome = 'completed';
     if (this.takeFault('failResponses')) outcome = 'failed';
     else if (this.takeFault('incompleteResponses')) outcome = 'incomplete';
@@ -547,9 +561,10 @@ export class RealtimeCall {
     else if (withEndSession && this.takeFault('cancelEndSession')) outcome = 'cancel_end_session';
     const requested = overrides.output_modalities !== undefined ? ((overrides.output_modalities as string[])[0] as 'audio' | 'text') : this.view.outputModalities;
     const modality = outcome === 'text_only' ? 'text' : requested;
-    const counts = inConversation && (outcome === 'completed' || outcome === 'cancel_end_session');
+    const counts = inConversation && aside === null && (outcome === 'completed' || outcome === 'cancel_end_session');
     if (counts) this.spoken.push({ step, text });
     const itemId = newId('item_');
+    if (aside !== null) this.unsaid.add(itemId);
     const record: ResponseRecord = { id: newId('resp_'), itemId: outcome === 'failed' ? null : itemId, step, instructions, text, outcome, status: 'in_progress', heard: null };
     this.responses.push(record);
     const run: ResponseRun = {

@@ -100,3 +100,23 @@ export function heardText(text: string, heardMs: number, totalMs: number): strin
   // A word is heard only when all of it was played.
   return (text[cut] === ' ' || cut === text.length ? head : head.slice(0, Math.max(0, lastSpace))).trimEnd();
 }
+
+/**
+ * What the model says to a note the client adds as a system item before a bare response.create (the kiosk's
+ * candidate controls, main/core/interview/controls.ts): the real model follows such a note for the next response
+ * (openapi.yaml RealtimeConversationItemSystemMessage; RealtimeClientEventResponseCreate "triggering model
+ * inference" over the conversation so far). Recognised wording: "say your last question again" (the last line
+ * again; with "welcome them back" or "check in aloud" before it), "check in aloud" (a check-in), "then wait
+ * silently" (a short acknowledgement). Any other note (the greeting cue, a resume note) is not an aside: null.
+ * `lastLine` is the interviewer's last line. PURE.
+ */
+export function asideFor(note: string, lastLine: string): string | null {
+  const again = /\bsay your last question again\b/i.test(note);
+  const checkIn = /\bcheck in aloud\b/i.test(note);
+  if (again && /\bwelcome them back\b/i.test(note)) return `Welcome back. ${lastLine}`;
+  if (again && checkIn) return `Are you ready to continue? ${lastLine}`;
+  if (again) return lastLine;
+  if (checkIn) return 'Are you still there? Take your time. I can repeat the question, or give you a little more time.';
+  if (/\bthen wait silently\b/i.test(note)) return 'Of course. Take your time; I will wait until you are ready.';
+  return null;
+}

@@ -12,7 +12,7 @@
 // Parts: peer.ts (a call's peer up to its offer), relay.ts (events and chunks to main, in order, with the
 // watchdog), recorder.ts (the mixed recording), machine.ts (the call's state: recovering, finishing, stopped, the
 // link to main, probing — a pure reducer). This class wires them to the legs and runs the recovery.
-import type { CallAction, CallStartReason, KioskBridge, RealtimeClientEvent, SessionSummary } from '../../preload/contract';
+import type { CallAction, CallStartReason, CandidateControl, CandidateControlLimits, CandidateControlResult, KioskBridge, RealtimeClientEvent, SessionSummary } from '../../preload/contract';
 import { callPhase, type CallPhase } from '../logic/connection';
 import { describeServerError, isHarmlessError, parseDataChannelMessage, type RealtimeEvent } from '../logic/realtime';
 import { callLost, DISCONNECTED_GRACE_MS, isQuietMoment, isSessionExpired, MAX_RECONNECT_ATTEMPTS, reconnectDelayMs, type LossReason } from '../logic/reconnect';
@@ -40,6 +40,10 @@ export interface CallCallbacks {
   onReconnected?(attempts: number): void;
   /** Every try failed: the operator should finish the interview (everything said is saved). */
   onReconnectFailed?(attempts: number): void;
+  /** The limits of the candidate's controls, from main (with each call). */
+  onControlLimits?(limits: CandidateControlLimits): void;
+  /** Every server event of the current call (after the speaking state took it in). */
+  onServerEvent?(event: RealtimeEvent): void;
 }
 
 export interface CallOptions {
@@ -256,6 +260,7 @@ export class InterviewCall {
       throw new Error('The interview ended while the call was being set up.');
     }
     this.openingEvents = result.openingEvents;
+    if (result.controls) this.cb.onControlLimits?.(result.controls);
     leg.rolloverAfterMs = result.rolloverAfterMs ?? null;
     await pc.setRemoteDescription({ type: 'answer', sdp: result.answerSdp });
   }
@@ -426,6 +431,7 @@ export class InterviewCall {
       }
     }
     if (current) this.noteLine(event);
+    if (current) this.cb.onServerEvent?.(event);
     if (event.type === 'output_audio_buffer.started' && !this.firstAudioMarked) {
       this.firstAudioMarked = true;
       performance.mark('kiosk:first-interviewer-audio');
@@ -490,6 +496,32 @@ export class InterviewCall {
         void this.waitForGoodbye().then(() => this.end(action.reason));
       }
     }
+  }
+
+  /**
+   * A candidate control (repeat, typed answer, help, break, …): main records it and says what to send. A note
+   * that makes the interviewer speak first stops what is still being said or generated (as End does), so the
+   * new response.create is not refused for an active response.
+   */
+  async control(control: CandidateControl): Promise<CandidateControlResult> {
+    const result = await this.kiosk.candidateControl({ sessionId: this.sessionId, control });
+    if (this.stopped || this.state.finishing) return result;
+    const speaks = result.actions.some((a) => a.kind === 'send' && a.event.type === 'response.create');
+    const dc = this.dc;
+    if (speaks && dc && dc.readyState === 'open') {
+      const wasActive = this.speaking.responseActive;
+      if (wasActive) await this.sendAndReport({ type: 'response.cancel' });
+      if (wasActive || this.speaking.interviewer) await this.sendAndReport({ type: 'output_audio_buffer.clear' });
+      if (wasActive) await this.waiter.until(() => !this.speaking.responseActive, CANCEL_SETTLE_LIMIT_MS);
+    }
+    await this.events.enqueue(() => this.execute(result.actions));
+    return result;
+  }
+
+  /** Pauses or resumes the microphone: the track is disabled (it sends silence), never stopped, so resuming needs
+   * no new permission or device and the call and the recording go on. */
+  setMicPaused(paused: boolean): void {
+    for (const track of this.options.mic.getAudioTracks()) track.enabled = !paused;
   }
 
   /** Follows the latest interviewer line: when its audio started and how long its transcript is. */

@@ -2,7 +2,8 @@
 import { readPageConfig } from '../transport/page-config';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { KioskBridge, SessionSummary, SessionView, TranscriptEntryView } from '../../preload/contract';
+import type { CandidateControl, CandidateControlLimits, InterviewHold, InterviewProgress, KioskBridge, SessionSummary, SessionView, TranscriptEntryView } from '../../preload/contract';
+import { initialSilence, reduceSilence, showsPrompt, type SilenceEvent, type SilenceState } from '../logic/still-there';
 import { InterviewCall, preparePeer, type PreparedPeer } from '../call/interview-call';
 import { callPhaseLabel, type CallPhase } from '../logic/connection';
 import { entryStateLabel, entryText, mergeEntries, orderedEntries, speakerLabel } from '../logic/entries';
@@ -48,6 +49,17 @@ export function Interview(props: {
   const [rollingOver, setRollingOver] = useState(false);
   const [startedAt] = useState(() => Date.now());
   const [now, setNow] = useState(() => Date.now());
+  const [limits, setLimits] = useState<CandidateControlLimits | null>(null);
+  const [progress, setProgress] = useState<InterviewProgress | null>(null);
+  const [hold, setHold] = useState<InterviewHold>('none');
+  const [holdSince, setHoldSince] = useState<number | null>(null);
+  const [typing, setTyping] = useState(false);
+  const [typed, setTyped] = useState('');
+  const [controlError, setControlError] = useState<unknown>(null);
+  const [silence, setSilence] = useState<SilenceState>(initialSilence);
+  const silenceRef = useRef(silence);
+  const limitsRef = useRef(limits);
+  limitsRef.current = limits;
   const onEndedRef = useRef(props.onEnded);
   onEndedRef.current = props.onEnded;
 
@@ -57,6 +69,8 @@ export function Interview(props: {
       kiosk.on('transcript', (payload) => {
         if (payload.sessionId !== session.id) return;
         setEntries((current) => mergeEntries(current, payload.entries));
+        if (payload.progress) setProgress(payload.progress);
+        if (payload.entries.some((e) => e.speaker === 'candidate')) silenceStep({ type: 'answered' });
       }),
     [kiosk, session.id],
   );
@@ -65,6 +79,46 @@ export function Interview(props: {
     const timer = setInterval(() => setNow(Date.now()), 500);
     return () => clearInterval(timer);
   }, []);
+
+  /** A candidate control: main records it; the call sends what main asks for. Errors are shown in words. */
+  const control = useCallback(async (c: CandidateControl): Promise<boolean> => {
+    const call = callRef.current;
+    if (!call) return false;
+    setControlError(null);
+    try {
+      const result = await call.control(c);
+      setHold(result.hold);
+      const paused = result.hold !== 'none';
+      call.setMicPaused(paused);
+      setHoldSince((since) => (paused ? (since ?? Date.now()) : null));
+      if (paused) silenceStep({ type: 'hold', on: true });
+      return true;
+    } catch (err) {
+      setControlError(err);
+      return false;
+    }
+  }, []);
+
+  /** "Still there?": the pure machine in ../logic/still-there.ts, fed by the call's events and the clock. */
+  const silenceStep = useCallback((event: SilenceEvent) => {
+    const l = limitsRef.current;
+    if (!l) return;
+    const r = reduceSilence(silenceRef.current, event, l);
+    silenceRef.current = r.state;
+    setSilence(r.state);
+    if (r.effect === 'prompt') void control({ kind: 'still_there' });
+    else if (r.effect === 'check_in') void control({ kind: 'check_in' });
+    else if (r.effect === 'pause') void control({ kind: 'break', by: 'silence' });
+  }, [control]);
+
+  useEffect(() => {
+    if (hold === 'none') silenceStep({ type: 'tick', at: now });
+    // A break ends by itself at its limit, with a spoken check-in.
+    if (hold === 'break' && holdSince !== null && limits && now - holdSince >= limits.breakLimitMs) {
+      setHoldSince(null);
+      void control({ kind: 'resume', by: 'limit' });
+    }
+  }, [now, hold, holdSince, limits, control, silenceStep]);
 
   // The call: one per mounted screen.
   useEffect(() => {
@@ -99,6 +153,12 @@ export function Interview(props: {
         },
         onPhase: setPhase,
         onSpeaking: setSpeaking,
+        onControlLimits: setLimits,
+        onServerEvent: (event) => {
+          if (event.type === 'output_audio_buffer.started') silenceStep({ type: 'interviewer_started' });
+          else if (event.type === 'output_audio_buffer.stopped' || event.type === 'output_audio_buffer.cleared') silenceStep({ type: 'interviewer_done', at: Date.now() });
+          else if (event.type === 'input_audio_buffer.speech_started') silenceStep({ type: 'candidate_spoke' });
+        },
         onLog: addLog,
         onEnding: () => setEnding(true),
         onEnded: (summary) => onEndedRef.current(summary),
@@ -114,7 +174,20 @@ export function Interview(props: {
       // Leaving the screen without End (should not happen): free the devices; main keeps what it has.
       call.abandon();
     };
-  }, [kiosk, session.id, session.recordingConsent, props.mic, props.prepared, props.resume, props.watchMainLink]);
+  }, [kiosk, session.id, session.recordingConsent, props.mic, props.prepared, props.resume, props.watchMainLink, silenceStep]);
+
+  async function sendTyped(event: React.FormEvent) {
+    event.preventDefault();
+    if (await control({ kind: 'typed', text: typed })) {
+      setTyped('');
+      setTyping(false);
+    }
+  }
+
+  async function stillHere() {
+    silenceStep({ type: 'still_here', at: Date.now() });
+    await control({ kind: 'still_here' });
+  }
 
   function end() {
     setConfirming(false);
@@ -173,6 +246,85 @@ export function Interview(props: {
             </p>
           </div>
 
+          <section className="candidate-controls" aria-label={t('controls.region')}>
+            <p className="progress" role="status" aria-live="polite">
+              {progress && progress.asked > 0
+                ? t('controls.progress', { asked: progress.asked, count: progress.expected })
+                : t('controls.progressNone')}
+            </p>
+            {hold === 'help' && (
+              <div role="status" aria-live="assertive" className="hold help-requested">
+                <p>{t('controls.helpOnWay')}</p>
+                <button type="button" onClick={() => void control({ kind: 'resume', by: 'button' })}>
+                  {t('controls.resume')}
+                </button>
+              </div>
+            )}
+            {hold === 'break' && (
+              <div role="status" aria-live="polite" className="hold paused">
+                <p>{t('controls.onBreak')}</p>
+                {limits && holdSince !== null && (
+                  <p className="countdown">
+                    {t('controls.breakLeft', { time: formatElapsed(Math.max(0, limits.breakLimitMs - (now - holdSince))) })}
+                  </p>
+                )}
+                <button type="button" onClick={() => void control({ kind: 'resume', by: 'button' })} autoFocus>
+                  {t('controls.resume')}
+                </button>
+              </div>
+            )}
+            {hold === 'none' && showsPrompt(silence) && (
+              <div role="alert" className="still-there">
+                <p>
+                  <strong>{t('controls.stillThere')}</strong> {t('controls.stillThereDetail')}
+                </p>
+                <button type="button" onClick={() => void stillHere()}>
+                  {t('controls.stillHere')}
+                </button>
+              </div>
+            )}
+            {hold === 'none' && (
+              <div className="actions">
+                <button type="button" onClick={() => void control({ kind: 'repeat' })} disabled={ending || phase !== 'live'}>
+                  {t('controls.repeat')}
+                </button>
+                <button type="button" aria-expanded={typing} aria-controls="typed-answer" onClick={() => setTyping((v) => !v)} disabled={ending}>
+                  {t('controls.type')}
+                </button>
+                <button type="button" onClick={() => void control({ kind: 'break', by: 'button' })} disabled={ending || phase !== 'live'}>
+                  {t('controls.break')}
+                </button>
+                <button type="button" onClick={() => void control({ kind: 'help' })} disabled={ending}>
+                  {t('controls.help')}
+                </button>
+              </div>
+            )}
+            {hold === 'none' && typing && (
+              <form id="typed-answer" className="typed-answer" onSubmit={(e) => void sendTyped(e)}>
+                <label htmlFor="typed-answer-text">{t('controls.typeLabel')}</label>
+                <textarea
+                  id="typed-answer-text"
+                  value={typed}
+                  onChange={(e) => setTyped(e.target.value)}
+                  maxLength={limits?.maxTypedChars}
+                  rows={4}
+                  aria-describedby="typed-answer-hint"
+                  autoFocus
+                />
+                <p id="typed-answer-hint" className="muted">
+                  {t('controls.typeHint', { count: limits?.maxTypedChars ?? 0 })}
+                </p>
+                <button type="submit" disabled={typed.trim() === '' || ending || phase !== 'live'}>
+                  {t('controls.send')}
+                </button>
+                <button type="button" onClick={() => setTyping(false)}>
+                  {t('controls.closeType')}
+                </button>
+              </form>
+            )}
+            <ErrorBox error={controlError} />
+          </section>
+
           {reconnectFailed && !ending && (
             <div role="alert" className="error-box" aria-label={t('interview.connectionLost')}>
               <p>{t('interview.lostDetail', { count: MAX_RECONNECT_ATTEMPTS })}</p>
@@ -212,6 +364,7 @@ export function Interview(props: {
           <li key={e.id} className={`entry ${e.speaker} ${e.status}`} data-seq={e.seq} data-item-id={e.itemId}>
             <span className="who">{speakerLabel(e.speaker)}</span>
             <span className="text">{entryText(e)}</span>
+            {e.typed && <span className="typed-mark"> ({t('controls.typedMark')})</span>}
             <span className={`state ${e.saved ? 'saved' : 'unsaved'}`}>{entryStateLabel(e)}</span>
           </li>
         ))}

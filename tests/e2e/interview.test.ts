@@ -23,14 +23,15 @@ const INTERVIEW_LIMIT_MS = 120_000;
 
 /** The conversation of a complete practice interview: I, C, I, C, …, I (2K+1 entries), scripted answers in place. */
 function assertCompleteConversation(entries: EntryRow[]): void {
-  assert.ok(entries.length >= 2 * K + 1, `expected ≥ ${2 * K + 1} entries, got ${entries.length}`);
+  const shown = entries.map((e) => `${e.speaker}: ${e.text.slice(0, 60)}`).join(' | ');
+  assert.ok(entries.length >= 2 * K + 1, `expected ≥ ${2 * K + 1} entries, got ${entries.length}: ${shown}`);
   const seqs = entries.map((e) => e.seq);
   assert.deepEqual(seqs, [...seqs].sort((a, b) => a - b), 'rows are read in seq order');
   assert.equal(new Set(seqs).size, seqs.length, 'seq is unique');
   assert.equal(new Set(entries.map((e) => e.item_id)).size, entries.length, 'one entry per item');
   const speakers = entries.map((e) => e.speaker);
   const expected = Array.from({ length: 2 * K + 1 }, (_, i) => (i % 2 === 0 ? 'interviewer' : 'candidate'));
-  assert.deepEqual(speakers.slice(0, 2 * K + 1), expected, 'speakers alternate, interviewer first and last');
+  assert.deepEqual(speakers.slice(0, 2 * K + 1), expected, `speakers alternate, interviewer first and last: ${shown}`);
   const candidateTexts = entries.slice(0, 2 * K + 1).filter((e) => e.speaker === 'candidate').map((e) => normalise(e.text));
   assert.deepEqual(candidateTexts, FIXTURE.transcripts.map(normalise), 'the scripted answers, in order');
   // The goodbye plays to its end and the candidate's speech does not cut it (interrupt_response off while it

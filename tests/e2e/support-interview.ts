@@ -28,9 +28,9 @@ export interface Kiosk {
 
 const RENDERER_INDEX = fileURLToPath(new URL('../../dist/renderer/index.html', import.meta.url));
 
-export async function openKiosk(url: string, beforeGoto?: (page: Page) => void | Promise<void>): Promise<Kiosk> {
+export async function openKiosk(url: string, beforeGoto?: (page: Page) => void | Promise<void>, micWav = FIXTURE_WAV): Promise<Kiosk> {
   if (!existsSync(RENDERER_INDEX)) throw new Error('The renderer is not built: run `npm run build:renderer` first (npm test does it).');
-  const browser = await launchChromium({ fakeMicWav: FIXTURE_WAV });
+  const browser = await launchChromium({ fakeMicWav: micWav });
   try {
     // A fresh context is a fresh profile: no storage carries over between tests.
     const context = await browser.newContext({ permissions: ['microphone'] });
@@ -68,12 +68,12 @@ export const BRIDGES: readonly KioskBridgeKind[] = ['web-host', 'electron-preloa
  * `via: 'electron-preload'` puts the real preload bundle and main's IPC binding between the page and the core.
  */
 export async function withKiosk<T>(
-  { via = 'web-host', ...options }: TestWebHostOptions & { via?: KioskBridgeKind },
+  { via = 'web-host', micWav, ...options }: TestWebHostOptions & { via?: KioskBridgeKind; /** The fake microphone (default: the answers WAV). */ micWav?: string },
   body: (ctx: { host: TestWebHost; kiosk: Kiosk }) => Promise<T>,
 ): Promise<T> {
   const host = await startTestWebHost(options);
   try {
-    const kiosk = await openKiosk(host.pageUrl, via === 'electron-preload' ? (page) => useElectronPreload(page, host.core) : undefined);
+    const kiosk = await openKiosk(host.pageUrl, via === 'electron-preload' ? (page) => useElectronPreload(page, host.core) : undefined, micWav);
     if (via === 'electron-preload') {
       // The page sees the preload's window.kiosk (frozen, functions only) and no trace of the IPC plumbing.
       const seen = await kiosk.page.evaluate(() => ({

@@ -4,6 +4,8 @@
 import { z } from 'zod';
 import {
   MAX_REALTIME_EVENT_CHARS,
+  MAX_TYPED_ANSWER_CHARS,
+  type CandidateControlRequest,
   VOICES,
   type CallStartReason,
   type ConfigureBackendRequest,
@@ -29,7 +31,7 @@ import {
   type DeclineInterviewRequest,
 } from '../../../preload/contract';
 import { MAX_EXTRA_REALTIME_HOSTS, REALTIME_HOST_PATTERN } from '../realtime/hosts';
-import { RETENTION_DAYS } from '../settings/types';
+import { CONTROL_SETTINGS, RETENTION_DAYS } from '../settings/types';
 import { anonKeySchema, serviceUrlSchema, supabaseUrlSchema } from '../sync/validation';
 import { MODEL_NAME } from '../realtime/models';
 
@@ -42,7 +44,17 @@ const rowId = z.string().min(1).max(128).regex(/^[\w-]+$/, 'must be an id (lette
 
 const noArgs = z.union([z.undefined(), z.null(), z.strictObject({})]).transform((): undefined => undefined);
 
+const seconds = (range: { min: number; max: number }) =>
+  z.number().int('must be a whole number of seconds').min(range.min, `must be at least ${range.min} seconds`).max(range.max, `must be at most ${range.max} seconds`);
+
 export const settingsPatchSchema = z.strictObject({
+  candidateControls: z
+    .strictObject({
+      breakLimitSec: seconds(CONTROL_SETTINGS.breakLimitSec).optional(),
+      stillThereAfterSec: seconds(CONTROL_SETTINGS.stillThereAfterSec).optional(),
+      checkInAfterSec: seconds(CONTROL_SETTINGS.checkInAfterSec).optional(),
+    })
+    .optional(),
   practiceMode: z.boolean().optional(),
   openaiBaseUrl: serviceUrlSchema.optional(),
   model: z.string().regex(MODEL_NAME, 'must be a model name such as gpt-realtime-2.1').optional(),
@@ -153,6 +165,32 @@ export const reportEventSchema = z.strictObject({
   receivedAt: z.number().finite().optional(),
 });
 
+/** A typed answer: words, not control characters (tabs and line breaks are fine), trimmed, 1…MAX_TYPED_ANSWER_CHARS. */
+const typedAnswer = z
+  .string()
+  .transform((s) => s.trim())
+  .pipe(
+    z.string()
+      .min(1, 'the typed answer is empty: type your answer, then send it')
+      .max(MAX_TYPED_ANSWER_CHARS, `the typed answer is longer than ${MAX_TYPED_ANSWER_CHARS} characters: shorten it or send it in parts`)
+      // eslint-disable-next-line no-control-regex
+      .refine((s) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(s), 'the typed answer contains control characters'),
+  );
+
+export const candidateControlSchema = z.strictObject({
+  sessionId,
+  control: z.discriminatedUnion('kind', [
+    z.strictObject({ kind: z.literal('repeat') }),
+    z.strictObject({ kind: z.literal('typed'), text: typedAnswer }),
+    z.strictObject({ kind: z.literal('help') }),
+    z.strictObject({ kind: z.literal('break'), by: z.enum(['button', 'silence']) }),
+    z.strictObject({ kind: z.literal('resume'), by: z.enum(['button', 'limit']) }),
+    z.strictObject({ kind: z.literal('still_there') }),
+    z.strictObject({ kind: z.literal('still_here') }),
+    z.strictObject({ kind: z.literal('check_in') }),
+  ]),
+}) satisfies z.ZodType<CandidateControlRequest>;
+
 export const recordingChunkSchema = z.strictObject({
   sessionId,
   seq: z.number().int().min(0).max(10_000_000),
@@ -220,6 +258,7 @@ export const REQUEST_SCHEMAS = {
   authorizeCandidate: authorizeCandidateSchema,
   startCall: startCallSchema,
   reportRealtimeEvent: reportEventSchema,
+  candidateControl: candidateControlSchema,
   appendRecordingChunk: recordingChunkSchema,
   endInterview: endInterviewSchema,
   getSessionSummary: sessionRefSchema,

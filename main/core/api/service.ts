@@ -8,6 +8,7 @@ import { createStore } from '../db/store';
 import { createEvaluationFeature, type EvaluationFeature, type EvaluationOptions } from '../evaluation/feature';
 import { evaluationTarget } from '../evaluation/target';
 import { createCandidateFeature } from '../candidate/feature';
+import { controlLimits } from '../interview/controls';
 import { createInterviewFeature } from '../interview/feature';
 import { createSessions } from '../interview/sessions';
 import { createOperatorFeature } from '../operator/feature';
@@ -129,15 +130,17 @@ export function createKioskService(deps: KioskServiceDeps): KioskService {
     ...(deps.evaluation ? { options: deps.evaluation } : {}),
     now,
   });
+  const candidate = createCandidateFeature({ db: deps.db, store, log });
   const interview = createInterviewFeature({
     db: deps.db, store, events, sessions, recorder, targets, settings: settings.view, now, log,
+    notices: candidate.notices,
+    controlLimits: () => controlLimits(settings.view()),
+    setKioskState: (state, detail) => void sync.setKioskState(state, detail),
     afterEnd: { enqueue: (sessionId) => evaluation.enqueue(sessionId), wake: () => evaluation.wake() },
     ...(deps.recovery ? { recovery: deps.recovery } : {}),
     ...(deps.emulator?.sessionLimitMs !== undefined ? { practiceSessionLimitMs: deps.emulator.sessionLimitMs } : {}),
     ...(deps.fetch ? { fetch: deps.fetch } : {}),
   });
-
-  const candidate = createCandidateFeature({ db: deps.db, store, log });
 
   const api: KioskApi = {
     authorizeCandidate: () => Promise.reject(new Error('replaced by operator.guard')),

@@ -348,6 +348,34 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
+    // The candidate's controls during the interview. `typed`: the candidate typed this answer instead of speaking
+    // it (sent as a user text item); synced with the entry. interview_events: what the candidate did with the
+    // controls and what the kiosk did about it, in order, kept with the session's record (local: the operator and
+    // the review read them here; the room view gets the live state through kiosk_status). resolved_at: when the
+    // candidate went on after asking for help.
+    version: 8,
+    name: 'typed answers and interview control events',
+    sql: `
+      ALTER TABLE transcript_entries ADD COLUMN typed INTEGER NOT NULL DEFAULT 0 CHECK (typed IN (0, 1));
+
+      -- kind: repeat (asked for the last question again), help (asked for the operator; the interview waits),
+      -- break (took a break; the microphone is paused), resume (went on after help or a break; detail.by says
+      -- 'button' or 'limit'), still_there (the kiosk asked after a silence), still_here (the candidate answered
+      -- it), check_in (the interviewer was asked to check in aloud). at_ms: from the interview's start.
+      CREATE TABLE interview_events (
+        id TEXT PRIMARY KEY,
+        session_id TEXT NOT NULL REFERENCES interview_sessions(id),
+        kind TEXT NOT NULL CHECK (kind IN ('repeat', 'help', 'break', 'resume', 'still_there', 'still_here', 'check_in')),
+        at_ms INTEGER,
+        detail TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(detail)),
+        created_at TEXT NOT NULL
+      );
+      CREATE INDEX interview_events_session ON interview_events(session_id, created_at);
+
+      ALTER TABLE operator_notices ADD COLUMN resolved_at TEXT;
+    `,
+  },
+  {
     // Turn-taking: a position may choose how the end of the candidate's turn is found (NULL = the kiosk's
     // default, semantic VAD with low eagerness); a session records whether the candidate had extra time (an
     // accommodation: slower pace, longer silence before the turn ends) and whether it opened with an unscored

@@ -46,6 +46,8 @@ interface EntryRow {
   start_ms: number | null;
   status: EntryStatus;
   confidence: number | null;
+  /** 1: typed instead of spoken (schema v8). */
+  typed: number;
   synced_at: string | null;
 }
 
@@ -97,6 +99,7 @@ function entryView(row: EntryRow): TranscriptEntryView {
     status: row.status,
     saved: true,
     synced: row.synced_at !== null,
+    ...(row.typed === 1 ? { typed: true } : {}),
   };
 }
 
@@ -128,8 +131,8 @@ export function createStore(db: KioskDatabase) {
     updateSession: db.prepare(`UPDATE interview_sessions SET status = @status, start_time = @start_time, end_time = @end_time,
       status_history = @status_history, calls = @calls, updated_at = @now WHERE id = @id`),
     upsertEntry: db.prepare(`INSERT INTO transcript_entries
-      (id, session_id, item_id, previous_item_id, seq, speaker, text, start_ms, status, confidence, created_at, updated_at)
-      VALUES (@id, @session_id, @item_id, @previous_item_id, @seq, @speaker, @text, @start_ms, @status, @confidence, @now, @now)
+      (id, session_id, item_id, previous_item_id, seq, speaker, text, start_ms, status, confidence, typed, created_at, updated_at)
+      VALUES (@id, @session_id, @item_id, @previous_item_id, @seq, @speaker, @text, @start_ms, @status, @confidence, @typed, @now, @now)
       ON CONFLICT (session_id, item_id) DO UPDATE SET previous_item_id = excluded.previous_item_id, seq = excluded.seq,
         speaker = excluded.speaker, text = excluded.text, start_ms = excluded.start_ms, status = excluded.status,
         confidence = excluded.confidence, updated_at = excluded.updated_at, synced_at = NULL`),
@@ -214,7 +217,7 @@ export function createStore(db: KioskDatabase) {
       for (const e of entries) {
         q.upsertEntry.run({
           id: e.id, session_id: sessionId, item_id: e.itemId, previous_item_id: e.previousItemId ?? null, seq: e.seq,
-          speaker: e.speaker, text: e.text, start_ms: e.startMs, status: e.status, confidence: e.confidence, now: at,
+          speaker: e.speaker, text: e.text, start_ms: e.startMs, status: e.status, confidence: e.confidence, typed: e.typed ? 1 : 0, now: at,
         });
       }
     }) as (sessionId: string, entries: readonly ReducerEntry[]) => void,
@@ -224,7 +227,7 @@ export function createStore(db: KioskDatabase) {
     reducerEntries(sessionId: string): ReducerEntry[] {
       return (q.entries.all(sessionId) as EntryRow[]).map((r) => ({
         id: r.id, itemId: r.item_id, previousItemId: r.previous_item_id, seq: r.seq, speaker: r.speaker, text: r.text,
-        startMs: r.start_ms, status: r.status, confidence: r.confidence,
+        startMs: r.start_ms, status: r.status, confidence: r.confidence, ...(r.typed === 1 ? { typed: true } : {}),
       }));
     },
     recording(sessionId: string): RecordingRow | null {

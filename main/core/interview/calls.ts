@@ -1,7 +1,7 @@
 // The interview's Realtime calls: the SDP exchange with the key (main-side only), the session config, and the
 // resume policy — a call after the first continues the interview with its context restored from the local
 // transcript. A replaced call is hung up server-side.
-import { KioskError, type KioskSlice, type SettingsView, type StartCallRequest, type StartCallResult } from '../../../preload/contract';
+import { KioskError, type CandidateControlLimits, type KioskSlice, type SettingsView, type StartCallRequest, type StartCallResult } from '../../../preload/contract';
 import type { KioskStore } from '../db/store';
 import { buildSessionConfig, openingEvents } from '../realtime/session-config';
 import { createCall, hangupCall } from '../realtime/signalling';
@@ -24,6 +24,7 @@ export interface CallsDeps {
   fetch?: typeof fetch;
   now: () => number;
   log: (line: string) => void;
+  controlLimits?: () => CandidateControlLimits;
 }
 
 export function createCalls(deps: CallsDeps) {
@@ -109,6 +110,7 @@ export function createCalls(deps: CallsDeps) {
         openingEvents: opening,
         resumed,
         rolloverAfterMs: rolloverAfterMs(limit, deps.recovery?.rolloverMarginMs),
+        ...(deps.controlLimits ? { controls: deps.controlLimits() } : {}),
       };
     },
   } satisfies KioskSlice<'startCall'>;

@@ -1,11 +1,11 @@
 // Transcript ingestion and durability: every Realtime event the renderer reports goes through the reducer, and
 // each changed entry is committed to SQLite (one transaction) before the `transcript` event says it is saved.
 // This is where an entry is made durable.
-import { KioskError, type CallAction, type KioskSlice, type RealtimeEventReport, type TranscriptEntryView } from '../../../preload/contract';
+import { KioskError, type CallAction, type InterviewProgress, type KioskSlice, type RealtimeEventReport, type TranscriptEntryView } from '../../../preload/contract';
 import type { KioskEventEmitter } from '../api/events';
 import type { KioskStore, SessionRow } from '../db/store';
-import { entryIdFor } from '../transcript/ids';
-import { createTranscriptState, finalizeAll, reduceTranscript, withCall, type ReducerEntry, type ResponseOutcome, type TranscriptState } from '../transcript/reducer';
+import { CONTROL_ITEM_PREFIX, entryIdFor } from '../transcript/ids';
+import { createTranscriptState, finalizeAll, reduceTranscript, withCall, withTypedAnswer, type ReducerEntry, type ResponseOutcome, type TranscriptState } from '../transcript/reducer';
 import { wireEvent } from '../realtime/client-events';
 import { rolloverAfterMs } from '../recovery/policy';
 import type { Sessions } from './sessions';
@@ -63,7 +63,23 @@ export function turnRetryActions(outcome: ResponseOutcome, failedBefore: number,
 
 const toView = (e: ReducerEntry, synced = false): TranscriptEntryView => ({
   id: e.id, itemId: e.itemId, seq: e.seq, speaker: e.speaker, text: e.text, startMs: e.startMs, status: e.status, saved: true, synced,
+  ...(e.typed ? { typed: true } : {}),
 });
+
+/**
+ * Questions asked so far: the interviewer's lines that were not cut off in their first words (not failed, not
+ * empty), except the answers to the candidate's controls (a line right after a control note: the question
+ * repeated, "take your time", a check-in). Pure.
+ */
+export function questionsAsked(entries: Iterable<Pick<ReducerEntry, 'speaker' | 'status' | 'text' | 'previousItemId'>>): number {
+  let n = 0;
+  for (const e of entries) {
+    if (e.speaker !== 'interviewer' || e.status === 'failed' || e.text.trim() === '') continue;
+    if (typeof e.previousItemId === 'string' && e.previousItemId.startsWith(CONTROL_ITEM_PREFIX)) continue;
+    n++;
+  }
+  return n;
+}
 
 /** SQLite's "database or disk is full", or the OS's ENOSPC under it. */
 export function isDiskFull(error: unknown): boolean {
@@ -73,6 +89,8 @@ export function isDiskFull(error: unknown): boolean {
 
 export interface TranscriptsDeps {
   store: KioskStore;
+  /** About how many questions the interview has (for the progress sent with every transcript change). */
+  expectedQuestions?: () => number;
   events: KioskEventEmitter;
   sessions: Sessions;
   now: () => number;
@@ -127,7 +145,7 @@ export function createTranscripts(deps: TranscriptsDeps) {
       return [{ kind: 'notice', level: 'error', message: 'The disk is full: the newest transcript lines are kept in memory only and are written as soon as there is room again. Free disk space now, and do not close the app.' }];
     }
     unsaved.delete(sessionId);
-    events.emit('transcript', { sessionId, entries: batch.map((e) => toView(e)) });
+    events.emit('transcript', { sessionId, entries: batch.map((e) => toView(e)), progress: progressOf(sessionId) });
     if (!held) return [];
     deps.log?.(`session ${sessionId}: disk has room again; ${held.size} held transcript entries written`);
     return [{ kind: 'notice', level: 'info', message: `The disk has room again: ${held.size} transcript line${held.size === 1 ? '' : 's'} held in memory ${held.size === 1 ? 'is' : 'are'} now saved.` }];
@@ -150,6 +168,22 @@ export function createTranscripts(deps: TranscriptsDeps) {
     const calls = store.calls(row);
     const last = calls.at(-1);
     if (last?.id === callId) store.updateSession(row, { calls: [...calls.slice(0, -1), { ...last, offsetMs }] });
+  }
+
+  function progressOf(sessionId: string): InterviewProgress {
+    const s = live.get(sessionId);
+    return { asked: s ? questionsAsked(s.transcript.entries.values()) : 0, expected: deps.expectedQuestions?.() ?? 0 };
+  }
+
+  /** A typed answer: its entry is made final and durable before the item is sent (see withTypedAnswer). */
+  function typedAnswer(row: SessionRow, itemId: string, text: string): TranscriptEntryView {
+    const s = liveFor(row);
+    const result = withTypedAnswer(s.transcript, { itemId, text }, deps.now(), entryIdFor);
+    const entry = result.changed.find((e) => e.itemId === itemId);
+    if (!entry) throw new KioskError('conflict', 'This typed answer was already sent.');
+    persist(row.id, result.changed);
+    s.transcript = result.state;
+    return toView(entry);
   }
 
   /** Ends every entry still in progress (a call ended or was replaced) and makes that durable. */
@@ -206,7 +240,7 @@ export function createTranscripts(deps: TranscriptsDeps) {
     },
   } satisfies KioskSlice<'reportRealtimeEvent'>;
 
-  return { liveFor, finalize, forget: (sessionId: string) => void live.delete(sessionId), api };
+  return { liveFor, finalize, typedAnswer, progressOf, forget: (sessionId: string) => void live.delete(sessionId), api };
 }
 
 export type Transcripts = ReturnType<typeof createTranscripts>;

@@ -4,7 +4,7 @@ import { KioskError, type BackendView, type KioskSlice, type SettingsView } from
 import { BUILT_IN_REALTIME_HOSTS, realtimeHostProblem } from '../realtime/hosts';
 import { DEFAULT_TRANSCRIPTION_MODEL, REALTIME_MODEL_CHOICES, TRANSCRIPTION_MODEL_CHOICES, migrateRealtimeModel, migrateTranscriptionModel } from '../realtime/models';
 import { setOpenAIKeyForCurrentOrigin, updateSettingsKeepingKeyBound, usableOpenAIKey } from './key-binding';
-import { DEFAULT_RESULTS_RETENTION_DAYS, RETENTION_DAYS, type SecretStore, type SettingsStore } from './types';
+import { CONTROL_SETTINGS, DEFAULT_RESULTS_RETENTION_DAYS, RETENTION_DAYS, type SecretStore, type SettingsStore } from './types';
 
 export interface SettingsFeatureDeps {
   settings: SettingsStore;
@@ -50,6 +50,11 @@ export function createSettingsFeature(deps: SettingsFeatureDeps) {
       secretStorage: deps.secrets.kind,
       backend: deps.backendView(),
       disclosure: { resultsAudience: s.resultsAudience ?? '', retentionDays: s.resultsRetentionDays ?? DEFAULT_RESULTS_RETENTION_DAYS },
+      candidateControls: {
+        breakLimitSec: s.breakLimitSec ?? CONTROL_SETTINGS.breakLimitSec.default,
+        stillThereAfterSec: s.stillThereAfterSec ?? CONTROL_SETTINGS.stillThereAfterSec.default,
+        checkInAfterSec: s.checkInAfterSec ?? CONTROL_SETTINGS.checkInAfterSec.default,
+      },
     };
   }
 
@@ -57,7 +62,7 @@ export function createSettingsFeature(deps: SettingsFeatureDeps) {
     async getSettings() {
       return view();
     },
-    async updateSettings({ disclosure, ...rest }) {
+    async updateSettings({ disclosure, candidateControls, ...rest }) {
       const migrated = rest.model !== undefined ? migrateRealtimeModel(rest.model) : null;
       if (migrated) throw new KioskError('invalid_request', migrated.message.replace('this kiosk now uses', 'choose for example'));
       const migratedTranscription = rest.transcriptionModel !== undefined ? migrateTranscriptionModel(rest.transcriptionModel) : null;
@@ -72,6 +77,7 @@ export function createSettingsFeature(deps: SettingsFeatureDeps) {
         ...(rest.model !== undefined || rest.transcriptionModel !== undefined ? { modelMigration: undefined } : {}),
         ...(disclosure?.resultsAudience !== undefined ? { resultsAudience: disclosure.resultsAudience } : {}),
         ...(disclosure?.retentionDays !== undefined ? { resultsRetentionDays: disclosure.retentionDays } : {}),
+        ...candidateControls,
       };
       const { keyRemoved } = updateSettingsKeepingKeyBound(deps.secrets, deps.settings, patch);
       if (keyRemoved) deps.log?.('the OpenAI base URL moved to another origin: the key was removed; enter it again for the new origin');

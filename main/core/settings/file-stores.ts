@@ -6,7 +6,7 @@ import { VOICES, type Voice } from '../../../preload/contract';
 import { writeFileAtomic } from '../files/atomic';
 import { MAX_EXTRA_REALTIME_HOSTS, REALTIME_HOST_PATTERN } from '../realtime/hosts';
 import { MODEL_NAME } from '../realtime/models';
-import { DEFAULT_SETTINGS, RETENTION_DAYS, type SecretStore, type SettingsStore, type StoredSettings } from './types';
+import { CONTROL_SETTINGS, DEFAULT_SETTINGS, RETENTION_DAYS, type SecretStore, type SettingsStore, type StoredSettings } from './types';
 
 export const SETTINGS_FILE = 'settings.json';
 export const PLAINTEXT_SECRETS_FILE = 'secrets.plaintext.json';
@@ -43,6 +43,10 @@ export function sanitizeSettings(raw: unknown): StoredSettings {
   if (typeof r.resultsAudience === 'string' && r.resultsAudience.length <= 200) out.resultsAudience = r.resultsAudience;
   if (typeof r.resultsRetentionDays === 'number' && Number.isInteger(r.resultsRetentionDays) && r.resultsRetentionDays >= 1 && r.resultsRetentionDays <= 3650) {
     out.resultsRetentionDays = r.resultsRetentionDays;
+  }
+  for (const key of ['breakLimitSec', 'stillThereAfterSec', 'checkInAfterSec'] as const) {
+    const v = r[key];
+    if (typeof v === 'number' && Number.isInteger(v) && v >= CONTROL_SETTINGS[key].min && v <= CONTROL_SETTINGS[key].max) out[key] = v;
   }
   return out;
 }

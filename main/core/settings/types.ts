@@ -33,7 +33,19 @@ export interface StoredSettings {
   resultsAudience?: string;
   /** Days the backend keeps results, as told to the candidate (DisclosureSettings.retentionDays). */
   resultsRetentionDays?: number;
+  /** The candidate's controls during the interview (CandidateControlSettings); absent = the defaults. */
+  breakLimitSec?: number;
+  stillThereAfterSec?: number;
+  checkInAfterSec?: number;
 }
+
+/** The candidate's controls: a break's longest length, and the silences before "Still there?" and before the
+ * spoken check-in (and again before the pause). Seconds. */
+export const CONTROL_SETTINGS = {
+  breakLimitSec: { default: 300, min: 10, max: 1800 },
+  stillThereAfterSec: { default: 20, min: 5, max: 300 },
+  checkInAfterSec: { default: 15, min: 5, max: 300 },
+} as const;
 
 /** Local copies of uploaded interviews are deleted this many days after the upload was confirmed. There is no
  * "keep forever": a kiosk in a public room must not become an archive of candidates' voices (the backend is). */

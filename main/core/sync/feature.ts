@@ -131,7 +131,10 @@ export function createSyncFeature(deps: SyncFeatureDeps) {
   /** Interview states follow the session and its transcript: started → interviewing (question k = the
    *  interviewer's turns so far), ended → finished. A state someone set on purpose (help requested, paused,
    *  reconnecting) is not overwritten by routine session updates. */
-  const countAsked = db.prepare(`SELECT count(*) FROM transcript_entries WHERE session_id = ? AND speaker = 'interviewer' AND status <> 'failed'`).pluck();
+  // Answers to the candidate's controls (a line right after a `ctl_` note: the question repeated, "take your
+  // time") are no new question (main/core/interview/transcript.ts questionsAsked).
+  const countAsked = db.prepare(`SELECT count(*) FROM transcript_entries WHERE session_id = ? AND speaker = 'interviewer' AND status <> 'failed'
+    AND coalesce(previous_item_id, '') NOT LIKE 'ctl\_%' ESCAPE '\'`).pluck();
   const HELD: readonly KioskState[] = ['reconnecting', 'paused', 'help_requested'];
   function followSession(sessionId: string, status: string): void {
     const now = presence.current();

@@ -197,9 +197,10 @@ export function createLocalData(db: KioskDatabase, dataDir: string) {
       db.transaction(() => {
         files = db.prepare(`SELECT file_name FROM recordings WHERE session_id IN ${sessionsOf}`).pluck().all(args) as string[];
         sessions = db.prepare(`SELECT count(*) FROM interview_sessions WHERE tenant_id IN ${inTenants}`).pluck().get(args) as number;
-        for (const table of ['evaluation_overrides', 'session_dismissals', 'evaluations', 'evaluation_jobs', 'transcript_entries', 'recordings']) {
+        for (const table of ['evaluation_overrides', 'session_dismissals', 'evaluations', 'evaluation_jobs', 'transcript_entries', 'interview_events', 'operator_notices', 'recordings']) {
           run(`DELETE FROM ${table} WHERE session_id IN ${sessionsOf}`);
         }
+        run(`DELETE FROM operator_notices WHERE candidate_id IN (SELECT id FROM candidates WHERE tenant_id IN ${inTenants})`);
         run(`DELETE FROM invitations WHERE tenant_id IN ${inTenants} OR session_id IN ${sessionsOf}`);
         db.prepare('DELETE FROM sync_outbox').run(); // empty or exported: the plan checked
         run(`DELETE FROM interview_sessions WHERE tenant_id IN ${inTenants}`);

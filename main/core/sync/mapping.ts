@@ -35,6 +35,8 @@ export interface LocalEntryRow {
   start_ms: number | null;
   status: string;
   confidence: number | null;
+  /** 1: the candidate typed this answer (schema v8); absent on rows read by older queries. */
+  typed?: number;
   created_at: string;
 }
 
@@ -105,6 +107,7 @@ export function entryToRemote(row: LocalEntryRow): Record<string, unknown> {
     start_ms: row.start_ms,
     confidence: row.confidence,
     status: row.status,
+    typed: row.typed === 1,
     created_at: row.created_at,
   };
 }

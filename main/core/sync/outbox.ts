@@ -63,7 +63,7 @@ export function createOutbox(db: KioskDatabase) {
     session: db.prepare(`SELECT id, tenant_id, candidate_id, position_id, status, recording_consent, consent, extra_time, warm_up, start_time, end_time,
         status_history, calls, recording_path, created_at FROM interview_sessions WHERE id = ?`),
     entry: db.prepare(`SELECT e.id, e.session_id, s.tenant_id, e.item_id, e.seq, e.speaker, e.text, e.start_ms, e.status,
-        e.confidence, e.created_at FROM transcript_entries e JOIN interview_sessions s ON s.id = e.session_id WHERE e.id = ?`),
+        e.confidence, e.typed, e.created_at FROM transcript_entries e JOIN interview_sessions s ON s.id = e.session_id WHERE e.id = ?`),
     sessionRemote: db.prepare('UPDATE interview_sessions SET remote_at = coalesce(remote_at, ?), synced_at = ? WHERE id = ?'),
     entrySynced: db.prepare('UPDATE transcript_entries SET synced_at = ? WHERE id = ?'),
     setRecordingPath: db.prepare('UPDATE interview_sessions SET recording_path = ? WHERE id = ? AND recording_path IS NOT ?'),

@@ -78,6 +78,7 @@ export function createRetention(deps: { db: KioskDatabase; dataDir: string; sett
   const recordingFile = db.prepare('SELECT file_name FROM recordings WHERE session_id = ?').pluck();
   const deleteEntries = db.prepare('DELETE FROM transcript_entries WHERE session_id = ?');
   const deleteRecording = db.prepare('DELETE FROM recordings WHERE session_id = ?');
+  const deleteEvents = db.prepare('DELETE FROM interview_events WHERE session_id = ?');
   let timer: unknown = null;
   let closed = false;
 
@@ -100,6 +101,7 @@ export function createRetention(deps: { db: KioskDatabase; dataDir: string; sett
       db.transaction(() => {
         deleteEntries.run(id);
         deleteRecording.run(id);
+        deleteEvents.run(id);
       })();
       if (file) rmSync(join(deps.dataDir, 'recordings', file), { force: true });
     }

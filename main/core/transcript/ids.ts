@@ -14,3 +14,9 @@ export function entryIdFor(sessionId: string, itemId: string): string {
   const h = b.toString('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
+
+/** Items the kiosk creates for the candidate's controls (a note to the interviewer): `ctl_` + 16 hex digits. An
+ * interviewer line right after one answers the control (a repeat, "take your time") and is no new question. */
+export const CONTROL_ITEM_PREFIX = 'ctl_';
+/** A typed answer's user text item: `typed_` + 16 hex digits (within the service's 32-character item ids). */
+export const TYPED_ITEM_PREFIX = 'typed_';

@@ -43,6 +43,8 @@ export interface ReducerEntry {
   startMs: number | null;
   status: EntryStatus;
   confidence: number | null;
+  /** A candidate answer typed instead of spoken (a user text item the kiosk created; see withTypedAnswer). */
+  typed?: boolean;
 }
 
 interface ItemLink {
@@ -346,6 +348,18 @@ function sameStored(a: ReducerEntry, b: ReducerEntry): boolean {
 function toPublic(e: InternalEntry): ReducerEntry {
   const { textDone: _t, responseId: _r, heardPending: _h, ...rest } = e;
   return rest;
+}
+
+/**
+ * A candidate answer typed instead of spoken: main creates the user text item (with this id) and the entry for it
+ * at once, final and marked typed, before the item is sent; the server's echo of the item (conversation.item.added)
+ * then gives its place in the conversation. The client's report of the create keeps the entry (it is known here).
+ */
+export function withTypedAnswer(state: TranscriptState, answer: { itemId: string; text: string }, nowMs: number, entryId: EntryIdFn): ReduceResult {
+  const d = new Draft(state, nowMs, entryId);
+  if (!id(answer.itemId) || d.entries.has(answer.itemId) || d.skipped.has(answer.itemId)) return d.finish();
+  d.ensureEntry(answer.itemId, 'candidate', undefined, { text: answer.text, status: 'final', textDone: true, typed: true, startMs: d.relativeNow() });
+  return d.finish();
 }
 
 /** The entries in conversation order. */

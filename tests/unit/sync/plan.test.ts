@@ -125,8 +125,10 @@ test('mapping: local rows become Supabase rows (values, JSON, booleans, tenant o
   assert.equal(odd.recording_consent, false);
   assert.deepEqual(odd.status_history, []);
   const entry = entryToRemote({ id: 'e', session_id: 's', tenant_id: 't', item_id: 'i', seq: 3, speaker: 'candidate', text: 'hi', start_ms: null, status: 'failed', confidence: null, created_at: 'c' });
-  assert.deepEqual(Object.keys(entry).sort(), ['confidence', 'created_at', 'id', 'item_id', 'seq', 'session_id', 'speaker', 'start_ms', 'status', 'tenant_id', 'text']);
+  assert.deepEqual(Object.keys(entry).sort(), ['confidence', 'created_at', 'id', 'item_id', 'seq', 'session_id', 'speaker', 'start_ms', 'status', 'tenant_id', 'text', 'typed']);
   assert.equal(entry.start_ms, null);
+  assert.equal(entry.typed, false, 'a row without the column (or 0) is a spoken answer');
+  assert.equal(entryToRemote({ id: 'e', session_id: 's', tenant_id: 't', item_id: 'i', seq: 3, speaker: 'candidate', text: 'hi', start_ms: null, status: 'final', confidence: null, typed: 1, created_at: 'c' }).typed, true);
 });
 
 test('cursors: the later (updated_at, id) wins; pulls restart an overlap window earlier', () => {
