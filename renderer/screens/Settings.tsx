@@ -17,6 +17,7 @@ export function Settings(props: { kiosk: KioskBridge; onDone: () => void }) {
   const [audience, setAudience] = useState('');
   const [resultsDays, setResultsDays] = useState('180');
   const [retentionDays, setRetentionDays] = useState('');
+  const [controls, setControls] = useState({ breakLimitSec: '', stillThereAfterSec: '', checkInAfterSec: '' });
   const [extraHosts, setExtraHosts] = useState('');
   const [newKey, setNewKey] = useState('');
   const [status, setStatus] = useState('');
@@ -34,6 +35,10 @@ export function Settings(props: { kiosk: KioskBridge; onDone: () => void }) {
     setAudience(v.disclosure.resultsAudience);
     setResultsDays(String(v.disclosure.retentionDays));
     setRetentionDays(v.retentionDays !== undefined ? String(v.retentionDays) : '');
+    if (v.candidateControls) {
+      const c = v.candidateControls;
+      setControls({ breakLimitSec: String(c.breakLimitSec), stillThereAfterSec: String(c.stillThereAfterSec), checkInAfterSec: String(c.checkInAfterSec) });
+    }
     setExtraHosts(v.realtimeHosts?.extra.join(', ') ?? '');
   };
 
@@ -76,6 +81,9 @@ export function Settings(props: { kiosk: KioskBridge; onDone: () => void }) {
                 disclosure: { resultsAudience: audience.trim(), retentionDays: Number(resultsDays) },
                 // Main validates both (whole days 1–365; host names); a wrong value comes back as an error in words.
                 ...(view.retentionDays !== undefined ? { retentionDays: Number(retentionDays) } : {}),
+                ...(view.candidateControls
+                  ? { candidateControls: { breakLimitSec: Number(controls.breakLimitSec), stillThereAfterSec: Number(controls.stillThereAfterSec), checkInAfterSec: Number(controls.checkInAfterSec) } }
+                  : {}),
                 ...(view.realtimeHosts ? { realtimeHosts: extraHosts.split(/[\s,]+/).filter(Boolean) } : {}),
               }), t('settings.saved'));
             }}
@@ -127,6 +135,24 @@ export function Settings(props: { kiosk: KioskBridge; onDone: () => void }) {
                 <span>{t('settings.retentionDays')}</span>
                 <input type="number" min={1} max={365} step={1} value={retentionDays} onChange={(e) => setRetentionDays(e.target.value)} required />
               </label>
+            )}
+            {view.candidateControls && (
+              <fieldset className="stack">
+                <legend>{t('settings.controlsTitle')}</legend>
+                {(['breakLimitSec', 'stillThereAfterSec', 'checkInAfterSec'] as const).map((key) => (
+                  <label className="field" key={key}>
+                    <span>{t(`settings.${key}`)}</span>
+                    <input
+                      type="number"
+                      inputMode="numeric"
+                      step={1}
+                      value={controls[key]}
+                      onChange={(e) => setControls((c) => ({ ...c, [key]: e.target.value }))}
+                      required
+                    />
+                  </label>
+                ))}
+              </fieldset>
             )}
             <div className="actions">
               <button type="submit" className="primary" disabled={busy}>

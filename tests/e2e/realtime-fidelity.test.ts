@@ -44,9 +44,10 @@ describe('Realtime fidelity (Chromium + web host + faithful emulator)', { timeou
       assert.match(greeting.instructions, /Northwind Robotics/, 'the session instructions were in effect for the greeting');
       await page.locator('ol.transcript > li.interviewer').first().getByText(/Northwind Robotics/).waitFor({ timeout: 20_000 });
 
-      // Forced reconnect, then a failed response and a text-only response on the new call.
-      emu.setFaults({ failResponses: 1, textOnlyResponses: 1 });
+      // Forced reconnect, then a failed response and a text-only response on the new call. The faults are armed
+      // once the old call is gone, so a response the old call was still starting cannot take them.
       await emu.dropCalls('forced reconnect');
+      emu.setFaults({ failResponses: 1, textOnlyResponses: 1 });
       await waitFor(() => emu.calls().length >= 2, 40_000, 'a new call after the drop');
       await waitFor(() => emu.calls().slice(1).flatMap((c) => c.responses).filter((r) => r.outcome === 'completed' && r.status !== 'in_progress').length >= 1, 60_000, 'the interviewer speaking again');
       const later = emu.calls().slice(1).flatMap((c) => c.responses);
@@ -110,7 +111,7 @@ describe('Realtime fidelity (Chromium + web host + faithful emulator)', { timeou
     });
   });
 
-  it('a data channel that opens seconds after audio flows: the service hears nothing before the call has its opening', { timeout: 120_000 }, async () => {
+  it('a data channel that opens seconds after audio flows: the service hears nothing before the call has its opening', { timeout: 180_000 }, async () => {
     // The fixture speaks its first answer 8 s into the file (the mic opens at pre-flight); session.created is held
     // 12 s after the channel opens, so any audio sent before the opening would reach the emulator's voice detection.
     await withKiosk({ emulator: { userTranscripts: FIXTURE.transcripts, faults: { channelOpenDelayMs: 12_000 } } }, async ({ host, kiosk }) => {

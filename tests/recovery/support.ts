@@ -40,15 +40,16 @@ export function checkResumes(calls: EmulatorCallInfo[], entries: EntryRow[]): st
   calls.forEach((call, i) => {
     // Nothing heard in full and nothing said yet (a drop in the greeting's first words): the call opens afresh.
     const fresh = spokenInFull.size === 0 && !candidateSpoke;
+    // The resume note marks a resumed call (a fresh opening is a system cue too, but never this note).
+    const note = call.context.find((c) => c.role === 'system' && /Do not greet/.test(c.text));
     if (i > 0 && call.spoken.length > 0 && fresh) {
-      if (call.resumedAtStep !== null) problems.push(`call ${i + 1} was given context although nothing had been heard in full`);
+      if (note) problems.push(`call ${i + 1} was given context although nothing had been heard in full`);
       if (call.spoken[0]!.step !== 0) problems.push(`call ${i + 1} opened afresh but did not start with the greeting`);
     } else if (i > 0 && call.spoken.length > 0) {
       const first = call.spoken[0]!.step;
       if (call.resumedAtStep === null) problems.push(`call ${i + 1} spoke without being given the earlier context`);
       if (first === 0) problems.push(`call ${i + 1} started with the introduction again`);
       if (spokenInFull.has(first)) problems.push(`call ${i + 1} repeated step ${first} ("${SCRIPT_LINES[first]}")`);
-      const note = call.context.find((c) => c.role === 'system' && /Do not greet/.test(c.text));
       if (!note) problems.push(`call ${i + 1} got no resume note`);
       if (call.context.length < 2) problems.push(`call ${i + 1} got no replayed turns`);
     }

@@ -512,3 +512,49 @@ test('accepts what the spec accepts: user input_audio / input_image items, reaso
   s.msg({ type: 'conversation.item.create', item: { type: 'message', role: 'system', content: [{ type: 'input_audio', audio: 'UklGRg==' }] } });
   assert.equal(s.last('error')!.error.param, 'item.content[0].type');
 });
+
+test('a typed answer (user input_text item) is answered by the next response.create with the next question; nothing answers it by itself', (t) => {
+  const s = setup(t);
+  s.msg({ type: 'response.create' });
+  s.runResponse();
+  const from = s.sent.length;
+  s.msg({ type: 'conversation.item.create', item: { id: 'typed_0123456789abcdef', type: 'message', role: 'user', content: [{ type: 'input_text', text: 'I typed this.' }] } });
+  t.mock.timers.tick(5000);
+  assert.deepEqual(s.types(from), ['conversation.item.added', 'conversation.item.done'], 'no response without response.create');
+  assert.equal(s.last('conversation.item.added')!.item.id, 'typed_0123456789abcdef');
+  s.msg({ type: 'response.create' });
+  assert.equal(s.playing.at(-1)!.clip.step, 1, 'the next question');
+  assert.equal(s.sent.find((e) => e.type === 'conversation.item.added' && e.item.role === 'assistant' && e.item.status === 'in_progress' && e.previous_item_id !== null)!.previous_item_id, 'typed_0123456789abcdef');
+});
+
+test('control notes: repeat says the last line again and the script stays; wait and check-in are asides; other notes are not', (t) => {
+  const s = setup(t);
+  s.msg({ type: 'response.create' });
+  s.runResponse();
+  s.msg({ type: 'response.create' });
+  s.runResponse();
+  const second = s.call.spoken.at(-1)!.text;
+  const note = (id: string, text: string) => s.msg({ type: 'conversation.item.create', item: { id, type: 'message', role: 'system', content: [{ type: 'input_text', text }] } });
+  note('ctl_1', 'The candidate pressed "Repeat the question". Say your last question again, in the same words, and nothing else.');
+  s.msg({ type: 'response.create' });
+  s.runResponse();
+  assert.equal(s.last('response.output_audio_transcript.done')!.transcript, second);
+  assert.equal(s.call.scriptStep, 2, 'a repeat is no new question');
+  note('ctl_2', 'The candidate is taking a short break. Say in one short sentence that you will wait, then wait silently until the interview continues.');
+  s.msg({ type: 'response.create' });
+  s.runResponse();
+  assert.match(s.last('response.output_audio_transcript.done')!.transcript, /^Of course\. Take your time/);
+  note('ctl_3', 'The candidate is back. Welcome them back in one short sentence, then say your last question again, in the same words.');
+  s.msg({ type: 'response.create' });
+  s.runResponse();
+  assert.equal(s.last('response.output_audio_transcript.done')!.transcript, `Welcome back. ${second}`);
+  note('ctl_4', 'The candidate has been silent. Check in aloud, kindly and briefly. Do not end the interview.');
+  s.msg({ type: 'response.create' });
+  s.runResponse();
+  assert.match(s.last('response.output_audio_transcript.done')!.transcript, /^Are you still there\?/);
+  assert.equal(s.call.scriptStep, 2);
+  // A note that is no control (a resume note) leaves the script as it was: the next question follows.
+  note('rs1_0', 'The interview is resuming after a connection problem. Do not repeat questions you have already asked.');
+  s.msg({ type: 'response.create' });
+  assert.equal(s.playing.at(-1)!.clip.step, 2);
+});

@@ -13,11 +13,14 @@ let n = 0;
 const entry = (speaker: EntryRow['speaker'], text: string, itemId = `item_${n}`): EntryRow => ({
   id: `e${n}`, session_id: 's1', item_id: itemId, previous_item_id: null, seq: n++, speaker, text, status: 'final', start_ms: null,
 });
-/** A call that spoke `lines` ([step, text, item id]); `resumed`: it was given the earlier context. */
+/** A call that spoke `lines` ([step, text, item id]); `resumed`: it was given the earlier context. A fresh call
+ * gets the opening cue, itself a client-created system item, so the emulator reports a step for it too. */
 const call = (lines: [number, string, string][], resumed: boolean): EmulatorCallInfo => ({
-  id: 'rtc_x', model: 'gpt-realtime', connected: true, closed: true, userTurns: 0, scriptStep: 0, replayedItems: resumed ? 3 : 0,
-  context: resumed ? [{ id: 'a', role: 'system', text: 'Do not greet the candidate again.' }, { id: 'b', role: 'assistant', text: GREETING }] : [],
-  resumedAtStep: resumed ? lines[0]?.[0] ?? null : null,
+  id: 'rtc_x', model: 'gpt-realtime', connected: true, closed: true, userTurns: 0, scriptStep: 0, replayedItems: resumed ? 3 : 1,
+  context: resumed
+    ? [{ id: 'a', role: 'system', text: 'Do not greet the candidate again.' }, { id: 'b', role: 'assistant', text: GREETING }]
+    : [{ id: 'o', role: 'system', text: 'Greet the candidate and ask the first question.' }],
+  resumedAtStep: lines[0]?.[0] ?? null,
   spoken: lines.map(([step, text]) => ({ step, text })),
   responses: lines.map(([step, text, itemId]) => ({ id: `resp_${itemId}`, itemId, step, instructions: '', text, outcome: 'completed' as const, status: 'completed' as const, heard: null })),
   instructions: '', session: {}, events: [],
