@@ -630,7 +630,7 @@ export interface OperatorLockState {
   failedBeforeUnlock: { count: number; lastAt: string | null } | null;
 }
 
-export type SyncItemKind = 'session' | 'entry' | 'invitation_redeem' | 'invitation' | 'recording' | 'evaluation';
+export type SyncItemKind = 'session' | 'entry' | 'invitation_redeem' | 'invitation' | 'recording' | 'evaluation' | 'override' | 'dismissal';
 
 /** A row the backend refused for good (constraint, RLS): kept locally, shown to the operator, retried on request. */
 export interface QuarantinedRowView {
@@ -670,6 +670,19 @@ export interface SyncStatus {
   /** Storage problems the operator must know about, in words (a damaged database set aside and salvaged at
    * start-up, a full disk). Absent when there are none. */
   storageNotices?: { message: string; at: string }[];
+  /** Reviewers' decisions made on this kiosk (overrides, dismissals): uploaded as a signed-in reviewer, never as
+   * the device. Absent when none are queued. */
+  reviewer?: ReviewerQueueStatus | null;
+}
+
+export interface ReviewerQueueStatus {
+  /** Decisions not yet on the backend (quarantined ones are in `quarantined`). */
+  pending: number;
+  /** Why some wait, in words (no reviewer signed in, the interview not uploaded yet, another tenant); null while
+   * they are being sent. */
+  waiting: string | null;
+  lastError: { message: string; at: string } | null;
+  nextRetryAt: string | null;
 }
 
 /** A redeemed invitation code: who is interviewed for what. Pass invitationId to createSession. */

@@ -30,6 +30,8 @@ const KIND_KEYS = {
   invitation: 'operator.kindInvitation',
   recording: 'operator.kindRecording',
   evaluation: 'operator.kindEvaluation',
+  override: 'operator.kindOverride',
+  dismissal: 'operator.kindDismissal',
 } as const satisfies Record<QuarantinedRowView['kind'], string>;
 
 export function kindLabel(kind: QuarantinedRowView['kind']): string {
@@ -170,6 +172,16 @@ export function Operator(props: { kiosk: KioskBridge; onDone: () => void }) {
                 <>
                   <dt>{t('operator.nextRetry')}</dt>
                   <dd>{whenText(status.nextRetryAt)}</dd>
+                </>
+              )}
+              {status.reviewer && (
+                <>
+                  <dt>{t('operator.reviewerDecisions')}</dt>
+                  <dd data-testid="sync-reviewer">
+                    {t('operator.reviewerPending', { count: status.reviewer.pending })}
+                    {status.reviewer.waiting ? ` ${status.reviewer.waiting}` : ''}
+                    {status.reviewer.lastError ? ` ${t('operator.lastErrorAt', { message: status.reviewer.lastError.message, when: whenText(status.reviewer.lastError.at) })}` : ''}
+                  </dd>
                 </>
               )}
               {status.upload && (

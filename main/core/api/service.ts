@@ -103,6 +103,7 @@ export function createKioskService(deps: KioskServiceDeps): KioskService {
     ...(deps.backendFetch ? { fetch: deps.backendFetch } : {}),
     ...(deps.sync ? { options: deps.sync } : {}),
     storageNotices: () => storageNotices,
+    reviewer: () => room.reviewer(),
   });
   if (!(deps.backendConfigured ?? sync.configured()) && seedDemoData(deps.db)) log('seeded the built-in demo data (no backend configured)');
 
@@ -120,6 +121,7 @@ export function createKioskService(deps: KioskServiceDeps): KioskService {
     settings: deps.settings, events, log,
     ...(deps.backendFetch ? { fetch: deps.backendFetch } : {}),
     ...(deps.roomOfflineAfterMs ? { offlineAfterMs: deps.roomOfflineAfterMs } : {}),
+    onReviewerChange: () => sync.reviewerUploads.wake(),
   });
   const sessions = createSessions({ db: deps.db, store, events, invitations: sync, kioskMode: deps.kioskMode ?? false });
   const evaluation = createEvaluationFeature({

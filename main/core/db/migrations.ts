@@ -389,4 +389,53 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE interview_sessions ADD COLUMN warm_up INTEGER NOT NULL DEFAULT 0 CHECK (warm_up IN (0, 1));
     `,
   },
+  {
+    // Reviewers' decisions reach the backend through the sync outbox, uploaded as the signed-in reviewer (a kiosk
+    // device may not write them): the kind list grows by 'override' and 'dismissal' (table rebuilt as in version
+    // 4). Both are written once, so the insert is all that is queued; demo-tenant rows stay local.
+    // recordings.start_offset_ms: when the renderer's MediaRecorder started, in ms after the interview start
+    // (transcript start_ms counts from there); the recording's time 0 is that much later. NULL = not reported.
+    version: 10,
+    name: 'reviewer decisions in the sync outbox, recording start offset',
+    sql: `
+      PRAGMA legacy_alter_table = ON;
+      CREATE TABLE sync_outbox_v10 (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        kind TEXT NOT NULL CHECK (kind IN ('session', 'entry', 'invitation_redeem', 'invitation', 'recording', 'evaluation', 'override', 'dismissal')),
+        row_id TEXT NOT NULL,
+        session_id TEXT,
+        version INTEGER NOT NULL DEFAULT 1,
+        enqueued_at TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT,
+        error_code TEXT,
+        quarantined_at TEXT,
+        UNIQUE (kind, row_id)
+      );
+      INSERT INTO sync_outbox_v10 (id, kind, row_id, session_id, version, enqueued_at, attempts, last_error, error_code, quarantined_at)
+        SELECT id, kind, row_id, session_id, version, enqueued_at, attempts, last_error, error_code, quarantined_at FROM sync_outbox;
+      DROP TABLE sync_outbox;
+      ALTER TABLE sync_outbox_v10 RENAME TO sync_outbox;
+      CREATE INDEX sync_outbox_pending ON sync_outbox(kind, quarantined_at, id);
+      PRAGMA legacy_alter_table = OFF;
+
+      CREATE TRIGGER sync_override_insert AFTER INSERT ON evaluation_overrides
+      WHEN (SELECT t.demo FROM interview_sessions s JOIN tenants t ON t.id = s.tenant_id WHERE s.id = NEW.session_id) = 0
+      BEGIN
+        INSERT INTO sync_outbox (kind, row_id, session_id, enqueued_at)
+        VALUES ('override', NEW.id, NEW.session_id, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+        ON CONFLICT (kind, row_id) DO UPDATE SET version = version + 1, quarantined_at = NULL, attempts = 0;
+      END;
+
+      CREATE TRIGGER sync_dismissal_insert AFTER INSERT ON session_dismissals
+      WHEN (SELECT t.demo FROM interview_sessions s JOIN tenants t ON t.id = s.tenant_id WHERE s.id = NEW.session_id) = 0
+      BEGIN
+        INSERT INTO sync_outbox (kind, row_id, session_id, enqueued_at)
+        VALUES ('dismissal', NEW.session_id, NEW.session_id, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+        ON CONFLICT (kind, row_id) DO UPDATE SET version = version + 1, quarantined_at = NULL, attempts = 0;
+      END;
+
+      ALTER TABLE recordings ADD COLUMN start_offset_ms INTEGER CHECK (start_offset_ms IS NULL OR start_offset_ms >= 0);
+    `,
+  },
 ];

@@ -30,6 +30,8 @@ export interface RoomDeps {
   offlineAfterMs?: number;
   /** Re-read overlap for the transcript cursor (a long transaction can commit an older updated_at). */
   overlapMs?: number;
+  /** A reviewer signed in or out (reviewers' decisions queued on this kiosk may go now). */
+  onReviewerChange?: () => void;
 }
 
 const KIOSK_COLUMNS = 'device_id, label, state, question, session_id, state_since, last_seen, updated_at';
@@ -43,6 +45,7 @@ export function createRoomFeature(deps: RoomDeps) {
   const offlineAfterMs = deps.offlineAfterMs ?? PRESENCE_OFFLINE_AFTER_MS;
   const overlapMs = deps.overlapMs ?? 60_000;
   let remote: Remote | null = null;
+  let role: string | null = null;
   let db: SupabaseClient | null = null;
   let tokenTimer: NodeJS.Timeout | null = null;
   let live = false;
@@ -157,12 +160,13 @@ export function createRoomFeature(deps: RoomDeps) {
         }
         throw new KioskError('backend_auth_failed', `The backend did not accept this sign-in: ${res.error.message}.`);
       }
-      const role = roleOf(r.accessToken());
-      if (role !== 'observer' && role !== 'reviewer') {
+      const signedRole = roleOf(r.accessToken());
+      if (signedRole !== 'observer' && signedRole !== 'reviewer') {
         await r.signOut();
         throw new KioskError('backend_auth_failed', 'This account is not an observer or reviewer of the tenant, so it cannot open the room view.');
       }
       remote = r;
+      role = signedRole;
       problem = null;
       // The token comes from our own refresh logic (refreshed before expiry); supabase-js asks for it before each
       // REST request.
@@ -183,8 +187,9 @@ export function createRoomFeature(deps: RoomDeps) {
       }, TOKEN_HANDOVER_MS);
       tokenTimer.unref();
       subscribeRoom(db);
-      log(`room view signed in as ${email} (${role})`);
+      log(`room view signed in as ${email} (${signedRole})`);
       pushRoom();
+      deps.onReviewerChange?.();
       return view();
     },
 
@@ -192,8 +197,10 @@ export function createRoomFeature(deps: RoomDeps) {
       await close();
       if (remote) await remote.signOut();
       remote = null;
+      role = null;
       problem = null;
       pushRoom();
+      deps.onReviewerChange?.();
       return view();
     },
 
@@ -224,6 +231,10 @@ export function createRoomFeature(deps: RoomDeps) {
 
   return {
     api,
+    /** The signed-in tenant user when it is a reviewer (only reviewers may write overrides and dismissals). */
+    reviewer(): Remote | null {
+      return remote && role === 'reviewer' ? remote : null;
+    },
     /** Test hook: the followed transcript and the room, as main holds them. */
     view,
     transcript,

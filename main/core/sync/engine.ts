@@ -71,6 +71,8 @@ export interface EngineOptions {
   /** Transcript-entry batches in flight at once (default 2). */
   parallel?: number;
   onStatus?: (status: SyncStatus) => void;
+  /** Reviewers' decisions, sent apart from the device's rows (./reviewer.ts): shown beside them. */
+  reviewerStatus?: () => SyncStatus['reviewer'];
   log?: (line: string) => void;
 }
 
@@ -124,6 +126,7 @@ export function createEngine(options: EngineOptions) {
       nextRetryAt: backoffUntil > clock.now() ? iso(backoffUntil) : null,
       lastPullAt,
       upload,
+      reviewer: options.reviewerStatus?.() ?? null,
     };
   }
 

@@ -12,8 +12,9 @@ import { createRetention } from './retention';
 import { createLocalData, planBackendChange, planTenantChange } from './local-data';
 import { PULL_TABLES } from './mapping';
 import { createOutbox } from './outbox';
+import { createReviewerUploads } from './reviewer';
 import type { BackoffPolicy } from '../../../preload/backoff';
-import type { BatchLimits } from './plan';
+import { SYNC_BACKOFF, type BatchLimits } from './plan';
 import { pullReferenceData } from './pull';
 export { anonKeySchema, supabaseUrlSchema } from './validation';
 import { createRemote, type Remote } from './remote';
@@ -48,6 +49,8 @@ export interface SyncFeatureDeps {
   options?: SyncOptions;
   /** Storage problems shown beside the sync state (see KioskServiceDeps.storageNotices). */
   storageNotices?: () => { message: string; at: string }[];
+  /** The signed-in reviewer (the room view's sign-in with role 'reviewer'), who uploads reviewers' decisions. */
+  reviewer?: () => Remote | null;
 }
 
 export function createSyncFeature(deps: SyncFeatureDeps) {
@@ -93,8 +96,19 @@ export function createSyncFeature(deps: SyncFeatureDeps) {
     return r && r.signedInAs() ? r : null;
   }
 
+  const reviewerUploads = createReviewerUploads({
+    outbox,
+    reviewer: deps.reviewer ?? (() => null),
+    clock: opts.clock ?? systemClock,
+    backoff: opts.backoff ?? SYNC_BACKOFF,
+    ...(opts.random ? { random: opts.random } : {}),
+    onChange: () => engine.notify(),
+    log,
+  });
+  let lastSuccess: string | null = null;
   const engine = createEngine({
     outbox,
+    reviewerStatus: () => reviewerUploads.status(),
     remote: signedIn,
     configured,
     dataDir: deps.dataDir,
@@ -106,7 +120,12 @@ export function createSyncFeature(deps: SyncFeatureDeps) {
     ...(opts.pullIntervalMs ? { pullIntervalMs: opts.pullIntervalMs } : {}),
     ...(opts.wakeDelayMs !== undefined ? { wakeDelayMs: opts.wakeDelayMs } : {}),
     ...(opts.parallel ? { parallel: opts.parallel } : {}),
-    onStatus: (s) => deps.events.emit('sync', s),
+    onStatus: (s) => {
+      // The device uploaded something: decisions waiting for their interview may go now.
+      if (s.lastSuccessAt !== lastSuccess && s.reviewer?.pending) reviewerUploads.wake();
+      lastSuccess = s.lastSuccessAt;
+      deps.events.emit('sync', s);
+    },
     log,
   });
 
@@ -159,7 +178,10 @@ export function createSyncFeature(deps: SyncFeatureDeps) {
       engine.wake();
       followSession(session.id, session.status);
     }),
-    deps.events.on('review', () => engine.wake()), // an evaluation was stored
+    deps.events.on('review', () => { // an evaluation, an override or a dismissal was stored
+      engine.wake();
+      reviewerUploads.wake();
+    }),
   ];
 
   async function pullNow(): Promise<void> {
@@ -183,6 +205,7 @@ export function createSyncFeature(deps: SyncFeatureDeps) {
 
     async syncNow(): Promise<SyncStatus> {
       await engine.syncNow();
+      await reviewerUploads.sendNow();
       return status();
     },
 
@@ -290,6 +313,7 @@ export function createSyncFeature(deps: SyncFeatureDeps) {
     outbox,
     engine,
     retention,
+    reviewerUploads,
     configured,
     deviceId: () => outbox.deviceId(),
     setKioskState,
@@ -322,12 +346,14 @@ export function createSyncFeature(deps: SyncFeatureDeps) {
       if (configured()) {
         engine.start();
         presence.start();
+        reviewerUploads.wake(); // says in the status what the decisions left queued wait for
       }
     },
     async close(): Promise<void> {
       for (const u of unsubscribe) u();
       retention.close();
       presence.close();
+      await reviewerUploads.close();
       await engine.close();
     },
   };

@@ -22,6 +22,8 @@ const KIND_WORDS: Record<SyncItemKind, [string, string]> = {
   invitation_redeem: ['invitation redemption', 'invitation redemptions'],
   invitation: ['invitation completion', 'invitation completions'],
   evaluation: ['evaluation', 'evaluations'],
+  override: ['reviewer override', 'reviewer overrides'],
+  dismissal: ['dismissal', 'dismissals'],
 };
 
 /** "2 interviews, 14 transcript entries and 1 recording" (kinds in a fixed order). */
@@ -107,6 +109,8 @@ export function createLocalData(db: KioskDatabase, dataDir: string) {
     session: db.prepare('SELECT * FROM interview_sessions WHERE id = ?'),
     entries: db.prepare('SELECT * FROM transcript_entries WHERE session_id = ? ORDER BY seq, id'),
     evaluations: db.prepare('SELECT * FROM evaluations WHERE session_id = ? ORDER BY created_at, id'),
+    overrides: db.prepare('SELECT * FROM evaluation_overrides WHERE session_id = ? ORDER BY created_at, id'),
+    dismissal: db.prepare('SELECT * FROM session_dismissals WHERE session_id = ?'),
     recording: db.prepare('SELECT * FROM recordings WHERE session_id = ?'),
     // The typed code of an offline redemption (pending_code) never leaves the database.
     invitation: db.prepare(`SELECT id, tenant_id, status, expires_at, candidate_id, position_id, redeemed_at, redeemed_by_device,
@@ -165,7 +169,8 @@ export function createLocalData(db: KioskDatabase, dataDir: string) {
           chmodSync(join(directory, recordingFile), 0o600);
           files++;
         }
-        return { session: q.session.get(id) ?? null, entries: q.entries.all(id), evaluations: q.evaluations.all(id), recordingFile };
+        return { session: q.session.get(id) ?? null, entries: q.entries.all(id), evaluations: q.evaluations.all(id),
+          overrides: q.overrides.all(id), dismissal: q.dismissal.get(id) ?? null, recordingFile };
       });
       const invitations = invitationIds.map((id) => q.invitation.get(id)).filter(Boolean);
       const counts = countsOf(rows);

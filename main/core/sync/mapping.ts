@@ -140,6 +140,39 @@ export function evaluationToRemote(row: LocalEvaluationRow): Record<string, unkn
   };
 }
 
+export interface LocalOverrideRow {
+  id: string;
+  evaluation_id: string;
+  session_id: string;
+  tenant_id: string;
+  competency: string;
+  level: number;
+  reason: string;
+  created_at: string;
+}
+
+export interface LocalDismissalRow {
+  id: string;
+  session_id: string;
+  tenant_id: string;
+  reason: string;
+  created_at: string;
+}
+
+/** A reviewer's override: the local id is the remote id (a retried insert finds it). `created_by` is left to the
+ * server's default, auth.uid() of the signed-in reviewer (RLS checks it is exactly that). */
+export function overrideToRemote(row: LocalOverrideRow): Record<string, unknown> {
+  return {
+    id: row.id, tenant_id: row.tenant_id, evaluation_id: row.evaluation_id, session_id: row.session_id,
+    competency: row.competency, level: row.level, reason: row.reason, created_at: row.created_at,
+  };
+}
+
+/** A dismissal: one per session on the server (primary key session_id), so the session id is its key there. */
+export function dismissalToRemote(row: LocalDismissalRow): Record<string, unknown> {
+  return { session_id: row.session_id, tenant_id: row.tenant_id, reason: row.reason, created_at: row.created_at };
+}
+
 /** Object name of a recording in the `recordings` bucket. */
 export const recordingObjectName = (tenantId: string, sessionId: string) => `${tenantId}/${sessionId}.webm`;
 

@@ -4,7 +4,7 @@ import type { ProgressStore, UploadProgress } from './resumable';
 import { randomUUID } from 'node:crypto';
 import type { QuarantinedRowView, SyncItemKind } from '../../../preload/contract';
 import type { KioskDatabase } from '../db/database';
-import type { LocalEntryRow, LocalEvaluationRow, LocalSessionRow, PullCursor } from './mapping';
+import type { LocalDismissalRow, LocalEntryRow, LocalEvaluationRow, LocalOverrideRow, LocalSessionRow, PullCursor } from './mapping';
 import type { OutboxItem } from './plan';
 
 interface OutboxDbRow {
@@ -51,7 +51,8 @@ export function createOutbox(db: KioskDatabase) {
       WHERE o.kind = ? AND o.quarantined_at IS NULL
         AND (? = 0 OR s.remote_at IS NOT NULL)
       ORDER BY o.id LIMIT ?`),
-    pending: db.prepare('SELECT count(*) AS n FROM sync_outbox WHERE quarantined_at IS NULL'),
+    // The device's rows: reviewers' decisions are counted apart (reviewerPending), as a reviewer sends them.
+    pending: db.prepare(`SELECT count(*) AS n FROM sync_outbox WHERE quarantined_at IS NULL AND kind NOT IN ('override', 'dismissal')`),
     quarantined: db.prepare(`SELECT id, kind, row_id, session_id, last_error, error_code, quarantined_at, attempts
       FROM sync_outbox WHERE quarantined_at IS NOT NULL ORDER BY id LIMIT 200`),
     done: db.prepare('DELETE FROM sync_outbox WHERE id = ? AND version = ?'),
@@ -72,6 +73,20 @@ export function createOutbox(db: KioskDatabase) {
     invitation: db.prepare('SELECT * FROM invitations WHERE id = ?'),
     evaluation: db.prepare(`SELECT e.*, s.tenant_id FROM evaluations e JOIN interview_sessions s ON s.id = e.session_id WHERE e.id = ?`),
     evaluationSynced: db.prepare('UPDATE evaluations SET synced_at = ? WHERE id = ?'),
+    // Reviewers' decisions, with what they need on the server first: the session (dismissal) or the evaluation
+    // the override stands beside (evaluations.synced_at, set when its upload was confirmed).
+    reviewerItems: db.prepare(`SELECT o.id, o.kind, o.row_id, o.session_id, o.version, s.tenant_id,
+        CASE o.kind WHEN 'override' THEN (SELECT ev.synced_at IS NOT NULL FROM evaluation_overrides ov
+          JOIN evaluations ev ON ev.id = ov.evaluation_id WHERE ov.id = o.row_id) ELSE s.remote_at IS NOT NULL END AS ready
+      FROM sync_outbox o LEFT JOIN interview_sessions s ON s.id = o.session_id
+      WHERE o.kind IN ('override', 'dismissal') AND o.quarantined_at IS NULL ORDER BY o.id LIMIT ?`),
+    reviewerPending: db.prepare(`SELECT count(*) AS n FROM sync_outbox WHERE kind IN ('override', 'dismissal') AND quarantined_at IS NULL`),
+    override: db.prepare(`SELECT o.id, o.evaluation_id, o.session_id, s.tenant_id, o.competency, o.level, o.reason, o.created_at
+      FROM evaluation_overrides o JOIN interview_sessions s ON s.id = o.session_id WHERE o.id = ?`),
+    dismissal: db.prepare(`SELECT d.id, d.session_id, s.tenant_id, d.reason, d.created_at
+      FROM session_dismissals d JOIN interview_sessions s ON s.id = d.session_id WHERE d.session_id = ?`),
+    overrideSynced: db.prepare('UPDATE evaluation_overrides SET synced_at = ? WHERE id = ?'),
+    dismissalSynced: db.prepare('UPDATE session_dismissals SET synced_at = ? WHERE session_id = ?'),
     invitationByHash: db.prepare('SELECT * FROM invitations WHERE token = ?'),
     clearPendingCode: db.prepare('UPDATE invitations SET pending_code = NULL WHERE id = ?'),
     stateGet: db.prepare('SELECT value FROM sync_state WHERE key = ?'),
@@ -92,6 +107,23 @@ export function createOutbox(db: KioskDatabase) {
         finished: r.finished === 1, entriesPending: r.entries_pending === 1,
       }));
     },
+    /** Reviewers' decisions waiting (oldest first), each with its tenant and whether its prerequisite is on the server. */
+    reviewerItems(limit: number): (OutboxItem & { tenantId: string | null; ready: boolean })[] {
+      return (q.reviewerItems.all(limit) as { id: number; kind: SyncItemKind; row_id: string; session_id: string | null; version: number; tenant_id: string | null; ready: number | null }[])
+        .map((r) => ({
+          id: r.id, kind: r.kind, rowId: r.row_id, sessionId: r.session_id, version: r.version, tenantId: r.tenant_id, ready: r.ready === 1,
+          sessionRemote: r.ready === 1, redeemPending: false, finished: false, entriesPending: false,
+        }));
+    },
+    reviewerPending(): number {
+      return (q.reviewerPending.get() as { n: number }).n;
+    },
+    override(id: string): LocalOverrideRow | null {
+      return (q.override.get(id) as LocalOverrideRow | undefined) ?? null;
+    },
+    dismissal(sessionId: string): LocalDismissalRow | null {
+      return (q.dismissal.get(sessionId) as LocalDismissalRow | undefined) ?? null;
+    },
     pendingCount(): number {
       return (q.pending.get() as { n: number }).n;
     },
@@ -107,6 +139,8 @@ export function createOutbox(db: KioskDatabase) {
         if (item.kind === 'session') q.sessionRemote.run(at, removed ? at : null, item.rowId);
         else if (item.kind === 'entry' && removed) q.entrySynced.run(at, item.rowId);
         else if (item.kind === 'evaluation' && removed) q.evaluationSynced.run(at, item.rowId);
+        else if (item.kind === 'override' && removed) q.overrideSynced.run(at, item.rowId);
+        else if (item.kind === 'dismissal' && removed) q.dismissalSynced.run(at, item.rowId);
       }
     }) as (items: readonly OutboxItem[], nowMs: number) => void,
     /** A provisional session row is on the server: its entries may follow; the session stays queued. */

@@ -123,6 +123,9 @@ export function eligible(item: OutboxItem): boolean {
       return item.sessionRemote;
     case 'invitation':
       return item.sessionRemote && !item.redeemPending;
+    case 'override':
+    case 'dismissal':
+      return false; // reviewers' decisions: sent as the reviewer (./reviewer.ts), never as the device
   }
 }
 

@@ -43,6 +43,10 @@ export interface Remote {
   ensureToken(): Promise<Result<void>>;
   /** Upsert (merge on the primary key) and check every row came back by its `key` column (default `id`). */
   upsert(table: string, rows: Record<string, unknown>[], key?: string): Promise<Result<string[]>>;
+  /** Insert rows that are never changed once written (reviewers have no UPDATE right): `ON CONFLICT (key) DO
+   * NOTHING`, then every sent key must exist on the server — a retry after a lost answer finds its row there and
+   * adds none. */
+  insertOnce(table: string, rows: Record<string, unknown>[], key: string): Promise<Result<string[]>>;
   rpc(fn: string, args: Record<string, unknown>): Promise<Result<unknown>>;
   /** Insert-only (no upsert): an existing object answers 409, which the engine reads as "already uploaded". */
   upload(bucket: string, name: string, body: Buffer, contentType: string): Promise<Result<{ path: string }>>;
@@ -257,6 +261,26 @@ export function createRemote(options: RemoteOptions): Remote {
       const missing = rows.filter((r) => !ids.has(r[key]));
       if (missing.length > 0) return bad(`the answer confirmed ${rows.length - missing.length} of ${rows.length} rows`);
       return { ok: true, value: [...ids] as string[] };
+    },
+
+    async insertOnce(table, rows, key) {
+      // PostgREST: Prefer resolution=ignore-duplicates answers only the rows it inserted, so the rows that were
+      // already there (an earlier attempt whose answer was lost) are confirmed by reading their keys back.
+      const res = await data.from(table).upsert(rows, { onConflict: key, ignoreDuplicates: true }).select(key);
+      if (res.error) return { ok: false, error: fromPostgrest(res.error, res.status) };
+      if (!Array.isArray(res.data)) return bad(`expected an array of ${key}s, got ${typeof res.data}`);
+      const keyOf = (r: unknown) => (r && typeof r === 'object' ? (r as Record<string, unknown>)[key] : undefined);
+      const ids = new Set((res.data as unknown[]).map(keyOf));
+      const missing = rows.map((r) => r[key]).filter((k) => !ids.has(k));
+      if (missing.length > 0) {
+        const again = await data.from(table).select(key).in(key, missing as string[]);
+        if (again.error) return { ok: false, error: fromPostgrest(again.error, again.status) };
+        if (!Array.isArray(again.data)) return bad(`expected an array of ${key}s, got ${typeof again.data}`);
+        for (const r of again.data as unknown[]) ids.add(keyOf(r));
+        const still = missing.filter((k) => !ids.has(k));
+        if (still.length > 0) return bad(`the backend confirmed ${rows.length - still.length} of ${rows.length} rows`);
+      }
+      return { ok: true, value: rows.map((r) => String(r[key])) };
     },
 
     async rpc(fn, args) {

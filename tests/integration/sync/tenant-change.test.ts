@@ -94,12 +94,15 @@ describe('tenant change', () => {
       assert.ok(stateKeys(kiosk).includes('pull:candidates'));
       const cursorA = kiosk.db.prepare(`SELECT value FROM sync_state WHERE key = 'pull:candidates'`).pluck().get() as string;
 
-      // A reviewer's local override and dismissal of A's interviews go with them.
+      // A reviewer's local override and dismissal of A's interviews are queued for a reviewer's upload: unsent, they
+      // hold the move back like any queued row; once exported, they go with the interviews.
       const evaluation = kiosk.db.prepare('SELECT id, session_id FROM evaluations LIMIT 1').get() as { id: string; session_id: string };
       kiosk.db.prepare(`INSERT INTO evaluation_overrides (id, evaluation_id, session_id, competency, level, reason, created_at)
         VALUES ('o1', ?, ?, 'empathy', 3, 'heard it myself', '2026-01-01T00:00:00Z')`).run(evaluation.id, evaluation.session_id);
       kiosk.db.prepare(`INSERT INTO session_dismissals (session_id, id, reason, created_at) VALUES (?, 'd1', 'wrong candidate', '2026-01-01T00:00:00Z')`)
         .run(evaluation.session_id);
+      assert.match(await refusedSignIn(kiosk, deviceB), /1 reviewer override and 1 dismissal/);
+      await kiosk.call('exportQueue');
 
       const status = await kiosk.call<SyncStatus>('signInDevice', deviceB);
       assert.equal(status.signedInAs, deviceB.email);
