@@ -283,6 +283,8 @@ export interface StartCallResult {
   rolloverAfterMs?: number | null;
   /** The candidate's controls in effect (limits from the settings); absent on older hosts. */
   controls?: CandidateControlLimits;
+  /** What the interview waits for (help, a break) as main recorded it: a call after a restart picks it up. */
+  hold?: InterviewHold;
 }
 
 /** Limits of the candidate's in-interview controls (operator settings). */
