@@ -55,6 +55,9 @@ export function createCalls(deps: CallsDeps) {
         model: settings.model,
         voice: settings.voice,
         language: position.language,
+        turnDetection: position.turnDetection,
+        extraTime: row.extra_time === 1,
+        warmUp: row.warm_up === 1,
         ...(settings.audioProfile ? { audioProfile: settings.audioProfile } : {}),
         ...(settings.transcriptionModel ? { transcriptionModel: settings.transcriptionModel } : {}),
       });
