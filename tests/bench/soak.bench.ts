@@ -260,7 +260,8 @@ export async function run(): Promise<BenchResults> {
       if (minutes(last) < WANT_MINUTES) problems.push(`only ${minutes(last).toFixed(0)} of ${WANT_MINUTES} interview-minutes`);
       if (last.calls.reconnect || last.calls.restart) {
         const shown = await page.locator('details.log li').allTextContents().catch(() => []);
-        problems.push(`unplanned calls ${JSON.stringify(last.calls)}; the page's messages: ${shown.join(' | ').slice(0, 500)}`);
+        const marks = await page.evaluate(() => performance.getEntriesByType('mark').filter((m) => /lost|disconnected|recovered/.test(m.name)).map((m) => `${m.name}@${(m.startTime / 1000).toFixed(1)}s`));
+        problems.push(`unplanned calls ${JSON.stringify(last.calls)} (${marks.join(', ')}); the page's messages: ${shown.join(' | ').slice(0, 300)}`);
       }
       await pressEnd(page);
       await waitForSummary(page, 60_000);
