@@ -38,7 +38,7 @@ const WALL_LIMIT_MS = 9 * 60_000;
 const SAMPLE_EVERY_MS = 5_000;
 /** The candidate's turn: this much speech, then silence until the next (one question and answer per period). */
 const BURST_MS = 600;
-const PERIOD_MS = 2_400;
+const PERIOD_MS = 2_600;
 const LINE_MAX_MS = 500;
 /** Events in each p99 window (the first and the last ones of the interview). */
 const P99_WINDOW = 1_500;
@@ -111,7 +111,7 @@ function burstWav(dir: string): string {
   return file;
 }
 
-/** What the candidate "said" per turn: answers of an interview's length (60–180 words), all different. */
+/** What the candidate "said" per turn: answers of an interview's length (60–190 words), all different. */
 function answers(count: number): string[] {
   const parts = [
     'In my last role I led a small team that rebuilt the billing service',
@@ -126,8 +126,9 @@ function answers(count: number): string[] {
   return Array.from({ length: count }, (_, i) => {
     const words = 60 + ((i * 37) % 121);
     const out: string[] = [`Answer ${i + 1}.`];
+    // Whole sentences: an answer that ends mid-sentence makes semantic turn detection wait for more.
     for (let k = i; out.join(' ').split(' ').length < words; k++) out.push(`${parts[k % parts.length]}.`);
-    return out.join(' ').split(' ').slice(0, words).join(' ');
+    return out.join(' ');
   });
 }
 
