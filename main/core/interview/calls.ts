@@ -108,6 +108,7 @@ export function createCalls(deps: CallsDeps) {
         resumed,
         rolloverAfterMs: rolloverAfterMs(limit, deps.recovery?.rolloverMarginMs),
         ...(deps.controlLimits ? { controls: deps.controlLimits() } : {}),
+        interviewStartedAt: new Date(startedAtMs).toISOString(),
       };
     },
   } satisfies KioskSlice<'startCall'>;

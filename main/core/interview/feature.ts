@@ -60,7 +60,7 @@ export function createInterviewFeature(deps: InterviewFeatureDeps) {
     db: deps.db, sessions, transcripts, notices: deps.notices, limits: deps.controlLimits, now: deps.now, log: deps.log,
     ...(deps.setKioskState ? { setKioskState: deps.setKioskState } : {}),
   });
-  const recording = createRecordingIntake({ sessions, recorder: deps.recorder });
+  const recording = createRecordingIntake({ sessions, recorder: deps.recorder, now: deps.now });
   const ending = createEnding({
     db: deps.db, store: deps.store, sessions, transcripts, calls, recorder: deps.recorder, afterEnd: deps.afterEnd, now: deps.now,
   });
