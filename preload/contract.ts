@@ -121,6 +121,24 @@ export interface PositionView {
   competencies: string[];
   /** ISO-639-1 code of the interview's language, when the position sets one (transcription `language`). */
   language: string | null;
+  /** How the end of the candidate's turn is found; null = the kiosk's default (semantic, low eagerness). */
+  turnDetection: TurnDetectionMode | null;
+}
+
+/** Turn detection a position may choose: semantic VAD at an eagerness, or server VAD (a fixed silence). */
+export const TURN_DETECTION_MODES = ['semantic_low', 'semantic_medium', 'semantic_high', 'server_vad'] as const;
+export type TurnDetectionMode = (typeof TURN_DETECTION_MODES)[number];
+
+/**
+ * How many leading entries (in seq order) of an interview with a warm-up are the warm-up: everything before the
+ * interviewer's first line after the candidate's first answer (the greeting with the warm-up question, and the
+ * answer to it, however many turns it took). Kept in the record and shown marked; never evaluated.
+ */
+export function warmUpEntryCount(entries: readonly { speaker: Speaker }[]): number {
+  const firstAnswer = entries.findIndex((e) => e.speaker === 'candidate');
+  if (firstAnswer < 0) return entries.length;
+  const assessedStart = entries.findIndex((e, i) => i > firstAnswer && e.speaker === 'interviewer');
+  return assessedStart < 0 ? entries.length : assessedStart;
 }
 
 export interface SetupData {
@@ -195,6 +213,10 @@ export interface SessionView {
   /** ISO-8601 times, null until they happen. */
   startedAt: string | null;
   endedAt: string | null;
+  /** Extra time (an accommodation): slower pace, a longer silence before the candidate's turn ends. */
+  extraTime: boolean;
+  /** The interview opens with an unscored warm-up question (see warmUpEntryCount). */
+  warmUp: boolean;
 }
 
 export type EntryStatus = 'in_progress' | 'final' | 'failed';
@@ -262,6 +284,8 @@ export interface StartCallResult {
   rolloverAfterMs?: number | null;
   /** The candidate's controls in effect (limits from the settings); absent on older hosts. */
   controls?: CandidateControlLimits;
+  /** What the interview waits for (help, a break) as main recorded it: a call after a restart picks it up. */
+  hold?: InterviewHold;
   /** The interview's start (ISO; transcript start_ms count from it): the recorder's start offset is measured from it. */
   interviewStartedAt?: string;
 }
@@ -375,6 +399,10 @@ export interface CreateSessionRequest {
   operatorTicket?: string;
   /** The disclosure the candidate accepted; stored with the session and synced. */
   consent?: ConsentRecord;
+  /** Extra time, chosen by the operator at setup or asked for by the candidate before the interview. */
+  extraTime?: boolean;
+  /** An unscored warm-up question first; absent = on in kiosk mode, off otherwise. */
+  warmUp?: boolean;
 }
 export interface DeclineInterviewRequest {
   candidateId: string;

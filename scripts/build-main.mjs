@@ -1,14 +1,23 @@
 #!/usr/bin/env node
 // Bundles the Electron main process (ESM) and the preload (CommonJS: sandboxed preloads cannot be ES modules and
 // may only require 'electron', so everything else is bundled in), and the web host. Type-checking is `npm run typecheck`.
+import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
 
+// Chunk names carry a content hash: start clean so no stale chunk is left beside the new ones.
+for (const dir of ['dist/main', 'dist/web', 'dist/preload']) rmSync(dir, { recursive: true, force: true });
+
 const common = { bundle: true, sourcemap: true, logLevel: 'info', target: 'node22' };
+// ESM bundles are split so that a dynamic import stays lazy: without splitting, esbuild hoists the static imports of
+// a lazily loaded module (the practice emulator's werift, its certificate libraries, opusscript) to the top of the
+// one file, and every start pays for loading them (about half of a host's start-up), practice mode or not.
+const split = { splitting: true, chunkNames: 'chunks/[name]-[hash]' };
 
 await build({
   ...common,
-  entryPoints: ['main/app.ts'],
-  outfile: 'dist/main/app.js',
+  ...split,
+  entryPoints: { app: 'main/app.ts' },
+  outdir: 'dist/main',
   platform: 'node',
   format: 'esm',
   packages: 'external', // node_modules stay external: native better-sqlite3, werift, electron itself
@@ -27,8 +36,9 @@ await build({
 // `tsx` needs to compile it, which is what a restarted host costs in the recovery harness and `npm run dev:web`.
 await build({
   ...common,
-  entryPoints: ['main/web/serve.ts'],
-  outfile: 'dist/web/serve.js',
+  ...split,
+  entryPoints: { serve: 'main/web/serve.ts' },
+  outdir: 'dist/web',
   platform: 'node',
   target: 'node20', // plain Node, not Electron's
   format: 'esm',

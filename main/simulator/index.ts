@@ -11,7 +11,7 @@ import { newId } from './ids';
 import { MultipartError, parseMultipart } from './multipart';
 import { EmulatorPeer } from './peer';
 import { ResponsesError, serveResponses, type ResponsesFaults } from './responses';
-import { loadClips, type Clip } from './script';
+import { loadClips, shapeScript, type Clip, type ScriptShape } from './script';
 import { defaultSession, isObject, mergeSession, validateSessionPatch, type JsonObject } from './session';
 import { loopbackStunUrl } from './stun';
 
@@ -33,6 +33,7 @@ export interface EmulatorOptions {
   candidates?: 'loopback' | 'all'; // 'loopback' (default): advertise only 127.0.0.1 and drop non-loopback offer candidates
   userTranscripts?: UserTranscript[]; // scripted text of the candidate's 1st, 2nd, … turn (or its stretches of speech between pauses); absent → placeholder "(practice answer, 4.2 seconds)"
   sessionLimitMs?: number; // default 3_600_000: at the limit send error session_expired and end the call
+  script?: ScriptShape; // more question steps, shorter spoken lines (long or time-compressed test interviews)
   faults?: EmulatorFaults;
   log?: (line: string) => void;
 }
@@ -154,7 +155,7 @@ function parseJson(text: string, param: string): unknown {
 export async function startEmulator(options: EmulatorOptions): Promise<EmulatorHandle> {
   if (!options.apiKey) throw new Error('startEmulator: apiKey is required');
   const log = options.log ?? (() => undefined);
-  const clips: Clip[] = loadClips();
+  const clips: Clip[] = shapeScript(loadClips(), options.script);
   const faults: EmulatorFaults = { ...options.faults };
   const sessionLimitMs = options.sessionLimitMs ?? 3_600_000;
   const candidates = options.candidates ?? 'loopback';

@@ -59,8 +59,16 @@ export function lineFor(step: number, persona: Persona, clips: readonly Clip[]):
   const clipText = clips[s]!.text;
   if (s === last) return clipText;
   // With a warm-up, step 0 asks it and the assessed questions start at step 1 (one competency later).
-  const competency = competencyForStep(persona, persona.warmUp ? s - 1 : s);
-  const question = competency ? `Tell me about a time your ${competency.toLowerCase()} made a difference.` : null;
+  const index = persona.warmUp ? s - 1 : s;
+  const competency = competencyForStep(persona, index);
+  // Past the last competency the questions come round again, each worded as its own (a model does not ask the
+  // very same question twice, and a resumed call recognises each line as one step).
+  const round = competency ? Math.floor(Math.max(0, index) / persona.competencies.length) : 0;
+  const question = competency
+    ? round === 0
+      ? `Tell me about a time your ${competency.toLowerCase()} made a difference.`
+      : `Give me example ${round + 1} of a time your ${competency.toLowerCase()} made a difference.`
+    : null;
   if (s === 0 && persona.warmUp) {
     const where = persona.company ? `Welcome to your interview with ${persona.company}. I am the AI interviewer.` : 'Welcome. I am the AI interviewer.';
     return `${where} ${WARM_UP_LINE}`;

@@ -52,6 +52,36 @@ export function clipForStep(clips: Clip[], step: number): Clip {
 
 export const isClosingStep = (clips: Clip[], step: number) => step >= clips.length - 1;
 
+export interface ScriptShape {
+  /** Question steps between the greeting and the closing line (default: the clips' own). More steps reuse the
+   * question clips in turn: a long interview (soak benchmarks) without more recordings. */
+  questions?: number;
+  /** Each line's audio is cut to at most this long (time-compressed runs: the interviewer speaks briefly; the
+   * transcript keeps the whole line, as text runs ahead of audio anyway). */
+  lineMaxMs?: number;
+}
+
+/** The practice script in the shape asked for: greeting, `questions` question steps, closing. PURE. */
+export function shapeScript(clips: readonly Clip[], shape: ScriptShape = {}): Clip[] {
+  if (clips.length < 3) throw new Error('the practice script needs a greeting, at least one question and a closing clip');
+  const ownQuestions = clips.slice(1, -1);
+  const questions = shape.questions ?? ownQuestions.length;
+  if (!Number.isInteger(questions) || questions < 1 || questions > 10_000) throw new Error(`questions must be 1–10000, not ${questions}`);
+  const max = shape.lineMaxMs;
+  if (max !== undefined && !(Number.isFinite(max) && max >= 20)) throw new Error(`lineMaxMs must be at least 20, not ${max}`);
+  const cut = (clip: Clip): Clip => {
+    if (max === undefined || clip.durationMs <= max) return clip;
+    const packets = clip.packets.slice(0, Math.floor(max / 20));
+    return { ...clip, packets, durationMs: packets.length * 20 };
+  };
+  // A reused clip's line is numbered: each step's words are its own (a resumed call counts lines it recognises).
+  const middle = Array.from({ length: questions }, (_, i) => {
+    const clip = ownQuestions[i % ownQuestions.length]!;
+    return i < ownQuestions.length ? clip : { ...clip, text: `Question ${i + 1}. ${clip.text}` };
+  });
+  return [clips[0]!, ...middle, clips.at(-1)!].map((c, step) => ({ ...cut(c), step }));
+}
+
 /** The clip repeated until it lasts at least `minMs` (a longer line: a long goodbye or question). */
 export function loopClip(clip: Clip, minMs: number): Clip {
   const packets: Buffer[] = [];

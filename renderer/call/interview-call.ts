@@ -12,7 +12,7 @@
 // Parts: peer.ts (a call's peer up to its offer), relay.ts (events and chunks to main, in order, with the
 // watchdog), recorder.ts (the mixed recording), machine.ts (the call's state: recovering, finishing, stopped, the
 // link to main, probing — a pure reducer). This class wires them to the legs and runs the recovery.
-import type { CallAction, CallStartReason, CandidateControl, CandidateControlLimits, CandidateControlResult, KioskBridge, RealtimeClientEvent, SessionSummary } from '../../preload/contract';
+import type { CallAction, CallStartReason, CandidateControl, CandidateControlLimits, CandidateControlResult, InterviewHold, KioskBridge, RealtimeClientEvent, SessionSummary } from '../../preload/contract';
 import { callPhase, type CallPhase } from '../logic/connection';
 import { describeServerError, isHarmlessError, parseDataChannelMessage, type RealtimeEvent } from '../logic/realtime';
 import { callLost, DISCONNECTED_GRACE_MS, isQuietMoment, isSessionExpired, MAX_RECONNECT_ATTEMPTS, reconnectDelayMs, type LossReason } from '../logic/reconnect';
@@ -40,8 +40,8 @@ export interface CallCallbacks {
   onReconnected?(attempts: number): void;
   /** Every try failed: the operator should finish the interview (everything said is saved). */
   onReconnectFailed?(attempts: number): void;
-  /** The limits of the candidate's controls, from main (with each call). */
-  onControlLimits?(limits: CandidateControlLimits): void;
+  /** The limits of the candidate's controls and what the interview waits for, from main (with each call). */
+  onControls?(limits: CandidateControlLimits, hold: InterviewHold): void;
   /** Every server event of the current call (after the speaking state took it in). */
   onServerEvent?(event: RealtimeEvent): void;
 }
@@ -269,7 +269,7 @@ export class InterviewCall {
       const t = Date.parse(result.interviewStartedAt);
       if (Number.isFinite(t)) this.interviewStartedAt = t;
     }
-    if (result.controls) this.cb.onControlLimits?.(result.controls);
+    if (result.controls) this.cb.onControls?.(result.controls, result.hold ?? 'none');
     leg.rolloverAfterMs = result.rolloverAfterMs ?? null;
     await pc.setRemoteDescription({ type: 'answer', sdp: result.answerSdp });
   }

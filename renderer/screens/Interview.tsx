@@ -153,7 +153,13 @@ export function Interview(props: {
         },
         onPhase: setPhase,
         onSpeaking: setSpeaking,
-        onControlLimits: setLimits,
+        onControls: (l, h) => {
+          setLimits(l);
+          // After a restart the interview may be waiting (help, a break): the screen and the microphone follow.
+          setHold(h);
+          call.setMicPaused(h !== 'none');
+          setHoldSince((since) => (h !== 'none' ? (since ?? Date.now()) : null));
+        },
         onServerEvent: (event) => {
           if (event.type === 'output_audio_buffer.started') silenceStep({ type: 'interviewer_started' });
           else if (event.type === 'output_audio_buffer.stopped' || event.type === 'output_audio_buffer.cleared') silenceStep({ type: 'interviewer_done', at: Date.now() });

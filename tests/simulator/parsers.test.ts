@@ -8,7 +8,8 @@ import { candidateAddress, filterCandidates, opusPayloadType, validateOfferSdp }
 import { EnergyVad, MIN_SPEECH_MS, rms, SEMANTIC_MAX_WAIT_MS, silenceToEndMs, turnEndProbability, type Eagerness } from '../../main/simulator/vad';
 import { heardSoFar } from '../../main/simulator/call';
 import { PacedRtpSender, type RtpOut } from '../../main/simulator/rtp';
-import { loadClips, transcriptPieces } from '../../main/simulator/script';
+import { linesFor } from '../../main/simulator/interviewer';
+import { isClosingStep, loadClips, shapeScript, transcriptPieces } from '../../main/simulator/script';
 import { ApiErrorException } from '../../main/simulator/errors';
 
 test('multipart: parses sdp + session parts, quoted boundary, preamble', () => {
@@ -109,6 +110,27 @@ test('clips: manifest loads, 5 steps of 2–4.5 s; transcript pieces rebuild the
     assert.ok(c.durationMs >= 2000 && c.durationMs <= 4500, `${c.step}: ${c.durationMs}`);
     assert.equal(transcriptPieces(c.text).join(''), c.text);
   }
+});
+
+test('script shape: more question steps reuse the question clips in turn, each line its own words; lines cut to lineMaxMs; closing stays last', () => {
+  const own = loadClips();
+  assert.deepEqual(shapeScript(own).map((c) => c.packets), own.map((c) => c.packets));
+  const long = shapeScript(own, { questions: 7, lineMaxMs: 500 });
+  assert.equal(long.length, 9);
+  assert.deepEqual(long.map((c) => c.step), [0, 1, 2, 3, 4, 5, 6, 7, 8]);
+  assert.deepEqual(long.map((c) => c.text), [
+    own[0]!.text, own[1]!.text, own[2]!.text, own[3]!.text, `Question 4. ${own[1]!.text}`, `Question 5. ${own[2]!.text}`, `Question 6. ${own[3]!.text}`,
+    `Question 7. ${own[1]!.text}`, own[4]!.text,
+  ]);
+  for (const c of long) assert.ok(c.durationMs === 500 && c.packets.length === 25, `${c.step}: ${c.durationMs} ms`);
+  assert.deepEqual(long[4]!.packets, own[1]!.packets.slice(0, 25));
+  assert.deepEqual(long.map((_, i) => isClosingStep(long, i)), [...Array(8).fill(false), true]);
+  // With a persona the questions cycle through its competencies, each round worded anew: no line twice.
+  const lines = linesFor({ company: 'Acme', position: 'Clerk', competencies: ['Focus', 'Care'], warmUp: false }, long);
+  assert.equal(new Set(lines).size, lines.length, lines.join('\n'));
+  assert.match(lines[2]!, /^Good\. Give me example 2 of a time your focus made a difference\.$/);
+  assert.throws(() => shapeScript(own, { questions: 0 }), /questions must be/);
+  assert.throws(() => shapeScript(own, { lineMaxMs: 5 }), /lineMaxMs must be/);
 });
 
 const OFFER = [

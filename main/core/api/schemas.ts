@@ -102,6 +102,8 @@ export const createSessionSchema = z
     invitationId: rowId.optional(),
     operatorTicket: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'is not an operator ticket').optional(),
     consent: consentRecordSchema.optional(),
+    extraTime: z.boolean().optional(),
+    warmUp: z.boolean().optional(),
   })
   .refine((r) => !r.consent || r.consent.choices.recording === r.recordingConsent, {
     message: 'recordingConsent must match the recording choice in consent',

@@ -123,7 +123,7 @@ export function createKioskService(deps: KioskServiceDeps): KioskService {
     ...(deps.roomOfflineAfterMs ? { offlineAfterMs: deps.roomOfflineAfterMs } : {}),
     onReviewerChange: () => sync.reviewerUploads.wake(),
   });
-  const sessions = createSessions({ db: deps.db, store, events, invitations: sync });
+  const sessions = createSessions({ db: deps.db, store, events, invitations: sync, kioskMode: deps.kioskMode ?? false });
   const evaluation = createEvaluationFeature({
     db: deps.db, store, events, summary: sessions.summary, log,
     recordingFile: (sessionId) => recorder.fileFor(sessionId),

@@ -376,6 +376,20 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
+    // Turn-taking: a position may choose how the end of the candidate's turn is found (NULL = the kiosk's
+    // default, semantic VAD with low eagerness); a session records whether the candidate had extra time (an
+    // accommodation: slower pace, longer silence before the turn ends) and whether it opened with an unscored
+    // warm-up question (its entries are kept and shown, never evaluated).
+    version: 9,
+    name: 'turn detection, extra time and warm-up',
+    sql: `
+      ALTER TABLE positions ADD COLUMN turn_detection TEXT
+        CHECK (turn_detection IS NULL OR turn_detection IN ('semantic_low', 'semantic_medium', 'semantic_high', 'server_vad'));
+      ALTER TABLE interview_sessions ADD COLUMN extra_time INTEGER NOT NULL DEFAULT 0 CHECK (extra_time IN (0, 1));
+      ALTER TABLE interview_sessions ADD COLUMN warm_up INTEGER NOT NULL DEFAULT 0 CHECK (warm_up IN (0, 1));
+    `,
+  },
+  {
     // Reviewers' decisions reach the backend through the sync outbox, uploaded as the signed-in reviewer (a kiosk
     // device may not write them): the kind list grows by 'override' and 'dismissal' (table rebuilt as in version
     // 4). Both are written once, so the insert is all that is queued; demo-tenant rows stay local.

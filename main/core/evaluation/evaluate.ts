@@ -1,6 +1,6 @@
 // One evaluation, from a session's stored facts to the record that is stored: gate first (no model for a broken
 // interview), then the model, then quote verification. Pure apart from the injected model call.
-import type { InsufficientReason } from '../../../preload/contract';
+import { warmUpEntryCount, type InsufficientReason } from '../../../preload/contract';
 import { qualityGate, type GateEntry, type GateSession } from './gate';
 import type { ModelOutcome, ModelRequest } from './model';
 import { evaluationInput, evaluationInstructions } from './prompt';
@@ -12,8 +12,16 @@ export interface EvaluationInputs {
   sessionId: string;
   session: GateSession;
   position: { title: string; description: string; competencies: readonly string[] };
+  /** In seq order. */
   entries: readonly GateEntry[];
+  /** The interview opened with an unscored warm-up question: its entries are left out of the gate and the prompt. */
+  warmUp?: boolean;
   rubric: Rubric;
+}
+
+/** The entries that are assessed: all of them, or those after the warm-up (kept in the record, never scored). */
+export function scoredEntries(entries: readonly GateEntry[], warmUp: boolean): readonly GateEntry[] {
+  return warmUp ? entries.slice(warmUpEntryCount(entries)) : entries;
 }
 
 /** Marks evaluations the gate stopped before any model was asked. */
@@ -36,13 +44,14 @@ function insufficientAll(inputs: EvaluationInputs, reasons: InsufficientReason[]
 }
 
 export async function evaluateSession(inputs: EvaluationInputs, ask: (request: ModelRequest) => Promise<ModelOutcome>): Promise<EvaluationStep> {
-  const reasons = qualityGate(inputs.entries, inputs.session);
+  const entries = scoredEntries(inputs.entries, inputs.warmUp ?? false);
+  const reasons = qualityGate(entries, inputs.session);
   if (inputs.position.competencies.length === 0) {
     reasons.push({ code: 'model_found_none', message: 'The position lists no competencies, so there is nothing to assess.' });
   }
   if (reasons.length > 0) return { kind: 'stored', evaluation: insufficientAll(inputs, reasons) };
 
-  const lines = transcriptLines(inputs.entries);
+  const lines = transcriptLines(entries);
   const outcome = await ask({
     instructions: evaluationInstructions(inputs.rubric),
     input: evaluationInput(inputs.position, inputs.position.competencies, lines),

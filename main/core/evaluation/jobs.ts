@@ -62,7 +62,7 @@ export function createJobRunner(deps: RunnerDeps) {
     }
     const endReason = deps.store.history(row).filter((h) => h.status === row.status).at(-1)?.reason ?? null;
     const step = await evaluateSession(
-      { sessionId: row.id, session: { status: row.status, endReason }, position, entries: entriesOf(row.id), rubric: deps.rubric },
+      { sessionId: row.id, session: { status: row.status, endReason }, position, entries: entriesOf(row.id), warmUp: row.warm_up === 1, rubric: deps.rubric },
       async (request) => {
         const target = await deps.target();
         if ('unavailable' in target) return { kind: 'unavailable', message: target.unavailable };

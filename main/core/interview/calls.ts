@@ -1,7 +1,7 @@
 // The interview's Realtime calls: the SDP exchange with the key (main-side only), the session config, and the
 // resume policy — a call after the first continues the interview with its context restored from the local
 // transcript. A replaced call is hung up server-side.
-import { KioskError, type CandidateControlLimits, type KioskSlice, type SettingsView, type StartCallRequest, type StartCallResult } from '../../../preload/contract';
+import { KioskError, type CandidateControlLimits, type InterviewHold, type KioskSlice, type SettingsView, type StartCallRequest, type StartCallResult } from '../../../preload/contract';
 import type { KioskStore } from '../db/store';
 import { buildSessionConfig, openingEvents } from '../realtime/session-config';
 import { createCall, hangupCall } from '../realtime/signalling';
@@ -25,6 +25,8 @@ export interface CallsDeps {
   now: () => number;
   log: (line: string) => void;
   controlLimits?: () => CandidateControlLimits;
+  /** What the interview waits for (main/core/interview/controls.ts). */
+  holdOf?: (sessionId: string) => InterviewHold;
 }
 
 export function createCalls(deps: CallsDeps) {
@@ -53,6 +55,9 @@ export function createCalls(deps: CallsDeps) {
         model: settings.model,
         voice: settings.voice,
         language: position.language,
+        turnDetection: position.turnDetection,
+        extraTime: row.extra_time === 1,
+        warmUp: row.warm_up === 1,
         ...(settings.audioProfile ? { audioProfile: settings.audioProfile } : {}),
         ...(settings.transcriptionModel ? { transcriptionModel: settings.transcriptionModel } : {}),
       });
@@ -108,6 +113,7 @@ export function createCalls(deps: CallsDeps) {
         resumed,
         rolloverAfterMs: rolloverAfterMs(limit, deps.recovery?.rolloverMarginMs),
         ...(deps.controlLimits ? { controls: deps.controlLimits() } : {}),
+        ...(deps.holdOf ? { hold: deps.holdOf(sessionId) } : {}),
         interviewStartedAt: new Date(startedAtMs).toISOString(),
       };
     },

@@ -49,16 +49,17 @@ export function createInterviewFeature(deps: InterviewFeatureDeps) {
     expectedQuestions: () => deps.controlLimits().expectedQuestions,
     ...(deps.recovery?.rolloverMarginMs !== undefined ? { rolloverMarginMs: deps.recovery.rolloverMarginMs } : {}),
   });
-  const calls = createCalls({
-    store: deps.store, sessions, transcripts, targets: deps.targets, settings: deps.settings, now: deps.now, log: deps.log,
-    controlLimits: deps.controlLimits,
-    ...(deps.recovery ? { recovery: deps.recovery } : {}),
-    ...(deps.practiceSessionLimitMs !== undefined ? { practiceSessionLimitMs: deps.practiceSessionLimitMs } : {}),
-    ...(deps.fetch ? { fetch: deps.fetch } : {}),
-  });
   const controls = createControls({
     db: deps.db, sessions, transcripts, notices: deps.notices, limits: deps.controlLimits, now: deps.now, log: deps.log,
     ...(deps.setKioskState ? { setKioskState: deps.setKioskState } : {}),
+  });
+  const calls = createCalls({
+    store: deps.store, sessions, transcripts, targets: deps.targets, settings: deps.settings, now: deps.now, log: deps.log,
+    controlLimits: deps.controlLimits,
+    holdOf: (sessionId) => controls.holdOf(sessionId),
+    ...(deps.recovery ? { recovery: deps.recovery } : {}),
+    ...(deps.practiceSessionLimitMs !== undefined ? { practiceSessionLimitMs: deps.practiceSessionLimitMs } : {}),
+    ...(deps.fetch ? { fetch: deps.fetch } : {}),
   });
   const recording = createRecordingIntake({ sessions, recorder: deps.recorder, now: deps.now });
   const ending = createEnding({

@@ -18,6 +18,8 @@ export interface SessionsDeps {
     /** The signed-in device's tenant (its token's app_metadata.tenant_id), null when signed out or unknown. */
     signedInTenant?(): string | null;
   };
+  /** Kiosk mode: interviews open with an unscored warm-up question unless the request says otherwise. */
+  kioskMode?: boolean;
 }
 
 export function createSessions(deps: SessionsDeps) {
@@ -61,7 +63,7 @@ export function createSessions(deps: SessionsDeps) {
       };
     },
 
-    async createSession({ candidateId, positionId, recordingConsent, invitationId, consent }) {
+    async createSession({ candidateId, positionId, recordingConsent, invitationId, consent, extraTime, warmUp }) {
       const candidate = store.candidate(candidateId);
       if (!candidate) throw new KioskError('not_found', `There is no candidate ${candidateId} on this kiosk.`);
       const position = store.position(positionId);
@@ -72,7 +74,10 @@ export function createSessions(deps: SessionsDeps) {
       if (invitationId) deps.invitations.checkInvitation(invitationId, candidateId, positionId);
       const id = randomUUID();
       deps.db.transaction(() => {
-        store.insertSession({ id, tenantId: position.tenantId, candidateId, positionId, recordingConsent, consent: consent ?? null });
+        store.insertSession({
+          id, tenantId: position.tenantId, candidateId, positionId, recordingConsent, consent: consent ?? null,
+          extraTime: extraTime ?? false, warmUp: warmUp ?? deps.kioskMode ?? false,
+        });
         if (invitationId) deps.invitations.linkInvitation(invitationId, id);
       })();
       const view = sessionView(store.session(id)!);

@@ -15,7 +15,7 @@
 // and tells the interviewer to allow time.
 import type { RealtimeSessionCreateRequest } from 'openai/resources/realtime/realtime';
 import { wireEvents, type OpenAIClientEvent } from './client-events';
-import type { PositionView, RealtimeClientEvent, TenantView, Voice } from '../../../preload/contract';
+import { TURN_DETECTION_MODES, type PositionView, type RealtimeClientEvent, type TenantView, type TurnDetectionMode, type Voice } from '../../../preload/contract';
 import { DEFAULT_TRANSCRIPTION_MODEL } from './models';
 
 export interface SessionConfigSettings {
@@ -35,9 +35,6 @@ export interface SessionConfigSettings {
   warmUp?: boolean;
 }
 
-/** How the end of the candidate's turn is found, per position: semantic VAD at an eagerness, or server VAD. */
-export const TURN_DETECTION_MODES = ['semantic_low', 'semantic_medium', 'semantic_high', 'server_vad'] as const;
-export type TurnDetectionMode = (typeof TURN_DETECTION_MODES)[number];
 export const DEFAULT_TURN_DETECTION: TurnDetectionMode = 'semantic_low';
 export const isTurnDetectionMode = (v: unknown): v is TurnDetectionMode => (TURN_DETECTION_MODES as readonly unknown[]).includes(v);
 

@@ -3,6 +3,7 @@
 // Differences handled here: local `company_values` ↔ remote `values`; SQLite JSON text ↔ jsonb / text[];
 // 0/1 ↔ boolean; tenant_id on every remote row (entries take it from their session).
 import { z } from 'zod';
+import { TURN_DETECTION_MODES } from '../../../preload/contract';
 
 export interface LocalSessionRow {
   id: string;
@@ -13,6 +14,8 @@ export interface LocalSessionRow {
   recording_consent: number;
   /** ConsentRecord as JSON, or NULL (sessions from before the notice). */
   consent?: string | null;
+  extra_time?: number;
+  warm_up?: number;
   start_time: string | null;
   end_time: string | null;
   status_history: string;
@@ -66,6 +69,8 @@ export function sessionToRemote(row: LocalSessionRow, provisional = false): Reco
     status: provisional ? 'in_progress' : row.status,
     recording_consent: row.recording_consent === 1,
     ...consentToRemote(row.consent),
+    extra_time: row.extra_time === 1,
+    warm_up: row.warm_up === 1,
     start_time: row.start_time,
     end_time: provisional ? null : row.end_time,
     status_history: provisional
@@ -190,6 +195,8 @@ export const remotePositionSchema = z.looseObject({
   competencies: z.array(z.string()),
   /** ISO-639-1 (lower case) or null; the backend checks the same shape. */
   language: z.string().regex(/^[a-z]{2,3}$/).nullable().optional(),
+  /** How the end of the candidate's turn is found, or null for the kiosk's default. */
+  turn_detection: z.enum(TURN_DETECTION_MODES).nullable().optional(),
   created_at: timestamp,
   updated_at: timestamp,
 });
@@ -244,7 +251,7 @@ export const PULL_SCHEMAS = {
 
 export const PULL_COLUMNS: Record<PullTable, string> = {
   tenants: 'id,name,values,created_at,updated_at',
-  positions: 'id,tenant_id,title,description,competencies,language,created_at,updated_at',
+  positions: 'id,tenant_id,title,description,competencies,language,turn_detection,created_at,updated_at',
   candidates: 'id,tenant_id,name,email,created_at,updated_at',
   interview_invitations: 'id,tenant_id,token_hash,status,expires_at,candidate_id,position_id,redeemed_at,redeemed_by_device,session_id,created_at,updated_at',
 };

@@ -30,10 +30,10 @@ function applier(db: KioskDatabase) {
   const tenant = db.prepare(`INSERT INTO tenants (id, name, company_values, demo, created_at, updated_at)
     VALUES (@id, @name, @values, 0, @created_at, @updated_at)
     ON CONFLICT (id) DO UPDATE SET name = excluded.name, company_values = excluded.company_values, updated_at = excluded.updated_at`);
-  const position = db.prepare(`INSERT INTO positions (id, tenant_id, title, description, competencies, language, created_at, updated_at)
-    VALUES (@id, @tenant_id, @title, @description, @competencies, @language, @created_at, @updated_at)
+  const position = db.prepare(`INSERT INTO positions (id, tenant_id, title, description, competencies, language, turn_detection, created_at, updated_at)
+    VALUES (@id, @tenant_id, @title, @description, @competencies, @language, @turn_detection, @created_at, @updated_at)
     ON CONFLICT (id) DO UPDATE SET title = excluded.title, description = excluded.description,
-      competencies = excluded.competencies, language = excluded.language, updated_at = excluded.updated_at`);
+      competencies = excluded.competencies, language = excluded.language, turn_detection = excluded.turn_detection, updated_at = excluded.updated_at`);
   const candidate = db.prepare(`INSERT INTO candidates (id, tenant_id, name, email, created_at, updated_at)
     VALUES (@id, @tenant_id, @name, @email, @created_at, @updated_at)
     ON CONFLICT (id) DO UPDATE SET name = excluded.name, email = excluded.email, updated_at = excluded.updated_at`);
@@ -57,7 +57,7 @@ function applier(db: KioskDatabase) {
       case 'positions':
         for (const r of rows as RemotePosition[]) {
           placeholderTenant.run(r.tenant_id, r.created_at);
-          position.run({ ...r, competencies: JSON.stringify(r.competencies), language: r.language ?? null });
+          position.run({ ...r, competencies: JSON.stringify(r.competencies), language: r.language ?? null, turn_detection: r.turn_detection ?? null });
         }
         break;
       case 'candidates':

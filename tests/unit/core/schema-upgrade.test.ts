@@ -81,6 +81,8 @@ describe('schema upgrades', () => {
       assert.equal(done?.status, 'completed');
       // (Fixtures of version 8 and later add a typed answer after these four.)
       assert.deepEqual(store.entries('s-done').slice(0, 4).map((e) => [e.seq, e.speaker, e.status]), [[0, 'interviewer', 'final'], [1, 'candidate', 'final'], [2, 'interviewer', 'final'], [3, 'candidate', 'failed']]);
+      // Sessions from before version 9 had no extra time and no warm-up; positions keep the default turn detection.
+      if (version < 9) assert.deepEqual([done!.extra_time, done!.warm_up, store.position('p-1')?.turnDetection], [0, 0, null]);
       assert.equal(store.entries('s-done')[1]!.text, 'I\'ve kept "kiosks" running — 24/7.');
       assert.equal(store.entries('s-live')[0]!.text, 'مرحبا، كيف حالك؟');
       assert.equal(store.recording('s-done')?.bytes, 482133);

@@ -3,7 +3,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { qualityGate, longestGap, type GateEntry } from '../../../main/core/evaluation/gate';
-import { outputOf } from '../../../main/core/evaluation/model';
+import { outputOf, type ModelOutcome, type ModelRequest } from '../../../main/core/evaluation/model';
+import { evaluateSession, scoredEntries } from '../../../main/core/evaluation/evaluate';
+import { warmUpEntryCount } from '../../../preload/contract';
 import { evaluationInstructions } from '../../../main/core/evaluation/prompt';
 import { RUBRIC_V1 } from '../../../main/core/evaluation/rubric';
 import { evaluationJsonSchema, parseModelAnswer, type ModelAnswer } from '../../../main/core/evaluation/schema';
@@ -43,6 +45,32 @@ test('gate: a complete interview passes; each broken kind is named with its reas
   const gap = qualityGate(interview([ANSWER, ANSWER, ANSWER], { gapAfter: 1 }), done);
   assert.deepEqual(gap.map((r) => r.code), ['connection_gap']);
   assert.match(gap[0]!.message, /gap of \d+ s/);
+});
+
+test('warm-up: its entries are kept in the record but neither gated nor sent to the model', async () => {
+  const WARM = 'Fine thanks, the bus was late but I made it here with some time to spare for a coffee first.';
+  const entries = interview([WARM, ANSWER, ANSWER, ANSWER]);
+  assert.equal(warmUpEntryCount(entries), 2, 'the greeting with the warm-up question and its answer');
+  assert.equal(warmUpEntryCount(entries.slice(0, 1)), 1, 'during the warm-up everything so far is warm-up');
+  const split = [entries[0]!, entries[1]!, { ...entries[1]!, id: 'c0b' }, ...entries.slice(2)];
+  assert.equal(warmUpEntryCount(split), 3, 'a warm-up answer in two turns');
+  assert.deepEqual(scoredEntries(entries, true).map((e) => e.id), ['i1', 'c1', 'i2', 'c2', 'i3', 'c3']);
+  assert.equal(scoredEntries(entries, false).length, entries.length);
+  const inputs: string[] = [];
+  const ask = async (request: ModelRequest): Promise<ModelOutcome> => {
+    inputs.push(request.input);
+    return { kind: 'unavailable', message: 'not asked in this test' };
+  };
+  const base = { sessionId: 's', session: done, position: { title: 'T', description: '', competencies: ['Ownership'] }, rubric: RUBRIC_V1 };
+  await evaluateSession({ ...base, entries, warmUp: true }, ask);
+  assert.equal(inputs.length, 1);
+  assert.ok(!inputs[0]!.includes('bus was late'), 'the warm-up answer is not in the prompt');
+  assert.ok(inputs[0]!.includes('billing system'), 'the assessed answers are');
+  // Only the assessed answers count for the gate: a warm-up and two answers is too short an interview.
+  const short = await evaluateSession({ ...base, entries: interview([WARM, ANSWER, ANSWER]), warmUp: true }, ask);
+  assert.ok(short.kind === 'stored' && short.evaluation.sessionReasons.some((r) => r.code === 'ended_early'), JSON.stringify(short));
+  await evaluateSession({ ...base, entries: interview([WARM, ANSWER, ANSWER]), warmUp: false }, ask);
+  assert.equal(inputs.length, 2, 'without the warm-up flag the same entries pass the gate and reach the model');
 });
 
 test('gate: the gap estimate subtracts the previous turn\'s speaking time', () => {
