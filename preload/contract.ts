@@ -76,6 +76,8 @@ export interface OperatorNotice {
   positionTitle: string;
   sessionId: string | null;
   at: string;
+  /** A request for help: when the candidate went on (null while it is open). */
+  resolvedAt?: string | null;
 }
 
 export interface BackendView {

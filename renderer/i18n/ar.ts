@@ -377,6 +377,7 @@ export const ar: Catalogue = {
     noticeDeclined: 'فضّل {{candidate}} ({{position}}) ألا يُجري المقابلة مع ذكاء اصطناعي. لم تُجرَ أي مقابلة.',
     noticeHelp: 'طلب {{candidate}} ({{position}}) المساعدة أثناء المقابلة.',
     noticeAt: 'في {{when}}',
+    noticeResolved: '(تابع المرشح في {{when}})',
     signedOut: 'تم تسجيل خروج الكشك.',
     queueAskTitle: 'مقابلات ما زالت تنتظر الخادم الحالي',
     queueAsk: 'لم تصل {{total}} من الصفوف إلى الخادم الحالي بعد (رفض منها {{refused}}). يلزم اختيار قبل الانتقال إلى الخادم الجديد.',

@@ -337,6 +337,7 @@ export const de: Catalogue = {
     noticeDeclined: '{{candidate}} ({{position}}) wollte nicht von einer KI interviewt werden. Es fand kein Interview statt.',
     noticeHelp: '{{candidate}} ({{position}}) hat während des Interviews um Hilfe gebeten.',
     noticeAt: 'um {{when}}',
+    noticeResolved: '(der Kandidat hat um {{when}} weitergemacht)',
     signedOut: 'Der Kiosk ist abgemeldet.',
     queueAskTitle: 'Interviews, die noch auf das bisherige Backend warten',
     queueAsk: '{{total}} Zeilen haben das bisherige Backend noch nicht erreicht ({{refused}} davon von ihm abgelehnt). Vor dem Wechsel zum neuen Backend ist eine Entscheidung nötig.',

@@ -336,6 +336,7 @@ export const en = {
     noticeDeclined: '{{candidate}} ({{position}}) preferred not to be interviewed by an AI. No interview took place.',
     noticeHelp: '{{candidate}} ({{position}}) asked for help during the interview.',
     noticeAt: 'at {{when}}',
+    noticeResolved: '(the candidate went on at {{when}})',
     signedOut: 'The kiosk is signed out.',
     queueAskTitle: 'Interviews still waiting for the current backend',
     queueAsk: '{{total}} rows have not reached the current backend yet ({{refused}} of them refused by it). Moving to the new backend needs a choice first.',

@@ -140,6 +140,7 @@ export function Operator(props: { kiosk: KioskBridge; onDone: () => void }) {
               <li key={n.id} data-kind={n.kind}>
                 {t(n.kind === 'declined' ? 'operator.noticeDeclined' : 'operator.noticeHelp', { candidate: n.candidateName, position: n.positionTitle })}{' '}
                 <span className="muted">{t('operator.noticeAt', { when: whenText(n.at) })}</span>
+                {n.kind === 'help' && n.resolvedAt && <span className="muted"> {t('operator.noticeResolved', { when: whenText(n.resolvedAt) })}</span>}
               </li>
             ))}
           </ul>

@@ -173,7 +173,6 @@ const typedAnswer = z
     z.string()
       .min(1, 'the typed answer is empty: type your answer, then send it')
       .max(MAX_TYPED_ANSWER_CHARS, `the typed answer is longer than ${MAX_TYPED_ANSWER_CHARS} characters: shorten it or send it in parts`)
-      // eslint-disable-next-line no-control-regex
       .refine((s) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(s), 'the typed answer contains control characters'),
   );
 

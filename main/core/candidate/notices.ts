@@ -10,6 +10,7 @@ interface NoticeRow {
   kind: OperatorNotice['kind'];
   session_id: string | null;
   created_at: string;
+  resolved_at: string | null;
   candidate_name: string;
   position_title: string;
 }
@@ -22,7 +23,7 @@ export interface NoticeStore {
 export function createNoticeStore(db: KioskDatabase, now: () => string = () => new Date().toISOString()): NoticeStore {
   const insert = db.prepare(`INSERT INTO operator_notices (id, kind, candidate_id, position_id, session_id, detail, created_at)
     VALUES (@id, @kind, @candidate_id, @position_id, @session_id, @detail, @created_at)`);
-  const select = `SELECT n.id, n.kind, n.session_id, n.created_at, c.name AS candidate_name, p.title AS position_title
+  const select = `SELECT n.id, n.kind, n.session_id, n.created_at, n.resolved_at, c.name AS candidate_name, p.title AS position_title
     FROM operator_notices n JOIN candidates c ON c.id = n.candidate_id JOIN positions p ON p.id = n.position_id`;
   const one = db.prepare(`${select} WHERE n.id = ?`);
   const recent = db.prepare(`${select} ORDER BY n.created_at DESC, n.id LIMIT ?`);
@@ -33,6 +34,7 @@ export function createNoticeStore(db: KioskDatabase, now: () => string = () => n
     positionTitle: r.position_title,
     sessionId: r.session_id,
     at: r.created_at,
+    ...(r.kind === 'help' ? { resolvedAt: r.resolved_at } : {}),
   });
   return {
     add(n) {

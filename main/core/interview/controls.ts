@@ -140,7 +140,7 @@ export function createControls(deps: ControlsDeps) {
         deps.setKioskState?.('help_requested', { sessionId });
         deps.log(`session ${sessionId}: the candidate asked for help (notice ${notice.id})`);
         return {
-          actions: [{ kind: 'notice', level: 'error', message: 'The candidate asked for help: please go to the kiosk. The interview waits.' }, ...cue(CONTROL_CUES.help)],
+          actions: [{ kind: 'notice', level: 'info', message: 'The candidate asked for help (the operator has a notice); the interview waits.' }, ...cue(CONTROL_CUES.help)],
           hold: 'help',
         };
       }

@@ -4,7 +4,7 @@
 // view) as help_requested and paused; bad typed input is refused in words and stores nothing.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { CandidateControlResult, SessionView, SetupData } from '../../../preload/contract';
+import type { CandidateControlResult, OperatorNotice, SessionView, SetupData } from '../../../preload/contract';
 import { OFFER_SDP } from '../core/realtime-stub';
 import { drained, startSyncKiosk, useSeededStack, waitForSync } from './support';
 
@@ -68,8 +68,12 @@ describe('candidate controls with a backend', () => {
       const help = await kiosk.call<CandidateControlResult>('candidateControl', { sessionId, control: { kind: 'help' } });
       assert.equal(help.hold, 'help');
       await untilState('help_requested');
+      const open = await kiosk.call<OperatorNotice[]>('getOperatorNotices');
+      assert.deepEqual(open.map((n) => [n.kind, n.sessionId, n.resolvedAt]), [['help', sessionId, null]]);
       await kiosk.call('candidateControl', { sessionId, control: { kind: 'resume', by: 'button' } });
       await untilState('interviewing');
+      const resolved = await kiosk.call<OperatorNotice[]>('getOperatorNotices');
+      assert.ok(resolved[0]?.resolvedAt, 'the operator sees that the candidate went on');
       const pause = await kiosk.call<CandidateControlResult>('candidateControl', { sessionId, control: { kind: 'break', by: 'button' } });
       assert.equal(pause.hold, 'break');
       await untilState('paused');
