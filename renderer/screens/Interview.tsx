@@ -1,6 +1,6 @@
 // The interview room: the call, who is speaking, the live transcript (as main saved it), elapsed time, End.
 import { readPageConfig } from '../transport/page-config';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CandidateControl, CandidateControlLimits, InterviewHold, InterviewProgress, KioskBridge, SessionSummary, SessionView, TranscriptEntryView } from '../../preload/contract';
 import { initialSilence, reduceSilence, showsPrompt, type SilenceEvent, type SilenceState } from '../logic/still-there';
@@ -209,7 +209,7 @@ export function Interview(props: {
     void callRef.current?.end('error');
   }
 
-  const ordered = orderedEntries(entries);
+  const ordered = useMemo(() => orderedEntries(entries), [entries]);
   const elapsed = formatElapsed(now - startedAt);
 
   return (
@@ -367,12 +367,7 @@ export function Interview(props: {
       <h2>{t('interview.transcript')}</h2>
       <ol className="transcript" aria-live="polite" aria-label={t('interview.transcript')}>
         {ordered.map((e) => (
-          <li key={e.id} className={`entry ${e.speaker} ${e.status}`} data-seq={e.seq} data-item-id={e.itemId}>
-            <span className="who">{speakerLabel(e.speaker)}</span>
-            <span className="text">{entryText(e)}</span>
-            {e.typed && <span className="typed-mark"> ({t('controls.typedMark')})</span>}
-            <span className={`state ${e.saved ? 'saved' : 'unsaved'}`}>{entryStateLabel(e)}</span>
-          </li>
+          <TranscriptRow key={e.id} entry={e} />
         ))}
       </ol>
       {ordered.length === 0 && !startError && <p className="muted">{t('interview.transcriptEmpty')}</p>}
@@ -452,3 +447,21 @@ export function ResumeOffer(props: {
     </div>
   );
 }
+
+/**
+ * One transcript row, memoised on its entry: main pushes only the entries that changed and mergeEntries keeps the
+ * others' objects, so an event re-renders one row, not the whole list. (Re-rendering every row on every event made
+ * the page's cost per event grow with the transcript: measured by tests/bench/soak.bench.ts.) Every row stays in
+ * the document, so a screen reader can still read the whole transcript.
+ */
+const TranscriptRow = memo(function TranscriptRow({ entry: e }: { entry: TranscriptEntryView }) {
+  const { t } = useTranslation(); // also re-renders the row when the language changes
+  return (
+    <li className={`entry ${e.speaker} ${e.status}`} data-seq={e.seq} data-item-id={e.itemId}>
+      <span className="who">{speakerLabel(e.speaker)}</span>
+      <span className="text">{entryText(e)}</span>
+      {e.typed && <span className="typed-mark"> ({t('controls.typedMark')})</span>}
+      <span className={`state ${e.saved ? 'saved' : 'unsaved'}`}>{entryStateLabel(e)}</span>
+    </li>
+  );
+});
