@@ -99,6 +99,9 @@ export const de: Catalogue = {
     heardNo: 'Nein',
     speakerWorks: 'Der Lautsprecher funktioniert.',
     speakerCheck: 'Prüfen Sie die Lautstärke und das Kabel von Kopfhörer oder Lautsprecher und spielen Sie den Ton erneut ab.',
+    pace: 'Tempo',
+    extraTime: 'Ich möchte mehr Zeit zum Nachdenken und Antworten',
+    extraTimeHint: 'Der Interviewer spricht dann etwas langsamer und wartet länger, bevor er Ihre Antwort als beendet ansieht. Das wird nicht bewertet.',
     recording: 'Aufnahme',
     consented: 'Sie haben zugestimmt, dass das Interview aufgezeichnet wird (Ton und Transkript).',
     starting: 'Wird gestartet…',
@@ -378,6 +381,7 @@ export const de: Catalogue = {
     stateFinished: 'Beendet',
   },
   review: {
+    warmUp: 'Aufwärmfrage, nicht bewertet',
     title: 'Vergangene Interviews',
     advice: 'Die Bewertung ist ein Vorschlag allein aus dem Inhalt der Antworten — nie aus Emotion, Tonfall, Stimme oder Persönlichkeit. Ein Mensch entscheidet.',
     search: 'Suche',

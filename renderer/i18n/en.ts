@@ -98,6 +98,9 @@ export const en = {
     heardNo: 'No',
     speakerWorks: 'Speaker works.',
     speakerCheck: 'Check the volume and the headphones or speaker cable, then play the tone again.',
+    pace: 'Pace',
+    extraTime: 'I would like extra time to think and answer',
+    extraTimeHint: 'The interviewer then speaks a little more slowly and waits longer before taking your answer as finished. Nothing about this is assessed.',
     recording: 'Recording',
     consented: 'You agreed that the interview is recorded (sound and transcript).',
     starting: 'Starting…',
@@ -377,6 +380,7 @@ export const en = {
     stateFinished: 'Finished',
   },
   review: {
+    warmUp: 'warm-up, not assessed',
     title: 'Past interviews',
     advice: 'The evaluation is advice from the content of the answers only — never emotion, tone, voice or personality. A person decides.',
     search: 'Search',

@@ -49,6 +49,8 @@ export function Preflight(props: {
   const [tone, setTone] = useState<'idle' | 'playing' | 'ask' | 'heard' | 'not-heard'>('idle');
   const [starting, setStarting] = useState(false);
   const [startError, setStartError] = useState<unknown>(null);
+  // Extra time (an accommodation): the operator or the candidate asks for it here, before the interview starts.
+  const [extraTime, setExtraTime] = useState(false);
   const handedOver = useRef(false);
   // The kiosk's audio profile (operator settings) decides the service's noise reduction: shown here to be confirmed.
   const [audioProfile, setAudioProfile] = useState<SettingsView['audioProfile'] | null>(null);
@@ -140,6 +142,7 @@ export function Preflight(props: {
         ...(props.operatorTicket ? { operatorTicket: props.operatorTicket } : {}),
         recordingConsent: props.consent.choices.recording,
         consent: props.consent,
+        ...(extraTime ? { extraTime: true } : {}),
       });
       handedOver.current = true;
       props.onStarted(session, mic, prepared);
@@ -212,6 +215,15 @@ export function Preflight(props: {
           {tone === 'heard' && <p>{t('preflight.speakerWorks')}</p>}
           {tone === 'not-heard' && <p className="warn">{t('preflight.speakerCheck')}</p>}
         </div>
+      </div>
+
+      <div className="panel">
+        <h2>{t('preflight.pace')}</h2>
+        <label className="check">
+          <input type="checkbox" checked={extraTime} onChange={(e) => setExtraTime(e.target.checked)} disabled={starting} />
+          <span>{t('preflight.extraTime')}</span>
+        </label>
+        <p className="muted">{t('preflight.extraTimeHint')}</p>
       </div>
 
       <div className="panel">

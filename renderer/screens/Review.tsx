@@ -5,7 +5,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { InterviewDetail, InterviewList, InterviewListQuery, KioskBridge, ReviewState } from '../../preload/contract';
-import { activeLine, clock, mediaMs, timedLines, transcriptText, transcriptWebVtt } from '../logic/review';
+import { activeLine, clock, mediaMs, timedLines, transcriptText, transcriptWebVtt, warmUpIds } from '../logic/review';
 import { ErrorBox, ScreenHeading } from './common';
 
 /** Interviews per page of the list (the core allows up to MAX_PAGE in one request). */
@@ -115,6 +115,7 @@ function InterviewPage(props: { kiosk: KioskBridge; sessionId: string; onBack: (
   }, [kiosk, sessionId]);
 
   const lines = useMemo(() => (detail ? timedLines(detail.summary.entries) : []), [detail]);
+  const warmUp = useMemo(() => (detail ? warmUpIds(detail.summary.entries, detail.summary.session.warmUp) : new Set<string>()), [detail]);
   const offsetMs = detail?.summary.recording?.startOffsetMs ?? null;
   const playing = activeLine(lines, nowMs, offsetMs);
   const names = { interviewer: t('review.interviewer'), candidate: t('review.candidateSpeaker') };
@@ -160,6 +161,7 @@ function InterviewPage(props: { kiosk: KioskBridge; sessionId: string; onBack: (
             {lines.map((l, i) => (
               <li key={l.id} id={`line-${l.id}`} data-entry={l.id} data-start-ms={l.startMs ?? ''} aria-current={i === playing ? 'true' : undefined} className={i === playing ? 'playing' : ''}>
                 <button type="button" className="link" onClick={() => playFrom(l.startMs)}>{clock(l.startMs ?? 0)}</button> <strong>{names[l.speaker]}:</strong> {l.text}
+                {warmUp.has(l.id) && <span className="warm-up-mark"> ({t('review.warmUp')})</span>}
               </li>
             ))}
           </ol>

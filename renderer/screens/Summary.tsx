@@ -6,6 +6,7 @@ import { useTranslation } from 'react-i18next';
 import type { KioskBridge, SessionSummary } from '../../preload/contract';
 import { entryStateLabel, entryText, mergeEntries, orderedEntries, speakerLabel } from '../logic/entries';
 import { formatBytes, formatElapsed } from '../logic/format';
+import { warmUpIds } from '../logic/review';
 import { formatDateTime } from '../i18n';
 import { ErrorBox, ScreenHeading } from './common';
 
@@ -53,6 +54,7 @@ export function Summary(props: { kiosk: KioskBridge; sessionId: string; initial:
   }, [hasDeadline]);
 
   const entries = summary ? orderedEntries(summary.entries) : [];
+  const warmUp = warmUpIds(entries, summary?.session.warmUp ?? false);
   const entryCount = summary?.counts?.entries ?? entries.length;
   const allSaved = summary?.counts ? summary.counts.saved === summary.counts.entries : entries.every((e) => e.saved);
 
@@ -104,6 +106,7 @@ export function Summary(props: { kiosk: KioskBridge; sessionId: string; initial:
                   <li key={e.id} className={`entry ${e.speaker} ${e.status}`} data-seq={e.seq}>
                     <span className="who">{speakerLabel(e.speaker)}</span>
                     <span className="text">{entryText(e)}</span>
+                    {warmUp.has(e.id) && <span className="warm-up-mark"> ({t('review.warmUp')})</span>}
                     <span className={`state ${e.saved ? 'saved' : 'unsaved'}`}>{entryStateLabel(e)}</span>
                   </li>
                 ))}

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { TranscriptEntryView } from '../../../preload/contract';
-import { activeLine, clock, mediaMs, timedLines, transcriptText, transcriptWebVtt } from '../../../renderer/logic/review';
+import { activeLine, clock, mediaMs, timedLines, transcriptText, transcriptWebVtt, warmUpIds } from '../../../renderer/logic/review';
 
 const entry = (seq: number, speaker: 'interviewer' | 'candidate', text: string, startMs: number | null, status: 'final' | 'failed' = 'final'): TranscriptEntryView =>
   ({ id: `e${seq}`, itemId: `i${seq}`, seq, speaker, text, startMs, status, saved: true, synced: false });
@@ -84,4 +84,17 @@ test('the recording starts after the interview: seeking, the playing line and th
   const cues = parseVtt(transcriptWebVtt(entries, names, 850));
   assert.deepEqual(cues.map((c) => c.start), [0, 3_350, 3_725_010 - 850]);
   assert.equal(cues[0]!.end, 3_350);
+});
+
+test('warm-up lines: the greeting and the answer(s) before the first assessed question, only when the interview had a warm-up', () => {
+  const withWarmUp = [
+    entry(3, 'interviewer', 'Thank you. The assessed questions begin now. Tell me about a project.', 20_000),
+    entry(0, 'interviewer', 'Welcome. A warm-up question: how has your day been?', 0),
+    entry(1, 'candidate', 'Good, thanks,', 6_000),
+    entry(2, 'candidate', 'the bus was on time.', 9_000),
+    entry(4, 'candidate', 'I rebuilt the billing service.', 26_000),
+  ];
+  assert.deepEqual([...warmUpIds(withWarmUp, true)].sort(), ['e0', 'e1', 'e2']);
+  assert.equal(warmUpIds(withWarmUp, false).size, 0);
+  assert.deepEqual([...warmUpIds(withWarmUp.slice(1, 2), true)], ['e0'], 'while the warm-up is under way');
 });
