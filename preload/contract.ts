@@ -254,7 +254,8 @@ export interface SessionSummary {
   /** Empty on a kiosk's candidate screen (kiosk mode): the next person must not read it; `counts` instead. */
   entries: TranscriptEntryView[];
   durationMs: number | null;
-  recording: { bytes: number; finalized: boolean } | null;
+  /** startOffsetMs: the recording's time 0 in interview time (see RecordingChunk); null when not reported. */
+  recording: { bytes: number; finalized: boolean; startOffsetMs: number | null } | null;
   /** Kiosk mode: how many entries there are and how many are saved (the transcript itself is not sent). */
   counts?: { entries: number; saved: number };
   /** Kiosk mode: main forgets this summary this long after the end; the screen returns to the welcome first. */
@@ -287,6 +288,8 @@ export interface StartCallResult {
   controls?: CandidateControlLimits;
   /** What the interview waits for (help, a break) as main recorded it: a call after a restart picks it up. */
   hold?: InterviewHold;
+  /** The interview's start (ISO; transcript start_ms count from it): the recorder's start offset is measured from it. */
+  interviewStartedAt?: string;
 }
 
 /** Limits of the candidate's in-interview controls (operator settings). */
@@ -369,6 +372,9 @@ export interface RecordingChunk {
   /** 0, 1, 2, …: chunks are appended in order; a repeated seq is ignored, a gap is an error. */
   seq: number;
   data: Uint8Array;
+  /** With chunk 0 only: when the MediaRecorder started, in ms after the interview start (StartCallResult
+   * .interviewStartedAt). The recording's time 0 is that much after the transcript's start_ms 0. */
+  startOffsetMs?: number;
 }
 
 export type EndReason = 'operator' | 'end_session' | 'error';

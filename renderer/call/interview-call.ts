@@ -132,6 +132,8 @@ export class InterviewCall {
   /** The latest interviewer line's audio start (performance.now()) and transcript length: the goodbye's limit. */
   private lastLine: { responseId: string; audioStartedAt: number | null; chars: number } | null = null;
   private unwatchMainLink: (() => void) | null = null;
+  /** The interview's start (epoch ms) as main reported it with the first call. */
+  private interviewStartedAt: number | null = null;
 
   constructor(private readonly options: CallOptions) {
     this.kiosk = options.kiosk;
@@ -139,7 +141,10 @@ export class InterviewCall {
     this.cb = options.callbacks;
     this.events = createMainRelay({ kiosk: this.kiosk, sessionId: this.sessionId, onSlow: () => void this.probeCall() });
     this.recorder = options.record
-      ? new CallRecorder({ mic: options.mic, append: (seq, data) => this.events.appendChunk(seq, data), onLog: (line, level) => this.cb.onLog(line, level) })
+      ? new CallRecorder({
+        mic: options.mic, append: (seq, data, offset) => this.events.appendChunk(seq, data, offset), onLog: (line, level) => this.cb.onLog(line, level),
+        interviewStart: () => this.interviewStartedAt,
+      })
       : null;
   }
 
@@ -260,6 +265,10 @@ export class InterviewCall {
       throw new Error('The interview ended while the call was being set up.');
     }
     this.openingEvents = result.openingEvents;
+    if (result.interviewStartedAt && this.interviewStartedAt === null) {
+      const t = Date.parse(result.interviewStartedAt);
+      if (Number.isFinite(t)) this.interviewStartedAt = t;
+    }
     if (result.controls) this.cb.onControls?.(result.controls, result.hold ?? 'none');
     leg.rolloverAfterMs = result.rolloverAfterMs ?? null;
     await pc.setRemoteDescription({ type: 'answer', sdp: result.answerSdp });

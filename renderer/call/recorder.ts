@@ -8,8 +8,10 @@ const RECORDER_STOP_LIMIT_MS = 5000;
 
 export interface CallRecorderOptions {
   mic: MediaStream;
-  /** Appends one chunk at main (in seq order; retried by the relay). */
-  append(seq: number, data: Uint8Array): Promise<void>;
+  /** Appends one chunk at main (in seq order; retried by the relay). `startOffsetMs` with chunk 0 only. */
+  append(seq: number, data: Uint8Array, startOffsetMs?: number): Promise<void>;
+  /** The interview's start (epoch ms, from main), once known: the recording's time 0 is measured from it. */
+  interviewStart(): number | null;
   onLog(line: string, level: 'info' | 'error'): void;
 }
 
@@ -22,6 +24,8 @@ export class CallRecorder {
   private readonly chunks = createSerialQueue();
   private chunkSeq = 0;
   private failed = false;
+  /** ms after the interview start when the recorder started (its time 0), sent with chunk 0. */
+  private startOffsetMs: number | undefined;
 
   constructor(private readonly options: CallRecorderOptions) {}
 
@@ -48,6 +52,11 @@ export class CallRecorder {
     if (remote) this.mixRemote(remote);
     const recorder = new MediaRecorder(dest.stream, { mimeType: RECORDING_MIME });
     recorder.addEventListener('dataavailable', (ev) => this.onChunk(ev.data));
+    // The recording's time 0 is when the recorder actually starts ('start' fires then, before any data).
+    recorder.addEventListener('start', () => {
+      const t0 = this.options.interviewStart();
+      if (t0 !== null) this.startOffsetMs = Math.max(0, Math.round(Date.now() - t0));
+    }, { once: true });
     recorder.addEventListener('error', () => this.options.onLog('The recorder stopped with an error; the transcript is still saved.', 'error'));
     recorder.start(1000);
     this.recorder = recorder;
@@ -99,8 +108,9 @@ export class CallRecorder {
   private onChunk(blob: Blob): void {
     if (blob.size === 0) return;
     const seq = this.chunkSeq++;
+    const offset = seq === 0 ? this.startOffsetMs : undefined;
     void this.chunks
-      .enqueue(async () => this.options.append(seq, new Uint8Array(await blob.arrayBuffer())))
+      .enqueue(async () => this.options.append(seq, new Uint8Array(await blob.arrayBuffer()), offset))
       .catch((error: unknown) => {
         if (!this.failed) this.options.onLog(`Part of the recording could not be saved: ${error instanceof Error ? error.message : String(error)}`, 'error');
         this.failed = true;

@@ -39,8 +39,9 @@ export function createMainRelay(options: MainRelayOptions) {
       return actions;
     },
     /** Appends a recording chunk; a repeated seq is ignored by main, so a chunk whose answer was lost is re-sent. */
-    async appendChunk(seq: number, data: Uint8Array): Promise<void> {
-      await watch(() => retryUnreachable(() => kiosk.appendRecordingChunk({ sessionId, seq, data })));
+    async appendChunk(seq: number, data: Uint8Array, startOffsetMs?: number): Promise<void> {
+      const chunk = startOffsetMs === undefined ? { sessionId, seq, data } : { sessionId, seq, data, startOffsetMs };
+      await watch(() => retryUnreachable(() => kiosk.appendRecordingChunk(chunk)));
     },
     /** Runs `task` after every task queued before it (the event order). */
     enqueue: <T>(task: () => Promise<T>) => queue.enqueue(task),

@@ -5,7 +5,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { InterviewDetail, InterviewList, InterviewListQuery, KioskBridge, ReviewState } from '../../preload/contract';
-import { activeLine, clock, timedLines, transcriptText, transcriptWebVtt, warmUpIds } from '../logic/review';
+import { activeLine, clock, mediaMs, timedLines, transcriptText, transcriptWebVtt, warmUpIds } from '../logic/review';
 import { ErrorBox, ScreenHeading } from './common';
 
 /** Interviews per page of the list (the core allows up to MAX_PAGE in one request). */
@@ -116,13 +116,14 @@ function InterviewPage(props: { kiosk: KioskBridge; sessionId: string; onBack: (
 
   const lines = useMemo(() => (detail ? timedLines(detail.summary.entries) : []), [detail]);
   const warmUp = useMemo(() => (detail ? warmUpIds(detail.summary.entries, detail.summary.session.warmUp) : new Set<string>()), [detail]);
-  const playing = activeLine(lines, nowMs);
+  const offsetMs = detail?.summary.recording?.startOffsetMs ?? null;
+  const playing = activeLine(lines, nowMs, offsetMs);
   const names = { interviewer: t('review.interviewer'), candidate: t('review.candidateSpeaker') };
 
   function playFrom(ms: number | null): void {
     const el = audio.current;
     if (!el || ms === null) return;
-    el.currentTime = ms / 1000;
+    el.currentTime = mediaMs(ms, offsetMs) / 1000;
     void el.play().catch(() => undefined);
     document.getElementById(`line-${lines.find((l) => l.startMs === ms)?.id ?? ''}`)?.scrollIntoView({ block: 'nearest' });
   }
@@ -149,7 +150,7 @@ function InterviewPage(props: { kiosk: KioskBridge; sessionId: string; onBack: (
       <div className="no-print">
         <button type="button" onClick={props.onBack}>{t('common.back')}</button>
         <button type="button" onClick={() => download(`${base}.txt`, 'text/plain', transcriptText(detail.summary.entries, names))}>{t('review.exportText')}</button>
-        <button type="button" onClick={() => download(`${base}.vtt`, 'text/vtt', transcriptWebVtt(detail.summary.entries, names))}>{t('review.exportVtt')}</button>
+        <button type="button" onClick={() => download(`${base}.vtt`, 'text/vtt', transcriptWebVtt(detail.summary.entries, names, offsetMs))}>{t('review.exportVtt')}</button>
         <button type="button" onClick={() => void kiosk.exportReportPdf().then((r) => download(`${base}.pdf`, 'application/pdf', r.pdf as BlobPart), () => window.print())}>{t('review.exportPdf')}</button>
       </div>
       {detail.dismissal && <p className="warn" role="note">{t('review.dismissed', { reason: detail.dismissal.reason })}</p>}

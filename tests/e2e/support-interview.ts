@@ -181,7 +181,7 @@ export function readDatabase(dbFile: string): DbSnapshot {
       entries: db
         .prepare('SELECT id, session_id, item_id, previous_item_id, seq, speaker, text, status, start_ms FROM transcript_entries ORDER BY session_id, seq')
         .all() as EntryRow[],
-      recordings: db.prepare('SELECT session_id, file_name, bytes, chunks, finalized FROM recordings').all() as RecordingRow[],
+      recordings: db.prepare('SELECT session_id, file_name, bytes, chunks, finalized, start_offset_ms FROM recordings').all() as RecordingRow[],
     };
   } finally {
     db.close();

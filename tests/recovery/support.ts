@@ -87,7 +87,16 @@ export function repeatedLines(entries: EntryRow[]): number {
   return [...lineCounts(entries).values()].reduce((a, n) => a + Math.max(0, n - 1), 0);
 }
 
-/** Entries committed before (a snapshot) are each present exactly once after, with their text not shortened. */
+/** An interviewer line stored as generated (text runs ahead of audio) and later cut to what the candidate heard,
+ * marked interrupted: a correction, not a loss. The heard part must be a prefix of what was stored. */
+function cutToHeard(before: EntryRow, after: EntryRow): boolean {
+  const heard = after.text.trim();
+  if (before.speaker !== 'interviewer' || !isInterrupted(heard)) return false;
+  return before.text.startsWith(heard.slice(0, -1).trimEnd());
+}
+
+/** Entries committed before (a snapshot) are each present exactly once after, with their text not shortened
+ * (except an interviewer line cut to its heard part). */
 export function checkKept(before: EntryRow[], after: DbSnapshot): { losses: number; duplicates: number; problems: string[] } {
   const problems: string[] = [];
   let losses = 0;
@@ -98,7 +107,7 @@ export function checkKept(before: EntryRow[], after: DbSnapshot): { losses: numb
     if (same.length === 0) {
       losses++;
       problems.push(`entry ${e.id} (${e.speaker}: "${e.text}") was lost`);
-    } else if (!same[0]!.text.startsWith(e.text.trimEnd()) && e.text.trim() !== '') {
+    } else if (!same[0]!.text.startsWith(e.text.trimEnd()) && e.text.trim() !== '' && !cutToHeard(e, same[0]!)) {
       losses++;
       problems.push(`entry ${e.id} lost text: "${e.text}" → "${same[0]!.text}"`);
     }

@@ -101,6 +101,8 @@ export class FakeRecorder extends EventTarget {
   start(timeslice: number) {
     this.timeslice = timeslice;
     this.state = 'recording';
+    // MediaRecorder queues a task that fires 'start' once recording has begun (before any data).
+    setTimeout(() => this.dispatchEvent(new Event('start')), 0);
   }
   chunk(bytes: number[]) {
     this.dispatchEvent(Object.assign(new Event('dataavailable'), { data: new Blob([new Uint8Array(bytes)]) }));

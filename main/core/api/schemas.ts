@@ -190,10 +190,18 @@ export const candidateControlSchema = z.strictObject({
   ]),
 }) satisfies z.ZodType<CandidateControlRequest>;
 
+/** A recorder starts within seconds of the call; an hour is far beyond any real start (main checks it against the
+ * interview's own clock too). */
+export const MAX_RECORDER_START_OFFSET_MS = 3_600_000;
+
 export const recordingChunkSchema = z.strictObject({
   sessionId,
   seq: z.number().int().min(0).max(10_000_000),
   data: z.instanceof(Uint8Array),
+  startOffsetMs: z.number().int().min(0).max(MAX_RECORDER_START_OFFSET_MS).optional(),
+}).refine((c) => c.startOffsetMs === undefined || c.seq === 0, {
+  message: 'startOffsetMs comes with the first chunk (seq 0) only',
+  path: ['startOffsetMs'],
 });
 
 export const endInterviewSchema = z.strictObject({

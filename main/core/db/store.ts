@@ -57,6 +57,8 @@ export interface RecordingRow {
   bytes: number;
   chunks: number;
   finalized: number;
+  /** When the recorder started, ms after the interview start (the recording's time 0); null = not reported. */
+  start_offset_ms?: number | null;
 }
 
 export interface PositionRecord extends PositionView {
@@ -137,11 +139,13 @@ export function createStore(db: KioskDatabase) {
         speaker = excluded.speaker, text = excluded.text, start_ms = excluded.start_ms, status = excluded.status,
         confidence = excluded.confidence, updated_at = excluded.updated_at, synced_at = NULL`),
     entries: db.prepare('SELECT * FROM transcript_entries WHERE session_id = ? ORDER BY seq, created_at'),
-    recording: db.prepare('SELECT session_id, file_name, bytes, chunks, finalized FROM recordings WHERE session_id = ?'),
-    upsertRecording: db.prepare(`INSERT INTO recordings (session_id, file_name, bytes, chunks, finalized, created_at, updated_at)
-      VALUES (@session_id, @file_name, @bytes, @chunks, @finalized, @now, @now)
+    recording: db.prepare('SELECT session_id, file_name, bytes, chunks, finalized, start_offset_ms FROM recordings WHERE session_id = ?'),
+    // The start offset is set once (with the first chunk) and never overwritten.
+    upsertRecording: db.prepare(`INSERT INTO recordings (session_id, file_name, bytes, chunks, finalized, start_offset_ms, created_at, updated_at)
+      VALUES (@session_id, @file_name, @bytes, @chunks, @finalized, @start_offset_ms, @now, @now)
       ON CONFLICT (session_id) DO UPDATE SET bytes = excluded.bytes, chunks = excluded.chunks,
-        finalized = excluded.finalized, updated_at = excluded.updated_at`),
+        finalized = excluded.finalized, start_offset_ms = coalesce(recordings.start_offset_ms, excluded.start_offset_ms),
+        updated_at = excluded.updated_at`),
     counts: db.prepare('SELECT (SELECT count(*) FROM tenants) AS tenants'),
     interruptedOf: db.prepare(`SELECT s.id FROM invitations i JOIN interview_sessions s ON s.id = i.session_id
       WHERE i.id = ? AND s.status = 'in_progress'`).pluck(),
@@ -234,7 +238,7 @@ export function createStore(db: KioskDatabase) {
       return (q.recording.get(sessionId) as RecordingRow | undefined) ?? null;
     },
     saveRecording(r: RecordingRow): void {
-      q.upsertRecording.run({ ...r, now: now() });
+      q.upsertRecording.run({ ...r, start_offset_ms: r.start_offset_ms ?? null, now: now() });
     },
   };
   return store;

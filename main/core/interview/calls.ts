@@ -114,6 +114,7 @@ export function createCalls(deps: CallsDeps) {
         rolloverAfterMs: rolloverAfterMs(limit, deps.recovery?.rolloverMarginMs),
         ...(deps.controlLimits ? { controls: deps.controlLimits() } : {}),
         ...(deps.holdOf ? { hold: deps.holdOf(sessionId) } : {}),
+        interviewStartedAt: new Date(startedAtMs).toISOString(),
       };
     },
   } satisfies KioskSlice<'startCall'>;

@@ -61,7 +61,7 @@ export function createInterviewFeature(deps: InterviewFeatureDeps) {
     ...(deps.practiceSessionLimitMs !== undefined ? { practiceSessionLimitMs: deps.practiceSessionLimitMs } : {}),
     ...(deps.fetch ? { fetch: deps.fetch } : {}),
   });
-  const recording = createRecordingIntake({ sessions, recorder: deps.recorder });
+  const recording = createRecordingIntake({ sessions, recorder: deps.recorder, now: deps.now });
   const ending = createEnding({
     db: deps.db, store: deps.store, sessions, transcripts, calls, recorder: deps.recorder, afterEnd: deps.afterEnd, now: deps.now,
   });

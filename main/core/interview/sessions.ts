@@ -45,7 +45,7 @@ export function createSessions(deps: SessionsDeps) {
       session: sessionView(row),
       entries: store.entries(sessionId),
       durationMs: start !== null && end !== null ? Math.max(0, end - start) : null,
-      recording: rec ? { bytes: rec.bytes, finalized: rec.finalized === 1 } : null,
+      recording: rec ? { bytes: rec.bytes, finalized: rec.finalized === 1, startOffsetMs: rec.start_offset_ms ?? null } : null,
     };
   }
 

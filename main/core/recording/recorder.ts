@@ -38,7 +38,8 @@ export function createRecorder(store: KioskStore, dataDir: string, now: () => nu
     fileFor(sessionId: string): string {
       return join(dir, store.recording(sessionId)?.file_name ?? `${sessionId}.webm`);
     },
-    append(sessionId: string, seq: number, data: Uint8Array): { bytes: number } {
+    /** `startOffsetMs` comes with chunk 0 only: when the recorder started, after the interview start. */
+    append(sessionId: string, seq: number, data: Uint8Array, startOffsetMs?: number): { bytes: number } {
       if (data.byteLength > MAX_CHUNK_BYTES) {
         throw new KioskError('payload_too_large', `A recording chunk of ${data.byteLength} bytes is larger than the ${MAX_CHUNK_BYTES}-byte limit.`);
       }
@@ -55,7 +56,10 @@ export function createRecorder(store: KioskStore, dataDir: string, now: () => nu
         fsyncSync(rec.fd);
         rec.lastSync = now();
       }
-      rec.row = { ...rec.row, bytes: rec.row.bytes + data.byteLength, chunks: rec.row.chunks + 1 };
+      rec.row = {
+        ...rec.row, bytes: rec.row.bytes + data.byteLength, chunks: rec.row.chunks + 1,
+        ...(seq === 0 && startOffsetMs !== undefined ? { start_offset_ms: startOffsetMs } : {}),
+      };
       store.saveRecording(rec.row);
       return { bytes: rec.row.bytes };
     },

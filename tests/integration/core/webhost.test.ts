@@ -359,8 +359,11 @@ describe('recording', () => {
     const early = await client.call('appendRecordingChunk', { sessionId: session.id, seq: 0, data: new Uint8Array([1]) });
     assert.ok(!early.ok && early.error.code === 'conflict');
     await ok(client.call('startCall', { sessionId: session.id, offerSdp: OFFER_SDP }));
-    const chunk = (seq: number, fill: number, n = 1000) => client.call<{ bytes: number }>('appendRecordingChunk', { sessionId: session.id, seq, data: new Uint8Array(n).fill(fill) });
-    assert.deepEqual(await ok(chunk(0, 1)), { bytes: 1000 });
+    const chunk = (seq: number, fill: number, n = 1000, extra: { startOffsetMs?: number } = {}) => client.call<{ bytes: number }>('appendRecordingChunk', { sessionId: session.id, seq, data: new Uint8Array(n).fill(fill), ...extra });
+    // The recorder cannot have started later than the interview has run: refused in words, nothing stored.
+    const late = await chunk(0, 1, 1000, { startOffsetMs: 600_000 });
+    assert.ok(!late.ok && late.error.code === 'invalid_request' && /later than the interview has been running/.test(late.error.message), JSON.stringify(late));
+    assert.deepEqual(await ok(chunk(0, 1, 1000, { startOffsetMs: 5 })), { bytes: 1000 });
     assert.deepEqual(await ok(chunk(1, 2)), { bytes: 2000 });
     assert.deepEqual(await ok(chunk(1, 9)), { bytes: 2000 }, 'a repeated seq is ignored');
     const gap = await chunk(3, 4);
@@ -371,7 +374,7 @@ describe('recording', () => {
     assert.equal(bytes.length, 2500);
     assert.deepEqual([bytes[0], bytes[999], bytes[1000], bytes[1999], bytes[2000], bytes[2499]], [1, 1, 2, 2, 3, 3]);
     const summary = await ok<any>(client.call('endInterview', { sessionId: session.id, reason: 'operator' }));
-    assert.deepEqual(summary.recording, { bytes: 2500, finalized: true });
+    assert.deepEqual(summary.recording, { bytes: 2500, finalized: true, startOffsetMs: 5 });
     const afterEnd = await chunk(3, 4);
     assert.ok(!afterEnd.ok && afterEnd.error.code === 'conflict');
   });

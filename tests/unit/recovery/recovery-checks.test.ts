@@ -71,3 +71,12 @@ test('greetings counts introductions heard in full: a cut one spoken again is on
   n = 0;
   assert.equal(greetings([entry('interviewer', GREETING), entry('candidate', 'Hi.'), entry('interviewer', GREETING)]), 2);
 });
+
+test('a line stored as generated and later cut to its heard part is no loss; any other shortening is', () => {
+  n = 0;
+  const stored = entry('interviewer', GREETING, 'i_g');
+  const snapshot = (text: string) => ({ sessions: [], entries: [{ ...stored, text }], recordings: [] });
+  assert.equal(checkKept([stored], snapshot('Welcome to your interview with Acme for the Analyst …')).losses, 0, 'cut to the heard part');
+  assert.equal(checkKept([stored], snapshot('Welcome to your interview with Acme')).losses, 1, 'shortened without the mark');
+  assert.equal(checkKept([stored], snapshot('Welcome to the Analyst …')).losses, 1, 'the heard part is not what was stored');
+});

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { TranscriptEntryView } from '../../../preload/contract';
-import { activeLine, clock, timedLines, transcriptText, transcriptWebVtt, warmUpIds } from '../../../renderer/logic/review';
+import { activeLine, clock, mediaMs, timedLines, transcriptText, transcriptWebVtt, warmUpIds } from '../../../renderer/logic/review';
 
 const entry = (seq: number, speaker: 'interviewer' | 'candidate', text: string, startMs: number | null, status: 'final' | 'failed' = 'final'): TranscriptEntryView =>
   ({ id: `e${seq}`, itemId: `i${seq}`, seq, speaker, text, startMs, status, saved: true, synced: false });
@@ -71,6 +71,19 @@ test('the playing line follows the media time', () => {
   assert.equal(activeLine(lines, 4_199), 0);
   assert.equal(activeLine(lines, 4_200), 1);
   assert.equal(activeLine(lines, 10_000_000), 2);
+});
+
+test('the recording starts after the interview: seeking, the playing line and the cues use one rule', () => {
+  // The recorder started 850 ms after the interview: a line at start_ms is at start_ms - 850 in the recording.
+  assert.equal(mediaMs(4_200, 850), 3_350);
+  assert.equal(mediaMs(4_200, null), 4_200, 'no reported offset: interview time');
+  assert.equal(mediaMs(300, 850), 0, 'a line that began before the recorder is at the recording\'s start');
+  const lines = timedLines(entries);
+  assert.equal(activeLine(lines, 3_349, 850), 0);
+  assert.equal(activeLine(lines, 3_350, 850), 1);
+  const cues = parseVtt(transcriptWebVtt(entries, names, 850));
+  assert.deepEqual(cues.map((c) => c.start), [0, 3_350, 3_725_010 - 850]);
+  assert.equal(cues[0]!.end, 3_350);
 });
 
 test('warm-up lines: the greeting and the answer(s) before the first assessed question, only when the interview had a warm-up', () => {

@@ -18,6 +18,7 @@ describe('call recorder', () => {
         appended.push({ seq, data: [...data] });
       },
       onLog: () => undefined,
+      interviewStart: () => null,
     });
     recorder.start(null);
     const media = FakeRecorder.last;
@@ -34,6 +35,25 @@ describe('call recorder', () => {
     ]);
   });
 
+  it('sends its start offset from the interview start with the first chunk only', async () => {
+    const sent: { seq: number; offset: number | undefined }[] = [];
+    const interviewStart = Date.now() - 1_500;
+    const recorder = new CallRecorder({
+      mic,
+      append: async (seq, _data, offset) => void sent.push({ seq, offset }),
+      onLog: () => undefined,
+      interviewStart: () => interviewStart,
+    });
+    recorder.start(null);
+    await tick(5); // 'start' has fired
+    FakeRecorder.last.chunk([1]);
+    FakeRecorder.last.chunk([2]);
+    await recorder.stop();
+    assert.equal(sent.length, 3);
+    assert.ok(sent[0]!.offset !== undefined && sent[0]!.offset >= 1_500 && sent[0]!.offset < 1_500 + 1_000, JSON.stringify(sent));
+    assert.deepEqual(sent.slice(1).map((s) => s.offset), [undefined, undefined]);
+  });
+
   it('says once that part of the recording was lost, and keeps appending', async () => {
     const logs: string[] = [];
     let calls = 0;
@@ -44,6 +64,7 @@ describe('call recorder', () => {
         throw new Error('disk full');
       },
       onLog: (line) => logs.push(line),
+      interviewStart: () => null,
     });
     recorder.start(null);
     FakeRecorder.last.chunk([1]);
@@ -59,7 +80,7 @@ describe('call recorder', () => {
     const saved = FakeRecorder.isTypeSupported;
     FakeRecorder.isTypeSupported = () => false;
     try {
-      const recorder = new CallRecorder({ mic, append: async () => undefined, onLog: (line) => logs.push(line) });
+      const recorder = new CallRecorder({ mic, append: async () => undefined, onLog: (line) => logs.push(line), interviewStart: () => null });
       recorder.start(null);
       assert.equal(FakeRecorder.all.length, 0);
       await recorder.stop();
