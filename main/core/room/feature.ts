@@ -13,7 +13,8 @@
 // rows are merged by id keeping the newest updated_at, so a dropped socket leaves no gap and no duplicate.
 import { createClient, type RealtimeChannel, type SupabaseClient } from '@supabase/supabase-js';
 import ws from 'ws';
-import { KioskError, type RoomTranscriptView, type RoomView } from '../../../preload/contract';
+import { KioskError, type BackendInterviewItem, type BackendInterviewList, type RoomTranscriptView, type RoomView } from '../../../preload/contract';
+import { decodeListCursor, encodeListCursor } from '../evaluation/store';
 import type { KioskEventEmitter } from '../api/events';
 import { memoryCredentialStore } from '../settings/credentials';
 import type { SettingsStore } from '../settings/types';
@@ -206,6 +207,44 @@ export function createRoomFeature(deps: RoomDeps) {
 
     async getRoom(): Promise<RoomView> {
       return view();
+    },
+
+    /** The tenant's interviews on the backend, newest first, by (created_at, id) keyset; RLS decides what this
+     *  reviewer sees (its tenant, every kiosk). Read-only: nothing is stored on this kiosk. */
+    async listBackendInterviews({ cursor, limit = 50 }: { cursor?: string; limit?: number }): Promise<BackendInterviewList> {
+      if (!db || role !== 'reviewer') throw new KioskError('not_configured', 'Sign in as a reviewer of the company to see its interviews from the backend.');
+      let q = db.from('interview_sessions').select('id, candidate_id, position_id, status, start_time, end_time, created_at')
+        .order('created_at', { ascending: false }).order('id', { ascending: false }).limit(limit + 1);
+      if (cursor) {
+        const after = decodeListCursor(cursor);
+        q = q.or(`created_at.lt."${after.createdAt}",and(created_at.eq."${after.createdAt}",id.lt.${after.id})`);
+      }
+      const { data, error } = await q;
+      if (error) throw new KioskError('backend_unavailable', `The backend's interviews could not be read: ${error.message}.`);
+      const rows = (data ?? []) as unknown as { id: string; candidate_id: string; position_id: string; status: BackendInterviewItem['status']; start_time: string | null; end_time: string | null; created_at: string }[];
+      const page = rows.slice(0, limit);
+      const ids = page.map((r) => r.id);
+      const [ev, dis, ov] = ids.length ? await Promise.all([
+        db.from('evaluations').select('session_id, outcome, created_at').in('session_id', ids).order('created_at', { ascending: true }),
+        db.from('session_dismissals').select('session_id').in('session_id', ids),
+        db.from('evaluation_overrides').select('session_id').in('session_id', ids),
+      ]) : [{ data: [], error: null }, { data: [], error: null }, { data: [], error: null }];
+      const failed = ev.error ?? dis.error ?? ov.error;
+      if (failed) throw new KioskError('backend_unavailable', `The backend's evaluations could not be read: ${failed.message}.`);
+      const outcome = new Map<string, BackendInterviewItem['evaluation']>();
+      for (const e of (ev.data ?? []) as { session_id: string; outcome: 'assessed' | 'insufficient_evidence' }[]) outcome.set(e.session_id, e.outcome);
+      const dismissed = new Set(((dis.data ?? []) as { session_id: string }[]).map((d) => d.session_id));
+      const overrides = new Map<string, number>();
+      for (const o of (ov.data ?? []) as { session_id: string }[]) overrides.set(o.session_id, (overrides.get(o.session_id) ?? 0) + 1);
+      const last = page.at(-1);
+      return {
+        items: page.map((r) => ({
+          source: 'backend', id: r.id, candidateId: r.candidate_id, positionId: r.position_id, status: r.status,
+          startTime: r.start_time, endTime: r.end_time, createdAt: r.created_at,
+          evaluation: outcome.get(r.id) ?? null, dismissed: dismissed.has(r.id), overrides: overrides.get(r.id) ?? 0,
+        })),
+        nextCursor: rows.length > limit && last ? encodeListCursor(last.created_at, last.id) : null,
+      };
     },
 
     async followSession({ sessionId }: { sessionId: string | null }): Promise<RoomTranscriptView | null> {
