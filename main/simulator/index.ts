@@ -21,6 +21,7 @@ import { loopbackStunUrl } from './stun';
 export interface EmulatorFaults extends CallFaults, ResponsesFaults {
   sdpStatus?: number | null; // make POST /v1/realtime/calls fail with this HTTP status (OpenAI error JSON)
   dropCallAfterMs?: number | null; // tear down each new call (peer close) this long after it connects
+  answerDelayMs?: number | null; // answer POST /v1/realtime/calls this much later (a slow network or a busy service)
   // Hold session.created this long after the data channel opens. Audio (SRTP) and the channel (SCTP over DTLS,
   // RFC 8831) are separate streams; on a loaded peer the channel's setup can lag audio by seconds, and the
   // service listens to the audio meanwhile. A client must not depend on the channel opening first.
@@ -195,6 +196,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<EmulatorH
 
   async function createCall(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (faults.sdpStatus) throw statusError(faults.sdpStatus);
+    if (faults.answerDelayMs) await new Promise((resolve) => setTimeout(resolve, faults.answerDelayMs!));
     const auth = authorise(req);
     const contentType = String(req.headers['content-type'] ?? '');
     const body = await readBody(req);

@@ -8,7 +8,10 @@
 // instructions in effect: a greeting made with an override that does not repeat them is generic, and a test can
 // see that. Recognised wording (any of): "interviewer for <Company>," / "company: <Company>"; "position of
 // <Title>." / "position: <Title>"; "competencies: a; b; c." (or comma separated); "warm-up question" (the
-// interviewer opens with an unscored warm-up question, and the assessed questions start one step later).
+// interviewer opens with an unscored warm-up question, and the assessed questions start one step later); the
+// interview's language from "language code <xx>" (main/core/realtime/session-config.ts names it so): the model
+// answers in the language its instructions ask for, so the emulated lines are German or Arabic when asked (English
+// otherwise; the clips' audio stays the same, the transcript is the line in that language).
 import type { Clip } from './script';
 
 export interface Persona {
@@ -17,10 +20,47 @@ export interface Persona {
   competencies: string[];
   /** Open with an unscored warm-up question. */
   warmUp: boolean;
+  /** The interview's language (ISO-639-1) when the instructions name one. */
+  language: string | null;
 }
 
 export const WARM_UP_LINE = 'Before we begin, a warm-up question that is not assessed: how has your day been so far?';
 export const ASSESSED_START = 'Thank you. The assessed questions begin now.';
+
+/** The emulated interviewer's words per language; `generic` questions are used when no competency is listed. */
+interface Phrases {
+  welcome(company: string, position: string | null): string;
+  welcomePractice: string;
+  question(competency: string): string;
+  generic: readonly string[];
+  acks: readonly string[];
+  closing: string;
+  warmUp: string;
+  assessedStart: string;
+}
+
+const PHRASES: Readonly<Record<'de' | 'ar', Phrases>> = {
+  de: {
+    welcome: (c, p) => (p ? `Willkommen zu Ihrem Interview mit ${c} für die Position ${p}. Ich bin der KI-Interviewer.` : `Willkommen zu Ihrem Interview mit ${c}. Ich bin der KI-Interviewer.`),
+    welcomePractice: 'Willkommen zu Ihrem Übungsinterview. Ich bin der KI-Interviewer.',
+    question: (c) => `Erzählen Sie von einer Situation, in der Ihre Stärke „${c}“ den Unterschied gemacht hat.`,
+    generic: ['Bitte erzählen Sie etwas über sich.', 'Was ist Ihre größte Stärke?', 'Beschreiben Sie ein Problem, das Sie kürzlich gelöst haben.', 'Warum möchten Sie diese Stelle?'],
+    acks: ['Danke.', 'Gut.', 'Vielen Dank.'],
+    closing: 'Vielen Dank, das ist das Ende unseres Interviews. Auf Wiedersehen.',
+    warmUp: 'Vorab eine Aufwärmfrage, die nicht bewertet wird: Wie war Ihr Tag bisher?',
+    assessedStart: 'Danke. Jetzt beginnen die bewerteten Fragen.',
+  },
+  ar: {
+    welcome: (c, p) => (p ? `مرحبًا بك في مقابلتك مع ${c} لوظيفة ${p}. أنا المحاور الآلي.` : `مرحبًا بك في مقابلتك مع ${c}. أنا المحاور الآلي.`),
+    welcomePractice: 'مرحبًا بك في مقابلتك التدريبية. أنا المحاور الآلي.',
+    question: (c) => `حدثني عن موقف أحدثت فيه مهارة «${c}» فرقًا.`,
+    generic: ['حدثني عن نفسك من فضلك.', 'ما أكبر نقاط قوتك؟', 'صف مشكلة حللتها مؤخرًا.', 'لماذا تريد هذه الوظيفة؟'],
+    acks: ['شكرًا لك.', 'جيد.', 'شكرًا.'],
+    closing: 'شكرًا لك، هذه نهاية مقابلتنا. مع السلامة.',
+    warmUp: 'قبل أن نبدأ، سؤال تمهيدي لا يُقيَّم: كيف كان يومك حتى الآن؟',
+    assessedStart: 'شكرًا لك. تبدأ الآن الأسئلة المقيَّمة.',
+  },
+};
 
 const clean = (s: string | undefined): string | null => {
   const t = (s ?? '').replace(/\s+/g, ' ').trim().replace(/[.;:,]+$/, '');
@@ -39,7 +79,8 @@ export function readPersona(instructions: string): Persona {
     .map((c) => clean(c))
     .filter((c): c is string => c !== null && !/^general fit/i.test(c))
     .slice(0, 20);
-  return { company, position, competencies, warmUp: /\bwarm-up question\b/i.test(text) };
+  const language = /\blanguage code ([a-z]{2,3})\b/i.exec(text)?.[1]?.toLowerCase() ?? null;
+  return { company, position, competencies, warmUp: /\bwarm-up question\b/i.test(text), language };
 }
 
 /** The question a step asks about: the step-th listed competency (cycling), or null when none are listed. */
@@ -56,6 +97,7 @@ export function competencyForStep(persona: Persona, step: number): string | null
 export function lineFor(step: number, persona: Persona, clips: readonly Clip[]): string {
   const last = clips.length - 1;
   const s = Math.min(Math.max(0, step), last);
+  if (persona.language === 'de' || persona.language === 'ar') return localLine(s, last, persona, PHRASES[persona.language]);
   const clipText = clips[s]!.text;
   if (s === last) return clipText;
   // With a warm-up, step 0 asks it and the assessed questions start at step 1 (one competency later).
@@ -86,6 +128,19 @@ export function lineFor(step: number, persona: Persona, clips: readonly Clip[]):
   if (!question) return clipText;
   const ack = /^\S+[.,]/.exec(clipText)?.[0]?.replace(/,$/, '.') ?? 'Thank you.';
   return `${ack} ${question}`;
+}
+
+function localLine(s: number, last: number, persona: Persona, p: Phrases): string {
+  if (s === last) return p.closing;
+  // With a warm-up, step 0 asks it and the assessed questions start at step 1 (one competency later).
+  const assessed = persona.warmUp ? s - 1 : s;
+  const competency = competencyForStep(persona, assessed);
+  const question = competency ? p.question(competency) : p.generic[Math.max(0, assessed) % p.generic.length]!;
+  const welcome = persona.company ? p.welcome(persona.company, persona.position) : p.welcomePractice;
+  if (s === 0 && persona.warmUp) return `${welcome} ${p.warmUp}`;
+  if (s === 1 && persona.warmUp) return `${p.assessedStart} ${question}`;
+  if (s === 0) return `${welcome} ${question}`;
+  return `${p.acks[(s - 1) % p.acks.length]} ${question}`;
 }
 
 /** Every line of the script for a persona, in step order (a model "knows" what it has said by these). */

@@ -42,7 +42,7 @@ export interface CallCallbacks {
   onReconnectFailed?(attempts: number): void;
   /** The limits of the candidate's controls and what the interview waits for, from main (with each call). */
   onControls?(limits: CandidateControlLimits, hold: InterviewHold): void;
-  /** Every server event of the current call (after the speaking state took it in). */
+  /** Every server event of the current call (after the speaking state took it in; the captions follow the interviewer's audio by them). */
   onServerEvent?(event: RealtimeEvent): void;
 }
 

@@ -176,6 +176,19 @@ export const ar: Catalogue = {
     reconnectingTry: 'انقطع الاتصال، جارٍ إعادة الاتصال… (المحاولة {{attempt}} من {{max}})',
     ended: 'انتهت',
   },
+  display: {
+    group: 'العرض',
+    textSize: 'حجم النص',
+    size_normal: 'عادي',
+    size_large: 'كبير',
+    size_larger: 'كبير جدًا',
+    highContrast: 'تباين عالٍ',
+    captions: 'الترجمة النصية',
+  },
+  captions: {
+    region: 'الترجمة النصية',
+    empty: 'تظهر هنا كلمات المحاور عند سماعها.',
+  },
   speaking: {
     both: 'كلاهما يتحدث',
     interviewer: 'المحاور يتحدث',

@@ -160,6 +160,19 @@ export const de: Catalogue = {
     reconnectingTry: 'Verbindung unterbrochen, neuer Verbindungsversuch… (Versuch {{attempt}} von {{max}})',
     ended: 'Beendet',
   },
+  display: {
+    group: 'Anzeige',
+    textSize: 'Schriftgröße',
+    size_normal: 'Normal',
+    size_large: 'Groß',
+    size_larger: 'Sehr groß',
+    highContrast: 'Hoher Kontrast',
+    captions: 'Untertitel',
+  },
+  captions: {
+    region: 'Untertitel',
+    empty: 'Hier erscheinen die Worte des Interviewers, sobald Sie sie hören.',
+  },
   speaking: {
     both: 'Beide sprechen',
     interviewer: 'Interviewer spricht',

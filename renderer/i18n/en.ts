@@ -159,6 +159,19 @@ export const en = {
     reconnectingTry: 'Connection interrupted, reconnecting… (try {{attempt}} of {{max}})',
     ended: 'Ended',
   },
+  display: {
+    group: 'Display',
+    textSize: 'Text size',
+    size_normal: 'Normal',
+    size_large: 'Large',
+    size_larger: 'Largest',
+    highContrast: 'High contrast',
+    captions: 'Captions',
+  },
+  captions: {
+    region: 'Captions',
+    empty: 'The interviewer\'s words appear here as you hear them.',
+  },
   speaking: {
     both: 'Both speaking',
     interviewer: 'Interviewer speaking',

@@ -1,5 +1,7 @@
 // Screen flow: setup → disclosure (consent) → pre-flight → interview → summary → setup; operator settings from setup.
 import { useEffect, useMemo, useState } from 'react';
+import { DEFAULT_DISPLAY, displayAttributes } from '../logic/display';
+import { DisplayContext } from './Display';
 import { useTranslation } from 'react-i18next';
 import type { CandidateView, ConsentRecord, PositionView, SessionSummary, SessionView } from '../../preload/contract';
 import type { PreparedPeer } from '../call/interview-call';
@@ -34,7 +36,16 @@ export function App() {
   const { t } = useTranslation();
   const kiosk = useMemo(() => getKiosk(), []);
   const [screen, setScreen] = useState<Screen>({ name: 'setup' });
-  const toSetup = () => setScreen({ name: 'setup' });
+  // The candidate's display choices last until the next candidate: back at setup they return to the defaults.
+  const [display, setDisplay] = useState(DEFAULT_DISPLAY);
+  const displayContext = useMemo(() => ({ prefs: display, setPrefs: setDisplay }), [display]);
+  useEffect(() => {
+    for (const [name, value] of Object.entries(displayAttributes(display))) document.documentElement.setAttribute(name, value);
+  }, [display]);
+  const toSetup = () => {
+    setScreen({ name: 'setup' });
+    setDisplay(DEFAULT_DISPLAY);
+  };
   /** Bumped when the candidate's own code reopened their interrupted interview: the resume offer asks main again. */
   const [resumeCheck, setResumeCheck] = useState(0);
   // Tell the room view which screen the candidate is on; main derives the interview states itself. A failure
@@ -46,6 +57,7 @@ export function App() {
   }, [kiosk, screen.name]);
 
   return (
+    <DisplayContext.Provider value={displayContext}>
     <div className="app">
       <header className="topbar">
         <span className="brand">{t('app.brand')}</span>
@@ -149,5 +161,6 @@ export function App() {
         )}
       </main>
     </div>
+    </DisplayContext.Provider>
   );
 }

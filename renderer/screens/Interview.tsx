@@ -7,6 +7,8 @@ import { initialSilence, reduceSilence, showsPrompt, type SilenceEvent, type Sil
 import { InterviewCall, preparePeer, type PreparedPeer } from '../call/interview-call';
 import { callPhaseLabel, type CallPhase } from '../logic/connection';
 import { entryStateLabel, entryText, mergeEntries, orderedEntries, speakerLabel } from '../logic/entries';
+import { heardSoFar, initialCaptionState, reduceCaptions, revealing, shownEntryText, type CaptionState } from '../logic/captions';
+import { DisplayControls, useDisplay } from './Display';
 import { formatElapsed } from '../logic/format';
 import { initialSpeakingState, speakingLabel, type SpeakingState } from '../logic/speaking';
 import { MAX_RECONNECT_ATTEMPTS, reconnectStatusText } from '../logic/reconnect';
@@ -49,6 +51,13 @@ export function Interview(props: {
   const [rollingOver, setRollingOver] = useState(false);
   const [startedAt] = useState(() => Date.now());
   const [now, setNow] = useState(() => Date.now());
+  /** What the candidate has heard of the interviewer's lines (captions never run ahead of the audio). */
+  // Kept in a ref: transcript deltas arrive every few tens of ms and must not each re-render the room; the screen
+  // re-renders on the audio's own events and, while a line is revealed, on a short timer.
+  const captionsRef = useRef<CaptionState>(initialCaptionState);
+  const captions = captionsRef.current;
+  const [captionNow, setCaptionNow] = useState(() => performance.now());
+  const { prefs } = useDisplay();
   const [limits, setLimits] = useState<CandidateControlLimits | null>(null);
   const [progress, setProgress] = useState<InterviewProgress | null>(null);
   const [hold, setHold] = useState<InterviewHold>('none');
@@ -80,6 +89,13 @@ export function Interview(props: {
     return () => clearInterval(timer);
   }, []);
 
+  // While a line is being revealed, the captions move on a short timer (whole words at the speaking pace).
+  const captionsMoving = revealing(captions);
+  useEffect(() => {
+    if (!captionsMoving) return;
+    const timer = setInterval(() => setCaptionNow(performance.now()), 200);
+    return () => clearInterval(timer);
+  }, [captionsMoving]);
   /** A candidate control: main records it; the call sends what main asks for. Errors are shown in words. */
   const control = useCallback(async (c: CandidateControl): Promise<boolean> => {
     const call = callRef.current;
@@ -164,6 +180,11 @@ export function Interview(props: {
           if (event.type === 'output_audio_buffer.started') silenceStep({ type: 'interviewer_started' });
           else if (event.type === 'output_audio_buffer.stopped' || event.type === 'output_audio_buffer.cleared') silenceStep({ type: 'interviewer_done', at: Date.now() });
           else if (event.type === 'input_audio_buffer.speech_started') silenceStep({ type: 'candidate_spoke' });
+          const at = performance.now();
+          const next = reduceCaptions(captionsRef.current, event, at);
+          if (next === captionsRef.current) return;
+          captionsRef.current = next;
+          if (!event.type.endsWith('.delta')) setCaptionNow(at);
         },
         onLog: addLog,
         onEnding: () => setEnding(true),
@@ -211,6 +232,19 @@ export function Interview(props: {
 
   const ordered = useMemo(() => orderedEntries(entries), [entries]);
   const elapsed = formatElapsed(now - startedAt);
+  // Interviewer lines show what was heard so far; a stored interrupted line is the server's heard part.
+  const shown = ordered.map((e) => {
+    const interrupted = e.status === 'final' && e.text.endsWith('…');
+    const text = shownEntryText(captions, e, interrupted, captionNow);
+    return text === e.text ? e : { ...e, text }; // unchanged rows stay the same object (TranscriptRow is memoised)
+  });
+  const currentLine = captions.current;
+  const currentEntry = currentLine ? ordered.find((e) => e.itemId === currentLine) : undefined;
+  const caption = currentEntry
+    ? shown.find((e) => e.itemId === currentLine)!.text
+    : currentLine
+      ? (heardSoFar(captions, currentLine, captionNow) ?? '')
+      : '';
 
   return (
     <section className="screen interview" aria-labelledby="interview-title">
@@ -339,6 +373,14 @@ export function Interview(props: {
               </button>
             </div>
           )}
+          {prefs.captions && (
+            <div className="captions" role="region" aria-label={t('captions.region')} data-item-id={currentLine ?? ''}>
+              <p aria-live="polite">
+                {currentLine ? caption : <span className="muted">{t('captions.empty')}</span>}
+              </p>
+            </div>
+          )}
+          <DisplayControls captions />
           <div className="actions">
             {!confirming ? (
               <button type="button" className="danger" onClick={() => setConfirming(true)} disabled={ending}>
@@ -365,8 +407,8 @@ export function Interview(props: {
       )}
 
       <h2>{t('interview.transcript')}</h2>
-      <ol className="transcript" aria-live="polite" aria-label={t('interview.transcript')}>
-        {ordered.map((e) => (
+      <ol className="transcript" aria-label={t('interview.transcript')}>
+        {shown.map((e) => (
           <TranscriptRow key={e.id} entry={e} />
         ))}
       </ol>

@@ -5,6 +5,7 @@ import type { CandidateView, ConsentRecord, KioskBridge, PositionView, SessionVi
 import { preparePeer, type PreparedPeer } from '../call/interview-call';
 import { levelLabel, meterLevel, rms } from '../logic/audio';
 import { ErrorBox, ScreenHeading } from './common';
+import { DisplayControls } from './Display';
 
 /**
  * The call's microphone: echo cancellation, noise suppression and auto gain ON. The Realtime service has no echo
@@ -215,6 +216,11 @@ export function Preflight(props: {
           {tone === 'heard' && <p>{t('preflight.speakerWorks')}</p>}
           {tone === 'not-heard' && <p className="warn">{t('preflight.speakerCheck')}</p>}
         </div>
+      </div>
+
+      <div className="panel">
+        <h2>{t('display.group')}</h2>
+        <DisplayControls />
       </div>
 
       <div className="panel">

@@ -93,7 +93,7 @@ describe('disclosure and consent', { timeout: 180_000 }, () => {
     await withKiosk({ emulator: { userTranscripts: FIXTURE.transcripts } }, async ({ host, kiosk }) => {
       const { page } = kiosk;
       await page.getByRole('heading', { name: 'New interview' }).waitFor({ timeout: 15_000 });
-      await page.getByRole('combobox', { name: 'Language' }).selectOption('de');
+      await page.getByRole('group', { name: 'Language' }).getByRole('button', { name: 'Deutsch' }).click();
       await page.getByRole('heading', { name: 'Neues Interview' }).waitFor({ timeout: 5000 });
       assert.equal(await page.evaluate(() => document.documentElement.lang), 'de');
       await page.getByRole('button', { name: 'Weiter zur Technikprüfung' }).click();

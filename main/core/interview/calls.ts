@@ -3,7 +3,7 @@
 // transcript. A replaced call is hung up server-side.
 import { KioskError, type CandidateControlLimits, type InterviewHold, type KioskSlice, type SettingsView, type StartCallRequest, type StartCallResult } from '../../../preload/contract';
 import type { KioskStore } from '../db/store';
-import { buildSessionConfig, openingEvents } from '../realtime/session-config';
+import { buildSessionConfig, interviewLanguage, openingEvents } from '../realtime/session-config';
 import { createCall, hangupCall } from '../realtime/signalling';
 import type { TargetResolver } from '../realtime/target';
 import { buildResumeContext, worthResuming } from '../recovery/context';
@@ -54,7 +54,7 @@ export function createCalls(deps: CallsDeps) {
       const config = buildSessionConfig(position, tenant, {
         model: settings.model,
         voice: settings.voice,
-        language: position.language,
+        language: interviewLanguage(position.language, row.consent),
         turnDetection: position.turnDetection,
         extraTime: row.extra_time === 1,
         warmUp: row.warm_up === 1,

@@ -25,7 +25,8 @@ export interface SessionConfigSettings {
   voice: Voice;
   /** headset → near_field noise reduction, speakers → far_field (spec: audio.input.noise_reduction). */
   audioProfile?: 'headset' | 'speakers';
-  /** ISO-639-1 language of the interview, when known: improves transcription accuracy and latency. */
+  /** Language of the interview, when known: the instructions name it; its ISO-639-1 base is the transcription
+   * `language` (improves accuracy and latency). */
   language?: string | null;
   /** The position's turn detection (default DEFAULT_TURN_DETECTION). */
   turnDetection?: TurnDetectionMode | null;
@@ -68,14 +69,42 @@ export const END_SESSION_TOOL = {
   parameters: { type: 'object', properties: {} },
 } as const;
 
+/**
+ * The interview's language: the position's when it fixes one, else the language the candidate read the disclosure
+ * in (their choice on this kiosk, stored with the session's consent). Null = not known (the model follows the
+ * candidate). Only well-formed tags are used (the API's schemas check them where they come in).
+ */
+export function interviewLanguage(positionLanguage: string | null | undefined, consentJson: string | null | undefined): string | null {
+  const wellFormed = (v: unknown): v is string => typeof v === 'string' && /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(v);
+  if (wellFormed(positionLanguage)) return positionLanguage;
+  try {
+    const chosen = consentJson ? (JSON.parse(consentJson) as { language?: unknown }).language : undefined;
+    return wellFormed(chosen) ? chosen : null;
+  } catch {
+    return null;
+  }
+}
+
+/** "German (language code de)" for the instructions: the model reads the name, a check can read the code. */
+function languageLine(code: string): string {
+  let name = code;
+  try {
+    name = new Intl.DisplayNames(['en'], { type: 'language' }).of(code) ?? code;
+  } catch {
+    // an unknown tag keeps its code as the name
+  }
+  return `Conduct the whole interview in ${name} (language code ${code.split('-')[0]}): greeting, questions and goodbye, whatever language the candidate answers in.`;
+}
+
 export function buildInstructions(
   position: Pick<PositionView, 'title' | 'description' | 'competencies'>,
   tenant: Pick<TenantView, 'name' | 'values'>,
-  options: { warmUp?: boolean; extraTime?: boolean } = {},
+  options: { warmUp?: boolean; extraTime?: boolean; language?: string | null } = {},
 ): string {
   const competencies = position.competencies.length > 0 ? position.competencies.join('; ') : 'general fit for the role';
   return [
     `You are a friendly, professional interviewer for ${tenant.name}, interviewing a candidate for the position of ${position.title}.`,
+    options.language ? languageLine(options.language) : '',
     position.description ? `About the role: ${position.description}` : '',
     `Evaluate these competencies: ${competencies}.`,
     tenant.values ? `${tenant.name} values: ${tenant.values}` : '',
@@ -97,11 +126,15 @@ export function buildSessionConfig(
   const config = {
     type: 'realtime' as const,
     model: settings.model,
-    instructions: buildInstructions(position, tenant, { ...(settings.warmUp ? { warmUp: true } : {}), ...(settings.extraTime ? { extraTime: true } : {}) }),
+    instructions: buildInstructions(position, tenant, {
+      ...(settings.warmUp ? { warmUp: true } : {}),
+      ...(settings.extraTime ? { extraTime: true } : {}),
+      ...(settings.language ? { language: settings.language } : {}),
+    }),
     output_modalities: ['audio' as const],
     audio: {
       input: {
-        transcription: { model: settings.transcriptionModel ?? DEFAULT_TRANSCRIPTION_MODEL, ...(settings.language ? { language: settings.language } : {}) },
+        transcription: { model: settings.transcriptionModel ?? DEFAULT_TRANSCRIPTION_MODEL, ...(settings.language ? { language: settings.language.split('-')[0]! } : {}) },
         noise_reduction: { type: settings.audioProfile === 'headset' ? ('near_field' as const) : ('far_field' as const) },
         turn_detection: turnDetectionConfig(settings.turnDetection, settings.extraTime),
       },
