@@ -598,6 +598,8 @@ export const KIOSK_CONTRACT = {
   followSession: admin<FollowSessionRequest, RoomTranscriptView | null>(),
   /** The tenant's interviews on the backend (every kiosk's), as the signed-in reviewer may read them. */
   listBackendInterviews: admin<BackendInterviewQuery, BackendInterviewList>(),
+  /** One of them: its transcript, evaluation, overrides and dismissal as stored on the backend. */
+  getBackendInterview: admin<SessionRef, BackendInterviewDetail>(),
 };
 
 export type KioskContract = typeof KIOSK_CONTRACT;
@@ -926,6 +928,17 @@ export interface BackendInterviewItem {
   evaluation: 'assessed' | 'insufficient_evidence' | null;
   dismissed: boolean;
   overrides: number;
+}
+
+export interface BackendInterviewDetail {
+  source: 'backend';
+  id: string;
+  entries: { id: string; seq: number; speaker: Speaker; text: string; startMs: number | null; status: EntryStatus }[];
+  evaluation: { id: string; outcome: 'assessed' | 'insufficient_evidence'; model: string; rubricVersion: string; competencies: CompetencyAssessment[] } | null;
+  overrides: { id: string; competency: string; level: number; reason: string; createdAt: string }[];
+  dismissal: { reason: string; createdAt: string } | null;
+  /** Reviewers cannot download recordings (the bucket is insert-only for the kiosk that made them): said in words. */
+  recordingNote: string;
 }
 
 export interface BackendInterviewList {

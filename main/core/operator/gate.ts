@@ -31,6 +31,7 @@ const WHAT: Record<OperatorMethod, string> = {
   getRoom: 'Opening the room view',
   followSession: 'Following a live interview',
   listBackendInterviews: 'Listing the company\'s interviews from the backend',
+  getBackendInterview: 'Opening an interview from the backend',
   getOperatorNotices: 'Reading the operator notices',
 };
 

@@ -13,7 +13,7 @@
 // rows are merged by id keeping the newest updated_at, so a dropped socket leaves no gap and no duplicate.
 import { createClient, type RealtimeChannel, type SupabaseClient } from '@supabase/supabase-js';
 import ws from 'ws';
-import { KioskError, type BackendInterviewItem, type BackendInterviewList, type RoomTranscriptView, type RoomView } from '../../../preload/contract';
+import { KioskError, type BackendInterviewDetail, type BackendInterviewItem, type BackendInterviewList, type RoomTranscriptView, type RoomView } from '../../../preload/contract';
 import { decodeListCursor, encodeListCursor } from '../evaluation/store';
 import type { KioskEventEmitter } from '../api/events';
 import { memoryCredentialStore } from '../settings/credentials';
@@ -244,6 +244,34 @@ export function createRoomFeature(deps: RoomDeps) {
           evaluation: outcome.get(r.id) ?? null, dismissed: dismissed.has(r.id), overrides: overrides.get(r.id) ?? 0,
         })),
         nextCursor: rows.length > limit && last ? encodeListCursor(last.created_at, last.id) : null,
+      };
+    },
+
+    /** One interview of the tenant as the backend holds it (read as the reviewer; nothing stored here). */
+    async getBackendInterview({ sessionId }: { sessionId: string }): Promise<BackendInterviewDetail> {
+      if (!db || role !== 'reviewer') throw new KioskError('not_configured', 'Sign in as a reviewer of the company to open its interviews from the backend.');
+      const [s, e, ev, ov, dis] = await Promise.all([
+        db.from('interview_sessions').select('id').eq('id', sessionId),
+        db.from('transcript_entries').select('id, seq, speaker, text, start_ms, status').eq('session_id', sessionId).order('seq', { ascending: true }).order('id', { ascending: true }),
+        db.from('evaluations').select('id, outcome, model, rubric_version, competencies, created_at').eq('session_id', sessionId).order('created_at', { ascending: false }).limit(1),
+        db.from('evaluation_overrides').select('id, competency, level, reason, created_at').eq('session_id', sessionId).order('created_at', { ascending: true }),
+        db.from('session_dismissals').select('reason, created_at').eq('session_id', sessionId),
+      ]);
+      const failed = s.error ?? e.error ?? ev.error ?? ov.error ?? dis.error;
+      if (failed) throw new KioskError('backend_unavailable', `The interview could not be read from the backend: ${failed.message}.`);
+      // RLS shows nothing of another company: to this reviewer such an interview does not exist.
+      if (!s.data?.length) throw new KioskError('not_found', `There is no interview ${sessionId} of this company on the backend.`);
+      type E = { id: string; seq: number; speaker: 'interviewer' | 'candidate'; text: string; start_ms: number | null; status: 'in_progress' | 'final' | 'failed' };
+      const evaluation = (ev.data?.[0] ?? null) as { id: string; outcome: 'assessed' | 'insufficient_evidence'; model: string; rubric_version: string; competencies: BackendInterviewDetail['evaluation'] extends infer T ? T extends { competencies: infer C } ? C : never : never } | null;
+      const dismissal = (dis.data?.[0] ?? null) as { reason: string; created_at: string } | null;
+      return {
+        source: 'backend', id: sessionId,
+        entries: ((e.data ?? []) as unknown as E[]).map((r) => ({ id: r.id, seq: r.seq, speaker: r.speaker, text: r.text, startMs: r.start_ms, status: r.status })),
+        evaluation: evaluation ? { id: evaluation.id, outcome: evaluation.outcome, model: evaluation.model, rubricVersion: evaluation.rubric_version, competencies: evaluation.competencies } : null,
+        overrides: ((ov.data ?? []) as { id: string; competency: string; level: number; reason: string; created_at: string }[])
+          .map((o) => ({ id: o.id, competency: o.competency, level: o.level, reason: o.reason, createdAt: o.created_at })),
+        dismissal: dismissal ? { reason: dismissal.reason, createdAt: dismissal.created_at } : null,
+        recordingNote: 'The recording stays in the backend\'s storage: reviewers cannot download it here (only the kiosk that made it may write it, and nobody reads it back through the app).',
       };
     },
 

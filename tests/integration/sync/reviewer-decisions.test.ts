@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { before, describe, test } from 'node:test';
-import type { BackendInterviewList, EvaluationView, InterviewDetail, SyncStatus } from '../../../preload/contract';
+import type { BackendInterviewDetail, BackendInterviewList, EvaluationView, InterviewDetail, SyncStatus } from '../../../preload/contract';
 import { DEMO } from '../../support/gateway/stack';
 import { drained, evaluationsSettled, runInterview, startSyncKiosk, useSeededStack, waitForSync } from './support';
 
@@ -148,6 +148,12 @@ describe('reviewers\' decisions reach the backend as the reviewer', () => {
       const expected = (await env.client.query<{ id: string }>('select id from interview_sessions where tenant_id = $1 order by created_at desc, id desc', [DEMO.tenantId])).rows.map((r) => r.id);
       assert.deepEqual(seen, expected, 'every interview of the tenant, newest first, each once');
       assert.ok(seen.includes(other) && seen.includes(own), 'both kiosks\' interviews');
+      // Opening kiosk 2's interview shows its transcript as Postgres holds it; the recording is said to stay there.
+      const opened = await mine.call<BackendInterviewDetail>('getBackendInterview', { sessionId: other });
+      const stored = (await env.client.query<{ id: string; text: string }>('select id, text from transcript_entries where session_id = $1 order by seq, id', [other])).rows;
+      assert.deepEqual(opened.entries.map((e) => [e.id, e.text]), stored.map((r) => [r.id, r.text]));
+      assert.ok(stored.length > 0);
+      assert.match(opened.recordingNote, /cannot download/);
 
       // Another company's reviewer sees none of them.
       const outsider = await startSyncKiosk({ stack: env.stack, signIn: false });
@@ -155,6 +161,8 @@ describe('reviewers\' decisions reach the backend as the reviewer', () => {
         await outsider.call('signInObserver', otherReviewer);
         const list = await outsider.call<BackendInterviewList>('listBackendInterviews', {});
         assert.deepEqual(list.items, []);
+        const hidden = await outsider.result('getBackendInterview', { sessionId: other });
+        assert.ok(!hidden.ok && hidden.error.code === 'not_found', JSON.stringify(hidden));
       } finally {
         await outsider.close();
       }
