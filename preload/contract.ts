@@ -596,6 +596,10 @@ export const KIOSK_CONTRACT = {
   getRoom: admin<None, RoomView>(),
   /** Follow one interview's transcript live (null: stop following). */
   followSession: admin<FollowSessionRequest, RoomTranscriptView | null>(),
+  /** The tenant's interviews on the backend (every kiosk's), as the signed-in reviewer may read them. */
+  listBackendInterviews: admin<BackendInterviewQuery, BackendInterviewList>(),
+  /** One of them: its transcript, evaluation, overrides and dismissal as stored on the backend. */
+  getBackendInterview: admin<SessionRef, BackendInterviewDetail>(),
 };
 
 export type KioskContract = typeof KIOSK_CONTRACT;
@@ -902,6 +906,44 @@ export interface InterviewListQuery {
   limit?: number;
   /** Where the page starts: the previous page's nextCursor (the list is newest first). */
   cursor?: string;
+}
+
+export interface BackendInterviewQuery {
+  /** The previous page's nextCursor; absent for the first (newest) page. */
+  cursor?: string;
+  limit?: number;
+}
+
+/** An interview pulled from the backend (uploaded by any kiosk of the tenant), not stored on this kiosk. */
+export interface BackendInterviewItem {
+  source: 'backend';
+  id: string;
+  candidateId: string;
+  positionId: string;
+  status: SessionStatus;
+  startTime: string | null;
+  endTime: string | null;
+  createdAt: string;
+  /** The latest evaluation's outcome, null when none is on the backend. */
+  evaluation: 'assessed' | 'insufficient_evidence' | null;
+  dismissed: boolean;
+  overrides: number;
+}
+
+export interface BackendInterviewDetail {
+  source: 'backend';
+  id: string;
+  entries: { id: string; seq: number; speaker: Speaker; text: string; startMs: number | null; status: EntryStatus }[];
+  evaluation: { id: string; outcome: 'assessed' | 'insufficient_evidence'; model: string; rubricVersion: string; competencies: CompetencyAssessment[] } | null;
+  overrides: { id: string; competency: string; level: number; reason: string; createdAt: string }[];
+  dismissal: { reason: string; createdAt: string } | null;
+  /** Reviewers cannot download recordings (the bucket is insert-only for the kiosk that made them): said in words. */
+  recordingNote: string;
+}
+
+export interface BackendInterviewList {
+  items: BackendInterviewItem[];
+  nextCursor: string | null;
 }
 
 export interface InterviewList {

@@ -394,6 +394,9 @@ export const de: Catalogue = {
     stateFinished: 'Beendet',
   },
   review: {
+    backendTitle: 'Aus dem Backend (alle Kioske des Unternehmens)',
+    backendSignIn: 'Melden Sie sich als Prüfer des Unternehmens an (Raumansicht), um hier seine Interviews von allen Kiosken zu sehen.',
+    fromBackend: 'aus dem Backend',
     warmUp: 'Aufwärmfrage, nicht bewertet',
     title: 'Vergangene Interviews',
     advice: 'Die Bewertung ist ein Vorschlag allein aus dem Inhalt der Antworten — nie aus Emotion, Tonfall, Stimme oder Persönlichkeit. Ein Mensch entscheidet.',

@@ -393,6 +393,9 @@ export const en = {
     stateFinished: 'Finished',
   },
   review: {
+    backendTitle: 'From the backend (every kiosk of the company)',
+    backendSignIn: 'Sign in as a reviewer of the company (Room view) to see its interviews from every kiosk here.',
+    fromBackend: 'from the backend',
     warmUp: 'warm-up, not assessed',
     title: 'Past interviews',
     advice: 'The evaluation is advice from the content of the answers only — never emotion, tone, voice or personality. A person decides.',

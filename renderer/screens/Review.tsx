@@ -4,7 +4,7 @@
 // The evaluation is advice; a person decides. It never judges emotion, tone, voice or personality.
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { InterviewDetail, InterviewList, InterviewListQuery, KioskBridge, ReviewState } from '../../preload/contract';
+import type { BackendInterviewList, InterviewDetail, InterviewList, InterviewListQuery, KioskBridge, ReviewState } from '../../preload/contract';
 import { activeLine, clock, mediaMs, timedLines, transcriptText, transcriptWebVtt, warmUpIds } from '../logic/review';
 import { ErrorBox, ScreenHeading } from './common';
 
@@ -93,7 +93,57 @@ export function Review(props: { kiosk: KioskBridge; onDone: () => void }) {
         </tbody>
       </table>
       {list?.nextCursor && <button type="button" onClick={more}>{t('review.more')}</button>}
+      <BackendInterviews kiosk={props.kiosk} />
       <button type="button" onClick={props.onDone}>{t('common.backToSetup')}</button>
+    </section>
+  );
+}
+
+/** The company's interviews on the backend (every kiosk's), shown to a signed-in reviewer, marked as such. */
+function BackendInterviews(props: { kiosk: KioskBridge }) {
+  const { t } = useTranslation();
+  const [list, setList] = useState<BackendInterviewList | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+  const [names, setNames] = useState<{ candidates: Map<string, string>; positions: Map<string, string> } | null>(null);
+  useEffect(() => {
+    let live = true;
+    props.kiosk.getSetupData().then((s) => live && setNames({
+      candidates: new Map(s.candidates.map((c) => [c.id, c.name])), positions: new Map(s.positions.map((p) => [p.id, p.title])),
+    }), () => undefined);
+    props.kiosk.listBackendInterviews({ limit: PAGE }).then((l) => live && setList(l), (err: unknown) => {
+      if (!live) return;
+      setProblem((err as { code?: unknown } | null)?.code === 'not_configured' ? t('review.backendSignIn') : err instanceof Error ? err.message : String(err));
+    });
+    return () => {
+      live = false;
+    };
+  }, [props.kiosk]);
+  function more(): void {
+    if (!list?.nextCursor) return;
+    props.kiosk.listBackendInterviews({ limit: PAGE, cursor: list.nextCursor })
+      .then((next) => setList((l) => ({ items: [...(l?.items ?? []), ...next.items], nextCursor: next.nextCursor })), (err: unknown) => setProblem(String(err)));
+  }
+  return (
+    <section className="backend-interviews" aria-labelledby="backend-interviews-title" data-testid="backend-interviews">
+      <h3 id="backend-interviews-title">{t('review.backendTitle')}</h3>
+      {problem && <p className="hint">{problem}</p>}
+      {list && (
+        <table className="review-list">
+          <thead><tr><th>{t('review.candidate')}</th><th>{t('review.position')}</th><th>{t('review.date')}</th><th>{t('review.status')}</th><th>{t('review.evaluation')}</th></tr></thead>
+          <tbody>
+            {list.items.map((i) => (
+              <tr key={i.id} data-source="backend" data-session={i.id}>
+                <td>{names?.candidates.get(i.candidateId) ?? i.candidateId} <span className="hint">({t('review.fromBackend')})</span></td>
+                <td>{names?.positions.get(i.positionId) ?? i.positionId}</td>
+                <td>{i.startTime ? new Date(i.startTime).toLocaleString() : '—'}</td>
+                <td>{i.status}</td>
+                <td>{i.dismissed ? t('review.state.dismissed') : i.evaluation ? t(`review.state.${i.evaluation}`) : t('review.state.none')}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {list?.nextCursor && <button type="button" onClick={more}>{t('review.more')}</button>}
     </section>
   );
 }

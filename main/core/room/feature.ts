@@ -13,7 +13,8 @@
 // rows are merged by id keeping the newest updated_at, so a dropped socket leaves no gap and no duplicate.
 import { createClient, type RealtimeChannel, type SupabaseClient } from '@supabase/supabase-js';
 import ws from 'ws';
-import { KioskError, type RoomTranscriptView, type RoomView } from '../../../preload/contract';
+import { KioskError, type BackendInterviewDetail, type BackendInterviewItem, type BackendInterviewList, type RoomTranscriptView, type RoomView } from '../../../preload/contract';
+import { decodeListCursor, encodeListCursor } from '../evaluation/store';
 import type { KioskEventEmitter } from '../api/events';
 import { memoryCredentialStore } from '../settings/credentials';
 import type { SettingsStore } from '../settings/types';
@@ -206,6 +207,72 @@ export function createRoomFeature(deps: RoomDeps) {
 
     async getRoom(): Promise<RoomView> {
       return view();
+    },
+
+    /** The tenant's interviews on the backend, newest first, by (created_at, id) keyset; RLS decides what this
+     *  reviewer sees (its tenant, every kiosk). Read-only: nothing is stored on this kiosk. */
+    async listBackendInterviews({ cursor, limit = 50 }: { cursor?: string; limit?: number }): Promise<BackendInterviewList> {
+      if (!db || role !== 'reviewer') throw new KioskError('not_configured', 'Sign in as a reviewer of the company to see its interviews from the backend.');
+      let q = db.from('interview_sessions').select('id, candidate_id, position_id, status, start_time, end_time, created_at')
+        .order('created_at', { ascending: false }).order('id', { ascending: false }).limit(limit + 1);
+      if (cursor) {
+        const after = decodeListCursor(cursor);
+        q = q.or(`created_at.lt."${after.createdAt}",and(created_at.eq."${after.createdAt}",id.lt.${after.id})`);
+      }
+      const { data, error } = await q;
+      if (error) throw new KioskError('backend_unavailable', `The backend's interviews could not be read: ${error.message}.`);
+      const rows = (data ?? []) as unknown as { id: string; candidate_id: string; position_id: string; status: BackendInterviewItem['status']; start_time: string | null; end_time: string | null; created_at: string }[];
+      const page = rows.slice(0, limit);
+      const ids = page.map((r) => r.id);
+      const [ev, dis, ov] = ids.length ? await Promise.all([
+        db.from('evaluations').select('session_id, outcome, created_at').in('session_id', ids).order('created_at', { ascending: true }),
+        db.from('session_dismissals').select('session_id').in('session_id', ids),
+        db.from('evaluation_overrides').select('session_id').in('session_id', ids),
+      ]) : [{ data: [], error: null }, { data: [], error: null }, { data: [], error: null }];
+      const failed = ev.error ?? dis.error ?? ov.error;
+      if (failed) throw new KioskError('backend_unavailable', `The backend's evaluations could not be read: ${failed.message}.`);
+      const outcome = new Map<string, BackendInterviewItem['evaluation']>();
+      for (const e of (ev.data ?? []) as { session_id: string; outcome: 'assessed' | 'insufficient_evidence' }[]) outcome.set(e.session_id, e.outcome);
+      const dismissed = new Set(((dis.data ?? []) as { session_id: string }[]).map((d) => d.session_id));
+      const overrides = new Map<string, number>();
+      for (const o of (ov.data ?? []) as { session_id: string }[]) overrides.set(o.session_id, (overrides.get(o.session_id) ?? 0) + 1);
+      const last = page.at(-1);
+      return {
+        items: page.map((r) => ({
+          source: 'backend', id: r.id, candidateId: r.candidate_id, positionId: r.position_id, status: r.status,
+          startTime: r.start_time, endTime: r.end_time, createdAt: r.created_at,
+          evaluation: outcome.get(r.id) ?? null, dismissed: dismissed.has(r.id), overrides: overrides.get(r.id) ?? 0,
+        })),
+        nextCursor: rows.length > limit && last ? encodeListCursor(last.created_at, last.id) : null,
+      };
+    },
+
+    /** One interview of the tenant as the backend holds it (read as the reviewer; nothing stored here). */
+    async getBackendInterview({ sessionId }: { sessionId: string }): Promise<BackendInterviewDetail> {
+      if (!db || role !== 'reviewer') throw new KioskError('not_configured', 'Sign in as a reviewer of the company to open its interviews from the backend.');
+      const [s, e, ev, ov, dis] = await Promise.all([
+        db.from('interview_sessions').select('id').eq('id', sessionId),
+        db.from('transcript_entries').select('id, seq, speaker, text, start_ms, status').eq('session_id', sessionId).order('seq', { ascending: true }).order('id', { ascending: true }),
+        db.from('evaluations').select('id, outcome, model, rubric_version, competencies, created_at').eq('session_id', sessionId).order('created_at', { ascending: false }).limit(1),
+        db.from('evaluation_overrides').select('id, competency, level, reason, created_at').eq('session_id', sessionId).order('created_at', { ascending: true }),
+        db.from('session_dismissals').select('reason, created_at').eq('session_id', sessionId),
+      ]);
+      const failed = s.error ?? e.error ?? ev.error ?? ov.error ?? dis.error;
+      if (failed) throw new KioskError('backend_unavailable', `The interview could not be read from the backend: ${failed.message}.`);
+      // RLS shows nothing of another company: to this reviewer such an interview does not exist.
+      if (!s.data?.length) throw new KioskError('not_found', `There is no interview ${sessionId} of this company on the backend.`);
+      type E = { id: string; seq: number; speaker: 'interviewer' | 'candidate'; text: string; start_ms: number | null; status: 'in_progress' | 'final' | 'failed' };
+      const evaluation = (ev.data?.[0] ?? null) as { id: string; outcome: 'assessed' | 'insufficient_evidence'; model: string; rubric_version: string; competencies: BackendInterviewDetail['evaluation'] extends infer T ? T extends { competencies: infer C } ? C : never : never } | null;
+      const dismissal = (dis.data?.[0] ?? null) as { reason: string; created_at: string } | null;
+      return {
+        source: 'backend', id: sessionId,
+        entries: ((e.data ?? []) as unknown as E[]).map((r) => ({ id: r.id, seq: r.seq, speaker: r.speaker, text: r.text, startMs: r.start_ms, status: r.status })),
+        evaluation: evaluation ? { id: evaluation.id, outcome: evaluation.outcome, model: evaluation.model, rubricVersion: evaluation.rubric_version, competencies: evaluation.competencies } : null,
+        overrides: ((ov.data ?? []) as { id: string; competency: string; level: number; reason: string; created_at: string }[])
+          .map((o) => ({ id: o.id, competency: o.competency, level: o.level, reason: o.reason, createdAt: o.created_at })),
+        dismissal: dismissal ? { reason: dismissal.reason, createdAt: dismissal.created_at } : null,
+        recordingNote: 'The recording stays in the backend\'s storage: reviewers cannot download it here (only the kiosk that made it may write it, and nobody reads it back through the app).',
+      };
     },
 
     async followSession({ sessionId }: { sessionId: string | null }): Promise<RoomTranscriptView | null> {
