@@ -4,7 +4,7 @@
 // The evaluation is advice; a person decides. It never judges emotion, tone, voice or personality.
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { BackendInterviewList, InterviewDetail, InterviewList, InterviewListQuery, KioskBridge, ReviewState } from '../../preload/contract';
+import type { BackendInterviewDetail, BackendInterviewList, InterviewDetail, InterviewList, InterviewListQuery, KioskBridge, ReviewState } from '../../preload/contract';
 import { activeLine, clock, mediaMs, timedLines, transcriptText, transcriptWebVtt, warmUpIds } from '../logic/review';
 import { ErrorBox, ScreenHeading } from './common';
 
@@ -105,6 +105,8 @@ function BackendInterviews(props: { kiosk: KioskBridge }) {
   const [list, setList] = useState<BackendInterviewList | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [names, setNames] = useState<{ candidates: Map<string, string>; positions: Map<string, string> } | null>(null);
+  const [opened, setOpened] = useState<BackendInterviewDetail | null>(null);
+  const openOne = (sessionId: string) => props.kiosk.getBackendInterview({ sessionId }).then(setOpened, (err: unknown) => setProblem(err instanceof Error ? err.message : String(err)));
   useEffect(() => {
     let live = true;
     props.kiosk.getSetupData().then((s) => live && setNames({
@@ -133,7 +135,10 @@ function BackendInterviews(props: { kiosk: KioskBridge }) {
           <tbody>
             {list.items.map((i) => (
               <tr key={i.id} data-source="backend" data-session={i.id}>
-                <td>{names?.candidates.get(i.candidateId) ?? i.candidateId} <span className="hint">({t('review.fromBackend')})</span></td>
+                <td>
+                  <button type="button" className="link" onClick={() => void openOne(i.id)}>{names?.candidates.get(i.candidateId) ?? i.candidateId}</button>{' '}
+                  <span className="hint">({t('review.fromBackend')})</span>
+                </td>
                 <td>{names?.positions.get(i.positionId) ?? i.positionId}</td>
                 <td>{i.startTime ? new Date(i.startTime).toLocaleString() : '—'}</td>
                 <td>{i.status}</td>
@@ -144,6 +149,28 @@ function BackendInterviews(props: { kiosk: KioskBridge }) {
         </table>
       )}
       {list?.nextCursor && <button type="button" onClick={more}>{t('review.more')}</button>}
+      {opened && (
+        <article className="backend-interview" data-session={opened.id} aria-label={t('review.fromBackend')}>
+          <p className="hint">{opened.recordingNote}</p>
+          {opened.dismissal && <p>{t('review.state.dismissed')}: {opened.dismissal.reason}</p>}
+          <ol className="transcript">
+            {opened.entries.filter((e) => e.text.trim() !== '').map((e) => (
+              <li key={e.id} data-entry={e.id}>
+                {clock(e.startMs ?? 0)} <strong>{e.speaker === 'candidate' ? t('review.candidateSpeaker') : t('review.interviewer')}:</strong> {e.text}
+              </li>
+            ))}
+          </ol>
+          {opened.evaluation && (
+            <ul>
+              {opened.evaluation.competencies.map((c) => (
+                <li key={c.competency}><strong>{c.competency}</strong>: {c.level ?? t('review.state.insufficient_evidence')} — {c.rationale}</li>
+              ))}
+            </ul>
+          )}
+          {opened.overrides.map((o) => <p key={o.id}>{o.competency}: {o.level} — {o.reason}</p>)}
+          <button type="button" onClick={() => setOpened(null)}>{t('common.back')}</button>
+        </article>
+      )}
     </section>
   );
 }
