@@ -45,7 +45,10 @@ export class FakePeer extends EventTarget {
   remote: { type: string; sdp: string } | null = null;
   channel = new FakeChannel();
   tracks = 0;
+  /** One per added track: what it sends now (null while the microphone is held). */
+  senders: { track: unknown; replaceTrack(t: unknown): Promise<void> }[] = [];
   closed = false;
+  signalingState: RTCSignalingState = 'stable';
   constructor() {
     super();
     FakePeer.all.push(this);
@@ -55,8 +58,16 @@ export class FakePeer extends EventTarget {
     assert.equal(this.localDescription, null, 'the data channel exists before the offer');
     return this.channel;
   }
-  addTrack() {
+  addTrack(track: unknown) {
     this.tracks++;
+    const sender = {
+      track,
+      async replaceTrack(t: unknown) {
+        sender.track = t;
+      },
+    };
+    this.senders.push(sender);
+    return sender;
   }
   async createOffer() {
     return { type: 'offer', sdp: 'v=0 fake-offer' };

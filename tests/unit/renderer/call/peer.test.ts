@@ -8,13 +8,17 @@ import { FakePeer, useFakeBrowser } from '../../../support/fake-browser';
 useFakeBrowser();
 
 describe('call peer', () => {
-  it('creates the data channel first, adds the mic, and returns the offer', async () => {
-    const mic = { getAudioTracks: () => [{}, {}] } as unknown as MediaStream;
+  it('creates the data channel first, adds the mic held (sending nothing) until released, and returns the offer', async () => {
+    const tracks = [{ id: 'a' }, { id: 'b' }];
+    const mic = { getAudioTracks: () => tracks } as unknown as MediaStream;
     const prepared = await preparePeer(mic);
     const pc = FakePeer.last;
     assert.equal(prepared.offerSdp, 'v=0 fake-offer');
     assert.equal(prepared.dc, pc.channel);
     assert.equal(pc.tracks, 2);
+    assert.deepEqual(pc.senders.map((s) => s.track), [null, null], 'held: no audio before the call has its opening');
+    await prepared.releaseMic();
+    assert.deepEqual(pc.senders.map((s) => s.track), tracks, 'released: each sender sends its track');
     assert.equal(pc.closed, false);
   });
 
