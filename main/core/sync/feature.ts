@@ -151,9 +151,10 @@ export function createSyncFeature(deps: SyncFeatureDeps) {
    *  interviewer's turns so far), ended → finished. A state someone set on purpose (help requested, paused,
    *  reconnecting) is not overwritten by routine session updates. */
   // Answers to the candidate's controls (a line right after a `ctl_` note: the question repeated, "take your
-  // time") are no new question (main/core/interview/transcript.ts questionsAsked).
+  // time") are no new question (main/core/interview/transcript.ts questionsAsked). GLOB, not LIKE: its `_` is a
+  // plain character, so no escape is needed.
   const countAsked = db.prepare(`SELECT count(*) FROM transcript_entries WHERE session_id = ? AND speaker = 'interviewer' AND status <> 'failed'
-    AND coalesce(previous_item_id, '') NOT LIKE 'ctl\_%' ESCAPE '\'`).pluck();
+    AND coalesce(previous_item_id, '') NOT GLOB 'ctl_*'`).pluck();
   const HELD: readonly KioskState[] = ['reconnecting', 'paused', 'help_requested'];
   function followSession(sessionId: string, status: string): void {
     const now = presence.current();
