@@ -114,6 +114,9 @@ const PROBE_LIMIT_MS = 1000;
 /** After a loss that came with main's link going down: how long the first try waits for the link to return. */
 const MAIN_RETURN_LIMIT_MS = 30_000;
 
+/** How often the audio clock (audioClockMs) reads the receiver's stats. */
+const AUDIO_CLOCK_MS = 100;
+
 export class InterviewCall {
   private readonly kiosk: KioskBridge;
   private readonly sessionId: string;
@@ -168,9 +171,51 @@ export class InterviewCall {
   }
 
   /** Connects. Rejects (with main's KioskError, e.g. realtime_unauthorized) when the call cannot be set up. */
+  /**
+   * Milliseconds of the interviewer's audio actually played out so far, over every call: from the receiver's
+   * stats, the decoded samples minus those concealed (made up for audio that did not arrive in time). Captions
+   * pace themselves on this clock, not on wall time: when audio stalls (a loaded machine, a bad network) the
+   * clock stops with it, so a caption never shows a word before it was played. Sampled every AUDIO_CLOCK_MS.
+   */
+  audioClockMs(): number {
+    return this.audioClock.base + this.audioClock.leg;
+  }
+
+  private readonly audioClock: { base: number; leg: number; pc: RTCPeerConnection | null; timer: ReturnType<typeof setInterval> | null; busy: boolean } = {
+    base: 0, leg: 0, pc: null, timer: null, busy: false,
+  };
+
+  private sampleAudioClock(): void {
+    const clock = this.audioClock;
+    const pc = this.pc;
+    if (clock.busy || !pc) return;
+    if (pc !== clock.pc) {
+      clock.base += clock.leg; // a new call: its stats start at zero
+      clock.leg = 0;
+      clock.pc = pc;
+    }
+    clock.busy = true;
+    pc.getStats()
+      .then((stats) => {
+        let played = 0;
+        stats.forEach((r: { type?: string; kind?: string; totalSamplesDuration?: number; totalSamplesReceived?: number; concealedSamples?: number }) => {
+          if (r.type !== 'inbound-rtp' || r.kind !== 'audio') return;
+          const total = r.totalSamplesReceived ?? 0;
+          const real = total > 0 ? (total - (r.concealedSamples ?? 0)) / total : 0;
+          played += (r.totalSamplesDuration ?? 0) * real * 1000;
+        });
+        if (clock.pc === pc) clock.leg = Math.max(clock.leg, played);
+      })
+      .catch(() => undefined)
+      .finally(() => {
+        clock.busy = false;
+      });
+  }
+
   async start(): Promise<void> {
     // performance marks (kiosk:*) let the benchmark split Start → first audio into its phases.
     performance.mark('kiosk:call-start');
+    this.audioClock.timer ??= setInterval(() => this.sampleAudioClock(), AUDIO_CLOCK_MS);
     this.unwatchMainLink = this.options.watchMainLink?.((up) => this.onMainLink(up)) ?? null;
     let prepared: PreparedPeer;
     try {
@@ -409,6 +454,8 @@ export class InterviewCall {
   }
 
   private teardown(): void {
+    if (this.audioClock.timer) clearInterval(this.audioClock.timer);
+    this.audioClock.timer = null;
     this.unwatchMainLink?.();
     this.unwatchMainLink = null;
     this.closeLeg();

@@ -10,7 +10,9 @@
 // the same floor the goodbye wait in ../call/interview-call.ts relies on), a little behind the audio
 // (CAPTION_LAG_MS: the jitter buffer plays later than the server sends), whole words only. A cut freezes the
 // reveal where it is; the stored heard text (marked interrupted) then replaces it. Captions therefore lag the
-// voice slightly but never show a word before it was spoken.
+// voice slightly but never show a word before it was spoken. The clock the caller passes is the call's audio
+// clock (renderer/call/interview-call.ts audioClockMs: interviewer audio actually played out), not wall time, so
+// a stall in the audio stops the reveal too.
 
 export const CAPTION_CHARS_PER_SECOND = 10;
 export const CAPTION_LAG_MS = 300;

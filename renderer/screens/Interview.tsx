@@ -56,7 +56,8 @@ export function Interview(props: {
   // re-renders on the audio's own events and, while a line is revealed, on a short timer.
   const captionsRef = useRef<CaptionState>(initialCaptionState);
   const captions = captionsRef.current;
-  const [captionNow, setCaptionNow] = useState(() => performance.now());
+  /** The call's audio clock (ms of interviewer audio played out): what the captions reveal by. */
+  const [captionNow, setCaptionNow] = useState(0);
   const { prefs } = useDisplay();
   const [limits, setLimits] = useState<CandidateControlLimits | null>(null);
   const [progress, setProgress] = useState<InterviewProgress | null>(null);
@@ -93,7 +94,7 @@ export function Interview(props: {
   const captionsMoving = revealing(captions);
   useEffect(() => {
     if (!captionsMoving) return;
-    const timer = setInterval(() => setCaptionNow(performance.now()), 200);
+    const timer = setInterval(() => setCaptionNow(callRef.current?.audioClockMs() ?? 0), 200);
     return () => clearInterval(timer);
   }, [captionsMoving]);
   /** A candidate control: main records it; the call sends what main asks for. Errors are shown in words. */
@@ -180,7 +181,7 @@ export function Interview(props: {
           if (event.type === 'output_audio_buffer.started') silenceStep({ type: 'interviewer_started' });
           else if (event.type === 'output_audio_buffer.stopped' || event.type === 'output_audio_buffer.cleared') silenceStep({ type: 'interviewer_done', at: Date.now() });
           else if (event.type === 'input_audio_buffer.speech_started') silenceStep({ type: 'candidate_spoke' });
-          const at = performance.now();
+          const at = callRef.current?.audioClockMs() ?? 0; // captions run on played audio, not wall time
           const next = reduceCaptions(captionsRef.current, event, at);
           if (next === captionsRef.current) return;
           captionsRef.current = next;

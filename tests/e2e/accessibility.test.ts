@@ -1,7 +1,7 @@
 // Accessibility in the real renderer (Chromium, web host, practice emulator):
 // - axe-core (WCAG 2.1 A/AA) on every screen and interview state, in English, German, Arabic (right to left) and
 //   with the high-contrast theme; focus lands on each new screen's heading;
-// - a whole interview with the keyboard alone (Tab, Enter, Space).
+// - a whole interview with the keyboard alone (Tab, arrows, Enter, Space), in each UI language.
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright';
@@ -202,13 +202,13 @@ describe('accessibility (axe-core WCAG 2.1 A/AA, keyboard only)', { timeout: 900
     }
   });
 
-  // English only for now: the first demo position fixes English as its interview language, and choosing another
-  // position needs the arrow keys of its drop-down (German and Arabic interviews are checked by
-  // tests/unit/core/interview-language.test.ts at the instructions and the emulator's lines).
-  it('a whole interview with the keyboard alone (Tab, Enter, Space); the interviewer speaks the language', { timeout: 600_000 }, async (t) => {
+  // In each language. The first demo position fixes English as its interview language; for German and Arabic the
+  // position without a fixed language is chosen (arrow keys in its drop-down), so the interview follows the
+  // language the candidate read the notice in.
+  it('a whole interview with the keyboard alone (Tab, arrows, Enter, Space) in en, de and ar; the interviewer speaks the language', { timeout: 900_000 }, async (t) => {
     const host = await startTestWebHost({ emulator: { userTranscripts: FIXTURE.transcripts, candidates: 'loopback' } });
     try {
-      for (const lang of ['en'] as const) {
+      for (const lang of ['en', 'de', 'ar'] as const) {
         const c = cat(lang);
         const started = Date.now();
         const { page, errors, close } = await openPage(await browser(), host.pageUrl);
@@ -218,6 +218,11 @@ describe('accessibility (axe-core WCAG 2.1 A/AA, keyboard only)', { timeout: 900
           await tabTo(page, (el) => el.role === 'button' && el.name === name);
           await page.keyboard.press('Enter');
           await waitFor(() => page.evaluate((l) => document.documentElement.lang === l, lang), 5000, `the page in ${lang}`);
+          if (lang !== 'en') {
+            await tabTo(page, (el) => el.role === 'select' && el.name.startsWith(c.setup.position));
+            for (let i = 0; i < 5 && (await selectedOption(page)) !== OPEN_LANGUAGE_POSITION; i++) await page.keyboard.press('ArrowDown');
+            assert.equal(await selectedOption(page), OPEN_LANGUAGE_POSITION, 'the position without a fixed language, chosen by keyboard');
+          }
           await tabTo(page, (el) => el.name === c.setup.continue);
           await page.keyboard.press('Enter');
           await headingFocused(page, c.disclosure.title);
@@ -267,6 +272,17 @@ describe('accessibility (axe-core WCAG 2.1 A/AA, keyboard only)', { timeout: 900
 interface Focused {
   role: string;
   name: string;
+}
+
+/** The demo position with no interview language of its own (main/core/db/seed.ts). */
+const OPEN_LANGUAGE_POSITION = 'Product Designer';
+
+/** The text of the selected option of the focused drop-down. */
+async function selectedOption(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const a = document.activeElement;
+    return a instanceof HTMLSelectElement ? (a.selectedOptions[0]?.textContent ?? '') : '';
+  });
 }
 
 /** Presses Tab until the focused element matches (at most 80 presses); the page is driven by the keyboard only. */

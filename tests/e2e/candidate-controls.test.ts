@@ -1,7 +1,8 @@
 // The candidate's controls during the interview, end to end: the real renderer in Chromium, the web host and the
 // practice emulator, with a silent microphone (so every turn comes from the controls): a typed answer, repeat,
 // "I need help", a break that ends at its limit with a spoken check-in, and "Still there?" → "I'm still here" →
-// the spoken check-in → the pause. Then what reached SQLite: the typed flag, the events, the help notice.
+// the spoken check-in → the pause. Then what reached SQLite: the typed flag, the events, the help notice. The
+// help-requested, paused and "Still there?" states are each scanned by axe-core (WCAG 2.1 A/AA) on the way.
 import Database from 'better-sqlite3';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -9,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { Page } from 'playwright';
+import { expectNoAxeViolations } from '../support/axe';
 import { pressEnd, startInterview, waitForSummary, withKiosk } from './support-interview';
 
 const dir = mkdtempSync(join(tmpdir(), 'kiosk-controls-'));
@@ -68,6 +70,7 @@ describe('candidate controls during the interview', () => {
       await controls.getByRole('button', { name: 'I need help' }).click();
       await controls.getByRole('status').getByText('Help is on its way').waitFor({ timeout: 5000 });
       assert.equal(host.core.sync.kioskStatus().state, 'help_requested');
+      await expectNoAxeViolations(page, 'the interview room with help requested');
       lines = await untilInterviewerLines(page, 4);
       assert.match(lines[3]!, /take your time/i, 'the interviewer says it waits');
       await controls.getByRole('button', { name: 'Continue the interview' }).click();
@@ -80,6 +83,7 @@ describe('candidate controls during the interview', () => {
       await controls.getByText('You are on a break').waitFor({ timeout: 5000 });
       await controls.getByText(/continues by itself in (0?0:)?0\d/).waitFor({ timeout: 5000 });
       assert.equal(host.core.sync.kioskStatus().state, 'paused');
+      await expectNoAxeViolations(page, 'the interview room on a break (paused)');
       lines = await untilInterviewerLines(page, 7, 30_000); // "take your time", then the check-in at the limit
       assert.match(lines[6]!, /^Are you ready to continue\? /);
       assert.equal(await controls.getByText('You are on a break').count(), 0, 'the break ended by itself');
@@ -89,6 +93,7 @@ describe('candidate controls during the interview', () => {
       await controls.getByRole('button', { name: "I'm still here" }).click();
       assert.equal(await controls.getByText('Still there?').count(), 0);
       await controls.getByRole('alert').getByText('Still there?').waitFor({ timeout: 15_000 });
+      await expectNoAxeViolations(page, 'the interview room asking "Still there?"');
       lines = await untilInterviewerLines(page, 8, 20_000);
       assert.match(lines[7]!, /^Are you still there\?/);
       await controls.getByText('You are on a break').waitFor({ timeout: 20_000 });

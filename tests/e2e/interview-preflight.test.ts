@@ -31,7 +31,7 @@ describe('pre-flight check', { timeout: 90_000 }, () => {
       await page.getByRole('button', { name: 'Play a test tone' }).focus();
       await page.keyboard.press('Enter');
       await page.getByRole('group', { name: 'Did you hear the tone?' }).waitFor({ timeout: 10_000 });
-      await page.getByRole('button', { name: 'No' }).focus();
+      await page.getByRole('button', { name: 'No', exact: true }).focus();
       await page.keyboard.press('Space');
       await page.getByText('Check the volume').waitFor({ timeout: 5000 });
       await page.getByRole('button', { name: 'Play the test tone again' }).focus();

@@ -68,8 +68,35 @@ describe('Realtime fidelity (Chromium + web host + faithful emulator)', { timeou
       const { page } = kiosk;
       await startInterview(page);
       const emu = host.emulator()!;
+      // Everything the screen shows of each interviewer line while it plays (the caption box and the transcript
+      // row), sampled every 100 ms: captions must never show a word the candidate has not heard yet.
+      const shown = new Map<string, Set<string>>();
+      let sampling = true;
+      const sampler = (async () => {
+        while (sampling) {
+          const seen = await page.evaluate(() => [
+            ...[...document.querySelectorAll<HTMLElement>('.captions[data-item-id]')].map((el) => [el.dataset.itemId ?? '', el.textContent ?? ''] as const),
+            ...[...document.querySelectorAll<HTMLElement>('li.interviewer[data-item-id]')].map((el) => [el.dataset.itemId ?? '', el.querySelector('.text')?.textContent ?? ''] as const),
+          ]).catch(() => [] as (readonly [string, string])[]);
+          for (const [id, text] of seen) if (id) shown.set(id, (shown.get(id) ?? new Set()).add(text));
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      })();
       await waitFor(() => emu.calls()[0]?.responses.some((r) => r.step === 1 && r.heard !== null) ?? false, 90_000, 'a barge-in over question 1');
       const cut = emu.calls()[0]!.responses.find((r) => r.step === 1 && r.heard !== null)!;
+      // The server's heard part (marked interrupted) replaces the line on screen.
+      await page.locator(`li.interviewer[data-item-id="${cut.itemId!}"] .text`).getByText(/…$/).waitFor({ timeout: 20_000 });
+      sampling = false;
+      await sampler;
+      // The reveal moves with the played audio: the greeting, heard in full, was shown growing word by word.
+      const greeting = emu.calls()[0]!.responses[0]!;
+      const greetingTexts = [...(shown.get(greeting.itemId!) ?? [])].filter((t) => t.trim() !== '');
+      assert.ok(greetingTexts.length >= 3, `the greeting was revealed progressively (${greetingTexts.length} states)`);
+      const heardWords = (cut.heard ?? '').replace(/\s+/g, ' ').trim();
+      const texts = [...(shown.get(cut.itemId!) ?? [])].map((t) => t.replace(/\s*…\s*$/, '').replace(/\s+/g, ' ').trim()).filter((t) => t !== '');
+      assert.ok(texts.length > 0, 'the cut line was shown while it played');
+      for (const t of texts) assert.ok(heardWords.startsWith(t), `shown "${t}" but the candidate heard only "${heardWords}"`);
+      assert.ok(!texts.some((t) => t.length > heardWords.length), 'never more than was heard');
       // The generated text is stored first (it arrives ahead of the audio); the truncation then replaces it.
       const expected = cut.heard ? `${cut.heard}${INTERRUPTED_MARK}` : '';
       const storedRow = () => readDatabase(host.dbFile).entries.find((e) => e.item_id === cut.itemId && e.status === 'final');
