@@ -185,11 +185,13 @@ export class RealtimeCall {
    */
   private stepsNamedInContext(): number {
     if (this.context.length === 0) return 0;
-    const norm = (t: string) => t.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
+    // Letters and digits of any script: with only a-z, an Arabic line normalises to '' and "is in" every context.
+    const norm = (t: string) => t.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
     const said = this.context.map((c) => norm(c.text)).join(' | ');
     let next = 0;
     linesFor(this.sessionPersona, this.opts.clips).forEach((line, i) => {
-      if (said.includes(norm(line))) next = Math.max(next, i + 1);
+      const l = norm(line);
+      if (l !== '' && said.includes(l)) next = Math.max(next, i + 1);
     });
     return next;
   }

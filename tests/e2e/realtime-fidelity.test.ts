@@ -56,8 +56,8 @@ describe('Realtime fidelity (Chromium + web host + faithful emulator)', { timeou
       for (const r of later) assert.ok(r.instructions.includes(COMPANY) && r.instructions.includes(`position of ${position}`), `after the reconnect the interviewer is still itself (${r.id})`);
       assert.ok(emu.calls().every((c) => c.instructions.includes('Evaluate these competencies')));
       // The operator's message list names what happened.
-      await page.getByText(/response ended failed/).first().waitFor({ state: 'attached', timeout: 10_000 });
-      await page.getByText(/answered in text only/).first().waitFor({ state: 'attached', timeout: 10_000 });
+      await page.getByText(/response ended failed/).first().waitFor({ state: 'attached', timeout: 30_000 });
+      await page.getByText(/answered in text only/).first().waitFor({ state: 'attached', timeout: 30_000 }); // its retry waits a backoff first
       assert.deepEqual(kiosk.pageErrors, []);
     });
   });
