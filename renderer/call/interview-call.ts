@@ -195,7 +195,9 @@ export class InterviewCall {
       clock.pc = pc;
     }
     clock.busy = true;
-    pc.getStats()
+    // Some peers (a stand-in, a closing one) have no stats: the clock then simply does not move.
+    Promise.resolve()
+      .then(() => pc.getStats())
       .then((stats) => {
         let played = 0;
         stats.forEach((r: { type?: string; kind?: string; totalSamplesDuration?: number; totalSamplesReceived?: number; concealedSamples?: number }) => {
