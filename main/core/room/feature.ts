@@ -52,7 +52,8 @@ export function createRoomFeature(deps: RoomDeps) {
   let live = false;
   let problem: string | null = null;
   const kiosks = new Map<string, KioskRow>();
-  let followed: { sessionId: string; channel: RealtimeChannel; rows: Map<string, EntryRow>; cursor: string | null } | null = null;
+  /** confirmed: the server said "Subscribed to PostgreSQL" for this channel; pulls: catch-up reads in flight. */
+  let followed: { sessionId: string; channel: RealtimeChannel; rows: Map<string, EntryRow>; cursor: string | null; confirmed: boolean; pulls: number } | null = null;
 
   function view(): RoomView {
     return { signedInAs: remote?.signedInAs() ?? null, live, kiosks: roomKiosks(kiosks), offlineAfterMs, problem };
@@ -78,11 +79,21 @@ export function createRoomFeature(deps: RoomDeps) {
   async function pullEntries(): Promise<void> {
     const f = followed;
     if (!db || !f) return;
+    f.pulls++;
+    try {
+      await pullPages(f);
+    } finally {
+      f.pulls--;
+    }
+  }
+
+  async function pullPages(f: NonNullable<typeof followed>): Promise<void> {
     // The first page starts at the cursor minus the overlap; every further page strictly after the last row read
     // (the (updated_at, id) keyset), so a backlog synced in one go (thousands of rows with one updated_at) is read
     // page by page instead of the same first page again.
     let after: { at: string; id: string } | null = null;
     for (;;) {
+      if (!db) return;
       let q = db.from('transcript_entries').select(ENTRY_COLUMNS).eq('session_id', f.sessionId)
         .order('updated_at', { ascending: true }).order('id', { ascending: true }).limit(ENTRY_PAGE);
       if (after) q = q.or(`updated_at.gt."${after.at}",and(updated_at.eq."${after.at}",id.gt.${after.id})`);
@@ -105,7 +116,10 @@ export function createRoomFeature(deps: RoomDeps) {
       if (msg.extension !== 'postgres_changes') return;
       if (msg.status === 'ok') {
         if (kind === 'room') { live = true; problem = null; void pullKiosks(); }
-        else void pullEntries();
+        else {
+          if (followed?.channel === channel) followed.confirmed = true;
+          void pullEntries();
+        }
       } else {
         problem = `Live updates refused: ${msg.message ?? 'unknown reason'}`;
         pushRoom();
@@ -288,9 +302,12 @@ export function createRoomFeature(deps: RoomDeps) {
           if (mergeRows(f.rows, [row as EntryRow])) pushTranscript();
           f.cursor = newestCursor(f.rows, f.cursor);
         });
-      followed = { sessionId, channel, rows: new Map(), cursor: null };
+      followed = { sessionId, channel, rows: new Map(), cursor: null, confirmed: false, pulls: 0 };
       onSubscribed('transcript', channel);
-      channel.subscribe();
+      channel.subscribe((status) => {
+        // Until the server confirms the (re)subscription again, changes may be missed: the catch-up pull follows it.
+        if (status !== 'SUBSCRIBED' && followed?.channel === channel) followed.confirmed = false;
+      });
       await pullEntries();
       return transcript();
     },
@@ -305,6 +322,11 @@ export function createRoomFeature(deps: RoomDeps) {
     /** Test hook: the followed transcript and the room, as main holds them. */
     view,
     transcript,
+    /** Test hook: the followed transcript's subscription is confirmed by the server and no catch-up read is in
+     *  flight, so from here on a row reaches this observer only through the socket. */
+    transcriptCaughtUp(): boolean {
+      return !!followed && followed.confirmed && followed.pulls === 0;
+    },
     async close(): Promise<void> {
       await close();
     },

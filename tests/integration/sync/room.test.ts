@@ -75,6 +75,9 @@ describe('room view (main side)', () => {
             await until('kiosk 1 interviewing', () => room.rooms.at(-1)!.kiosks.some((k) => k.label === 'kiosk-1@demo.test' && k.state === 'interviewing' && k.sessionId));
             followedId = room.rooms.at(-1)!.kiosks.find((k) => k.label === 'kiosk-1@demo.test')!.sessionId!;
             await room.host.call('followSession', { sessionId: followedId });
+            // A catch-up read still in flight at the cut would rightly bring rows committed after it: cut only
+            // once the subscription is confirmed and its catch-up is done.
+            await until('the followed transcript is live', () => room.host.service.room.transcriptCaughtUp());
           }
           if (i === 30) {
             // The observer's socket is cut mid-interview and held down while the kiosk goes on (a full turn) and
