@@ -192,6 +192,8 @@ export interface RoomEntryView {
 export interface RoomTranscriptView {
   sessionId: string;
   entries: RoomEntryView[];
+  /** The interview opens with an unscored warm-up question (see warmUpEntryCount): its lines are marked. */
+  warmUp: boolean;
 }
 
 /** The kiosk's latest state as reported to the backend (one coalescing row, not a log). */
