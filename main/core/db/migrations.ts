@@ -438,4 +438,14 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE recordings ADD COLUMN start_offset_ms INTEGER CHECK (start_offset_ms IS NULL OR start_offset_ms >= 0);
     `,
   },
+  {
+    // Who chose extra time: 'operator' (at setup, for this candidate) or 'candidate' (asked for at pre-flight).
+    // NULL without extra time, and for sessions from before this version (who chose was not recorded then).
+    version: 13,
+    name: 'who chose extra time',
+    sql: `
+      ALTER TABLE interview_sessions ADD COLUMN extra_time_by TEXT
+        CHECK (extra_time_by IS NULL OR extra_time_by IN ('operator', 'candidate'));
+    `,
+  },
 ];
