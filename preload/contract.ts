@@ -125,6 +125,32 @@ export interface PositionView {
   language: string | null;
   /** How the end of the candidate's turn is found; null = the kiosk's default (semantic, low eagerness). */
   turnDetection: TurnDetectionMode | null;
+  /** Who the AI interviewer is for this position; null = the default persona (unnamed, the kiosk's voice). */
+  persona: InterviewerPersona | null;
+}
+
+/** How the interviewer addresses the candidate. */
+export const FORMALITIES = ['formal', 'neutral', 'casual'] as const;
+export type Formality = (typeof FORMALITIES)[number];
+
+/** How to say a name or term aloud (the model reads it from the instructions). */
+export interface PronunciationHint {
+  term: string;
+  sayAs: string;
+}
+
+/**
+ * The AI interviewer of a position: a display name (always shown and said together with the fact that it is an
+ * AI), the Realtime voice (null = the kiosk's voice setting), how formally it speaks, the introduction it opens
+ * with and the closing words it ends with (null = its own), and how to pronounce names and terms.
+ */
+export interface InterviewerPersona {
+  name: string;
+  voice: Voice | null;
+  formality: Formality;
+  intro: string | null;
+  outro: string | null;
+  pronunciation: PronunciationHint[];
 }
 
 /** Turn detection a position may choose: semantic VAD at an eagerness, or server VAD (a fixed silence). */
@@ -219,6 +245,9 @@ export interface SessionView {
   extraTime: boolean;
   /** The interview opens with an unscored warm-up question (see warmUpEntryCount). */
   warmUp: boolean;
+  /** The AI interviewer's display name for this interview (the position's persona when it was created); null =
+   * unnamed. Always shown together with the fact that it is an AI. */
+  interviewerName: string | null;
 }
 
 export type EntryStatus = 'in_progress' | 'final' | 'failed';

@@ -439,6 +439,18 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
+    // The interviewer persona of a position (JSON: name, voice, formality, intro, outro, pronunciation hints;
+    // NULL = the default persona), and a copy of it kept with each interview when it is created: every call of
+    // that interview (reconnects, rollovers, a restart) is the same interviewer with the same voice, whatever a
+    // later pull changes. Both are checked by main/core/realtime/persona.ts before they are written.
+    version: 11,
+    name: 'interviewer persona',
+    sql: `
+      ALTER TABLE positions ADD COLUMN persona TEXT CHECK (persona IS NULL OR json_valid(persona));
+      ALTER TABLE interview_sessions ADD COLUMN persona TEXT CHECK (persona IS NULL OR json_valid(persona));
+    `,
+  },
+  {
     // A signed-in reviewer's copy of the company's interviews from the backend (every kiosk's), kept so the review
     // list searches and filters them with this kiosk's own and an opened one reads offline. Separate tables, not
     // flags on this kiosk's own: no sync trigger is on them, so nothing here ever enters the outbox (the backend

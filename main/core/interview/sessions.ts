@@ -77,6 +77,8 @@ export function createSessions(deps: SessionsDeps) {
         store.insertSession({
           id, tenantId: position.tenantId, candidateId, positionId, recordingConsent, consent: consent ?? null,
           extraTime: extraTime ?? false, warmUp: warmUp ?? deps.kioskMode ?? false,
+          // Frozen here: every call of this interview is the same interviewer (name, voice), whatever a pull changes.
+          persona: position.persona,
         });
         if (invitationId) deps.invitations.linkInvitation(invitationId, id);
       })();
