@@ -625,10 +625,9 @@ export const KIOSK_CONTRACT = {
   getRoom: admin<None, RoomView>(),
   /** Follow one interview's transcript live (null: stop following). */
   followSession: admin<FollowSessionRequest, RoomTranscriptView | null>(),
-  /** The tenant's interviews on the backend (every kiosk's), as the signed-in reviewer may read them. */
-  listBackendInterviews: admin<BackendInterviewQuery, BackendInterviewList>(),
-  /** One of them: its transcript, evaluation, overrides and dismissal as stored on the backend. */
-  getBackendInterview: admin<SessionRef, BackendInterviewDetail>(),
+  /** The signed-in reviewer pulls the company's interviews (every kiosk's) from the backend into this kiosk's
+   * review list, incrementally; they stay only while that reviewer is signed in. */
+  pullBackendInterviews: admin<None, BackendPullResult>(),
 };
 
 export type KioskContract = typeof KIOSK_CONTRACT;
@@ -916,6 +915,9 @@ export interface DismissalView {
 export type ReviewState = 'none' | EvaluationJobState | 'assessed' | 'insufficient_evidence' | 'dismissed';
 
 export interface InterviewListItem {
+  /** 'local': made on this kiosk; 'backend': another kiosk's, pulled from the backend by the signed-in reviewer
+   * (kept only while that reviewer is signed in; read-only here). */
+  source: 'local' | 'backend';
   session: SessionView;
   review: ReviewState;
   entries: number;
@@ -937,42 +939,12 @@ export interface InterviewListQuery {
   cursor?: string;
 }
 
-export interface BackendInterviewQuery {
-  /** The previous page's nextCursor; absent for the first (newest) page. */
-  cursor?: string;
-  limit?: number;
-}
-
-/** An interview pulled from the backend (uploaded by any kiosk of the tenant), not stored on this kiosk. */
-export interface BackendInterviewItem {
-  source: 'backend';
-  id: string;
-  candidateId: string;
-  positionId: string;
-  status: SessionStatus;
-  startTime: string | null;
-  endTime: string | null;
-  createdAt: string;
-  /** The latest evaluation's outcome, null when none is on the backend. */
-  evaluation: 'assessed' | 'insufficient_evidence' | null;
-  dismissed: boolean;
-  overrides: number;
-}
-
-export interface BackendInterviewDetail {
-  source: 'backend';
-  id: string;
-  entries: { id: string; seq: number; speaker: Speaker; text: string; startMs: number | null; status: EntryStatus }[];
-  evaluation: { id: string; outcome: 'assessed' | 'insufficient_evidence'; model: string; rubricVersion: string; competencies: CompetencyAssessment[] } | null;
-  overrides: { id: string; competency: string; level: number; reason: string; createdAt: string }[];
-  dismissal: { reason: string; createdAt: string } | null;
-  /** Reviewers cannot download recordings (the bucket is insert-only for the kiosk that made them): said in words. */
-  recordingNote: string;
-}
-
-export interface BackendInterviewList {
-  items: BackendInterviewItem[];
-  nextCursor: string | null;
+/** What a reviewer's pull from the backend did (the interviews are then in the review list, marked as such). */
+export interface BackendPullResult {
+  /** Rows read from the backend in this pull (interviews, transcript entries, evaluations, overrides, dismissals). */
+  read: { sessions: number; entries: number; evaluations: number; overrides: number; dismissals: number };
+  /** Interviews from the backend now kept on this kiosk for the signed-in reviewer. */
+  kept: number;
 }
 
 export interface InterviewList {
@@ -984,6 +956,9 @@ export interface InterviewList {
 }
 
 export interface InterviewDetail {
+  /** As in InterviewListItem: a 'backend' interview is read-only here (overrides and dismissals are made on the
+   * kiosk that holds it, or by the reviewer there). */
+  source: 'local' | 'backend';
   summary: SessionSummary;
   evaluation: EvaluationView | null;
   job: EvaluationJobView | null;
@@ -991,6 +966,9 @@ export interface InterviewDetail {
   dismissal: DismissalView | null;
   /** The recording for a media element (the app's own protocol, range requests), null without one. */
   recordingUrl: string | null;
+  /** Why there is no recording to play, in words (a backend interview's recording still downloading, or not
+   * downloadable now); null when there is one or none was made. */
+  recordingNote?: string | null;
   /** The competencies of the position, in order. */
   competencies: string[];
 }

@@ -294,11 +294,7 @@ export const REQUEST_SCHEMAS = {
   signOutObserver: noArgs,
   getRoom: noArgs,
   followSession: followSessionSchema,
-  getBackendInterview: sessionRefSchema,
-  listBackendInterviews: z.union([z.undefined(), z.null(), z.strictObject({
-    cursor: z.string().min(1).max(500).optional(),
-    limit: z.number().int().min(1).max(200).optional(),
-  })]).transform((v) => v ?? {}),
+  pullBackendInterviews: noArgs,
 } satisfies Record<KioskMethod, z.ZodType>;
 
 // ---- both directions: a schema's output is exactly its method's request type ----
