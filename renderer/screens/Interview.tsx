@@ -255,6 +255,13 @@ export function Interview(props: {
       <p>
         {session.candidateName} — {session.positionTitle}
       </p>
+      {/* Who the candidate is talking to: the persona's name, always marked as an AI (disclosure). */}
+      <p className="interviewer" data-testid="interviewer">
+        {t('interview.interviewer')}: <strong>{session.interviewerName ?? t('interview.interviewerUnnamed')}</strong>
+        <abbr className="badge" title={t('interview.aiMarkFull')}>
+          {t('interview.aiMark')}
+        </abbr>
+      </p>
       <audio ref={audioRef} autoPlay aria-hidden="true" />
 
       {startError ? (

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { CandidateView, InvitationRedemption, KioskBridge, PositionView, SettingsView, SetupData } from '../../preload/contract';
+import type { CandidateView, InterviewerPersona, InvitationRedemption, KioskBridge, PositionView, SettingsView, SetupData } from '../../preload/contract';
 import { formatList } from '../i18n';
 import { ErrorBox, ScreenHeading } from './common';
 
@@ -179,6 +179,7 @@ export function Setup(props: {
             <div className="position-card">
               <p>{position.description}</p>
               {position.competencies.length > 0 && <p className="muted">{t('setup.competencies', { list: formatList(position.competencies) })}</p>}
+              <PersonaDetails persona={position.persona} />
             </div>
           )}
           <div className="actions">
@@ -195,6 +196,27 @@ export function Setup(props: {
         </div>
       )}
     </section>
+  );
+}
+
+/** The position's AI interviewer as the operator should know it: name, voice, formality, what it opens and closes
+ * with, how it says names and terms (or that the default interviewer is used). */
+function PersonaDetails({ persona }: { persona: InterviewerPersona | null }) {
+  const { t } = useTranslation();
+  if (!persona) return <p className="muted persona">{t('setup.personaDefault')}</p>;
+  return (
+    <div className="persona" data-testid="position-persona">
+      <p className="muted">
+        {t('setup.persona', { name: persona.name, voice: persona.voice ?? t('setup.personaVoiceDefault'), formality: t(`setup.formality_${persona.formality}`) })}
+      </p>
+      {persona.intro && <p className="muted">{t('setup.personaIntro', { text: persona.intro })}</p>}
+      {persona.outro && <p className="muted">{t('setup.personaOutro', { text: persona.outro })}</p>}
+      {persona.pronunciation.length > 0 && (
+        <p className="muted">
+          {t('setup.personaPronunciation', { list: formatList(persona.pronunciation.map((h) => t('setup.personaSayAs', { term: h.term, sayAs: h.sayAs }))) })}
+        </p>
+      )}
+    </div>
   );
 }
 

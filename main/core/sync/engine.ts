@@ -446,6 +446,7 @@ export function createEngine(options: EngineOptions) {
         lastPullAt = iso(lastPullMs);
         outbox.setState('last_pull_at', lastPullAt);
         if (pulled.rows > 0) log(`pulled ${pulled.rows} reference rows`);
+        for (const problem of pulled.problems) log(`pulled with a problem: ${problem}`);
       }
     }
     failures = 0;
