@@ -81,8 +81,8 @@ export const FORMALITY_INSTRUCTIONS: Record<Formality, string> = {
  * The instruction lines a persona adds (or the default persona's: unnamed, neutral). The name is always said
  * together with the fact that it is an AI (the candidate must know they are talking to an AI). Texts are quoted as
  * JSON strings, so the model reads them as the words to say, and a reader of the instructions can find them.
- * Pronunciation follows OpenAI's Realtime prompting guide (a list of terms with how to say them, in the
- * instructions).
+ * Pronunciation hints take the shape of the "Reference Pronunciations" section of OpenAI's Realtime prompting guide
+ * (openai-cookbook examples/Realtime_prompting_guide.ipynb: a short list of "pronounce X as Y" in the instructions).
  */
 export function personaInstructions(persona: InterviewerPersona | null): { identity: string; style: string; opening: string; closing: string; pronunciation: string } {
   const name = persona?.name ?? null;
@@ -98,7 +98,7 @@ export function personaInstructions(persona: InterviewerPersona | null): { ident
     closing: persona?.outro ? `When you close the interview, say these closing words (in the interview's language) before your goodbye: ${JSON.stringify(persona.outro)}` : '',
     pronunciation:
       persona && persona.pronunciation.length > 0
-        ? `Pronunciation: ${persona.pronunciation.map((h) => `say ${JSON.stringify(h.term)} as ${JSON.stringify(h.sayAs)}`).join('; ')}.`
+        ? `Reference pronunciations: when voicing these words, ${persona.pronunciation.map((h) => `pronounce ${JSON.stringify(h.term)} as ${JSON.stringify(h.sayAs)}`).join('; ')}.`
         : '',
   };
 }

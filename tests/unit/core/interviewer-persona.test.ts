@@ -69,7 +69,7 @@ test('every persona field reaches the instructions; the name always with the AI 
   assert.ok(text.includes(FORMALITY_INSTRUCTIONS.formal), 'formal wording');
   assert.ok(text.includes(`introduction (in the interview's language): ${JSON.stringify(NGOZI.intro)}`), 'the intro, quoted');
   assert.ok(text.includes(`closing words (in the interview's language) before your goodbye: ${JSON.stringify(NGOZI.outro)}`), 'the outro, quoted');
-  assert.ok(text.includes('Pronunciation: say "Nguyen" as "win"; say "SQL" as "sequel".'), 'pronunciation hints');
+  assert.ok(text.includes('Reference pronunciations: when voicing these words, pronounce "Nguyen" as "win"; pronounce "SQL" as "sequel".'), 'pronunciation hints');
   assert.equal(config.audio.output.voice, 'cedar', 'the persona\'s voice wins over the kiosk setting');
   // The company, position and competencies stay (a reconnect's instructions are these same lines).
   assert.match(text, /interviewer for Acme, interviewing a candidate for the position of Support Engineer\./);
@@ -88,7 +88,7 @@ test('without a persona: unnamed AI interviewer, neutral, no intro/outro/pronunc
   assert.match(config.instructions, /Start by introducing yourself briefly as the AI interviewer/);
   assert.match(config.instructions, /You are an AI, not a person/);
   assert.ok(config.instructions.includes(FORMALITY_INSTRUCTIONS.neutral));
-  assert.doesNotMatch(config.instructions, /Your name is|introduction \(|closing words|Pronunciation:/);
+  assert.doesNotMatch(config.instructions, /Your name is|introduction \(|closing words|pronunciations/i);
   assert.equal(config.audio.output.voice, 'marin');
   // A persona without its own voice keeps the kiosk's.
   assert.equal(buildSessionConfig(position, tenant, { ...settings, persona: { ...NGOZI, voice: null } }).audio.output.voice, 'marin');
