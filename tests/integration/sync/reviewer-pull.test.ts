@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import type { BackendPullResult, InterviewDetail, InterviewList } from '../../../preload/contract';
 import { DEMO } from '../../support/gateway/stack';
@@ -55,6 +56,7 @@ describe('a reviewer\'s pull of the company\'s interviews', () => {
     const net = cuttable();
     const mine = await startSyncKiosk({ stack: env.stack, backendFetch: net.fetch, reviewerPullOverlapMs: 0 });
     const theirs = await startSyncKiosk({ stack: env.stack, device: kiosk2 });
+    let restarted: Awaited<ReturnType<typeof startSyncKiosk>> | null = null;
     try {
       const own = (await runInterview(mine, { turns: 1 })).session.id;
       const other = (await runInterview(theirs, { turns: 2, recordingBytes: 300 * 1024 })).session.id;
@@ -144,7 +146,20 @@ describe('a reviewer\'s pull of the company\'s interviews', () => {
       await mine.call('signOutObserver');
       assert.equal(mine.db.prepare('SELECT count(*) FROM pulled_sessions').pluck().get(), 0);
       assert.equal(mine.db.prepare('SELECT count(*) FROM pulled_evaluations').pluck().get(), 0);
+
+      // Signed in again, then the app stops without a sign-out: the sign-in is not kept, and neither is the cache.
+      await mine.call('signInObserver', reviewer);
+      await mine.service.room.pulling();
+      await mine.call('getInterview', { sessionId: other });
+      await Promise.all(mine.service.room.downloads());
+      assert.ok(existsSync(join(mine.dataDir, 'pulled-recordings')), 'a recording was downloaded');
+      await mine.stop();
+      restarted = await startSyncKiosk({ stack: env.stack, dataDir: mine.dataDir, signIn: false });
+      assert.equal(restarted.db.prepare('SELECT count(*) FROM pulled_sessions').pluck().get(), 0, 'nothing pulled survives a restart');
+      assert.equal(restarted.db.prepare('SELECT count(*) FROM pulled_cursors').pluck().get(), 0);
+      assert.ok(!existsSync(join(mine.dataDir, 'pulled-recordings')), 'nor any downloaded recording');
     } finally {
+      await restarted?.stop();
       await mine.close();
       await theirs.close();
     }
