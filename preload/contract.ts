@@ -125,6 +125,32 @@ export interface PositionView {
   language: string | null;
   /** How the end of the candidate's turn is found; null = the kiosk's default (semantic, low eagerness). */
   turnDetection: TurnDetectionMode | null;
+  /** Who the AI interviewer is for this position; null = the default persona (unnamed, the kiosk's voice). */
+  persona: InterviewerPersona | null;
+}
+
+/** How the interviewer addresses the candidate. */
+export const FORMALITIES = ['formal', 'neutral', 'casual'] as const;
+export type Formality = (typeof FORMALITIES)[number];
+
+/** How to say a name or term aloud (the model reads it from the instructions). */
+export interface PronunciationHint {
+  term: string;
+  sayAs: string;
+}
+
+/**
+ * The AI interviewer of a position: a display name (always shown and said together with the fact that it is an
+ * AI), the Realtime voice (null = the kiosk's voice setting), how formally it speaks, the introduction it opens
+ * with and the closing words it ends with (null = its own), and how to pronounce names and terms.
+ */
+export interface InterviewerPersona {
+  name: string;
+  voice: Voice | null;
+  formality: Formality;
+  intro: string | null;
+  outro: string | null;
+  pronunciation: PronunciationHint[];
 }
 
 /** Turn detection a position may choose: semantic VAD at an eagerness, or server VAD (a fixed silence). */
@@ -192,6 +218,8 @@ export interface RoomEntryView {
 export interface RoomTranscriptView {
   sessionId: string;
   entries: RoomEntryView[];
+  /** The interview opens with an unscored warm-up question (see warmUpEntryCount): its lines are marked. */
+  warmUp: boolean;
 }
 
 /** The kiosk's latest state as reported to the backend (one coalescing row, not a log). */
@@ -217,11 +245,20 @@ export interface SessionView {
   endedAt: string | null;
   /** Extra time (an accommodation): slower pace, a longer silence before the candidate's turn ends. */
   extraTime: boolean;
+  /** Who chose it; null without extra time (or from before who chose was recorded). */
+  extraTimeBy: ExtraTimeChooser | null;
   /** The interview opens with an unscored warm-up question (see warmUpEntryCount). */
   warmUp: boolean;
+  /** The AI interviewer's display name for this interview (the position's persona when it was created); null =
+   * unnamed. Always shown together with the fact that it is an AI. */
+  interviewerName: string | null;
 }
 
 export type EntryStatus = 'in_progress' | 'final' | 'failed';
+
+/** Extra time is chosen by the operator at setup or asked for by the candidate at pre-flight. */
+export const EXTRA_TIME_CHOOSERS = ['operator', 'candidate'] as const;
+export type ExtraTimeChooser = (typeof EXTRA_TIME_CHOOSERS)[number];
 
 /** Questions the interviewer has asked so far (its lines, not counting answers to the candidate's controls). */
 export interface InterviewProgress {
@@ -403,6 +440,9 @@ export interface CreateSessionRequest {
   consent?: ConsentRecord;
   /** Extra time, chosen by the operator at setup or asked for by the candidate before the interview. */
   extraTime?: boolean;
+  /** Who chose the extra time (only with extraTime; absent = the candidate). Kiosk mode: 'operator' only with the
+   *  operator's ticket that carries that choice (authorizeCandidate with extraTime). */
+  extraTimeBy?: ExtraTimeChooser;
   /** An unscored warm-up question first; absent = on in kiosk mode, off otherwise. */
   warmUp?: boolean;
 }
@@ -419,6 +459,8 @@ export interface DeclineInterviewRequest {
 export interface AuthorizeCandidateRequest {
   candidateId: string;
   positionId: string;
+  /** The operator chose extra time for this candidate: the session started with the ticket has it. */
+  extraTime?: boolean;
 }
 export interface OperatorTicket {
   /** One use, for this candidate and position, within a few minutes. */
@@ -596,10 +638,9 @@ export const KIOSK_CONTRACT = {
   getRoom: admin<None, RoomView>(),
   /** Follow one interview's transcript live (null: stop following). */
   followSession: admin<FollowSessionRequest, RoomTranscriptView | null>(),
-  /** The tenant's interviews on the backend (every kiosk's), as the signed-in reviewer may read them. */
-  listBackendInterviews: admin<BackendInterviewQuery, BackendInterviewList>(),
-  /** One of them: its transcript, evaluation, overrides and dismissal as stored on the backend. */
-  getBackendInterview: admin<SessionRef, BackendInterviewDetail>(),
+  /** The signed-in reviewer pulls the company's interviews (every kiosk's) from the backend into this kiosk's
+   * review list, incrementally; they stay only while that reviewer is signed in. */
+  pullBackendInterviews: admin<None, BackendPullResult>(),
 };
 
 export type KioskContract = typeof KIOSK_CONTRACT;
@@ -887,6 +928,9 @@ export interface DismissalView {
 export type ReviewState = 'none' | EvaluationJobState | 'assessed' | 'insufficient_evidence' | 'dismissed';
 
 export interface InterviewListItem {
+  /** 'local': made on this kiosk; 'backend': another kiosk's, pulled from the backend by the signed-in reviewer
+   * (kept only while that reviewer is signed in; read-only here). */
+  source: 'local' | 'backend';
   session: SessionView;
   review: ReviewState;
   entries: number;
@@ -908,42 +952,12 @@ export interface InterviewListQuery {
   cursor?: string;
 }
 
-export interface BackendInterviewQuery {
-  /** The previous page's nextCursor; absent for the first (newest) page. */
-  cursor?: string;
-  limit?: number;
-}
-
-/** An interview pulled from the backend (uploaded by any kiosk of the tenant), not stored on this kiosk. */
-export interface BackendInterviewItem {
-  source: 'backend';
-  id: string;
-  candidateId: string;
-  positionId: string;
-  status: SessionStatus;
-  startTime: string | null;
-  endTime: string | null;
-  createdAt: string;
-  /** The latest evaluation's outcome, null when none is on the backend. */
-  evaluation: 'assessed' | 'insufficient_evidence' | null;
-  dismissed: boolean;
-  overrides: number;
-}
-
-export interface BackendInterviewDetail {
-  source: 'backend';
-  id: string;
-  entries: { id: string; seq: number; speaker: Speaker; text: string; startMs: number | null; status: EntryStatus }[];
-  evaluation: { id: string; outcome: 'assessed' | 'insufficient_evidence'; model: string; rubricVersion: string; competencies: CompetencyAssessment[] } | null;
-  overrides: { id: string; competency: string; level: number; reason: string; createdAt: string }[];
-  dismissal: { reason: string; createdAt: string } | null;
-  /** Reviewers cannot download recordings (the bucket is insert-only for the kiosk that made them): said in words. */
-  recordingNote: string;
-}
-
-export interface BackendInterviewList {
-  items: BackendInterviewItem[];
-  nextCursor: string | null;
+/** What a reviewer's pull from the backend did (the interviews are then in the review list, marked as such). */
+export interface BackendPullResult {
+  /** Rows read from the backend in this pull (interviews, transcript entries, evaluations, overrides, dismissals). */
+  read: { sessions: number; entries: number; evaluations: number; overrides: number; dismissals: number };
+  /** Interviews from the backend now kept on this kiosk for the signed-in reviewer. */
+  kept: number;
 }
 
 export interface InterviewList {
@@ -955,6 +969,9 @@ export interface InterviewList {
 }
 
 export interface InterviewDetail {
+  /** As in InterviewListItem: a 'backend' interview is read-only here (overrides and dismissals are made on the
+   * kiosk that holds it, or by the reviewer there). */
+  source: 'local' | 'backend';
   summary: SessionSummary;
   evaluation: EvaluationView | null;
   job: EvaluationJobView | null;
@@ -962,6 +979,9 @@ export interface InterviewDetail {
   dismissal: DismissalView | null;
   /** The recording for a media element (the app's own protocol, range requests), null without one. */
   recordingUrl: string | null;
+  /** Why there is no recording to play, in words (a backend interview's recording still downloading, or not
+   * downloadable now); null when there is one or none was made. */
+  recordingNote?: string | null;
   /** The competencies of the position, in order. */
   competencies: string[];
 }

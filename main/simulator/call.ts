@@ -80,6 +80,16 @@ export interface ResponseRecord {
   status: 'in_progress' | 'completed' | 'cancelled' | 'failed' | 'incomplete';
   /** What the candidate heard after a truncation (null: not truncated). */
   heard: string | null;
+  /** The voice it was spoken in: the session's `audio.output.voice`, or the response.create override's (a custom
+   * voice `{id}` as its id). */
+  voice: string;
+}
+
+/** A voice value as a name: a built-in voice, or a custom voice's id. */
+export function voiceName(v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (isObject(v) && typeof v.id === 'string') return v.id;
+  return JSON.stringify(v);
 }
 
 interface ResponseRun {
@@ -567,7 +577,9 @@ export class RealtimeCall {
     if (counts) this.spoken.push({ step, text });
     const itemId = newId('item_');
     if (aside !== null) this.unsaid.add(itemId);
-    const record: ResponseRecord = { id: newId('resp_'), itemId: outcome === 'failed' ? null : itemId, step, instructions, text, outcome, status: 'in_progress', heard: null };
+    const overrideVoice = isObject(overrides.audio) && isObject(overrides.audio.output) ? overrides.audio.output.voice : undefined;
+    const voice = voiceName(overrideVoice ?? this.view.voice);
+    const record: ResponseRecord = { id: newId('resp_'), itemId: outcome === 'failed' ? null : itemId, step, instructions, text, outcome, status: 'in_progress', heard: null, voice };
     this.responses.push(record);
     const run: ResponseRun = {
       id: record.id, itemId, modality, clip, text, record, pieces: transcriptPieces(text), sent: '', previousItemId: null,

@@ -5,7 +5,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { timingSafeEqual } from 'node:crypto';
-import { RealtimeCall, type CallFaults, type ResponseRecord, type UserTranscript } from './call';
+import { RealtimeCall, voiceName, type CallFaults, type ResponseRecord, type UserTranscript } from './call';
 import { ApiErrorException, betaDisabled, type ApiError } from './errors';
 import { newId } from './ids';
 import { MultipartError, parseMultipart } from './multipart';
@@ -50,6 +50,7 @@ export interface EmulatorCallInfo {
   resumedAtStep: number | null; // script step of the first response after a replay (null: no replay)
   spoken: { step: number; text: string }[]; // each response's script step and line
   instructions: string; // the session instructions now
+  voice: string; // the voice the session asks for now (audio.output.voice; a custom voice's id)
   session: Record<string, unknown>; // the whole session in effect now (a copy), as session.updated would report it
   responses: ResponseRecord[]; // every response with the instructions in effect for it, its outcome and heard text
   events: { direction: 'in' | 'out'; type: string; at: number }[];
@@ -410,6 +411,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<EmulatorH
         resumedAtStep: e.call.resumedAtStep,
         spoken: e.call.spoken.map((x) => ({ ...x })),
         instructions: String(e.call.session.instructions ?? ''),
+        voice: voiceName((e.call.session.audio as { output?: { voice?: unknown } } | undefined)?.output?.voice),
         session: structuredClone(e.call.session),
         responses: e.call.responses.map((r) => ({ ...r })),
         events: e.call.events.map((ev) => ({ ...ev })),

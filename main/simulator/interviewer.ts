@@ -12,6 +12,14 @@
 // interview's language from "language code <xx>" (main/core/realtime/session-config.ts names it so): the model
 // answers in the language its instructions ask for, so the emulated lines are German or Arabic when asked (English
 // otherwise; the clips' audio stays the same, the transcript is the line in that language).
+//
+// The interviewer persona (main/core/realtime/persona.ts writes these as JSON string literals): `Your name is
+// "<Name>"` — the model introduces itself by that name, still as the AI interviewer; `introduction …: "<text>"` —
+// it says the introduction after greeting; `closing words …: "<text>"` — it says them before its goodbye. The
+// model does what its instructions in effect ask (openapi.yaml RealtimeSessionCreateRequestGA.instructions: "The
+// default system instructions … to guide the model on desired responses"; OpenAI's Realtime prompting guide has a
+// persona's name, tone and sample phrases in the instructions), so a response made with an override that leaves
+// them out greets without them, as on the real service.
 import type { Clip } from './script';
 
 export interface Persona {
@@ -22,6 +30,10 @@ export interface Persona {
   warmUp: boolean;
   /** The interview's language (ISO-639-1) when the instructions name one. */
   language: string | null;
+  /** The interviewer's own name, its introduction and its closing words, when the instructions give them. */
+  name: string | null;
+  intro: string | null;
+  outro: string | null;
 }
 
 export const WARM_UP_LINE = 'Before we begin, a warm-up question that is not assessed: how has your day been so far?';
@@ -31,6 +43,8 @@ export const ASSESSED_START = 'Thank you. The assessed questions begin now.';
 interface Phrases {
   welcome(company: string, position: string | null): string;
   welcomePractice: string;
+  /** Says who is speaking: the AI interviewer, and its name when it has one. */
+  iAm(name: string | null): string;
   question(competency: string): string;
   generic: readonly string[];
   acks: readonly string[];
@@ -41,8 +55,9 @@ interface Phrases {
 
 const PHRASES: Readonly<Record<'de' | 'ar', Phrases>> = {
   de: {
-    welcome: (c, p) => (p ? `Willkommen zu Ihrem Interview mit ${c} für die Position ${p}. Ich bin der KI-Interviewer.` : `Willkommen zu Ihrem Interview mit ${c}. Ich bin der KI-Interviewer.`),
-    welcomePractice: 'Willkommen zu Ihrem Übungsinterview. Ich bin der KI-Interviewer.',
+    welcome: (c, p) => (p ? `Willkommen zu Ihrem Interview mit ${c} für die Position ${p}.` : `Willkommen zu Ihrem Interview mit ${c}.`),
+    welcomePractice: 'Willkommen zu Ihrem Übungsinterview.',
+    iAm: (n) => (n ? `Ich bin der KI-Interviewer; mein Name ist ${n}.` : 'Ich bin der KI-Interviewer.'),
     question: (c) => `Erzählen Sie von einer Situation, in der Ihre Stärke „${c}“ den Unterschied gemacht hat.`,
     generic: ['Bitte erzählen Sie etwas über sich.', 'Was ist Ihre größte Stärke?', 'Beschreiben Sie ein Problem, das Sie kürzlich gelöst haben.', 'Warum möchten Sie diese Stelle?'],
     acks: ['Danke.', 'Gut.', 'Vielen Dank.'],
@@ -51,8 +66,9 @@ const PHRASES: Readonly<Record<'de' | 'ar', Phrases>> = {
     assessedStart: 'Danke. Jetzt beginnen die bewerteten Fragen.',
   },
   ar: {
-    welcome: (c, p) => (p ? `مرحبًا بك في مقابلتك مع ${c} لوظيفة ${p}. أنا المحاور الآلي.` : `مرحبًا بك في مقابلتك مع ${c}. أنا المحاور الآلي.`),
-    welcomePractice: 'مرحبًا بك في مقابلتك التدريبية. أنا المحاور الآلي.',
+    welcome: (c, p) => (p ? `مرحبًا بك في مقابلتك مع ${c} لوظيفة ${p}.` : `مرحبًا بك في مقابلتك مع ${c}.`),
+    welcomePractice: 'مرحبًا بك في مقابلتك التدريبية.',
+    iAm: (n) => (n ? `أنا المحاور الآلي، واسمي ${n}.` : 'أنا المحاور الآلي.'),
     question: (c) => `حدثني عن موقف أحدثت فيه مهارة «${c}» فرقًا.`,
     generic: ['حدثني عن نفسك من فضلك.', 'ما أكبر نقاط قوتك؟', 'صف مشكلة حللتها مؤخرًا.', 'لماذا تريد هذه الوظيفة؟'],
     acks: ['شكرًا لك.', 'جيد.', 'شكرًا.'],
@@ -80,8 +96,29 @@ export function readPersona(instructions: string): Persona {
     .filter((c): c is string => c !== null && !/^general fit/i.test(c))
     .slice(0, 20);
   const language = /\blanguage code ([a-z]{2,3})\b/i.exec(text)?.[1]?.toLowerCase() ?? null;
-  return { company, position, competencies, warmUp: /\bwarm-up question\b/i.test(text), language };
+  return {
+    company, position, competencies, warmUp: /\bwarm-up question\b/i.test(text), language,
+    name: quoted(/\bYour name is ("(?:[^"\\\n]|\\.)*")/i.exec(text)?.[1]),
+    intro: quoted(/\bintroduction\b[^:\n"]*:\s*("(?:[^"\\\n]|\\.)*")/i.exec(text)?.[1]),
+    outro: quoted(/\bclosing words\b[^:\n"]*:\s*("(?:[^"\\\n]|\\.)*")/i.exec(text)?.[1]),
+  };
 }
+
+/** A JSON string literal from the instructions, read as its text (null when absent, malformed or empty). */
+function quoted(literal: string | undefined): string | null {
+  if (!literal) return null;
+  try {
+    const v = JSON.parse(literal) as unknown;
+    return typeof v === 'string' && v.trim() !== '' ? v.trim().slice(0, 600) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** "I am the AI interviewer." with the name when the instructions give one (the AI is always said). */
+const iAm = (name: string | null) => (name ? `I am the AI interviewer; my name is ${name}.` : 'I am the AI interviewer.');
+/** Words joined with single spaces, empty parts left out. */
+const say = (...parts: (string | null | undefined)[]) => parts.filter((p): p is string => !!p).join(' ');
 
 /** The question a step asks about: the step-th listed competency (cycling), or null when none are listed. */
 export function competencyForStep(persona: Persona, step: number): string | null {
@@ -99,7 +136,7 @@ export function lineFor(step: number, persona: Persona, clips: readonly Clip[]):
   const s = Math.min(Math.max(0, step), last);
   if (persona.language === 'de' || persona.language === 'ar') return localLine(s, last, persona, PHRASES[persona.language]);
   const clipText = clips[s]!.text;
-  if (s === last) return clipText;
+  if (s === last) return say(persona.outro, clipText);
   // With a warm-up, step 0 asks it and the assessed questions start at step 1 (one competency later).
   const index = persona.warmUp ? s - 1 : s;
   const competency = competencyForStep(persona, index);
@@ -112,18 +149,18 @@ export function lineFor(step: number, persona: Persona, clips: readonly Clip[]):
       : `Give me example ${round + 1} of a time your ${competency.toLowerCase()} made a difference.`
     : null;
   if (s === 0 && persona.warmUp) {
-    const where = persona.company ? `Welcome to your interview with ${persona.company}. I am the AI interviewer.` : 'Welcome. I am the AI interviewer.';
-    return `${where} ${WARM_UP_LINE}`;
+    const where = persona.company ? `Welcome to your interview with ${persona.company}.` : 'Welcome.';
+    return say(where, iAm(persona.name), persona.intro, WARM_UP_LINE);
   }
   if (s === 1 && persona.warmUp) return `${ASSESSED_START} ${question ?? 'Please tell me about yourself.'}`;
   if (s === 0) {
     const where = persona.company && persona.position
-      ? `Welcome to your interview with ${persona.company} for the ${persona.position} position. I am the AI interviewer.`
+      ? `Welcome to your interview with ${persona.company} for the ${persona.position} position.`
       : persona.company
-        ? `Welcome to your interview with ${persona.company}. I am the AI interviewer.`
+        ? `Welcome to your interview with ${persona.company}.`
         : null;
     if (!where) return clipText; // generic greeting: the instructions in effect name nobody
-    return `${where} ${question ?? 'Please tell me about yourself.'}`;
+    return say(where, iAm(persona.name), persona.intro, question ?? 'Please tell me about yourself.');
   }
   if (!question) return clipText;
   const ack = /^\S+[.,]/.exec(clipText)?.[0]?.replace(/,$/, '.') ?? 'Thank you.';
@@ -131,12 +168,13 @@ export function lineFor(step: number, persona: Persona, clips: readonly Clip[]):
 }
 
 function localLine(s: number, last: number, persona: Persona, p: Phrases): string {
-  if (s === last) return p.closing;
+  if (s === last) return say(persona.outro, p.closing);
   // With a warm-up, step 0 asks it and the assessed questions start at step 1 (one competency later).
   const assessed = persona.warmUp ? s - 1 : s;
   const competency = competencyForStep(persona, assessed);
   const question = competency ? p.question(competency) : p.generic[Math.max(0, assessed) % p.generic.length]!;
-  const welcome = persona.company ? p.welcome(persona.company, persona.position) : p.welcomePractice;
+  // The introduction and closing words are said as written (a real model would put them in the interview's language).
+  const welcome = say(persona.company ? p.welcome(persona.company, persona.position) : p.welcomePractice, p.iAm(persona.name), persona.intro);
   if (s === 0 && persona.warmUp) return `${welcome} ${p.warmUp}`;
   if (s === 1 && persona.warmUp) return `${p.assessedStart} ${question}`;
   if (s === 0) return `${welcome} ${question}`;

@@ -4,8 +4,9 @@
 // The evaluation is advice; a person decides. It never judges emotion, tone, voice or personality.
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { BackendInterviewDetail, BackendInterviewList, InterviewDetail, InterviewList, InterviewListQuery, KioskBridge, ReviewState } from '../../preload/contract';
-import { activeLine, clock, mediaMs, timedLines, transcriptText, transcriptWebVtt, warmUpIds } from '../logic/review';
+import type { InterviewDetail, InterviewList, InterviewListQuery, KioskBridge, ReviewState } from '../../preload/contract';
+import { activeLine, clock, mediaMs, timedLines, transcriptText, transcriptWebVtt } from '../logic/review';
+import { warmUpIds } from '../logic/warm-up';
 import { ErrorBox, ScreenHeading } from './common';
 
 /** Interviews per page of the list (the core allows up to MAX_PAGE in one request). */
@@ -60,6 +61,7 @@ export function Review(props: { kiosk: KioskBridge; onDone: () => void }) {
       <ScreenHeading>{t('review.title')}</ScreenHeading>
       <p className="hint">{t('review.advice')}</p>
       <ErrorBox error={error} />
+      <BackendPull kiosk={props.kiosk} />
       <div className="filters">
         <label>{t('review.search')} <input type="search" value={query.search ?? ''} onChange={(e) => set({ search: e.target.value || undefined })} /></label>
         <label>{t('review.from')} <input type="date" value={query.from ?? ''} onChange={(e) => set({ from: e.target.value || undefined })} /></label>
@@ -82,8 +84,11 @@ export function Review(props: { kiosk: KioskBridge; onDone: () => void }) {
         <thead><tr><th>{t('review.candidate')}</th><th>{t('review.position')}</th><th>{t('review.date')}</th><th>{t('review.status')}</th><th>{t('review.evaluation')}</th></tr></thead>
         <tbody>
           {list?.items.map((i) => (
-            <tr key={i.session.id}>
-              <td><button type="button" className="link" onClick={() => setOpen(i.session.id)}>{i.session.candidateName}</button></td>
+            <tr key={i.session.id} data-source={i.source} data-session={i.session.id}>
+              <td>
+                <button type="button" className="link" onClick={() => setOpen(i.session.id)}>{i.session.candidateName}</button>
+                {i.source === 'backend' && <>{' '}<span className="hint source-mark">({t('review.fromBackend')})</span></>}
+              </td>
               <td>{i.session.positionTitle}</td>
               <td>{i.session.startedAt ? new Date(i.session.startedAt).toLocaleString() : '—'}</td>
               <td>{i.session.status}</td>
@@ -93,86 +98,26 @@ export function Review(props: { kiosk: KioskBridge; onDone: () => void }) {
         </tbody>
       </table>
       {list?.nextCursor && <button type="button" onClick={more}>{t('review.more')}</button>}
-      <BackendInterviews kiosk={props.kiosk} />
       <button type="button" onClick={props.onDone}>{t('common.backToSetup')}</button>
     </section>
   );
 }
 
-/** The company's interviews on the backend (every kiosk's), shown to a signed-in reviewer, marked as such. */
-function BackendInterviews(props: { kiosk: KioskBridge }) {
+/** A signed-in reviewer's pull of the company's interviews (every kiosk's) into the list above; how it went. */
+function BackendPull(props: { kiosk: KioskBridge }) {
   const { t } = useTranslation();
-  const [list, setList] = useState<BackendInterviewList | null>(null);
-  const [problem, setProblem] = useState<string | null>(null);
-  const [names, setNames] = useState<{ candidates: Map<string, string>; positions: Map<string, string> } | null>(null);
-  const [opened, setOpened] = useState<BackendInterviewDetail | null>(null);
-  const openOne = (sessionId: string) => props.kiosk.getBackendInterview({ sessionId }).then(setOpened, (err: unknown) => setProblem(err instanceof Error ? err.message : String(err)));
+  const [said, setSaid] = useState<string | null>(null);
   useEffect(() => {
     let live = true;
-    props.kiosk.getSetupData().then((s) => live && setNames({
-      candidates: new Map(s.candidates.map((c) => [c.id, c.name])), positions: new Map(s.positions.map((p) => [p.id, p.title])),
-    }), () => undefined);
-    props.kiosk.listBackendInterviews({ limit: PAGE }).then((l) => live && setList(l), (err: unknown) => {
+    props.kiosk.pullBackendInterviews().then((r) => live && setSaid(t('review.backendKept', { count: r.kept })), (err: unknown) => {
       if (!live) return;
-      setProblem((err as { code?: unknown } | null)?.code === 'not_configured' ? t('review.backendSignIn') : err instanceof Error ? err.message : String(err));
+      setSaid((err as { code?: unknown } | null)?.code === 'not_configured' ? t('review.backendSignIn') : err instanceof Error ? err.message : String(err));
     });
     return () => {
       live = false;
     };
   }, [props.kiosk]);
-  function more(): void {
-    if (!list?.nextCursor) return;
-    props.kiosk.listBackendInterviews({ limit: PAGE, cursor: list.nextCursor })
-      .then((next) => setList((l) => ({ items: [...(l?.items ?? []), ...next.items], nextCursor: next.nextCursor })), (err: unknown) => setProblem(String(err)));
-  }
-  return (
-    <section className="backend-interviews" aria-labelledby="backend-interviews-title" data-testid="backend-interviews">
-      <h3 id="backend-interviews-title">{t('review.backendTitle')}</h3>
-      {problem && <p className="hint">{problem}</p>}
-      {list && (
-        <table className="review-list">
-          <thead><tr><th>{t('review.candidate')}</th><th>{t('review.position')}</th><th>{t('review.date')}</th><th>{t('review.status')}</th><th>{t('review.evaluation')}</th></tr></thead>
-          <tbody>
-            {list.items.map((i) => (
-              <tr key={i.id} data-source="backend" data-session={i.id}>
-                <td>
-                  <button type="button" className="link" onClick={() => void openOne(i.id)}>{names?.candidates.get(i.candidateId) ?? i.candidateId}</button>{' '}
-                  <span className="hint">({t('review.fromBackend')})</span>
-                </td>
-                <td>{names?.positions.get(i.positionId) ?? i.positionId}</td>
-                <td>{i.startTime ? new Date(i.startTime).toLocaleString() : '—'}</td>
-                <td>{i.status}</td>
-                <td>{i.dismissed ? t('review.state.dismissed') : i.evaluation ? t(`review.state.${i.evaluation}`) : t('review.state.none')}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-      {list?.nextCursor && <button type="button" onClick={more}>{t('review.more')}</button>}
-      {opened && (
-        <article className="backend-interview" data-session={opened.id} aria-label={t('review.fromBackend')}>
-          <p className="hint">{opened.recordingNote}</p>
-          {opened.dismissal && <p>{t('review.state.dismissed')}: {opened.dismissal.reason}</p>}
-          <ol className="transcript">
-            {opened.entries.filter((e) => e.text.trim() !== '').map((e) => (
-              <li key={e.id} data-entry={e.id}>
-                {clock(e.startMs ?? 0)} <strong>{e.speaker === 'candidate' ? t('review.candidateSpeaker') : t('review.interviewer')}:</strong> {e.text}
-              </li>
-            ))}
-          </ol>
-          {opened.evaluation && (
-            <ul>
-              {opened.evaluation.competencies.map((c) => (
-                <li key={c.competency}><strong>{c.competency}</strong>: {c.level ?? t('review.state.insufficient_evidence')} — {c.rationale}</li>
-              ))}
-            </ul>
-          )}
-          {opened.overrides.map((o) => <p key={o.id}>{o.competency}: {o.level} — {o.reason}</p>)}
-          <button type="button" onClick={() => setOpened(null)}>{t('common.back')}</button>
-        </article>
-      )}
-    </section>
-  );
+  return <p className="hint" data-testid="backend-pull">{t('review.backendTitle')}: {said ?? '…'}</p>;
 }
 
 function InterviewPage(props: { kiosk: KioskBridge; sessionId: string; onBack: () => void }) {
@@ -218,6 +163,7 @@ function InterviewPage(props: { kiosk: KioskBridge; sessionId: string; onBack: (
   if (!detail) return <section className="panel"><ErrorBox error={error} /><button type="button" onClick={props.onBack}>{t('common.back')}</button></section>;
   const { session } = detail.summary;
   const ev = detail.evaluation;
+  const own = detail.source === 'local';
   const base = `${session.candidateName}-${session.positionTitle}`.replace(/[^\p{L}\p{N}-]+/gu, '_');
   return (
     <section className="panel review-interview" data-report>
@@ -230,9 +176,11 @@ function InterviewPage(props: { kiosk: KioskBridge; sessionId: string; onBack: (
         <button type="button" onClick={() => download(`${base}.vtt`, 'text/vtt', transcriptWebVtt(detail.summary.entries, names, offsetMs))}>{t('review.exportVtt')}</button>
         <button type="button" onClick={() => void kiosk.exportReportPdf().then((r) => download(`${base}.pdf`, 'application/pdf', r.pdf as BlobPart), () => window.print())}>{t('review.exportPdf')}</button>
       </div>
+      {!own && <p className="hint source-mark" data-source="backend">{t('review.fromBackendNote')}</p>}
       {detail.dismissal && <p className="warn" role="note">{t('review.dismissed', { reason: detail.dismissal.reason })}</p>}
       <div className="review-split">
         <div className="transcript-pane">
+          {detail.recordingNote && <p className="hint" role="status" data-recording-note>{detail.recordingNote}</p>}
           {detail.recordingUrl && <audio ref={audio} controls preload="metadata" src={detail.recordingUrl} onTimeUpdate={(e) => setNowMs(e.currentTarget.currentTime * 1000)} />}
           <ol className="transcript">
             {lines.map((l, i) => (
@@ -272,7 +220,7 @@ function InterviewPage(props: { kiosk: KioskBridge; sessionId: string; onBack: (
                       ))}
                     </ul>
                     {overrides.map((o) => <p key={o.id} className="override">{t('review.overrideShown', { level: o.level, reason: o.reason })}</p>)}
-                    <button type="button" className="no-print" onClick={() => setOverride({ competency: c.competency, level: c.level ?? 1, reason: '' })}>{t('review.override')}</button>
+                    {own && <button type="button" className="no-print" onClick={() => setOverride({ competency: c.competency, level: c.level ?? 1, reason: '' })}>{t('review.override')}</button>}
                   </article>
                 );
               })}
@@ -291,7 +239,7 @@ function InterviewPage(props: { kiosk: KioskBridge; sessionId: string; onBack: (
               <button type="button" onClick={() => setOverride(null)}>{t('common.cancel')}</button>
             </form>
           )}
-          {!detail.dismissal && (session.status === 'completed' || session.status === 'failed') && (
+          {own && !detail.dismissal && (session.status === 'completed' || session.status === 'failed') && (
             <form className="stack no-print" onSubmit={(e) => { e.preventDefault(); void act(() => kiosk.dismissSession({ sessionId, reason: dismissReason })); }}>
               <label>{t('review.dismissReason')} <input value={dismissReason} minLength={3} required onChange={(e) => setDismissReason(e.target.value)} /></label>
               <button type="submit">{t('review.dismiss')}</button>

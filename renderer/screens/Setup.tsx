@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { CandidateView, InvitationRedemption, KioskBridge, PositionView, SettingsView, SetupData } from '../../preload/contract';
+import type { CandidateView, InterviewerPersona, InvitationRedemption, KioskBridge, PositionView, SettingsView, SetupData } from '../../preload/contract';
 import { formatList } from '../i18n';
 import { ErrorBox, ScreenHeading } from './common';
 
@@ -59,7 +59,8 @@ function InvitationCode(props: { kiosk: KioskBridge; onRedeemed: (r: InvitationR
 export function Setup(props: {
   kiosk: KioskBridge;
   onSettings: () => void;
-  onContinue: (candidate: CandidateView, position: PositionView) => void;
+  /** extraTime: the operator chose extra time for this candidate (an accommodation; see Preflight). */
+  onContinue: (candidate: CandidateView, position: PositionView, extraTime: boolean) => void;
   /** A redeemed invitation code: continue with its candidate and position. */
   onInvitation?: (redemption: InvitationRedemption) => void;
   /** The operator screen (sync status, backend, device sign-in). */
@@ -77,6 +78,7 @@ export function Setup(props: {
   const [settings, setSettings] = useState<SettingsView | null>(null);
   const [candidateId, setCandidateId] = useState('');
   const [positionId, setPositionId] = useState('');
+  const [extraTime, setExtraTime] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [reload, setReload] = useState(0);
 
@@ -151,7 +153,7 @@ export function Setup(props: {
           className="stack"
           onSubmit={(e) => {
             e.preventDefault();
-            if (candidate && position) props.onContinue(candidate, position);
+            if (candidate && position) props.onContinue(candidate, position, extraTime);
           }}
         >
           <label className="field">
@@ -179,8 +181,13 @@ export function Setup(props: {
             <div className="position-card">
               <p>{position.description}</p>
               {position.competencies.length > 0 && <p className="muted">{t('setup.competencies', { list: formatList(position.competencies) })}</p>}
+              <PersonaDetails persona={position.persona} />
             </div>
           )}
+          <label className="check">
+            <input type="checkbox" checked={extraTime} onChange={(e) => setExtraTime(e.target.checked)} />
+            <span>{t('setup.extraTime')}</span>
+          </label>
           <div className="actions">
             <button type="submit" className="primary" disabled={!candidate || !position}>
               {t('setup.continue')}
@@ -195,6 +202,27 @@ export function Setup(props: {
         </div>
       )}
     </section>
+  );
+}
+
+/** The position's AI interviewer as the operator should know it: name, voice, formality, what it opens and closes
+ * with, how it says names and terms (or that the default interviewer is used). */
+function PersonaDetails({ persona }: { persona: InterviewerPersona | null }) {
+  const { t } = useTranslation();
+  if (!persona) return <p className="muted persona">{t('setup.personaDefault')}</p>;
+  return (
+    <div className="persona" data-testid="position-persona">
+      <p className="muted">
+        {t('setup.persona', { name: persona.name, voice: persona.voice ?? t('setup.personaVoiceDefault'), formality: t(`setup.formality_${persona.formality}`) })}
+      </p>
+      {persona.intro && <p className="muted">{t('setup.personaIntro', { text: persona.intro })}</p>}
+      {persona.outro && <p className="muted">{t('setup.personaOutro', { text: persona.outro })}</p>}
+      {persona.pronunciation.length > 0 && (
+        <p className="muted">
+          {t('setup.personaPronunciation', { list: formatList(persona.pronunciation.map((h) => t('setup.personaSayAs', { term: h.term, sayAs: h.sayAs }))) })}
+        </p>
+      )}
+    </div>
   );
 }
 

@@ -126,7 +126,7 @@ test('script shape: more question steps reuse the question clips in turn, each l
   assert.deepEqual(long[4]!.packets, own[1]!.packets.slice(0, 25));
   assert.deepEqual(long.map((_, i) => isClosingStep(long, i)), [...Array(8).fill(false), true]);
   // With a persona the questions cycle through its competencies, each round worded anew: no line twice.
-  const lines = linesFor({ company: 'Acme', position: 'Clerk', competencies: ['Focus', 'Care'], warmUp: false, language: null }, long);
+  const lines = linesFor({ company: 'Acme', position: 'Clerk', competencies: ['Focus', 'Care'], warmUp: false, language: null, name: null, intro: null, outro: null }, long);
   assert.equal(new Set(lines).size, lines.length, lines.join('\n'));
   assert.match(lines[2]!, /^Good\. Give me example 2 of a time your focus made a difference\.$/);
   assert.throws(() => shapeScript(own, { questions: 0 }), /questions must be/);

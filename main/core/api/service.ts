@@ -5,6 +5,7 @@ import type { KioskApi } from '../../../preload/contract';
 import type { KioskDatabase } from '../db/database';
 import { seedDemoData } from '../db/seed';
 import { createStore } from '../db/store';
+import { join } from 'node:path';
 import { createEvaluationFeature, type EvaluationFeature, type EvaluationOptions } from '../evaluation/feature';
 import { evaluationTarget } from '../evaluation/target';
 import { createCandidateFeature } from '../candidate/feature';
@@ -16,6 +17,7 @@ import type { LockRecordStore, ScryptParams } from '../operator/lock';
 import { createTargetResolver } from '../realtime/target';
 import { createRecorder } from '../recording/recorder';
 import { createRoomFeature, type RoomFeature } from '../room/feature';
+import { createPulledCache } from '../evaluation/pulled';
 import type { RecoveryOptions } from '../recovery/policy';
 import type { CredentialStore } from '../settings/credentials';
 import { createSettingsFeature } from '../settings/feature';
@@ -46,6 +48,8 @@ export interface KioskServiceDeps {
   sync?: SyncOptions;
   /** fetch for the Supabase client only (tests inject faults here). Default: `fetch`. */
   backendFetch?: typeof fetch;
+  /** Re-read overlap of a reviewer's pull from the backend (default 60 s; tests of the cursor use 0). */
+  reviewerPullOverlapMs?: number;
   /** Room view: a kiosk is shown offline when its last report is older than this (default: 3 missed heartbeats). */
   roomOfflineAfterMs?: number;
   /** A packaged (Electron) build: the OpenAI key goes only to listed https Realtime hosts (main/core/realtime/hosts.ts). */
@@ -117,8 +121,11 @@ export function createKioskService(deps: KioskServiceDeps): KioskService {
     ...(deps.kioskSummaryMs ? { summaryMs: deps.kioskSummaryMs } : {}),
     interruptedSessionOf: (invitationId) => store.interruptedSessionOf(invitationId),
   });
+  // Interviews a signed-in reviewer pulls from the backend, apart from this kiosk's own (never queued for upload).
+  const pulled = createPulledCache(deps.db, join(deps.dataDir, 'pulled-recordings'));
   const room = createRoomFeature({
-    settings: deps.settings, events, log,
+    settings: deps.settings, events, log, pulled,
+    ...(deps.reviewerPullOverlapMs !== undefined ? { pullOverlapMs: deps.reviewerPullOverlapMs } : {}),
     ...(deps.backendFetch ? { fetch: deps.backendFetch } : {}),
     ...(deps.roomOfflineAfterMs ? { offlineAfterMs: deps.roomOfflineAfterMs } : {}),
     onReviewerChange: () => sync.reviewerUploads.wake(),
@@ -127,6 +134,7 @@ export function createKioskService(deps: KioskServiceDeps): KioskService {
   const evaluation = createEvaluationFeature({
     db: deps.db, store, events, summary: sessions.summary, log,
     recordingFile: (sessionId) => recorder.fileFor(sessionId),
+    pulled, pulledRecording: (sessionId) => room.pulledRecording(sessionId),
     target: evaluationTarget(targets, deps.fetch),
     ...(deps.printToPdf ? { printToPdf: deps.printToPdf } : {}),
     ...(deps.evaluation ? { options: deps.evaluation } : {}),

@@ -438,4 +438,115 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE recordings ADD COLUMN start_offset_ms INTEGER CHECK (start_offset_ms IS NULL OR start_offset_ms >= 0);
     `,
   },
+  {
+    // The interviewer persona of a position (JSON: name, voice, formality, intro, outro, pronunciation hints;
+    // NULL = the default persona), and a copy of it kept with each interview when it is created: every call of
+    // that interview (reconnects, rollovers, a restart) is the same interviewer with the same voice, whatever a
+    // later pull changes. Both are checked by main/core/realtime/persona.ts before they are written.
+    version: 11,
+    name: 'interviewer persona',
+    sql: `
+      ALTER TABLE positions ADD COLUMN persona TEXT CHECK (persona IS NULL OR json_valid(persona));
+      ALTER TABLE interview_sessions ADD COLUMN persona TEXT CHECK (persona IS NULL OR json_valid(persona));
+    `,
+  },
+  {
+    // A signed-in reviewer's copy of the company's interviews from the backend (every kiosk's), kept so the review
+    // list searches and filters them with this kiosk's own and an opened one reads offline. Separate tables, not
+    // flags on this kiosk's own: no sync trigger is on them, so nothing here ever enters the outbox (the backend
+    // is their source). Every row carries its tenant; the rows and the cursors of a tenant are deleted together
+    // when its reviewer signs out, another tenant's reviewer signs in, or the app starts (the sign-in is kept in
+    // memory only). Times are the backend's, as text (ISO-8601). pulled_cursors: per tenant and backend table, the
+    // last (updated_at, key) read.
+    version: 12,
+    name: 'interviews pulled from the backend by a reviewer',
+    sql: `
+      CREATE TABLE pulled_sessions (
+        id TEXT PRIMARY KEY,
+        tenant_id TEXT NOT NULL,
+        candidate_id TEXT NOT NULL,
+        position_id TEXT NOT NULL,
+        candidate_name TEXT NOT NULL DEFAULT '',
+        position_title TEXT NOT NULL DEFAULT '',
+        status TEXT NOT NULL CHECK (status IN ('scheduled', 'in_progress', 'completed', 'failed')),
+        recording_consent INTEGER NOT NULL DEFAULT 0 CHECK (recording_consent IN (0, 1)),
+        start_time TEXT,
+        end_time TEXT,
+        extra_time INTEGER NOT NULL DEFAULT 0 CHECK (extra_time IN (0, 1)),
+        warm_up INTEGER NOT NULL DEFAULT 0 CHECK (warm_up IN (0, 1)),
+        recording_path TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+      CREATE INDEX pulled_sessions_list ON pulled_sessions(created_at, id);
+      CREATE INDEX pulled_sessions_tenant ON pulled_sessions(tenant_id);
+
+      CREATE TABLE pulled_entries (
+        id TEXT PRIMARY KEY,
+        tenant_id TEXT NOT NULL,
+        session_id TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        speaker TEXT NOT NULL CHECK (speaker IN ('interviewer', 'candidate')),
+        text TEXT NOT NULL DEFAULT '',
+        start_ms INTEGER,
+        status TEXT NOT NULL CHECK (status IN ('in_progress', 'final', 'failed')),
+        typed INTEGER NOT NULL DEFAULT 0 CHECK (typed IN (0, 1))
+      );
+      CREATE INDEX pulled_entries_session ON pulled_entries(session_id, seq);
+      CREATE INDEX pulled_entries_tenant ON pulled_entries(tenant_id);
+
+      CREATE TABLE pulled_evaluations (
+        id TEXT PRIMARY KEY,
+        tenant_id TEXT NOT NULL,
+        session_id TEXT NOT NULL,
+        rubric_version TEXT NOT NULL,
+        rubric TEXT NOT NULL CHECK (json_valid(rubric)),
+        model TEXT NOT NULL,
+        outcome TEXT NOT NULL CHECK (outcome IN ('assessed', 'insufficient_evidence')),
+        session_reasons TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(session_reasons)),
+        competencies TEXT NOT NULL CHECK (json_valid(competencies)),
+        created_at TEXT NOT NULL
+      );
+      CREATE INDEX pulled_evaluations_session ON pulled_evaluations(session_id, created_at);
+      CREATE INDEX pulled_evaluations_tenant ON pulled_evaluations(tenant_id);
+
+      CREATE TABLE pulled_overrides (
+        id TEXT PRIMARY KEY,
+        tenant_id TEXT NOT NULL,
+        session_id TEXT NOT NULL,
+        competency TEXT NOT NULL,
+        level INTEGER NOT NULL,
+        reason TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      );
+      CREATE INDEX pulled_overrides_session ON pulled_overrides(session_id, created_at);
+      CREATE INDEX pulled_overrides_tenant ON pulled_overrides(tenant_id);
+
+      CREATE TABLE pulled_dismissals (
+        session_id TEXT PRIMARY KEY,
+        tenant_id TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      );
+      CREATE INDEX pulled_dismissals_tenant ON pulled_dismissals(tenant_id);
+
+      CREATE TABLE pulled_cursors (
+        tenant_id TEXT NOT NULL,
+        source TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        key TEXT NOT NULL,
+        PRIMARY KEY (tenant_id, source)
+      );
+    `,
+  },
+  {
+    // Who chose extra time: 'operator' (at setup, for this candidate) or 'candidate' (asked for at pre-flight).
+    // NULL without extra time, and for sessions from before this version (who chose was not recorded then).
+    version: 13,
+    name: 'who chose extra time',
+    sql: `
+      ALTER TABLE interview_sessions ADD COLUMN extra_time_by TEXT
+        CHECK (extra_time_by IS NULL OR extra_time_by IN ('operator', 'candidate'));
+    `,
+  },
 ];

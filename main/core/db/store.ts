@@ -1,5 +1,6 @@
 // Typed queries over the kiosk database. Prepared once; every multi-row write is one transaction.
-import { TURN_DETECTION_MODES, type CandidateView, type ConsentRecord, type EntryStatus, type PositionView, type SessionStatus, type SessionView, type Speaker, type TenantView, type TranscriptEntryView, type TurnDetectionMode } from '../../../preload/contract';
+import { TURN_DETECTION_MODES, type CandidateView, type ConsentRecord, type EntryStatus, type ExtraTimeChooser, type InterviewerPersona, type PositionView, type SessionStatus, type SessionView, type Speaker, type TenantView, type TranscriptEntryView, type TurnDetectionMode } from '../../../preload/contract';
+import { personaFromJson } from '../realtime/persona';
 import type { ReducerEntry } from '../transcript/reducer';
 import type { KioskDatabase } from './database';
 
@@ -12,7 +13,10 @@ export interface SessionRow {
   recording_consent: number;
   consent: string | null;
   extra_time: number;
+  extra_time_by: ExtraTimeChooser | null;
   warm_up: number;
+  /** The position's interviewer persona as it was when the interview was created (JSON), NULL = the default. */
+  persona?: string | null;
   start_time: string | null;
   end_time: string | null;
   status_history: string;
@@ -66,12 +70,15 @@ export interface PositionRecord extends PositionView {
 }
 
 /** A positions row as SQLite holds it (competencies as JSON text). */
-export interface PositionRow { id: string; title: string; description: string; competencies: string; language: string | null; turn_detection: string | null }
+export interface PositionRow { id: string; title: string; description: string; competencies: string; language: string | null; turn_detection: string | null; persona: string | null }
+
+/** The columns a PositionRow is read from (every query that builds a PositionView selects these). */
+export const POSITION_COLUMNS = 'id, title, description, competencies, language, turn_detection, persona';
 
 export function positionView(r: PositionRow): PositionView {
   const competencies = parseJsonArray<unknown>(r.competencies).filter((x): x is string => typeof x === 'string');
   const turnDetection = (TURN_DETECTION_MODES as readonly unknown[]).includes(r.turn_detection) ? (r.turn_detection as TurnDetectionMode) : null;
-  return { id: r.id, title: r.title, description: r.description, competencies, language: r.language ?? null, turnDetection };
+  return { id: r.id, title: r.title, description: r.description, competencies, language: r.language ?? null, turnDetection, persona: personaFromJson(r.persona) };
 }
 
 export function sessionView(row: SessionRow): SessionView {
@@ -86,7 +93,9 @@ export function sessionView(row: SessionRow): SessionView {
     startedAt: row.start_time,
     endedAt: row.end_time,
     extraTime: row.extra_time === 1,
+    extraTimeBy: row.extra_time === 1 ? (row.extra_time_by ?? null) : null,
     warmUp: row.warm_up === 1,
+    interviewerName: personaFromJson(row.persona)?.name ?? null,
   };
 }
 
@@ -122,14 +131,14 @@ export function createStore(db: KioskDatabase) {
     tenantById: db.prepare('SELECT id, name, company_values, demo FROM tenants WHERE id = ?'),
     candidates: db.prepare('SELECT id, name, email FROM candidates WHERE tenant_id = ? ORDER BY name, id'),
     candidate: db.prepare('SELECT id, tenant_id, name, email FROM candidates WHERE id = ?'),
-    positions: db.prepare('SELECT id, title, description, competencies, language, turn_detection FROM positions WHERE tenant_id = ? ORDER BY title, id'),
-    position: db.prepare('SELECT id, tenant_id, title, description, competencies, language, turn_detection FROM positions WHERE id = ?'),
+    positions: db.prepare(`SELECT ${POSITION_COLUMNS} FROM positions WHERE tenant_id = ? ORDER BY title, id`),
+    position: db.prepare(`SELECT tenant_id, ${POSITION_COLUMNS} FROM positions WHERE id = ?`),
     session: db.prepare(`SELECT s.*, c.name AS candidate_name, p.title AS position_title
       FROM interview_sessions s JOIN candidates c ON c.id = s.candidate_id JOIN positions p ON p.id = s.position_id
       WHERE s.id = ?`),
     insertSession: db.prepare(`INSERT INTO interview_sessions
-      (id, tenant_id, candidate_id, position_id, status, recording_consent, consent, extra_time, warm_up, status_history, calls, created_at, updated_at)
-      VALUES (@id, @tenant_id, @candidate_id, @position_id, 'scheduled', @recording_consent, @consent, @extra_time, @warm_up, @status_history, '[]', @now, @now)`),
+      (id, tenant_id, candidate_id, position_id, status, recording_consent, consent, extra_time, extra_time_by, warm_up, persona, status_history, calls, created_at, updated_at)
+      VALUES (@id, @tenant_id, @candidate_id, @position_id, 'scheduled', @recording_consent, @consent, @extra_time, @extra_time_by, @warm_up, @persona, @status_history, '[]', @now, @now)`),
     updateSession: db.prepare(`UPDATE interview_sessions SET status = @status, start_time = @start_time, end_time = @end_time,
       status_history = @status_history, calls = @calls, updated_at = @now WHERE id = @id`),
     upsertEntry: db.prepare(`INSERT INTO transcript_entries
@@ -193,12 +202,12 @@ export function createStore(db: KioskDatabase) {
     history(row: SessionRow): StatusChange[] {
       return parseJsonArray<StatusChange>(row.status_history);
     },
-    insertSession(s: { id: string; tenantId: string; candidateId: string; positionId: string; recordingConsent: boolean; consent?: ConsentRecord | null; extraTime?: boolean; warmUp?: boolean }): void {
+    insertSession(s: { id: string; tenantId: string; candidateId: string; positionId: string; recordingConsent: boolean; consent?: ConsentRecord | null; extraTime?: boolean; extraTimeBy?: ExtraTimeChooser; warmUp?: boolean; persona?: InterviewerPersona | null }): void {
       const at = now();
       q.insertSession.run({
         id: s.id, tenant_id: s.tenantId, candidate_id: s.candidateId, position_id: s.positionId,
         recording_consent: s.recordingConsent ? 1 : 0, consent: s.consent ? JSON.stringify(s.consent) : null,
-        extra_time: s.extraTime ? 1 : 0, warm_up: s.warmUp ? 1 : 0, status_history: JSON.stringify([{ status: 'scheduled', at }]), now: at,
+        extra_time: s.extraTime ? 1 : 0, extra_time_by: s.extraTime ? (s.extraTimeBy ?? 'candidate') : null, warm_up: s.warmUp ? 1 : 0, persona: s.persona ? JSON.stringify(s.persona) : null, status_history: JSON.stringify([{ status: 'scheduled', at }]), now: at,
       });
     },
     updateSession(row: SessionRow, patch: { status?: SessionStatus; startTime?: string | null; endTime?: string | null; calls?: CallRecord[]; reason?: string }): void {

@@ -12,7 +12,8 @@ import type { BackoffPolicy } from '../../../preload/backoff';
 import { createJobRunner } from './jobs';
 import type { ModelTarget } from './model';
 import { CURRENT_RUBRIC } from './rubric';
-import { createEvaluationStore } from './store';
+import type { PulledCache } from './pulled';
+import { createEvaluationStore, pulledDetail } from './store';
 
 export interface EvaluationOptions {
   backoff?: BackoffPolicy;
@@ -26,6 +27,10 @@ export interface EvaluationFeatureDeps {
   events: KioskEventEmitter;
   summary: (sessionId: string) => SessionSummary;
   recordingFile: (sessionId: string) => string;
+  /** Interviews a signed-in reviewer pulled from the backend (read-only here). */
+  pulled: PulledCache;
+  /** A pulled interview's downloaded recording, or why there is none yet. */
+  pulledRecording: (sessionId: string) => { file: string | null; note: string | null };
   target: () => Promise<ModelTarget | { unavailable: string }>;
   /** Electron: the focused window's page as PDF; absent elsewhere. */
   printToPdf?: () => Promise<Uint8Array>;
@@ -60,10 +65,18 @@ export function createEvaluationFeature(deps: EvaluationFeatureDeps) {
     },
 
     async getInterview({ sessionId }: { sessionId: string }): Promise<InterviewDetail> {
+      if (!deps.store.session(sessionId)) {
+        const pulled = deps.pulled.session(sessionId);
+        if (pulled) {
+          const recording = deps.pulledRecording(sessionId);
+          return { ...pulledDetail(deps.pulled, pulled), recordingUrl: recording.file ? media.url(sessionId) : null, recordingNote: recording.note };
+        }
+      }
       const row = requireSession(sessionId);
       const summary = deps.summary(sessionId);
       const position = deps.store.position(row.position_id);
       return {
+        source: 'local',
         summary,
         evaluation: evaluations.evaluation(sessionId),
         job: evaluations.job(sessionId),
@@ -130,7 +143,9 @@ export function createEvaluationFeature(deps: EvaluationFeatureDeps) {
     /** The file of a valid media path + token, else null (the hosts answer 404). */
     mediaFile(pathname: string, token: string | null): string | null {
       const sessionId = media.check(pathname, token);
-      return sessionId ? deps.recordingFile(sessionId) : null;
+      if (!sessionId) return null;
+      if (deps.store.session(sessionId) || !deps.pulled.session(sessionId)) return deps.recordingFile(sessionId);
+      return deps.pulledRecording(sessionId).file;
     },
     start(): void {
       if (!deps.options?.manual) runner.start();

@@ -2,11 +2,12 @@
 // and the review list. Prepared once; every multi-row write is one transaction.
 import type {
   CompetencyAssessment, DismissalView, EvaluationJobState, EvaluationJobView, EvaluationView, InsufficientReason,
-  InterviewListItem, InterviewListQuery, OverrideView, ReviewState, RubricView,
+  InterviewDetail, InterviewListItem, InterviewListQuery, OverrideView, ReviewState, RubricView, SessionView,
 } from '../../../preload/contract';
 import { KioskError } from '../../../preload/contract';
 import type { KioskDatabase } from '../db/database';
 import { sessionView, type SessionRow } from '../db/store';
+import type { PulledCache, PulledSessionRow } from './pulled';
 
 export interface JobRow {
   id: number;
@@ -47,6 +48,31 @@ export interface NewEvaluation {
 const REVIEW_STATE_SQL = `CASE WHEN EXISTS (SELECT 1 FROM session_dismissals d WHERE d.session_id = s.id) THEN 'dismissed'
   ELSE coalesce((SELECT outcome FROM evaluations WHERE session_id = s.id ORDER BY created_at DESC LIMIT 1),
     (SELECT state FROM evaluation_jobs WHERE session_id = s.id ORDER BY id DESC LIMIT 1), 'none') END`;
+
+/** The same for an interview pulled from the backend (no job: the kiosk that made it evaluates it). */
+const PULLED_REVIEW_STATE_SQL = `CASE WHEN EXISTS (SELECT 1 FROM pulled_dismissals d WHERE d.session_id = s.id) THEN 'dismissed'
+  ELSE coalesce((SELECT outcome FROM pulled_evaluations WHERE session_id = s.id ORDER BY created_at DESC LIMIT 1), 'none') END`;
+
+/** The two sources of the list: this kiosk's own interviews and those a reviewer pulled from the backend (one
+ * that is both is this kiosk's own, which holds more: its recording, its job). */
+const SOURCES = {
+  local: {
+    review: REVIEW_STATE_SQL, candidate: 'c.name', position: 'p.title', only: null,
+    // Every session has its candidate and position (NOT NULL foreign keys), so the joins never drop a row: the
+    // count joins them only when a search needs the names.
+    from: 'FROM interview_sessions s JOIN candidates c ON c.id = s.candidate_id JOIN positions p ON p.id = s.position_id',
+    bare: 'FROM interview_sessions s',
+    select: `s.*, c.name AS candidate_name, p.title AS position_title`,
+    entries: '(SELECT count(*) FROM transcript_entries t WHERE t.session_id = s.id)',
+  },
+  backend: {
+    review: PULLED_REVIEW_STATE_SQL, candidate: 's.candidate_name', position: 's.position_title',
+    only: 'NOT EXISTS (SELECT 1 FROM interview_sessions l WHERE l.id = s.id)',
+    from: 'FROM pulled_sessions s', bare: 'FROM pulled_sessions s', select: 's.*',
+    entries: '(SELECT count(*) FROM pulled_entries t WHERE t.session_id = s.id)',
+  },
+} as const;
+type ListSource = keyof typeof SOURCES;
 
 /** The list's keyset cursor: the last row's (created_at, id), opaque to the page. Paging by key, not OFFSET, keeps
  * every page as cheap as the first and stable while new interviews arrive at the top. */
@@ -95,13 +121,14 @@ export function createEvaluationStore(db: KioskDatabase) {
   };
   const now = () => new Date().toISOString();
 
-  /** The filters as SQL; `names` when they need the candidate's and position's names (a search). */
-  function listSql(query: InterviewListQuery): { where: string; params: Record<string, unknown>; names: boolean } {
-    const clauses: string[] = [];
+  /** The filters as SQL for one source; `names` when they need the candidate's and position's names (a search). */
+  function listSql(query: InterviewListQuery, source: ListSource): { where: string; params: Record<string, unknown>; names: boolean } {
+    const src = SOURCES[source];
+    const clauses: string[] = src.only ? [src.only] : [];
     const params: Record<string, unknown> = {};
     const names = !!query.search?.trim();
     if (names) {
-      clauses.push(`(c.name LIKE @search ESCAPE '\\' OR p.title LIKE @search ESCAPE '\\')`);
+      clauses.push(`(${src.candidate} LIKE @search ESCAPE '\\' OR ${src.position} LIKE @search ESCAPE '\\')`);
       params.search = likePattern(query.search!.trim());
     }
     if (query.candidateId) (clauses.push('s.candidate_id = @candidate'), (params.candidate = query.candidateId));
@@ -109,13 +136,27 @@ export function createEvaluationStore(db: KioskDatabase) {
     if (query.from) (clauses.push('s.created_at >= @from'), (params.from = query.from));
     if (query.to) (clauses.push('s.created_at < @to'), (params.to = nextDay(query.to)));
     if (query.status) (clauses.push('s.status = @status'), (params.status = query.status));
-    if (query.review) (clauses.push(`${REVIEW_STATE_SQL} = @review`), (params.review = query.review));
+    if (query.review) (clauses.push(`${src.review} = @review`), (params.review = query.review));
     return { where: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params, names };
   }
 
-  // Every session has its candidate and position (NOT NULL foreign keys), so the joins never drop a row: the
-  // count joins them only when a search needs the names.
-  const FROM = 'FROM interview_sessions s JOIN candidates c ON c.id = s.candidate_id JOIN positions p ON p.id = s.position_id';
+  type ListRow = SessionRow & PulledSessionRow & { review: ReviewState; entry_count: number };
+
+  /** One source's total and its first `limit + 1` rows after the cursor, newest first. */
+  function listOne(query: InterviewListQuery, source: ListSource, limit: number): { total: number; rows: ListRow[] } {
+    const src = SOURCES[source];
+    const { where, params, names } = listSql(query, source);
+    const total = (db.prepare(`SELECT count(*) AS n ${names ? src.from : src.bare} ${where}`).get(params) as { n: number }).n;
+    let page = where;
+    if (query.cursor) {
+      const after = decodeListCursor(query.cursor);
+      page = `${where ? `${where} AND` : 'WHERE'} (s.created_at < @cursorAt OR (s.created_at = @cursorAt AND s.id < @cursorId))`;
+      Object.assign(params, { cursorAt: after.createdAt, cursorId: after.id });
+    }
+    const rows = db.prepare(`SELECT ${src.select}, ${src.review} AS review, ${src.entries} AS entry_count
+      ${src.from} ${page} ORDER BY s.created_at DESC, s.id DESC LIMIT @limit`).all({ ...params, limit: limit + 1 }) as ListRow[];
+    return { total, rows };
+  }
 
   return {
     enqueue(sessionId: string, rubricVersion: string): void {
@@ -173,28 +214,24 @@ export function createEvaluationStore(db: KioskDatabase) {
     dismiss(sessionId: string, id: string, reason: string): boolean {
       return q.insertDismissal.run(sessionId, id, reason, now()).changes === 1;
     },
-    /** One page, newest first: the rows, their review state and entry counts in one query, and the total. */
+    /** One page, newest first, of this kiosk's interviews and those pulled from the backend, with the same filters:
+     *  each source's rows, review state and entry counts in one query, merged by (created_at, id); the totals. */
     list(query: InterviewListQuery): { items: InterviewListItem[]; total: number; nextCursor: string | null } {
-      const { where, params, names } = listSql(query);
       const limit = Math.min(Math.max(query.limit ?? 100, 1), 500);
-      const total = (db.prepare(`SELECT count(*) AS n ${names ? FROM : 'FROM interview_sessions s'} ${where}`).get(params) as { n: number }).n;
-      let page = where;
-      if (query.cursor) {
-        const after = decodeListCursor(query.cursor);
-        page = `${where ? `${where} AND` : 'WHERE'} (s.created_at < @cursorAt OR (s.created_at = @cursorAt AND s.id < @cursorId))`;
-        Object.assign(params, { cursorAt: after.createdAt, cursorId: after.id });
-      }
-      // One row more than the page tells whether another page follows.
-      const rows = db.prepare(`SELECT s.*, c.name AS candidate_name, p.title AS position_title, ${REVIEW_STATE_SQL} AS review,
-          (SELECT count(*) FROM transcript_entries t WHERE t.session_id = s.id) AS entry_count
-        ${FROM} ${page} ORDER BY s.created_at DESC, s.id DESC LIMIT @limit`).all({ ...params, limit: limit + 1 }) as (SessionRow & { review: ReviewState; entry_count: number })[];
-      const more = rows.length > limit;
-      const shown = more ? rows.slice(0, limit) : rows;
+      const local = listOne(query, 'local', limit);
+      const backend = listOne(query, 'backend', limit);
+      const merged = [
+        ...local.rows.map((r) => ({ r, source: 'local' as const })),
+        ...backend.rows.map((r) => ({ r, source: 'backend' as const })),
+      ].sort((a, b) => (a.r.created_at === b.r.created_at ? (a.r.id < b.r.id ? 1 : -1) : a.r.created_at < b.r.created_at ? 1 : -1));
+      // One row more than the page (from either source) tells whether another page follows.
+      const more = merged.length > limit;
+      const shown = merged.slice(0, limit);
       const last = shown.at(-1);
       return {
-        total,
-        items: shown.map((r) => ({ session: sessionView(r), review: r.review, entries: r.entry_count })),
-        nextCursor: more && last ? encodeListCursor(last.created_at, last.id) : null,
+        total: local.total + backend.total,
+        items: shown.map(({ r, source }) => ({ source, session: source === 'local' ? sessionView(r) : pulledSessionView(r), review: r.review, entries: r.entry_count })),
+        nextCursor: more && last ? encodeListCursor(last.r.created_at, last.r.id) : null,
       };
     },
   };
@@ -216,5 +253,45 @@ function evaluationView(r: EvaluationRow): EvaluationView {
     id: r.id, sessionId: r.session_id, rubric: JSON.parse(r.rubric) as RubricView, model: r.model, createdAt: r.created_at,
     outcome: r.outcome, sessionReasons: JSON.parse(r.session_reasons) as InsufficientReason[],
     competencies: JSON.parse(r.competencies) as CompetencyAssessment[],
+  };
+}
+
+/** A pulled interview as the review list and page show it (names as pulled with it). */
+export function pulledSessionView(r: PulledSessionRow): SessionView {
+  return {
+    id: r.id, candidateId: r.candidate_id, positionId: r.position_id, candidateName: r.candidate_name || r.candidate_id,
+    positionTitle: r.position_title || r.position_id, status: r.status, recordingConsent: r.recording_consent === 1,
+    startedAt: r.start_time, endedAt: r.end_time, extraTime: r.extra_time === 1, warmUp: r.warm_up === 1,
+    // Who chose the extra time is not pulled (the review shows whether there was extra time, not who chose it).
+    extraTimeBy: null,
+    // The interviewer's persona stays with the kiosk that ran the interview.
+    interviewerName: null,
+  };
+}
+
+/** A pulled interview's page (without its recording, which the caller adds): what the backend holds, read-only. */
+export function pulledDetail(cache: PulledCache, r: PulledSessionRow): Omit<InterviewDetail, 'recordingUrl' | 'recordingNote'> {
+  const ev = cache.evaluation(r.id);
+  const dismissal = cache.dismissal(r.id);
+  const evaluation: EvaluationView | null = ev ? evaluationView(ev) : null;
+  const started = r.start_time ? Date.parse(r.start_time) : NaN;
+  const ended = r.end_time ? Date.parse(r.end_time) : NaN;
+  return {
+    source: 'backend',
+    summary: {
+      session: pulledSessionView(r),
+      entries: cache.entries(r.id).map((e) => ({
+        id: e.id, itemId: e.id, seq: e.seq, speaker: e.speaker, text: e.text, startMs: e.start_ms, status: e.status, saved: true, synced: true,
+        ...(e.typed ? { typed: true } : {}),
+      })),
+      durationMs: Number.isFinite(started) && Number.isFinite(ended) ? ended - started : null,
+      // The backend does not hold when the recorder started: its time 0 is taken as the interview's.
+      recording: r.recording_path ? { bytes: 0, finalized: true, startOffsetMs: null } : null,
+    },
+    evaluation,
+    job: null,
+    overrides: cache.overrides(r.id).map((o) => ({ id: o.id, competency: o.competency, level: o.level, reason: o.reason, createdAt: o.created_at })),
+    dismissal: dismissal ? { reason: dismissal.reason, createdAt: dismissal.created_at } : null,
+    competencies: evaluation?.competencies.map((c) => c.competency) ?? [],
   };
 }

@@ -4,6 +4,7 @@
 import { KioskError, type CandidateControlLimits, type InterviewHold, type KioskSlice, type SettingsView, type StartCallRequest, type StartCallResult } from '../../../preload/contract';
 import type { KioskStore } from '../db/store';
 import { buildSessionConfig, interviewLanguage, openingEvents } from '../realtime/session-config';
+import { personaFromJson } from '../realtime/persona';
 import { createCall, hangupCall } from '../realtime/signalling';
 import type { TargetResolver } from '../realtime/target';
 import { buildResumeContext, worthResuming } from '../recovery/context';
@@ -54,6 +55,7 @@ export function createCalls(deps: CallsDeps) {
       const config = buildSessionConfig(position, tenant, {
         model: settings.model,
         voice: settings.voice,
+        persona: personaFromJson(row.persona),
         language: interviewLanguage(position.language, row.consent),
         turnDetection: position.turnDetection,
         extraTime: row.extra_time === 1,

@@ -30,8 +30,7 @@ const WHAT: Record<OperatorMethod, string> = {
   signOutObserver: 'Signing out of the room view',
   getRoom: 'Opening the room view',
   followSession: 'Following a live interview',
-  listBackendInterviews: 'Listing the company\'s interviews from the backend',
-  getBackendInterview: 'Opening an interview from the backend',
+  pullBackendInterviews: 'Pulling the company\'s interviews from the backend',
   getOperatorNotices: 'Reading the operator notices',
 };
 

@@ -15,14 +15,18 @@
 // and tells the interviewer to allow time.
 import type { RealtimeSessionCreateRequest } from 'openai/resources/realtime/realtime';
 import { wireEvents, type OpenAIClientEvent } from './client-events';
-import { TURN_DETECTION_MODES, type PositionView, type RealtimeClientEvent, type TenantView, type TurnDetectionMode, type Voice } from '../../../preload/contract';
+import { TURN_DETECTION_MODES, type InterviewerPersona, type PositionView, type RealtimeClientEvent, type TenantView, type TurnDetectionMode, type Voice } from '../../../preload/contract';
 import { DEFAULT_TRANSCRIPTION_MODEL } from './models';
+import { personaInstructions } from './persona';
 
 export interface SessionConfigSettings {
   model: string;
   /** audio.input.transcription.model; default DEFAULT_TRANSCRIPTION_MODEL. */
   transcriptionModel?: string;
+  /** The kiosk's voice setting; a persona's own voice wins over it. */
   voice: Voice;
+  /** The interviewer persona of the interview (frozen with the session); null = the default persona. */
+  persona?: InterviewerPersona | null;
   /** headset → near_field noise reduction, speakers → far_field (spec: audio.input.noise_reduction). */
   audioProfile?: 'headset' | 'speakers';
   /** Language of the interview, when known: the instructions name it; its ISO-639-1 base is the transcription
@@ -99,21 +103,26 @@ function languageLine(code: string): string {
 export function buildInstructions(
   position: Pick<PositionView, 'title' | 'description' | 'competencies'>,
   tenant: Pick<TenantView, 'name' | 'values'>,
-  options: { warmUp?: boolean; extraTime?: boolean; language?: string | null } = {},
+  options: { warmUp?: boolean; extraTime?: boolean; language?: string | null; persona?: InterviewerPersona | null } = {},
 ): string {
   const competencies = position.competencies.length > 0 ? position.competencies.join('; ') : 'general fit for the role';
+  const persona = personaInstructions(options.persona ?? null);
   return [
     `You are a friendly, professional interviewer for ${tenant.name}, interviewing a candidate for the position of ${position.title}.`,
+    persona.identity,
+    persona.style,
     options.language ? languageLine(options.language) : '',
     position.description ? `About the role: ${position.description}` : '',
     `Evaluate these competencies: ${competencies}.`,
     tenant.values ? `${tenant.name} values: ${tenant.values}` : '',
-    'Start by introducing yourself briefly as the AI interviewer and greeting the candidate.',
+    persona.opening,
     options.warmUp ? WARM_UP_INSTRUCTION : '',
     options.extraTime ? EXTRA_TIME_INSTRUCTION : '',
     'Ask one question at a time and wait for the answer. Keep questions short and clear; ask a follow-up when an answer is vague.',
     'Never repeat a question you have already asked, including after the conversation resumes.',
     'Do not give feedback on performance or reveal any evaluation.',
+    persona.pronunciation,
+    persona.closing,
     'When you have covered the competencies (about four to six questions), thank the candidate, say goodbye, and then call the end_session tool.',
   ].filter(Boolean).join('\n');
 }
@@ -130,6 +139,7 @@ export function buildSessionConfig(
       ...(settings.warmUp ? { warmUp: true } : {}),
       ...(settings.extraTime ? { extraTime: true } : {}),
       ...(settings.language ? { language: settings.language } : {}),
+      ...(settings.persona ? { persona: settings.persona } : {}),
     }),
     output_modalities: ['audio' as const],
     audio: {
@@ -138,7 +148,8 @@ export function buildSessionConfig(
         noise_reduction: { type: settings.audioProfile === 'headset' ? ('near_field' as const) : ('far_field' as const) },
         turn_detection: turnDetectionConfig(settings.turnDetection, settings.extraTime),
       },
-      output: { voice: settings.voice, ...(settings.extraTime ? { speed: EXTRA_TIME_SPEED } : {}) },
+      // The voice is set here, in the call's first config, and never updated: see ./persona.ts.
+      output: { voice: settings.persona?.voice ?? settings.voice, ...(settings.extraTime ? { speed: EXTRA_TIME_SPEED } : {}) },
     },
     tools: [END_SESSION_TOOL],
     tool_choice: 'auto' as const,

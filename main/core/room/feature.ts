@@ -13,13 +13,15 @@
 // rows are merged by id keeping the newest updated_at, so a dropped socket leaves no gap and no duplicate.
 import { createClient, type RealtimeChannel, type SupabaseClient } from '@supabase/supabase-js';
 import ws from 'ws';
-import { KioskError, type BackendInterviewDetail, type BackendInterviewItem, type BackendInterviewList, type RoomTranscriptView, type RoomView } from '../../../preload/contract';
-import { decodeListCursor, encodeListCursor } from '../evaluation/store';
+import { existsSync } from 'node:fs';
+import { KioskError, type BackendPullResult, type RoomTranscriptView, type RoomView } from '../../../preload/contract';
+import type { PulledCache } from '../evaluation/pulled';
 import type { KioskEventEmitter } from '../api/events';
 import { memoryCredentialStore } from '../settings/credentials';
 import type { SettingsStore } from '../settings/types';
 import { PRESENCE_OFFLINE_AFTER_MS } from '../sync/presence';
 import { createRemote, type Remote } from '../sync/remote';
+import { downloadRecording, pullForReviewer } from '../sync/reviewer-pull';
 import { mergeKiosk, mergeRows, newestCursor, roomEntries, roomKiosks, type EntryRow, type KioskRow } from './merge';
 
 export interface RoomDeps {
@@ -33,6 +35,10 @@ export interface RoomDeps {
   overlapMs?: number;
   /** A reviewer signed in or out (reviewers' decisions queued on this kiosk may go now). */
   onReviewerChange?: () => void;
+  /** The signed-in reviewer's copy of the company's interviews (emptied when no reviewer of that company is). */
+  pulled: PulledCache;
+  /** Re-read overlap of the reviewer's pull cursors (default 60 s). */
+  pullOverlapMs?: number;
 }
 
 const KIOSK_COLUMNS = 'device_id, label, state, question, session_id, state_since, last_seen, updated_at';
@@ -52,15 +58,117 @@ export function createRoomFeature(deps: RoomDeps) {
   let live = false;
   let problem: string | null = null;
   const kiosks = new Map<string, KioskRow>();
-  /** confirmed: the server said "Subscribed to PostgreSQL" for this channel; pulls: catch-up reads in flight. */
-  let followed: { sessionId: string; channel: RealtimeChannel; rows: Map<string, EntryRow>; cursor: string | null; confirmed: boolean; pulls: number } | null = null;
+  // Sign-ins live in memory only: at start no reviewer is signed in, so nothing pulled by an earlier run stays.
+  deps.pulled.forTenantOnly(null);
+  /** confirmed: the server said "Subscribed to PostgreSQL" for this channel; pulls: catch-up reads in flight;
+   *  warmUp: the session's warm-up flag, null until its row was read (the kiosk syncs it before any entry). */
+  let followed: {
+    sessionId: string; channel: RealtimeChannel; rows: Map<string, EntryRow>; cursor: string | null; confirmed: boolean; pulls: number;
+    warmUp: boolean | null; readingSession: boolean;
+  } | null = null;
+
+  /** Bumped whenever the signed-in reviewer changes: a pull or download of an earlier one stores nothing more. */
+  let generation = 0;
+  let pulling: Promise<BackendPullResult> | null = null;
+  const downloads = new Map<string, Promise<void>>();
+  const downloadProblems = new Map<string, string>();
+
+  /** Nothing of a company stays readable here once its reviewer is gone (a kiosk is a public room): the cache
+   *  keeps the signed-in reviewer's company only, or nothing. */
+  function keepPulledOf(tenantId: string | null): void {
+    generation++;
+    downloads.clear();
+    downloadProblems.clear();
+    const gone = deps.pulled.forTenantOnly(tenantId);
+    if (gone.length) {
+      log(`review: removed the interviews pulled for ${gone.length} compan${gone.length === 1 ? 'y' : 'ies'} from this kiosk`);
+      deps.events.emit('review', { sessionId: '' });
+    }
+  }
+
+  function pull(): Promise<BackendPullResult> {
+    if (pulling) return pulling;
+    const gen = generation;
+    const tenantId = remote!.tenantId()!;
+    const client = db!;
+    // A pull of a reviewer who has since left must store nothing: every page is checked against the generation.
+    const cache: PulledCache = { ...deps.pulled, putPage: ((...args: Parameters<PulledCache['putPage']>) => {
+      if (gen !== generation) throw new KioskError('conflict', 'The reviewer signed out while the pull ran; nothing more is kept.');
+      deps.pulled.putPage(...args);
+    }) as PulledCache['putPage'] };
+    pulling = (async () => {
+      try {
+        const { read } = await pullForReviewer(client, cache, tenantId, { overlapMs: deps.pullOverlapMs ?? 60_000 });
+        deps.events.emit('review', { sessionId: '' });
+        return { read, kept: deps.pulled.count(tenantId) };
+      } catch (error) {
+        if (error instanceof KioskError) throw error;
+        throw new KioskError('backend_unavailable', `The company's interviews could not be pulled from the backend: ${error instanceof Error ? error.message : String(error)}. Those pulled before stay readable.`);
+      } finally {
+        pulling = null;
+      }
+    })();
+    return pulling;
+  }
+
+  /** A pulled interview's recording: the downloaded file, or why there is none yet (a download is started when a
+   *  reviewer is signed in; its end is announced with a `review` event for the session). */
+  function pulledRecording(sessionId: string): { file: string | null; note: string | null } {
+    const row = deps.pulled.session(sessionId);
+    if (!row?.recording_path) return { file: null, note: null };
+    const file = deps.pulled.recordingFile(row);
+    if (existsSync(file)) return { file, note: null };
+    if (downloads.has(sessionId)) return { file: null, note: 'The recording is being downloaded from the backend.' };
+    const problem = downloadProblems.get(sessionId);
+    const r = remote;
+    if (!r || role !== 'reviewer' || r.tenantId() !== row.tenant_id) return { file: null, note: 'The recording is on the backend; sign in as a reviewer of the company to play it.' };
+    const s = deps.settings.get();
+    const gen = generation;
+    const path = row.recording_path;
+    downloadProblems.delete(sessionId);
+    const job = (async () => {
+      try {
+        const token = await r.ensureToken();
+        if (!token.ok) throw new Error(token.error.message);
+        const bytes = await downloadRecording({
+          url: s.supabaseUrl!, anonKey: s.supabaseAnonKey!, token: r.accessToken()!, objectName: path, file,
+          ...(deps.fetch ? { fetch: deps.fetch } : {}),
+        });
+        if (gen !== generation) deps.pulled.forTenantOnly(remote && role === 'reviewer' ? remote.tenantId() : null);
+        else log(`review: downloaded the recording of ${sessionId} (${bytes} bytes)`);
+      } catch (error) {
+        if (gen === generation) downloadProblems.set(sessionId, error instanceof Error ? error.message : String(error));
+        log(`review: recording of ${sessionId} not downloaded: ${error instanceof Error ? error.message : String(error)}`);
+      } finally {
+        if (gen === generation) downloads.delete(sessionId);
+        deps.events.emit('review', { sessionId });
+      }
+    })();
+    downloads.set(sessionId, job);
+    return { file: null, note: problem ? `The recording could not be downloaded (${problem}); trying again.` : 'The recording is being downloaded from the backend.' };
+  }
 
   function view(): RoomView {
     return { signedInAs: remote?.signedInAs() ?? null, live, kiosks: roomKiosks(kiosks), offlineAfterMs, problem };
   }
   const pushRoom = () => deps.events.emit('room', view());
   function transcript(): RoomTranscriptView | null {
-    return followed ? { sessionId: followed.sessionId, entries: roomEntries(followed.rows) } : null;
+    return followed ? { sessionId: followed.sessionId, entries: roomEntries(followed.rows), warmUp: followed.warmUp === true } : null;
+  }
+
+  /** The followed session's warm-up flag (its lines are marked in the view), read once the session row is there. */
+  async function readSession(f: NonNullable<typeof followed>): Promise<void> {
+    if (!db || f.warmUp !== null || f.readingSession) return;
+    f.readingSession = true;
+    try {
+      const { data, error } = await db.from('interview_sessions').select('warm_up').eq('id', f.sessionId).maybeSingle();
+      if (error) { log(`room: session read failed: ${error.message}`); return; }
+      if (!data || followed !== f) return; // not synced yet: the next row or pull reads it again
+      f.warmUp = (data as { warm_up: boolean }).warm_up === true;
+      if (f.warmUp) pushTranscript();
+    } finally {
+      f.readingSession = false;
+    }
   }
   const pushTranscript = () => { const t = transcript(); if (t) deps.events.emit('roomTranscript', t); };
 
@@ -81,6 +189,7 @@ export function createRoomFeature(deps: RoomDeps) {
     if (!db || !f) return;
     f.pulls++;
     try {
+      await readSession(f);
       await pullPages(f);
     } finally {
       f.pulls--;
@@ -183,6 +292,7 @@ export function createRoomFeature(deps: RoomDeps) {
       remote = r;
       role = signedRole;
       problem = null;
+      keepPulledOf(signedRole === 'reviewer' ? r.tenantId() : null);
       // The token comes from our own refresh logic (refreshed before expiry); supabase-js asks for it before each
       // REST request.
       const token = async () => ((await r.ensureToken()).ok ? r.accessToken() : null);
@@ -205,10 +315,12 @@ export function createRoomFeature(deps: RoomDeps) {
       log(`room view signed in as ${email} (${signedRole})`);
       pushRoom();
       deps.onReviewerChange?.();
+      if (signedRole === 'reviewer') void pull().catch((error: unknown) => log(`review: ${error instanceof Error ? error.message : String(error)}`));
       return view();
     },
 
     async signOutObserver(): Promise<RoomView> {
+      keepPulledOf(null);
       await close();
       if (remote) await remote.signOut();
       remote = null;
@@ -223,70 +335,10 @@ export function createRoomFeature(deps: RoomDeps) {
       return view();
     },
 
-    /** The tenant's interviews on the backend, newest first, by (created_at, id) keyset; RLS decides what this
-     *  reviewer sees (its tenant, every kiosk). Read-only: nothing is stored on this kiosk. */
-    async listBackendInterviews({ cursor, limit = 50 }: { cursor?: string; limit?: number }): Promise<BackendInterviewList> {
-      if (!db || role !== 'reviewer') throw new KioskError('not_configured', 'Sign in as a reviewer of the company to see its interviews from the backend.');
-      let q = db.from('interview_sessions').select('id, candidate_id, position_id, status, start_time, end_time, created_at')
-        .order('created_at', { ascending: false }).order('id', { ascending: false }).limit(limit + 1);
-      if (cursor) {
-        const after = decodeListCursor(cursor);
-        q = q.or(`created_at.lt."${after.createdAt}",and(created_at.eq."${after.createdAt}",id.lt.${after.id})`);
-      }
-      const { data, error } = await q;
-      if (error) throw new KioskError('backend_unavailable', `The backend's interviews could not be read: ${error.message}.`);
-      const rows = (data ?? []) as unknown as { id: string; candidate_id: string; position_id: string; status: BackendInterviewItem['status']; start_time: string | null; end_time: string | null; created_at: string }[];
-      const page = rows.slice(0, limit);
-      const ids = page.map((r) => r.id);
-      const [ev, dis, ov] = ids.length ? await Promise.all([
-        db.from('evaluations').select('session_id, outcome, created_at').in('session_id', ids).order('created_at', { ascending: true }),
-        db.from('session_dismissals').select('session_id').in('session_id', ids),
-        db.from('evaluation_overrides').select('session_id').in('session_id', ids),
-      ]) : [{ data: [], error: null }, { data: [], error: null }, { data: [], error: null }];
-      const failed = ev.error ?? dis.error ?? ov.error;
-      if (failed) throw new KioskError('backend_unavailable', `The backend's evaluations could not be read: ${failed.message}.`);
-      const outcome = new Map<string, BackendInterviewItem['evaluation']>();
-      for (const e of (ev.data ?? []) as { session_id: string; outcome: 'assessed' | 'insufficient_evidence' }[]) outcome.set(e.session_id, e.outcome);
-      const dismissed = new Set(((dis.data ?? []) as { session_id: string }[]).map((d) => d.session_id));
-      const overrides = new Map<string, number>();
-      for (const o of (ov.data ?? []) as { session_id: string }[]) overrides.set(o.session_id, (overrides.get(o.session_id) ?? 0) + 1);
-      const last = page.at(-1);
-      return {
-        items: page.map((r) => ({
-          source: 'backend', id: r.id, candidateId: r.candidate_id, positionId: r.position_id, status: r.status,
-          startTime: r.start_time, endTime: r.end_time, createdAt: r.created_at,
-          evaluation: outcome.get(r.id) ?? null, dismissed: dismissed.has(r.id), overrides: overrides.get(r.id) ?? 0,
-        })),
-        nextCursor: rows.length > limit && last ? encodeListCursor(last.created_at, last.id) : null,
-      };
-    },
-
-    /** One interview of the tenant as the backend holds it (read as the reviewer; nothing stored here). */
-    async getBackendInterview({ sessionId }: { sessionId: string }): Promise<BackendInterviewDetail> {
-      if (!db || role !== 'reviewer') throw new KioskError('not_configured', 'Sign in as a reviewer of the company to open its interviews from the backend.');
-      const [s, e, ev, ov, dis] = await Promise.all([
-        db.from('interview_sessions').select('id').eq('id', sessionId),
-        db.from('transcript_entries').select('id, seq, speaker, text, start_ms, status').eq('session_id', sessionId).order('seq', { ascending: true }).order('id', { ascending: true }),
-        db.from('evaluations').select('id, outcome, model, rubric_version, competencies, created_at').eq('session_id', sessionId).order('created_at', { ascending: false }).limit(1),
-        db.from('evaluation_overrides').select('id, competency, level, reason, created_at').eq('session_id', sessionId).order('created_at', { ascending: true }),
-        db.from('session_dismissals').select('reason, created_at').eq('session_id', sessionId),
-      ]);
-      const failed = s.error ?? e.error ?? ev.error ?? ov.error ?? dis.error;
-      if (failed) throw new KioskError('backend_unavailable', `The interview could not be read from the backend: ${failed.message}.`);
-      // RLS shows nothing of another company: to this reviewer such an interview does not exist.
-      if (!s.data?.length) throw new KioskError('not_found', `There is no interview ${sessionId} of this company on the backend.`);
-      type E = { id: string; seq: number; speaker: 'interviewer' | 'candidate'; text: string; start_ms: number | null; status: 'in_progress' | 'final' | 'failed' };
-      const evaluation = (ev.data?.[0] ?? null) as { id: string; outcome: 'assessed' | 'insufficient_evidence'; model: string; rubric_version: string; competencies: BackendInterviewDetail['evaluation'] extends infer T ? T extends { competencies: infer C } ? C : never : never } | null;
-      const dismissal = (dis.data?.[0] ?? null) as { reason: string; created_at: string } | null;
-      return {
-        source: 'backend', id: sessionId,
-        entries: ((e.data ?? []) as unknown as E[]).map((r) => ({ id: r.id, seq: r.seq, speaker: r.speaker, text: r.text, startMs: r.start_ms, status: r.status })),
-        evaluation: evaluation ? { id: evaluation.id, outcome: evaluation.outcome, model: evaluation.model, rubricVersion: evaluation.rubric_version, competencies: evaluation.competencies } : null,
-        overrides: ((ov.data ?? []) as { id: string; competency: string; level: number; reason: string; created_at: string }[])
-          .map((o) => ({ id: o.id, competency: o.competency, level: o.level, reason: o.reason, createdAt: o.created_at })),
-        dismissal: dismissal ? { reason: dismissal.reason, createdAt: dismissal.created_at } : null,
-        recordingNote: 'The recording stays in the backend\'s storage: reviewers cannot download it here (only the kiosk that made it may write it, and nobody reads it back through the app).',
-      };
+    /** The signed-in reviewer pulls the company's interviews into this kiosk's review list (./sync/reviewer-pull.ts). */
+    async pullBackendInterviews(): Promise<BackendPullResult> {
+      if (!db || role !== 'reviewer' || !remote?.tenantId()) throw new KioskError('not_configured', 'Sign in as a reviewer of the company to see its interviews from the backend.');
+      return pull();
     },
 
     async followSession({ sessionId }: { sessionId: string | null }): Promise<RoomTranscriptView | null> {
@@ -301,8 +353,9 @@ export function createRoomFeature(deps: RoomDeps) {
           if (!f || f.channel !== channel || !row.id) return;
           if (mergeRows(f.rows, [row as EntryRow])) pushTranscript();
           f.cursor = newestCursor(f.rows, f.cursor);
+          void readSession(f);
         });
-      followed = { sessionId, channel, rows: new Map(), cursor: null, confirmed: false, pulls: 0 };
+      followed = { sessionId, channel, rows: new Map(), cursor: null, confirmed: false, pulls: 0, warmUp: null, readingSession: false };
       onSubscribed('transcript', channel);
       channel.subscribe((status) => {
         // Until the server confirms the (re)subscription again, changes may be missed: the catch-up pull follows it.
@@ -319,6 +372,11 @@ export function createRoomFeature(deps: RoomDeps) {
     reviewer(): Remote | null {
       return remote && role === 'reviewer' ? remote : null;
     },
+    pulledRecording,
+    /** Test hook: the reviewer's pull under way, if any. */
+    pulling: () => pulling,
+    /** Test hook: the recording downloads under way. */
+    downloads: () => [...downloads.values()],
     /** Test hook: the followed transcript and the room, as main holds them. */
     view,
     transcript,

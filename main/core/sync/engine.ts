@@ -25,6 +25,7 @@ import {
 } from './plan';
 import { pullReferenceData } from './pull';
 import type { Remote } from './remote';
+import { createPassRunner } from './runner';
 
 export interface Clock {
   now(): number;
@@ -91,8 +92,6 @@ export function createEngine(options: EngineOptions) {
   const log = options.log ?? (() => {});
 
   let closed = false;
-  let running: Promise<void> | null = null;
-  let again = false;
   let timer: unknown = null;
   let timerDue = 0;
   let failures = 0;
@@ -436,7 +435,7 @@ export function createEngine(options: EngineOptions) {
       const pulled = await pullReferenceData(outbox.db, outbox, remote);
       if (!pulled.ok) {
         if (classifyError(pulled.error) === 'refresh' && (await remote.refresh()).ok) {
-          again = true;
+          runner.again();
         } else {
           pullRequested = true;
           return failed({ ...pulled.error, message: `pulling ${pulled.table}: ${pulled.error.message}` }, []);
@@ -447,6 +446,7 @@ export function createEngine(options: EngineOptions) {
         lastPullAt = iso(lastPullMs);
         outbox.setState('last_pull_at', lastPullAt);
         if (pulled.rows > 0) log(`pulled ${pulled.rows} reference rows`);
+        for (const problem of pulled.problems) log(`pulled with a problem: ${problem}`);
       }
     }
     failures = 0;
@@ -457,59 +457,37 @@ export function createEngine(options: EngineOptions) {
     schedule(pullInterval);
   }
 
-  function kick(): Promise<void> {
-    if (closed) return Promise.resolve();
-    if (running) {
-      again = true;
-      return running;
-    }
-    running = (async () => {
+  const runner = createPassRunner({
+    pass,
+    closed: () => closed,
+    mayRepeat: () => !closed && backoffUntil <= clock.now(),
+    crashed(error) {
+      // A bug or a local I/O error must not kill the engine: report it and retry later.
+      log(`sync pass crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
       try {
-        do {
-          again = false;
-          try {
-            await pass();
-          } catch (error) {
-            // A bug or a local I/O error must not kill the engine: report it and retry later. After close() the
-            // database may be gone: then there is nothing left to record.
-            if (closed) break;
-            log(`sync pass crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-            try {
-              failed({ status: 0, code: 'internal', message: error instanceof Error ? error.message : String(error) }, []);
-            } catch {
-              // recording the failure failed too (disk, closed database): the timer still retries
-            }
-          }
-        } while (again && !closed && backoffUntil <= clock.now());
-      } finally {
-        running = null;
+        failed({ status: 0, code: 'internal', message: error instanceof Error ? error.message : String(error) }, []);
+      } catch {
+        // recording the failure failed too (disk, closed database): the timer still retries
       }
-    })();
-    return running;
-  }
+    },
+  });
+  const kick = runner.kick;
 
   return {
     status,
     /** A local write happened: send soon (unless a retry is already scheduled by backoff). */
     wake(): void {
       if (closed || backoffUntil > clock.now()) return;
-      if (running) {
-        again = true;
-        return;
-      }
+      if (runner.again()) return;
       schedule(wakeDelay);
     },
     /** Send now, ignoring backoff; also pull now. Resolves when this pass is over. */
     async syncNow(): Promise<void> {
       backoffUntil = 0;
       pullRequested = true;
-      if (running) {
-        again = true;
-        await running;
-        if (running) await running;
-        return;
-      }
       await kick();
+      // A pass a timer started as this one ended.
+      await runner.current();
     },
     requestPull(): void {
       pullRequested = true;
@@ -533,9 +511,10 @@ export function createEngine(options: EngineOptions) {
       if (trailing) clearTimeout(trailing);
       if (timer !== null) clock.clearTimeout(timer);
       timer = null;
-      if (running) {
+      const inFlight = runner.current();
+      if (inFlight) {
         let t: NodeJS.Timeout | undefined;
-        await Promise.race([running.catch(() => undefined), new Promise<void>((r) => (t = setTimeout(r, graceMs)))]);
+        await Promise.race([inFlight.catch(() => undefined), new Promise<void>((r) => (t = setTimeout(r, graceMs)))]);
         clearTimeout(t);
       }
     },

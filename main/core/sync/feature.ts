@@ -192,6 +192,7 @@ export function createSyncFeature(deps: SyncFeatureDeps) {
     if (!auth.ok) throw new Error(auth.error.message);
     const res = await pullReferenceData(db, outbox, r);
     if (!res.ok) throw new Error(res.error.message);
+    for (const problem of res.problems) log(`pulled with a problem: ${problem}`);
   }
 
   const status = (): SyncStatus => {

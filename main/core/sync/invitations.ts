@@ -6,7 +6,7 @@
 // (./codes.ts). Codes are never written to the log.
 import { KioskError, type InvitationRedemption } from '../../../preload/contract';
 import type { KioskDatabase } from '../db/database';
-import { positionView, type PositionRow } from '../db/store';
+import { POSITION_COLUMNS, positionView, type PositionRow } from '../db/store';
 import {
   ATTEMPT_LIMIT,
   attemptGate,
@@ -50,7 +50,7 @@ function candidateAndPosition(db: KioskDatabase, inv: { candidate_id: string; po
   const candidate = db.prepare('SELECT id, name, email FROM candidates WHERE id = ?').get(inv.candidate_id) as
     | { id: string; name: string; email: string | null }
     | undefined;
-  const position = db.prepare('SELECT id, title, description, competencies, language FROM positions WHERE id = ?').get(inv.position_id) as
+  const position = db.prepare(`SELECT ${POSITION_COLUMNS} FROM positions WHERE id = ?`).get(inv.position_id) as
     | PositionRow
     | undefined;
   if (!candidate || !position) return null;

@@ -4,6 +4,7 @@
 // 0/1 ↔ boolean; tenant_id on every remote row (entries take it from their session).
 import { z } from 'zod';
 import { TURN_DETECTION_MODES } from '../../../preload/contract';
+import { checkPersona } from '../realtime/persona';
 
 export interface LocalSessionRow {
   id: string;
@@ -15,6 +16,7 @@ export interface LocalSessionRow {
   /** ConsentRecord as JSON, or NULL (sessions from before the notice). */
   consent?: string | null;
   extra_time?: number;
+  extra_time_by?: string | null;
   warm_up?: number;
   start_time: string | null;
   end_time: string | null;
@@ -70,6 +72,7 @@ export function sessionToRemote(row: LocalSessionRow, provisional = false): Reco
     recording_consent: row.recording_consent === 1,
     ...consentToRemote(row.consent),
     extra_time: row.extra_time === 1,
+    extra_time_by: row.extra_time === 1 ? (row.extra_time_by ?? null) : null,
     warm_up: row.warm_up === 1,
     start_time: row.start_time,
     end_time: provisional ? null : row.end_time,
@@ -197,6 +200,9 @@ export const remotePositionSchema = z.looseObject({
   language: z.string().regex(/^[a-z]{2,3}$/).nullable().optional(),
   /** How the end of the candidate's turn is found, or null for the kiosk's default. */
   turn_detection: z.enum(TURN_DETECTION_MODES).nullable().optional(),
+  /** The interviewer persona, checked on its own (positionPersona): a persona this kiosk cannot use leaves the
+   * position usable with the default interviewer instead of refusing the whole page. */
+  persona: z.unknown().optional(),
   created_at: timestamp,
   updated_at: timestamp,
 });
@@ -251,10 +257,23 @@ export const PULL_SCHEMAS = {
 
 export const PULL_COLUMNS: Record<PullTable, string> = {
   tenants: 'id,name,values,created_at,updated_at',
-  positions: 'id,tenant_id,title,description,competencies,language,turn_detection,created_at,updated_at',
+  positions: 'id,tenant_id,title,description,competencies,language,turn_detection,persona,created_at,updated_at',
   candidates: 'id,tenant_id,name,email,created_at,updated_at',
   interview_invitations: 'id,tenant_id,token_hash,status,expires_at,candidate_id,position_id,redeemed_at,redeemed_by_device,session_id,created_at,updated_at',
 };
+
+/**
+ * A pulled position's persona as SQLite keeps it (JSON text, or null for the default interviewer), and the problem
+ * in words when the backend's persona cannot be used here (e.g. a voice this kiosk's client library does not know).
+ */
+export function positionPersona(r: Pick<RemotePosition, 'id' | 'title' | 'persona'>): { json: string | null; problem: string | null } {
+  const checked = checkPersona(r.persona);
+  if (checked.ok) return { json: checked.persona ? JSON.stringify(checked.persona) : null, problem: null };
+  return {
+    json: null,
+    problem: `position "${r.title}" (${r.id}): its interviewer persona cannot be used (${checked.message}); interviews for it use the default interviewer until it is corrected in the backend`,
+  };
+}
 
 /** Keyset cursor of an incremental pull: the last (updated_at, id) applied. */
 export interface PullCursor {

@@ -7,6 +7,7 @@ import {
   laterCursor,
   PULL_SCHEMAS,
   PULL_TABLES,
+  positionPersona,
   pullStart,
   type PullCursor,
   type PullTable,
@@ -24,16 +25,18 @@ export interface PullOptions {
   overlapMs?: number;
 }
 
-export type PullOutcome = { ok: true; rows: number } | { ok: false; error: RemoteError; table: PullTable };
+/** `problems`: rows taken with a part left out, in words (e.g. a persona this kiosk cannot use); the caller logs them. */
+export type PullOutcome = { ok: true; rows: number; problems: string[] } | { ok: false; error: RemoteError; table: PullTable };
 
-function applier(db: KioskDatabase) {
+function applier(db: KioskDatabase, problems: string[]) {
   const tenant = db.prepare(`INSERT INTO tenants (id, name, company_values, demo, created_at, updated_at)
     VALUES (@id, @name, @values, 0, @created_at, @updated_at)
     ON CONFLICT (id) DO UPDATE SET name = excluded.name, company_values = excluded.company_values, updated_at = excluded.updated_at`);
-  const position = db.prepare(`INSERT INTO positions (id, tenant_id, title, description, competencies, language, turn_detection, created_at, updated_at)
-    VALUES (@id, @tenant_id, @title, @description, @competencies, @language, @turn_detection, @created_at, @updated_at)
+  const position = db.prepare(`INSERT INTO positions (id, tenant_id, title, description, competencies, language, turn_detection, persona, created_at, updated_at)
+    VALUES (@id, @tenant_id, @title, @description, @competencies, @language, @turn_detection, @persona, @created_at, @updated_at)
     ON CONFLICT (id) DO UPDATE SET title = excluded.title, description = excluded.description,
-      competencies = excluded.competencies, language = excluded.language, turn_detection = excluded.turn_detection, updated_at = excluded.updated_at`);
+      competencies = excluded.competencies, language = excluded.language, turn_detection = excluded.turn_detection,
+      persona = excluded.persona, updated_at = excluded.updated_at`);
   const candidate = db.prepare(`INSERT INTO candidates (id, tenant_id, name, email, created_at, updated_at)
     VALUES (@id, @tenant_id, @name, @email, @created_at, @updated_at)
     ON CONFLICT (id) DO UPDATE SET name = excluded.name, email = excluded.email, updated_at = excluded.updated_at`);
@@ -57,7 +60,12 @@ function applier(db: KioskDatabase) {
       case 'positions':
         for (const r of rows as RemotePosition[]) {
           placeholderTenant.run(r.tenant_id, r.created_at);
-          position.run({ ...r, competencies: JSON.stringify(r.competencies), language: r.language ?? null, turn_detection: r.turn_detection ?? null });
+          const persona = positionPersona(r);
+          if (persona.problem) problems.push(persona.problem);
+          position.run({
+            id: r.id, tenant_id: r.tenant_id, title: r.title, description: r.description, competencies: JSON.stringify(r.competencies),
+            language: r.language ?? null, turn_detection: r.turn_detection ?? null, persona: persona.json, created_at: r.created_at, updated_at: r.updated_at,
+          });
         }
         break;
       case 'candidates':
@@ -80,7 +88,8 @@ function applier(db: KioskDatabase) {
 export async function pullReferenceData(db: KioskDatabase, outbox: Outbox, remote: Remote, options: PullOptions = {}): Promise<PullOutcome> {
   const pageSize = options.pageSize ?? 500;
   const overlapMs = options.overlapMs ?? 60_000;
-  const apply = applier(db);
+  const problems: string[] = [];
+  const apply = applier(db, problems);
   let total = 0;
   for (const table of PULL_TABLES) {
     let cursor = outbox.cursor(table);
@@ -115,5 +124,5 @@ export async function pullReferenceData(db: KioskDatabase, outbox: Outbox, remot
   const key = await remote.rpc('device_code_key', {});
   if (key.ok && typeof key.value === 'string' && /^[0-9a-f]{64}$/.test(key.value)) outbox.setState('code_key', key.value);
   else if (!key.ok && classifyError(key.error) !== 'retry' && key.error.status !== 404) return { ok: false, error: key.error, table: 'tenants' };
-  return { ok: true, rows: total };
+  return { ok: true, rows: total, problems };
 }

@@ -11,6 +11,7 @@ import { dismissalToRemote, overrideToRemote } from './mapping';
 import type { Outbox } from './outbox';
 import { classifyError, describeError, type OutboxItem, type RemoteError } from './plan';
 import type { Remote } from './remote';
+import { createPassRunner } from './runner';
 
 export interface ReviewerUploadOptions {
   outbox: Outbox;
@@ -46,8 +47,6 @@ export function createReviewerUploads(options: ReviewerUploadOptions) {
   const random = options.random ?? Math.random;
   const log = options.log ?? (() => {});
   let closed = false;
-  let running: Promise<void> | null = null;
-  let again = false;
   let timer: unknown = null;
   let failures = 0;
   let backoffUntil = 0;
@@ -163,30 +162,14 @@ export function createReviewerUploads(options: ReviewerUploadOptions) {
     }
   }
 
-  function kick(): Promise<void> {
-    if (closed) return Promise.resolve();
-    if (running) {
-      again = true;
-      return running;
-    }
-    running = (async () => {
-      try {
-        do {
-          again = false;
-          try {
-            await pass();
-          } catch (error) {
-            if (closed) break;
-            failed({ status: 0, code: 'internal', message: error instanceof Error ? error.message : String(error) }, []);
-          }
-          options.onChange();
-        } while (again && !closed && backoffUntil <= clock.now());
-      } finally {
-        running = null;
-      }
-    })();
-    return running;
-  }
+  const runner = createPassRunner({
+    pass,
+    closed: () => closed,
+    mayRepeat: () => !closed && backoffUntil <= clock.now(),
+    crashed: (error) => void failed({ status: 0, code: 'internal', message: error instanceof Error ? error.message : String(error) }, []),
+    afterPass: () => options.onChange(),
+  });
+  const kick = runner.kick;
 
   return {
     status,
@@ -200,13 +183,13 @@ export function createReviewerUploads(options: ReviewerUploadOptions) {
     async sendNow(): Promise<void> {
       backoffUntil = 0;
       await kick();
-      if (running) await running;
+      await runner.current();
     },
     async close(): Promise<void> {
       closed = true;
       if (timer !== null) clock.clearTimeout(timer);
       timer = null;
-      await running?.catch(() => undefined);
+      await runner.current()?.catch(() => undefined);
     },
   };
 }

@@ -44,6 +44,8 @@ export async function startSyncKiosk(options: {
   device?: { email: string; password: string };
   /** Kiosk mode (a walk-up screen; no operator PIN provisioned, so admin requests are refused). */
   kioskMode?: boolean;
+  /** Re-read overlap of a reviewer's pull (0: only rows after the cursor). */
+  reviewerPullOverlapMs?: number;
 }): Promise<SyncKiosk> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'kiosk-sync-'));
   const stub = await startRealtimeStub(OPENAI_KEY);
@@ -65,6 +67,7 @@ export async function startSyncKiosk(options: {
     ...(options.backendFetch ? { backendFetch: options.backendFetch } : {}),
     log: (line) => logs.push(line),
     ...(options.kioskMode ? { kioskMode: true } : {}),
+    ...(options.reviewerPullOverlapMs !== undefined ? { reviewerPullOverlapMs: options.reviewerPullOverlapMs } : {}),
   });
   const result = (method: string, payload?: unknown) => service.dispatch(method, payload);
   const call = async <T,>(method: string, payload?: unknown): Promise<T> => {

@@ -3,7 +3,8 @@
 // It speaks the wire protocol supabase-js 2 uses (docs/supabase-wire.md §3 to §5):
 //   /rest/v1     PostgREST subset: select/insert/upsert/update/delete/rpc, filters, single, counts, errors by SQLSTATE
 //   /auth/v1     GoTrue subset: password and refresh-token grants (rotation), /user, /logout
-//   /storage/v1  storage-api subset: object upload (raw or multipart, x-upsert), update (PUT), download
+//   /storage/v1  storage-api subset: object upload (raw or multipart, x-upsert), update (PUT), download (as the
+//                caller under RLS, with a byte Range)
 // RLS is enforced the way PostgREST does it: it logs in as `authenticator` and, per request, inside one
 // transaction, switches `role` and sets `request.jwt.claims` with set_config(…, true).
 import crypto from 'node:crypto';
@@ -912,9 +913,24 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         'select version, metadata from storage.objects where bucket_id = $1 and name = $2', [bucketId, name])).rows[0]);
     if (!row) throw storageError('404', 'not_found', 'Object not found', 'NoSuchKey');
     const file = objectPath(bucketId, name, row.version);
-    const stat = fs.statSync(file);
+    const size = fs.statSync(file).size;
+    const type = row.metadata?.mimetype ?? 'application/octet-stream';
+    // Range: storage-api's file backend (src/storage/backend/file.ts getObject) answers `bytes=<start>-[<end>]` with
+    // 206, `Content-Range: bytes <start>-<end>/<size>` and a read stream of exactly those bytes; an absent end means
+    // the last byte. Other forms (a suffix range) get the whole object here.
+    const m = /^bytes=(\d+)-(\d*)$/.exec(header(req, 'range') ?? '');
+    if (m) {
+      const start = Number(m[1]);
+      const end = m[2] ? Math.min(Number(m[2]), size - 1) : size - 1;
+      if (start >= size || end < start) throw storageError('416', 'InvalidRange', 'The requested range is not satisfiable', 'InvalidRange');
+      record(req, 206);
+      res.writeHead(206, { 'Content-Type': type, 'Content-Length': String(end - start + 1), 'Content-Range': `bytes ${start}-${end}/${size}` });
+      if (req.method === 'HEAD') { res.end(); return; }
+      await pipeline(fs.createReadStream(file, { start, end }), res);
+      return;
+    }
     record(req, 200);
-    res.writeHead(200, { 'Content-Type': row.metadata?.mimetype ?? 'application/octet-stream', 'Content-Length': String(stat.size) });
+    res.writeHead(200, { 'Content-Type': type, 'Content-Length': String(size) });
     if (req.method === 'HEAD') { res.end(); return; }
     await pipeline(fs.createReadStream(file), res);
   }

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { after, describe, it } from 'node:test';
 import { openDatabase, schemaVersion } from '../../../main/core/db/database';
 import { MIGRATIONS } from '../../../main/core/db/migrations';
-import { createStore } from '../../../main/core/db/store';
+import { createStore, sessionView } from '../../../main/core/db/store';
 
 const FIXTURES = fileURLToPath(new URL('../../fixtures/schema/', import.meta.url));
 const CURRENT = Math.max(...MIGRATIONS.map((m) => m.version));
@@ -83,6 +83,8 @@ describe('schema upgrades', () => {
       assert.deepEqual(store.entries('s-done').slice(0, 4).map((e) => [e.seq, e.speaker, e.status]), [[0, 'interviewer', 'final'], [1, 'candidate', 'final'], [2, 'interviewer', 'final'], [3, 'candidate', 'failed']]);
       // Sessions from before version 9 had no extra time and no warm-up; positions keep the default turn detection.
       if (version < 9) assert.deepEqual([done!.extra_time, done!.warm_up, store.position('p-1')?.turnDetection], [0, 0, null]);
+      // Positions and interviews from before version 11 have the default interviewer persona.
+      if (version < 11) assert.deepEqual([store.position('p-1')?.persona, sessionView(done!).interviewerName], [null, null]);
       assert.equal(store.entries('s-done')[1]!.text, 'I\'ve kept "kiosks" running — 24/7.');
       assert.equal(store.entries('s-live')[0]!.text, 'مرحبا، كيف حالك؟');
       assert.equal(store.recording('s-done')?.bytes, 482133);

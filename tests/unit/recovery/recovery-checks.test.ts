@@ -22,8 +22,8 @@ const call = (lines: [number, string, string][], resumed: boolean): EmulatorCall
     : [{ id: 'o', role: 'system', text: 'Greet the candidate and ask the first question.' }],
   resumedAtStep: lines[0]?.[0] ?? null,
   spoken: lines.map(([step, text]) => ({ step, text })),
-  responses: lines.map(([step, text, itemId]) => ({ id: `resp_${itemId}`, itemId, step, instructions: '', text, outcome: 'completed' as const, status: 'completed' as const, heard: null })),
-  instructions: '', session: {}, events: [],
+  responses: lines.map(([step, text, itemId]) => ({ id: `resp_${itemId}`, itemId, step, instructions: '', text, outcome: 'completed' as const, status: 'completed' as const, heard: null, voice: 'marin' })),
+  instructions: '', voice: 'marin', session: {}, events: [],
 });
 
 test('a whole persona line twice is a repeat; a line cut by a barge-in and asked again is not', () => {
