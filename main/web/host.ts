@@ -138,16 +138,6 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     ...(options.printToPdf ? { printToPdf: options.printToPdf } : {}),
   });
 
-  if (options.emulator) {
-    try {
-      await core.startEmulator();
-    } catch (error) {
-      await core.close();
-      db.close();
-      throw error;
-    }
-  }
-
   let port = 0;
   const server = createServer((req, res) => {
     res.setHeader('Referrer-Policy', 'no-referrer');
@@ -226,6 +216,20 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     });
   });
   port = (server.address() as AddressInfo).port;
+  // The emulator (werift and its certificate libraries, a third of the start's CPU) loads only once the host
+  // listens: a page whose host restarted under it reconnects and replays its queued events meanwhile, and its call
+  // waits for the emulator in startCall (practiceEmulator.ensure) rather than for the whole start.
+  if (options.emulator) {
+    try {
+      await core.startEmulator();
+    } catch (error) {
+      wss.close();
+      await new Promise<void>((ok) => server.close(() => ok()));
+      await core.close();
+      db.close();
+      throw error;
+    }
+  }
   const url = `http://127.0.0.1:${port}`;
   log(`web host listening on ${url} (data dir ${dataDir})`); // never the token: logs are not private
 

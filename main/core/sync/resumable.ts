@@ -9,7 +9,6 @@
 // the server for its offset (HEAD) and sends only the rest. An expired or unknown upload (410/404) starts over.
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import * as tus from 'tus-js-client';
 
 export const RESUMABLE_THRESHOLD_BYTES = 6 * 1024 * 1024;
 export const TUS_CHUNK_BYTES = 6 * 1024 * 1024;
@@ -59,6 +58,8 @@ export async function uploadResumable(r: ResumableUploadRequest): Promise<Resuma
   let resumedFrom = -1;
   let bytesSent = 0;
   let lastConfirmed = previous?.offset ?? 0;
+  // Loaded on the first upload, not at every start: a restart of the app is on the path of a resumed interview.
+  const tus = await import('tus-js-client');
   return new Promise<ResumableResult>((resolve) => {
     const upload = new tus.Upload(createReadStream(r.file), {
       endpoint: r.endpoint,
