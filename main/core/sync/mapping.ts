@@ -16,6 +16,7 @@ export interface LocalSessionRow {
   /** ConsentRecord as JSON, or NULL (sessions from before the notice). */
   consent?: string | null;
   extra_time?: number;
+  extra_time_by?: string | null;
   warm_up?: number;
   start_time: string | null;
   end_time: string | null;
@@ -73,6 +74,7 @@ export function sessionToRemote(row: LocalSessionRow, provisional = false): Reco
     recording_consent: row.recording_consent === 1,
     ...consentToRemote(row.consent),
     extra_time: row.extra_time === 1,
+    extra_time_by: row.extra_time === 1 ? (row.extra_time_by ?? null) : null,
     warm_up: row.warm_up === 1,
     start_time: row.start_time,
     end_time: provisional ? null : row.end_time,

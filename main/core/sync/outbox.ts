@@ -61,7 +61,7 @@ export function createOutbox(db: KioskDatabase) {
       WHERE id = ? AND version = ?`),
     unquarantineAll: db.prepare('UPDATE sync_outbox SET quarantined_at = NULL, attempts = 0 WHERE quarantined_at IS NOT NULL'),
     unquarantine: db.prepare('UPDATE sync_outbox SET quarantined_at = NULL, attempts = 0 WHERE id = ? AND quarantined_at IS NOT NULL'),
-    session: db.prepare(`SELECT id, tenant_id, candidate_id, position_id, status, recording_consent, consent, extra_time, warm_up, start_time, end_time,
+    session: db.prepare(`SELECT id, tenant_id, candidate_id, position_id, status, recording_consent, consent, extra_time, extra_time_by, warm_up, start_time, end_time,
         status_history, calls, recording_path, created_at,
         (SELECT r.start_offset_ms FROM recordings r WHERE r.session_id = interview_sessions.id) AS recording_start_offset_ms
       FROM interview_sessions WHERE id = ?`),

@@ -225,7 +225,10 @@ describe('the interview flow (live mode, stub endpoint)', () => {
     assert.equal(sent.sessionType, 'application/json');
     assert.equal(sent.session.type, 'realtime');
     assert.equal(sent.session.model, 'gpt-realtime-2.1');
-    assert.equal(sent.session.audio.output.voice, 'marin');
+    // The position's interviewer persona chooses the voice (the demo positions each have one), else the setting.
+    const persona = (await ok<SetupData>(client.call('getSetupData'))).positions.find((p) => p.id === session.positionId)!.persona;
+    assert.equal(sent.session.audio.output.voice, persona?.voice ?? 'marin');
+    if (persona) assert.ok(sent.session.instructions.includes(`Your name is ${JSON.stringify(persona.name)}`));
     assert.equal(sent.session.tools[0].name, 'end_session');
     const row = dbAll('SELECT status, start_time, calls FROM interview_sessions WHERE id = ?', session.id)[0];
     assert.equal(row.status, 'in_progress');
