@@ -55,6 +55,9 @@ describe('turn-taking settings', () => {
         { id: plain.id, extra_time: false, extra_time_by: null, warm_up: false },
         { id: accommodated.id, extra_time: true, extra_time_by: 'operator', warm_up: true },
       ]);
+      // Postgres holds the same rule: who chose extra time only with extra time, and only the two choosers.
+      await assert.rejects(env.client.query(`update interview_sessions set extra_time_by = 'operator' where id = $1`, [plain.id]), /interview_sessions_extra_time_by_needs_extra_time/);
+      await assert.rejects(env.client.query(`update interview_sessions set extra_time_by = 'somebody' where id = $1`, [accommodated.id]), /check constraint/);
     } finally {
       await kiosk.close();
       await env.client.query('update positions set turn_detection = null where id = $1', [positionId]);
