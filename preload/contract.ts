@@ -218,6 +218,8 @@ export interface RoomEntryView {
 export interface RoomTranscriptView {
   sessionId: string;
   entries: RoomEntryView[];
+  /** The interview opens with an unscored warm-up question (see warmUpEntryCount): its lines are marked. */
+  warmUp: boolean;
 }
 
 /** The kiosk's latest state as reported to the backend (one coalescing row, not a log). */
@@ -243,6 +245,8 @@ export interface SessionView {
   endedAt: string | null;
   /** Extra time (an accommodation): slower pace, a longer silence before the candidate's turn ends. */
   extraTime: boolean;
+  /** Who chose it; null without extra time (or from before who chose was recorded). */
+  extraTimeBy: ExtraTimeChooser | null;
   /** The interview opens with an unscored warm-up question (see warmUpEntryCount). */
   warmUp: boolean;
   /** The AI interviewer's display name for this interview (the position's persona when it was created); null =
@@ -251,6 +255,10 @@ export interface SessionView {
 }
 
 export type EntryStatus = 'in_progress' | 'final' | 'failed';
+
+/** Extra time is chosen by the operator at setup or asked for by the candidate at pre-flight. */
+export const EXTRA_TIME_CHOOSERS = ['operator', 'candidate'] as const;
+export type ExtraTimeChooser = (typeof EXTRA_TIME_CHOOSERS)[number];
 
 /** Questions the interviewer has asked so far (its lines, not counting answers to the candidate's controls). */
 export interface InterviewProgress {
@@ -432,6 +440,9 @@ export interface CreateSessionRequest {
   consent?: ConsentRecord;
   /** Extra time, chosen by the operator at setup or asked for by the candidate before the interview. */
   extraTime?: boolean;
+  /** Who chose the extra time (only with extraTime; absent = the candidate). Kiosk mode: 'operator' only with the
+   *  operator's ticket that carries that choice (authorizeCandidate with extraTime). */
+  extraTimeBy?: ExtraTimeChooser;
   /** An unscored warm-up question first; absent = on in kiosk mode, off otherwise. */
   warmUp?: boolean;
 }
@@ -448,6 +459,8 @@ export interface DeclineInterviewRequest {
 export interface AuthorizeCandidateRequest {
   candidateId: string;
   positionId: string;
+  /** The operator chose extra time for this candidate: the session started with the ticket has it. */
+  extraTime?: boolean;
 }
 export interface OperatorTicket {
   /** One use, for this candidate and position, within a few minutes. */

@@ -23,6 +23,7 @@ export const de: Catalogue = {
     megabytes: '{{value}} MB',
   },
   setup: {
+    extraTime: 'Mehr Zeit für diese Person (langsameres Tempo, längere Pausen, bevor eine Antwort als beendet gilt)',
     title: 'Neues Interview',
     demoData: 'Demodaten',
     modePractice: 'Übungsmodus: Der eingebaute Übungs-Interviewer wird verwendet.',
@@ -112,6 +113,7 @@ export const de: Catalogue = {
     pace: 'Tempo',
     extraTime: 'Ich möchte mehr Zeit zum Nachdenken und Antworten',
     extraTimeHint: 'Der Interviewer spricht dann etwas langsamer und wartet länger, bevor er Ihre Antwort als beendet ansieht. Das wird nicht bewertet.',
+    extraTimeByStaff: 'Das Personal hat mehr Zeit für Sie eingerichtet. Wenn Sie das nicht möchten, sprechen Sie bitte das Personal an.',
     recording: 'Aufnahme',
     consented: 'Sie haben zugestimmt, dass das Interview aufgezeichnet wird (Ton und Transkript).',
     starting: 'Wird gestartet…',
@@ -123,6 +125,8 @@ export const de: Catalogue = {
     connection: 'Verbindung',
     whoSpeaking: 'Wer spricht',
     elapsed: 'Verstrichene Zeit',
+    warmUpNow: 'Aufwärmfrage – wird nicht bewertet',
+    scoredStarts: 'Das bewertete Interview beginnt jetzt',
     ending: 'Wird beendet und gespeichert…',
     connectionLost: 'Verbindung verloren',
     lostDetail:

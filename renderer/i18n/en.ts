@@ -22,6 +22,7 @@ export const en = {
     megabytes: '{{value}} MB',
   },
   setup: {
+    extraTime: 'Extra time for this candidate (slower pace, longer pauses before an answer counts as finished)',
     title: 'New interview',
     demoData: 'Demo data',
     modePractice: 'Practice mode: the built-in practice interviewer is used.',
@@ -111,6 +112,7 @@ export const en = {
     pace: 'Pace',
     extraTime: 'I would like extra time to think and answer',
     extraTimeHint: 'The interviewer then speaks a little more slowly and waits longer before taking your answer as finished. Nothing about this is assessed.',
+    extraTimeByStaff: 'The staff arranged extra time for you. If you would rather not have it, please ask them.',
     recording: 'Recording',
     consented: 'You agreed that the interview is recorded (sound and transcript).',
     starting: 'Starting…',
@@ -122,6 +124,8 @@ export const en = {
     connection: 'Connection',
     whoSpeaking: 'Who is speaking',
     elapsed: 'Elapsed time',
+    warmUpNow: 'Warm-up question — not scored',
+    scoredStarts: 'The scored interview starts now',
     ending: 'Ending and saving…',
     connectionLost: 'Connection lost',
     lostDetail:

@@ -1,6 +1,6 @@
 // Pure helpers of the review workspace: the transcript as plain text and as WebVTT (W3C WebVTT: header, cues
 // `hh:mm:ss.ttt --> hh:mm:ss.ttt`, a voice span per speaker), and which line is playing at a media time.
-import { warmUpEntryCount, type TranscriptEntryView } from '../../preload/contract';
+import type { TranscriptEntryView } from '../../preload/contract';
 
 /**
  * Where interview time `startMs` (a transcript line's start_ms, counted from the interview start) is in the
@@ -15,13 +15,6 @@ export function mediaMs(startMs: number, offsetMs: number | null): number {
 /** Lines with a start time, in conversation order (failed or empty turns have nothing to show or play). */
 export function timedLines(entries: readonly TranscriptEntryView[]): TranscriptEntryView[] {
   return entries.filter((e) => e.startMs !== null && e.text.trim() !== '' && e.status !== 'failed').sort((a, b) => a.seq - b.seq);
-}
-
-/** The ids of an interview's warm-up entries (see warmUpEntryCount): none when it had no warm-up. */
-export function warmUpIds(entries: readonly TranscriptEntryView[], warmUp: boolean): Set<string> {
-  if (!warmUp) return new Set();
-  const ordered = [...entries].sort((a, b) => a.seq - b.seq);
-  return new Set(ordered.slice(0, warmUpEntryCount(ordered)).map((e) => e.id));
 }
 
 export function clock(ms: number, withHours = false): string {

@@ -24,11 +24,11 @@ export type Screen =
   | { name: 'settings' }
   | { name: 'operator' }
   | { name: 'staffStart' }
-  | { name: 'disclosure'; candidate: CandidateView; position: PositionView; invitationId?: string; operatorTicket?: string }
+  | { name: 'disclosure'; candidate: CandidateView; position: PositionView; invitationId?: string; operatorTicket?: string; operatorExtraTime?: boolean }
   | { name: 'declined' }
   | { name: 'review' }
   | { name: 'room' }
-  | { name: 'preflight'; candidate: CandidateView; position: PositionView; consent: ConsentRecord; invitationId?: string; operatorTicket?: string }
+  | { name: 'preflight'; candidate: CandidateView; position: PositionView; consent: ConsentRecord; invitationId?: string; operatorTicket?: string; operatorExtraTime?: boolean }
   | { name: 'interview'; session: SessionView; mic: MediaStream; prepared: Promise<PreparedPeer>; resume?: boolean }
   | { name: 'summary'; sessionId: string; summary: SessionSummary | null };
 
@@ -71,7 +71,7 @@ export function App() {
           <Setup
             kiosk={kiosk}
             onSettings={() => setScreen({ name: 'settings' })}
-            onContinue={(candidate, position) => setScreen({ name: 'disclosure', candidate, position })}
+            onContinue={(candidate, position, extraTime) => setScreen({ name: 'disclosure', candidate, position, ...(extraTime ? { operatorExtraTime: true } : {}) })}
             onInvitation={(r) => (r.resumeSessionId
               ? setResumeCheck((n) => n + 1) // their interrupted interview is offered to continue, not a new one
               : setScreen({ name: 'disclosure', candidate: r.candidate, position: r.position, invitationId: r.invitationId }))}
@@ -89,9 +89,10 @@ export function App() {
             <Setup
               kiosk={kiosk}
               onSettings={() => setScreen({ name: 'settings' })}
-              onContinue={(candidate, position) => {
-                kiosk.authorizeCandidate({ candidateId: candidate.id, positionId: position.id }).then(
-                  ({ ticket }) => setScreen({ name: 'disclosure', candidate, position, operatorTicket: ticket }),
+              onContinue={(candidate, position, extraTime) => {
+                // The operator's extra time travels with the ticket: main holds to it whatever the screen sends.
+                kiosk.authorizeCandidate({ candidateId: candidate.id, positionId: position.id, ...(extraTime ? { extraTime: true } : {}) }).then(
+                  ({ ticket }) => setScreen({ name: 'disclosure', candidate, position, operatorTicket: ticket, ...(extraTime ? { operatorExtraTime: true } : {}) }),
                   () => toSetup(),
                 );
               }}
@@ -140,6 +141,7 @@ export function App() {
             consent={screen.consent}
             {...(screen.invitationId ? { invitationId: screen.invitationId } : {})}
             {...(screen.operatorTicket ? { operatorTicket: screen.operatorTicket } : {})}
+            {...(screen.operatorExtraTime ? { operatorExtraTime: true } : {})}
             onBack={toSetup}
             onStarted={(session, mic, prepared) => setScreen({ name: 'interview', session, mic, prepared })}
           />

@@ -14,6 +14,7 @@ import { initialSpeakingState, speakingLabel, type SpeakingState } from '../logi
 import { MAX_RECONNECT_ATTEMPTS, reconnectStatusText } from '../logic/reconnect';
 import { ErrorBox, ScreenHeading } from './common';
 import { MIC_CONSTRAINTS } from './Preflight';
+import { warmUpIds, warmUpStage } from '../logic/warm-up';
 
 interface LogLine {
   id: number;
@@ -239,6 +240,9 @@ export function Interview(props: {
     const text = shownEntryText(captions, e, interrupted, captionNow);
     return text === e.text ? e : { ...e, text }; // unchanged rows stay the same object (TranscriptRow is memoised)
   });
+  // The warm-up (unscored) as the evaluation sees it: its lines are marked, and a status says where we are.
+  const warmUpLines = useMemo(() => warmUpIds(ordered, session.warmUp), [ordered, session.warmUp]);
+  const stage = useMemo(() => warmUpStage(ordered, session.warmUp), [ordered, session.warmUp]);
   const currentLine = captions.current;
   const currentEntry = currentLine ? ordered.find((e) => e.itemId === currentLine) : undefined;
   const caption = currentEntry
@@ -295,6 +299,12 @@ export function Interview(props: {
           </div>
 
           <section className="candidate-controls" aria-label={t('controls.region')}>
+            {session.warmUp && (
+              // Always in the document, so a screen reader announces each change of stage once.
+              <p className="warm-up-status" role="status" aria-live="polite" data-stage={stage ?? 'scored'}>
+                {stage === 'warm_up' ? t('interview.warmUpNow') : stage === 'scored_start' ? t('interview.scoredStarts') : ''}
+              </p>
+            )}
             <p className="progress" role="status" aria-live="polite">
               {progress && progress.asked > 0
                 ? t('controls.progress', { asked: progress.asked, count: progress.expected })
@@ -383,6 +393,10 @@ export function Interview(props: {
           )}
           {prefs.captions && (
             <div className="captions" role="region" aria-label={t('captions.region')} data-item-id={currentLine ?? ''}>
+              {/* Outside the live caption line: the mark is read with the region, not again with every word. */}
+              {currentLine && (currentEntry ? warmUpLines.has(currentEntry.id) : stage === 'warm_up') && (
+                <p className="warm-up-mark">{t('review.warmUp')}</p>
+              )}
               <p aria-live="polite">
                 {currentLine ? caption : <span className="muted">{t('captions.empty')}</span>}
               </p>
@@ -417,7 +431,7 @@ export function Interview(props: {
       <h2>{t('interview.transcript')}</h2>
       <ol className="transcript" aria-label={t('interview.transcript')}>
         {shown.map((e) => (
-          <TranscriptRow key={e.id} entry={e} />
+          <TranscriptRow key={e.id} entry={e} warmUp={warmUpLines.has(e.id)} />
         ))}
       </ol>
       {ordered.length === 0 && !startError && <p className="muted">{t('interview.transcriptEmpty')}</p>}
@@ -504,13 +518,14 @@ export function ResumeOffer(props: {
  * the page's cost per event grow with the transcript: measured by tests/bench/soak.bench.ts.) Every row stays in
  * the document, so a screen reader can still read the whole transcript.
  */
-const TranscriptRow = memo(function TranscriptRow({ entry: e }: { entry: TranscriptEntryView }) {
+const TranscriptRow = memo(function TranscriptRow({ entry: e, warmUp }: { entry: TranscriptEntryView; warmUp: boolean }) {
   const { t } = useTranslation(); // also re-renders the row when the language changes
   return (
     <li className={`entry ${e.speaker} ${e.status}`} data-seq={e.seq} data-item-id={e.itemId}>
       <span className="who">{speakerLabel(e.speaker)}</span>
       <span className="text">{entryText(e)}</span>
       {e.typed && <span className="typed-mark"> ({t('controls.typedMark')})</span>}
+      {warmUp && <span className="warm-up-mark"> ({t('review.warmUp')})</span>}
       <span className={`state ${e.saved ? 'saved' : 'unsaved'}`}>{entryStateLabel(e)}</span>
     </li>
   );

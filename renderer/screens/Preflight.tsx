@@ -39,6 +39,8 @@ export function Preflight(props: {
   invitationId?: string;
   /** Kiosk mode: the staff's one-time ticket for this candidate (from authorizeCandidate). */
   operatorTicket?: string;
+  /** The operator chose extra time for this candidate at setup. */
+  operatorExtraTime?: boolean;
   onBack: () => void;
   onStarted: (session: SessionView, mic: MediaStream, prepared: Promise<PreparedPeer>) => void;
 }) {
@@ -50,8 +52,12 @@ export function Preflight(props: {
   const [tone, setTone] = useState<'idle' | 'playing' | 'ask' | 'heard' | 'not-heard'>('idle');
   const [starting, setStarting] = useState(false);
   const [startError, setStartError] = useState<unknown>(null);
-  // Extra time (an accommodation): the operator or the candidate asks for it here, before the interview starts.
-  const [extraTime, setExtraTime] = useState(false);
+  // Extra time (an accommodation): chosen by the operator at setup (it arrives ticked) or asked for here. The
+  // candidate cannot untick the operator's choice: the staff arranged it with them (often agreed beforehand), a
+  // tap on a public kiosk should not quietly drop it, and having it costs the candidate nothing (nothing about it
+  // is assessed). Who wants it off asks the staff, who start again without it.
+  const byOperator = props.operatorExtraTime === true;
+  const [extraTime, setExtraTime] = useState(byOperator);
   const handedOver = useRef(false);
   // The kiosk's audio profile (operator settings) decides the service's noise reduction: shown here to be confirmed.
   const [audioProfile, setAudioProfile] = useState<SettingsView['audioProfile'] | null>(null);
@@ -143,7 +149,7 @@ export function Preflight(props: {
         ...(props.operatorTicket ? { operatorTicket: props.operatorTicket } : {}),
         recordingConsent: props.consent.choices.recording,
         consent: props.consent,
-        ...(extraTime ? { extraTime: true } : {}),
+        ...(extraTime || byOperator ? { extraTime: true, extraTimeBy: byOperator ? 'operator' as const : 'candidate' as const } : {}),
       });
       handedOver.current = true;
       props.onStarted(session, mic, prepared);
@@ -226,9 +232,11 @@ export function Preflight(props: {
       <div className="panel">
         <h2>{t('preflight.pace')}</h2>
         <label className="check">
-          <input type="checkbox" checked={extraTime} onChange={(e) => setExtraTime(e.target.checked)} disabled={starting} />
+          <input type="checkbox" checked={extraTime || byOperator} onChange={(e) => setExtraTime(e.target.checked)} disabled={starting || byOperator}
+            {...(byOperator ? { 'aria-describedby': 'extra-time-by-staff' } : {})} />
           <span>{t('preflight.extraTime')}</span>
         </label>
+        {byOperator && <p id="extra-time-by-staff">{t('preflight.extraTimeByStaff')}</p>}
         <p className="muted">{t('preflight.extraTimeHint')}</p>
       </div>
 

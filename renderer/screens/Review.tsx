@@ -5,7 +5,8 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { InterviewDetail, InterviewList, InterviewListQuery, KioskBridge, ReviewState } from '../../preload/contract';
-import { activeLine, clock, mediaMs, timedLines, transcriptText, transcriptWebVtt, warmUpIds } from '../logic/review';
+import { activeLine, clock, mediaMs, timedLines, transcriptText, transcriptWebVtt } from '../logic/review';
+import { warmUpIds } from '../logic/warm-up';
 import { ErrorBox, ScreenHeading } from './common';
 
 /** Interviews per page of the list (the core allows up to MAX_PAGE in one request). */

@@ -5,6 +5,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { KioskBridge, RoomKioskView, RoomTranscriptView, RoomView } from '../../preload/contract';
 import { attentionOrder, isOffline } from '../logic/room';
+import { warmUpIds } from '../logic/warm-up';
 import { ErrorBox, ScreenHeading } from './common';
 
 const STATE_KEYS = {
@@ -68,6 +69,7 @@ export function Room(props: { kiosk: KioskBridge; onDone: () => void }) {
   const signedIn = Boolean(room?.signedInAs);
   const kiosks = room ? attentionOrder(room.kiosks) : [];
   const helpers = kiosks.filter((k) => k.state === 'help_requested');
+  const warmUp = followed?.transcript ? warmUpIds(followed.transcript.entries, followed.transcript.warmUp) : new Set<string>();
   return (
     <section className="panel" aria-label={t('room.title')}>
       <ScreenHeading>{t('room.title')}</ScreenHeading>
@@ -124,6 +126,7 @@ export function Room(props: { kiosk: KioskBridge; onDone: () => void }) {
                 {followed.transcript.entries.map((e) => (
                   <li key={e.id} data-entry-id={e.id} data-status={e.status}>
                     <span className="speaker">{e.speaker === 'interviewer' ? t('room.interviewer') : t('room.candidate')}:</span> {e.text}
+                    {warmUp.has(e.id) && <span className="warm-up-mark"> ({t('review.warmUp')})</span>}
                   </li>
                 ))}
               </ol>

@@ -59,7 +59,8 @@ function InvitationCode(props: { kiosk: KioskBridge; onRedeemed: (r: InvitationR
 export function Setup(props: {
   kiosk: KioskBridge;
   onSettings: () => void;
-  onContinue: (candidate: CandidateView, position: PositionView) => void;
+  /** extraTime: the operator chose extra time for this candidate (an accommodation; see Preflight). */
+  onContinue: (candidate: CandidateView, position: PositionView, extraTime: boolean) => void;
   /** A redeemed invitation code: continue with its candidate and position. */
   onInvitation?: (redemption: InvitationRedemption) => void;
   /** The operator screen (sync status, backend, device sign-in). */
@@ -77,6 +78,7 @@ export function Setup(props: {
   const [settings, setSettings] = useState<SettingsView | null>(null);
   const [candidateId, setCandidateId] = useState('');
   const [positionId, setPositionId] = useState('');
+  const [extraTime, setExtraTime] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [reload, setReload] = useState(0);
 
@@ -151,7 +153,7 @@ export function Setup(props: {
           className="stack"
           onSubmit={(e) => {
             e.preventDefault();
-            if (candidate && position) props.onContinue(candidate, position);
+            if (candidate && position) props.onContinue(candidate, position, extraTime);
           }}
         >
           <label className="field">
@@ -182,6 +184,10 @@ export function Setup(props: {
               <PersonaDetails persona={position.persona} />
             </div>
           )}
+          <label className="check">
+            <input type="checkbox" checked={extraTime} onChange={(e) => setExtraTime(e.target.checked)} />
+            <span>{t('setup.extraTime')}</span>
+          </label>
           <div className="actions">
             <button type="submit" className="primary" disabled={!candidate || !position}>
               {t('setup.continue')}

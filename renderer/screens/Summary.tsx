@@ -6,7 +6,7 @@ import { useTranslation } from 'react-i18next';
 import type { KioskBridge, SessionSummary } from '../../preload/contract';
 import { entryStateLabel, entryText, mergeEntries, orderedEntries, speakerLabel } from '../logic/entries';
 import { formatBytes, formatElapsed } from '../logic/format';
-import { warmUpIds } from '../logic/review';
+import { warmUpIds } from '../logic/warm-up';
 import { formatDateTime } from '../i18n';
 import { ErrorBox, ScreenHeading } from './common';
 

@@ -131,6 +131,10 @@ describe('kiosk entry (Chromium, kiosk mode)', { timeout: 400_000 }, () => {
       await page.getByRole('status', { name: 'Connection' }).getByText('Live').waitFor({ timeout: T });
       const calls = host.emulator()!.calls().length;
       const session = readDatabase(host.dbFile).sessions[0]!;
+      // The greeting (kiosk mode: with the unscored warm-up question) is on screen before the restart.
+      const greeting = page.locator('.transcript .entry.interviewer').first();
+      await greeting.waitFor({ timeout: T });
+      const greetingItem = await greeting.getAttribute('data-item-id');
 
       await page.reload(); // the renderer crashed, or someone reloaded; the next person sits down
       await page.getByRole('heading', { name: 'New interview' }).waitFor({ timeout: T });
@@ -148,6 +152,8 @@ describe('kiosk entry (Chromium, kiosk mode)', { timeout: 400_000 }, () => {
       await offer.getByRole('button', { name: 'Resume interview' }).click({ timeout: T });
       await page.getByRole('status', { name: 'Connection' }).getByText('Live').waitFor({ timeout: T });
       assert.ok(host.emulator()!.calls().length > calls, 'resumed with a new call');
+      // The resumed screen has the lines from before the restart, the greeting still marked as the warm-up.
+      await page.locator(`.transcript .entry[data-item-id="${greetingItem}"] .warm-up-mark`).waitFor({ timeout: T });
       assert.equal(readDatabase(host.dbFile).sessions.length, 1, 'the same session');
     });
   });

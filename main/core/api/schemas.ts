@@ -3,6 +3,7 @@
 // time: a field, an enum value or an optionality on one side only fails to compile (see SchemaDrift below).
 import { z } from 'zod';
 import {
+  EXTRA_TIME_CHOOSERS,
   MAX_REALTIME_EVENT_CHARS,
   MAX_TYPED_ANSWER_CHARS,
   type CandidateControlRequest,
@@ -103,7 +104,12 @@ export const createSessionSchema = z
     operatorTicket: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'is not an operator ticket').optional(),
     consent: consentRecordSchema.optional(),
     extraTime: z.boolean().optional(),
+    extraTimeBy: z.enum(EXTRA_TIME_CHOOSERS).optional(),
     warmUp: z.boolean().optional(),
+  })
+  .refine((r) => r.extraTimeBy === undefined || r.extraTime === true, {
+    message: 'extraTimeBy says who chose extra time, so it needs extraTime: true',
+    path: ['extraTimeBy'],
   })
   .refine((r) => !r.consent || r.consent.choices.recording === r.recordingConsent, {
     message: 'recordingConsent must match the recording choice in consent',
@@ -122,6 +128,7 @@ export const declineInterviewSchema = z.strictObject({
 export const authorizeCandidateSchema = z.strictObject({
   candidateId: rowId,
   positionId: rowId,
+  extraTime: z.boolean().optional(),
 }) satisfies z.ZodType<AuthorizeCandidateRequest>;
 
 export const configureBackendSchema = z.strictObject({

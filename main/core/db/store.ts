@@ -1,5 +1,5 @@
 // Typed queries over the kiosk database. Prepared once; every multi-row write is one transaction.
-import { TURN_DETECTION_MODES, type CandidateView, type ConsentRecord, type EntryStatus, type InterviewerPersona, type PositionView, type SessionStatus, type SessionView, type Speaker, type TenantView, type TranscriptEntryView, type TurnDetectionMode } from '../../../preload/contract';
+import { TURN_DETECTION_MODES, type CandidateView, type ConsentRecord, type EntryStatus, type ExtraTimeChooser, type InterviewerPersona, type PositionView, type SessionStatus, type SessionView, type Speaker, type TenantView, type TranscriptEntryView, type TurnDetectionMode } from '../../../preload/contract';
 import { personaFromJson } from '../realtime/persona';
 import type { ReducerEntry } from '../transcript/reducer';
 import type { KioskDatabase } from './database';
@@ -13,6 +13,7 @@ export interface SessionRow {
   recording_consent: number;
   consent: string | null;
   extra_time: number;
+  extra_time_by: ExtraTimeChooser | null;
   warm_up: number;
   /** The position's interviewer persona as it was when the interview was created (JSON), NULL = the default. */
   persona?: string | null;
@@ -92,6 +93,7 @@ export function sessionView(row: SessionRow): SessionView {
     startedAt: row.start_time,
     endedAt: row.end_time,
     extraTime: row.extra_time === 1,
+    extraTimeBy: row.extra_time === 1 ? (row.extra_time_by ?? null) : null,
     warmUp: row.warm_up === 1,
     interviewerName: personaFromJson(row.persona)?.name ?? null,
   };
@@ -135,8 +137,8 @@ export function createStore(db: KioskDatabase) {
       FROM interview_sessions s JOIN candidates c ON c.id = s.candidate_id JOIN positions p ON p.id = s.position_id
       WHERE s.id = ?`),
     insertSession: db.prepare(`INSERT INTO interview_sessions
-      (id, tenant_id, candidate_id, position_id, status, recording_consent, consent, extra_time, warm_up, persona, status_history, calls, created_at, updated_at)
-      VALUES (@id, @tenant_id, @candidate_id, @position_id, 'scheduled', @recording_consent, @consent, @extra_time, @warm_up, @persona, @status_history, '[]', @now, @now)`),
+      (id, tenant_id, candidate_id, position_id, status, recording_consent, consent, extra_time, extra_time_by, warm_up, persona, status_history, calls, created_at, updated_at)
+      VALUES (@id, @tenant_id, @candidate_id, @position_id, 'scheduled', @recording_consent, @consent, @extra_time, @extra_time_by, @warm_up, @persona, @status_history, '[]', @now, @now)`),
     updateSession: db.prepare(`UPDATE interview_sessions SET status = @status, start_time = @start_time, end_time = @end_time,
       status_history = @status_history, calls = @calls, updated_at = @now WHERE id = @id`),
     upsertEntry: db.prepare(`INSERT INTO transcript_entries
@@ -200,12 +202,12 @@ export function createStore(db: KioskDatabase) {
     history(row: SessionRow): StatusChange[] {
       return parseJsonArray<StatusChange>(row.status_history);
     },
-    insertSession(s: { id: string; tenantId: string; candidateId: string; positionId: string; recordingConsent: boolean; consent?: ConsentRecord | null; extraTime?: boolean; warmUp?: boolean; persona?: InterviewerPersona | null }): void {
+    insertSession(s: { id: string; tenantId: string; candidateId: string; positionId: string; recordingConsent: boolean; consent?: ConsentRecord | null; extraTime?: boolean; extraTimeBy?: ExtraTimeChooser; warmUp?: boolean; persona?: InterviewerPersona | null }): void {
       const at = now();
       q.insertSession.run({
         id: s.id, tenant_id: s.tenantId, candidate_id: s.candidateId, position_id: s.positionId,
         recording_consent: s.recordingConsent ? 1 : 0, consent: s.consent ? JSON.stringify(s.consent) : null,
-        extra_time: s.extraTime ? 1 : 0, warm_up: s.warmUp ? 1 : 0, persona: s.persona ? JSON.stringify(s.persona) : null, status_history: JSON.stringify([{ status: 'scheduled', at }]), now: at,
+        extra_time: s.extraTime ? 1 : 0, extra_time_by: s.extraTime ? (s.extraTimeBy ?? 'candidate') : null, warm_up: s.warmUp ? 1 : 0, persona: s.persona ? JSON.stringify(s.persona) : null, status_history: JSON.stringify([{ status: 'scheduled', at }]), now: at,
       });
     },
     updateSession(row: SessionRow, patch: { status?: SessionStatus; startTime?: string | null; endTime?: string | null; calls?: CallRecord[]; reason?: string }): void {

@@ -262,6 +262,8 @@ export function pulledSessionView(r: PulledSessionRow): SessionView {
     id: r.id, candidateId: r.candidate_id, positionId: r.position_id, candidateName: r.candidate_name || r.candidate_id,
     positionTitle: r.position_title || r.position_id, status: r.status, recordingConsent: r.recording_consent === 1,
     startedAt: r.start_time, endedAt: r.end_time, extraTime: r.extra_time === 1, warmUp: r.warm_up === 1,
+    // Who chose the extra time is not pulled (the review shows whether there was extra time, not who chose it).
+    extraTimeBy: null,
     // The interviewer's persona stays with the kiosk that ran the interview.
     interviewerName: null,
   };
@@ -283,8 +285,7 @@ export function pulledDetail(cache: PulledCache, r: PulledSessionRow): Omit<Inte
         ...(e.typed ? { typed: true } : {}),
       })),
       durationMs: Number.isFinite(started) && Number.isFinite(ended) ? ended - started : null,
-      // The backend does not hold when the recorder started: its time 0 is taken as the interview's.
-      recording: r.recording_path ? { bytes: 0, finalized: true, startOffsetMs: null } : null,
+      recording: r.recording_path ? { bytes: 0, finalized: true, startOffsetMs: r.recording_start_offset_ms } : null,
     },
     evaluation,
     job: null,

@@ -90,6 +90,7 @@ export function createCalls(deps: CallsDeps) {
       let resumed = false;
       if (resumeFrom) {
         transcripts.finalize(sessionId, s);
+        if (reason === 'restart') transcripts.replay(sessionId);
         const history = orderedEntries(s.transcript);
         if (worthResuming(history)) {
           const why = reason === 'rollover' || reason === 'restart' ? reason : reason === 'reconnect' ? 'reconnect' : earlier ? 'reconnect' : 'restart';

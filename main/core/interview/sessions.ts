@@ -63,7 +63,7 @@ export function createSessions(deps: SessionsDeps) {
       };
     },
 
-    async createSession({ candidateId, positionId, recordingConsent, invitationId, consent, extraTime, warmUp }) {
+    async createSession({ candidateId, positionId, recordingConsent, invitationId, consent, extraTime, extraTimeBy, warmUp }) {
       const candidate = store.candidate(candidateId);
       if (!candidate) throw new KioskError('not_found', `There is no candidate ${candidateId} on this kiosk.`);
       const position = store.position(positionId);
@@ -76,7 +76,7 @@ export function createSessions(deps: SessionsDeps) {
       deps.db.transaction(() => {
         store.insertSession({
           id, tenantId: position.tenantId, candidateId, positionId, recordingConsent, consent: consent ?? null,
-          extraTime: extraTime ?? false, warmUp: warmUp ?? deps.kioskMode ?? false,
+          extraTime: extraTime ?? false, ...(extraTime && extraTimeBy ? { extraTimeBy } : {}), warmUp: warmUp ?? deps.kioskMode ?? false,
           // Frozen here: every call of this interview is the same interviewer (name, voice), whatever a pull changes.
           persona: position.persona,
         });

@@ -240,7 +240,17 @@ export function createTranscripts(deps: TranscriptsDeps) {
     },
   } satisfies KioskSlice<'reportRealtimeEvent'>;
 
-  return { liveFor, finalize, typedAnswer, progressOf, forget: (sessionId: string) => void live.delete(sessionId), api };
+  /**
+   * A screen opened after a restart has none of the interview's earlier lines: it gets them all once, so its
+   * transcript is whole and its warm-up marking (renderer/logic/warm-up.ts) counts from the first line.
+   */
+  function replay(sessionId: string): void {
+    const s = live.get(sessionId);
+    if (!s || s.transcript.entries.size === 0) return;
+    events.emit('transcript', { sessionId, entries: [...s.transcript.entries.values()].map((e) => toView(e)), progress: progressOf(sessionId) });
+  }
+
+  return { liveFor, finalize, typedAnswer, progressOf, replay, forget: (sessionId: string) => void live.delete(sessionId), api };
 }
 
 export type Transcripts = ReturnType<typeof createTranscripts>;

@@ -46,7 +46,8 @@ export function guardKioskEntry(api: KioskApi, lock: OperatorLock, options: Kios
   const summaryMs = options.summaryMs ?? SUMMARY_MS;
   const inner = { ...api };
   const operatorHere = () => lock.state().adminOpen;
-  const tickets = new Map<string, { candidateId: string; positionId: string; until: number }>();
+  /** extraTime: the operator chose extra time for this candidate when starting them. */
+  const tickets = new Map<string, { candidateId: string; positionId: string; until: number; extraTime: boolean }>();
   /** Sessions whose calls this run may place: started here, or resumed by the operator. */
   const callable = new Set<string>();
   /** Sessions the operator chose to resume: the next 'restart' call of each is allowed once. */
@@ -58,20 +59,20 @@ export function guardKioskEntry(api: KioskApi, lock: OperatorLock, options: Kios
   /** Invitations redeemed on this screen: who they are for, until these times (a decline must name one). */
   const redeemed = new Map<string, { candidateId: string; positionId: string; until: number }>();
 
-  /** Uses up an operator ticket for this candidate and position; false when it is unknown, expired or for others. */
-  const takeTicket = (ticket: string, candidateId: string, positionId: string): boolean => {
+  /** Uses up an operator ticket for this candidate and position; null when it is unknown, expired or for others. */
+  const takeTicket = (ticket: string, candidateId: string, positionId: string): { extraTime: boolean } | null => {
     const t = tickets.get(ticket);
     tickets.delete(ticket); // one use, right or wrong
-    return !!t && t.until >= now() && t.candidateId === candidateId && t.positionId === positionId;
+    return t && t.until >= now() && t.candidateId === candidateId && t.positionId === positionId ? { extraTime: t.extraTime } : null;
   };
 
-  api.authorizeCandidate = async ({ candidateId, positionId }): Promise<OperatorTicket> => {
+  api.authorizeCandidate = async ({ candidateId, positionId, extraTime }): Promise<OperatorTicket> => {
     const setup = await inner.getSetupData();
     if (!setup.candidates.some((c) => c.id === candidateId) || !setup.positions.some((p) => p.id === positionId)) {
       throw new KioskError('not_found', 'That candidate or position is not on this kiosk.');
     }
     const ticket = randomBytes(32).toString('base64url');
-    tickets.set(ticket, { candidateId, positionId, until: now() + TICKET_MS });
+    tickets.set(ticket, { candidateId, positionId, until: now() + TICKET_MS, extraTime: extraTime ?? false });
     return { ticket };
   };
 
@@ -92,14 +93,22 @@ export function guardKioskEntry(api: KioskApi, lock: OperatorLock, options: Kios
 
   api.createSession = async (request) => {
     const { operatorTicket, ...rest } = request;
+    let operatorExtraTime = false;
     if (operatorTicket !== undefined) {
-      if (!takeTicket(operatorTicket, rest.candidateId, rest.positionId)) {
+      const taken = takeTicket(operatorTicket, rest.candidateId, rest.positionId);
+      if (!taken) {
         throw new KioskError('operator_locked', 'This start was not authorised by the operator (or the authorisation expired). Ask the staff to start it again.');
       }
+      operatorExtraTime = taken.extraTime;
     } else if (rest.invitationId === undefined) {
       throw new KioskError('operator_locked', 'On this kiosk an interview starts with an invitation code, or the staff start it for you.');
     }
-    const session = await inner.createSession(rest);
+    // The operator's extra time is the ticket's, never the screen's word: it holds whatever the request says, and a
+    // request may not claim it without such a ticket.
+    if (rest.extraTimeBy === 'operator' && !operatorExtraTime) {
+      throw new KioskError('operator_locked', 'Only the staff can arrange extra time on their side: ask them to start the interview with extra time, or ask for it on the pre-flight screen.');
+    }
+    const session = await inner.createSession(operatorExtraTime ? { ...rest, extraTime: true, extraTimeBy: 'operator' } : rest);
     callable.add(session.id);
     return session;
   };
@@ -111,7 +120,7 @@ export function guardKioskEntry(api: KioskApi, lock: OperatorLock, options: Kios
       const r = redeemed.get(invitationId);
       return !!r && r.until >= now() && r.candidateId === rest.candidateId && r.positionId === rest.positionId;
     })();
-    const viaTicket = !viaCode && operatorTicket !== undefined && takeTicket(operatorTicket, rest.candidateId, rest.positionId);
+    const viaTicket = !viaCode && operatorTicket !== undefined && takeTicket(operatorTicket, rest.candidateId, rest.positionId) !== null;
     if (!viaCode && !viaTicket && !operatorHere()) {
       throw new KioskError('operator_locked', 'On this kiosk an interview is declined after an invitation code, or the staff handle it.');
     }

@@ -60,8 +60,12 @@ export function createRoomFeature(deps: RoomDeps) {
   const kiosks = new Map<string, KioskRow>();
   // Sign-ins live in memory only: at start no reviewer is signed in, so nothing pulled by an earlier run stays.
   deps.pulled.forTenantOnly(null);
-  /** confirmed: the server said "Subscribed to PostgreSQL" for this channel; pulls: catch-up reads in flight. */
-  let followed: { sessionId: string; channel: RealtimeChannel; rows: Map<string, EntryRow>; cursor: string | null; confirmed: boolean; pulls: number } | null = null;
+  /** confirmed: the server said "Subscribed to PostgreSQL" for this channel; pulls: catch-up reads in flight;
+   *  warmUp: the session's warm-up flag, null until its row was read (the kiosk syncs it before any entry). */
+  let followed: {
+    sessionId: string; channel: RealtimeChannel; rows: Map<string, EntryRow>; cursor: string | null; confirmed: boolean; pulls: number;
+    warmUp: boolean | null; readingSession: boolean;
+  } | null = null;
 
   /** Bumped whenever the signed-in reviewer changes: a pull or download of an earlier one stores nothing more. */
   let generation = 0;
@@ -149,7 +153,22 @@ export function createRoomFeature(deps: RoomDeps) {
   }
   const pushRoom = () => deps.events.emit('room', view());
   function transcript(): RoomTranscriptView | null {
-    return followed ? { sessionId: followed.sessionId, entries: roomEntries(followed.rows) } : null;
+    return followed ? { sessionId: followed.sessionId, entries: roomEntries(followed.rows), warmUp: followed.warmUp === true } : null;
+  }
+
+  /** The followed session's warm-up flag (its lines are marked in the view), read once the session row is there. */
+  async function readSession(f: NonNullable<typeof followed>): Promise<void> {
+    if (!db || f.warmUp !== null || f.readingSession) return;
+    f.readingSession = true;
+    try {
+      const { data, error } = await db.from('interview_sessions').select('warm_up').eq('id', f.sessionId).maybeSingle();
+      if (error) { log(`room: session read failed: ${error.message}`); return; }
+      if (!data || followed !== f) return; // not synced yet: the next row or pull reads it again
+      f.warmUp = (data as { warm_up: boolean }).warm_up === true;
+      if (f.warmUp) pushTranscript();
+    } finally {
+      f.readingSession = false;
+    }
   }
   const pushTranscript = () => { const t = transcript(); if (t) deps.events.emit('roomTranscript', t); };
 
@@ -170,6 +189,7 @@ export function createRoomFeature(deps: RoomDeps) {
     if (!db || !f) return;
     f.pulls++;
     try {
+      await readSession(f);
       await pullPages(f);
     } finally {
       f.pulls--;
@@ -333,8 +353,9 @@ export function createRoomFeature(deps: RoomDeps) {
           if (!f || f.channel !== channel || !row.id) return;
           if (mergeRows(f.rows, [row as EntryRow])) pushTranscript();
           f.cursor = newestCursor(f.rows, f.cursor);
+          void readSession(f);
         });
-      followed = { sessionId, channel, rows: new Map(), cursor: null, confirmed: false, pulls: 0 };
+      followed = { sessionId, channel, rows: new Map(), cursor: null, confirmed: false, pulls: 0, warmUp: null, readingSession: false };
       onSubscribed('transcript', channel);
       channel.subscribe((status) => {
         // Until the server confirms the (re)subscription again, changes may be missed: the catch-up pull follows it.

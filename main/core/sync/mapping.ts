@@ -16,12 +16,15 @@ export interface LocalSessionRow {
   /** ConsentRecord as JSON, or NULL (sessions from before the notice). */
   consent?: string | null;
   extra_time?: number;
+  extra_time_by?: string | null;
   warm_up?: number;
   start_time: string | null;
   end_time: string | null;
   status_history: string;
   calls: string;
   recording_path: string | null;
+  /** When the recorder started, ms after the interview's start (recordings.start_offset_ms); null = not reported. */
+  recording_start_offset_ms?: number | null;
   created_at: string;
 }
 
@@ -71,6 +74,7 @@ export function sessionToRemote(row: LocalSessionRow, provisional = false): Reco
     recording_consent: row.recording_consent === 1,
     ...consentToRemote(row.consent),
     extra_time: row.extra_time === 1,
+    extra_time_by: row.extra_time === 1 ? (row.extra_time_by ?? null) : null,
     warm_up: row.warm_up === 1,
     start_time: row.start_time,
     end_time: provisional ? null : row.end_time,
@@ -80,6 +84,7 @@ export function sessionToRemote(row: LocalSessionRow, provisional = false): Reco
     // The Realtime call id of the latest call (the kiosk keeps every call locally in `calls`).
     webrtc_session_id: typeof lastCall?.id === 'string' ? lastCall.id : null,
     recording_path: provisional ? null : row.recording_path,
+    recording_start_offset_ms: row.recording_start_offset_ms ?? null,
     created_at: row.created_at,
   };
 }

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import type { InvitationRedemption, SessionView } from '../../../preload/contract';
+import type { InvitationRedemption, SessionView, TranscriptEntryView } from '../../../preload/contract';
 import { DEMO } from '../../support/gateway/stack';
 import { OFFER_SDP } from '../core/realtime-stub';
 import { assistantTurn, startSyncKiosk, useSeededStack } from './support';
@@ -52,8 +52,12 @@ test('an interrupted interview resumes only with the candidate\'s own code again
       assert.equal(again.candidate.email, null, 'no email on a candidate screen');
       const offered = await kiosk.call<SessionView | null>('getResumableSession');
       assert.equal(offered?.id, session.id);
+      const pushed: TranscriptEntryView[] = [];
+      kiosk.service.events.on('transcript', (p) => { if (p.sessionId === session.id) pushed.push(...p.entries); });
       const resumed = await kiosk.result('startCall', { sessionId: session.id, offerSdp: OFFER_SDP, reason: 'restart' });
       assert.equal(resumed.ok, true, JSON.stringify(resumed));
+      // The new screen gets the lines from before the restart (its transcript and warm-up marking start whole).
+      assert.deepEqual(pushed.map((e) => [e.itemId, e.speaker, e.text.trim()]), [['item_a1', 'interviewer', 'Tell me about a time you helped a customer.']]);
     } finally {
       await kiosk.stop();
     }

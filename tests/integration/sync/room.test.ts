@@ -120,6 +120,7 @@ describe('room view (main side)', () => {
       const last = room.transcripts.at(-1)!;
       assert.ok(missedDuringCut.length >= 1 && missedDuringCut.every((id) => last.entries.some((e) => e.id === id)), 'the gap was filled');
       assert.equal(new Set(last.entries.map((e) => e.id)).size, last.entries.length, 'no duplicate');
+      assert.equal(last.warmUp, false, 'no warm-up outside kiosk mode: no line marked');
       assert.ok(want.length >= 12);
       assert.ok(room.transcripts.every((t) => t.sessionId === summary1.session.id));
       assert.ok(!room.transcripts.some((t) => t.entries.some((e) => localEntries(k2, summary2.session.id).some((x: any) => x.id === e.id))), 'kiosk 2 entries never in kiosk 1 transcript');
@@ -139,14 +140,14 @@ describe('room view (main side)', () => {
     }
   });
 
-  test('a long transcript synced in one go (one updated_at for thousands of rows) is read in full, each entry once', { timeout: 60_000 }, async () => {
+  test('a long transcript synced in one go (one updated_at for thousands of rows) is read in full, each entry once, with its warm-up flag', { timeout: 60_000 }, async () => {
     // As a backlog after an outage arrives: 2,500 entries committed in one transaction, so they share updated_at
     // and fill more than one page of the catch-up read.
     const n = 2_500;
     const device = (await env.client.query<{ id: string }>('select id from auth.users where email = $1', [env.stack.device!.email])).rows[0]!.id;
     const sessionId = crypto.randomUUID();
     await env.client.query('begin');
-    await env.client.query(`insert into interview_sessions (id, tenant_id, candidate_id, position_id, status, device_id) values ($1, $2, $3, $4, 'in_progress', $5)`,
+    await env.client.query(`insert into interview_sessions (id, tenant_id, candidate_id, position_id, status, device_id, warm_up) values ($1, $2, $3, $4, 'in_progress', $5, true)`,
       [sessionId, DEMO.tenantId, DEMO.candidates[0], DEMO.positions[0], device]);
     await env.client.query(`insert into transcript_entries (id, tenant_id, session_id, seq, item_id, speaker, text, start_ms, status, device_id)
       select gen_random_uuid(), $1, $2, i, 'item_long_' || i, case when i % 2 = 0 then 'interviewer' else 'candidate' end, 'line ' || i, i * 1000, 'final', $3
@@ -158,6 +159,7 @@ describe('room view (main side)', () => {
       assert.equal(shown.entries.length, n);
       assert.equal(new Set(shown.entries.map((e) => e.id)).size, n, 'each entry once');
       assert.deepEqual(shown.entries.map((e) => e.seq), Array.from({ length: n }, (_, i) => i), 'in order');
+      assert.equal(shown.warmUp, true, "the session's warm-up flag reaches the view (its lines are marked there)");
     } finally {
       await room.host.close();
     }

@@ -32,9 +32,9 @@ describe('turn-taking settings', () => {
       assert.deepEqual(plainConfig.audio.input.turn_detection, { type: 'semantic_vad', eagerness: 'high', create_response: true, interrupt_response: true });
       assert.ok(!plainConfig.instructions.includes(WARM_UP_INSTRUCTION));
 
-      const accommodated = await kiosk.call<SessionView>('createSession', { candidateId, positionId, recordingConsent: false, extraTime: true, warmUp: true });
-      assert.deepEqual([accommodated.extraTime, accommodated.warmUp], [true, true]);
-      assert.deepEqual(kiosk.db.prepare('SELECT extra_time, warm_up FROM interview_sessions WHERE id = ?').get(accommodated.id), { extra_time: 1, warm_up: 1 });
+      const accommodated = await kiosk.call<SessionView>('createSession', { candidateId, positionId, recordingConsent: false, extraTime: true, extraTimeBy: 'operator', warmUp: true });
+      assert.deepEqual([accommodated.extraTime, accommodated.extraTimeBy, accommodated.warmUp], [true, 'operator', true]);
+      assert.deepEqual(kiosk.db.prepare('SELECT extra_time, extra_time_by, warm_up FROM interview_sessions WHERE id = ?').get(accommodated.id), { extra_time: 1, extra_time_by: 'operator', warm_up: 1 });
       await kiosk.call('startCall', { sessionId: accommodated.id, offerSdp: OFFER_SDP });
       const config = kiosk.stub.calls.at(-1)!.session;
       assert.equal(config.audio.input.turn_detection.type, 'server_vad', 'extra time overrides the position: a fixed long silence');
@@ -44,15 +44,20 @@ describe('turn-taking settings', () => {
 
       const bad = await kiosk.result('createSession', { candidateId, positionId, recordingConsent: false, extraTime: 'yes' });
       assert.equal(bad.ok, false, 'a malformed flag is refused');
+      const orphan = await kiosk.result('createSession', { candidateId, positionId, recordingConsent: false, extraTimeBy: 'operator' });
+      assert.equal(orphan.ok, false, 'who chose extra time, without extra time, is refused');
 
       await kiosk.call('syncNow');
       const synced = (id: string) => kiosk.db.prepare('SELECT synced_at FROM interview_sessions WHERE id = ?').pluck().get(id) !== null;
       await waitForSync(kiosk.service, (s) => drained(s) && synced(plain.id) && synced(accommodated.id), 20_000, 'the session uploads');
-      const { rows } = await env.client.query('select id, extra_time, warm_up from interview_sessions where id = any($1) order by extra_time', [[plain.id, accommodated.id]]);
+      const { rows } = await env.client.query('select id, extra_time, extra_time_by, warm_up from interview_sessions where id = any($1) order by extra_time', [[plain.id, accommodated.id]]);
       assert.deepEqual(rows, [
-        { id: plain.id, extra_time: false, warm_up: false },
-        { id: accommodated.id, extra_time: true, warm_up: true },
+        { id: plain.id, extra_time: false, extra_time_by: null, warm_up: false },
+        { id: accommodated.id, extra_time: true, extra_time_by: 'operator', warm_up: true },
       ]);
+      // Postgres holds the same rule: who chose extra time only with extra time, and only the two choosers.
+      await assert.rejects(env.client.query(`update interview_sessions set extra_time_by = 'operator' where id = $1`, [plain.id]), /interview_sessions_extra_time_by_needs_extra_time/);
+      await assert.rejects(env.client.query(`update interview_sessions set extra_time_by = 'somebody' where id = $1`, [accommodated.id]), /check constraint/);
     } finally {
       await kiosk.close();
       await env.client.query('update positions set turn_detection = null where id = $1', [positionId]);

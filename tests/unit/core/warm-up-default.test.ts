@@ -34,4 +34,10 @@ test('kiosk mode: warm-up on unless the request turns it off; recruiter mode: of
   const asked = await recruiter.api.createSession({ ...base, warmUp: true, extraTime: true });
   assert.deepEqual([asked.warmUp, asked.extraTime], [true, true]);
   assert.deepEqual([recruiter.store.session(asked.id)!.warm_up, recruiter.store.session(asked.id)!.extra_time], [1, 1], 'stored with the session');
+  // Who chose the extra time is stored beside it: the candidate unless the request says the operator; nobody without it.
+  assert.deepEqual([asked.extraTimeBy, recruiter.store.session(asked.id)!.extra_time_by], ['candidate', 'candidate']);
+  const arranged = await recruiter.api.createSession({ ...base, extraTime: true, extraTimeBy: 'operator' });
+  assert.deepEqual([arranged.extraTimeBy, recruiter.store.session(arranged.id)!.extra_time_by], ['operator', 'operator']);
+  const none = await recruiter.api.createSession({ ...base, extraTime: false, extraTimeBy: 'operator' });
+  assert.deepEqual([none.extraTime, none.extraTimeBy, recruiter.store.session(none.id)!.extra_time_by], [false, null, null]);
 });

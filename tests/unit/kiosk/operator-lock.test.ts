@@ -310,6 +310,18 @@ describe('the main-side gate (through the dispatcher)', () => {
       await service.createSession({ ...chosen, recordingConsent: false, operatorTicket: ticket });
       await rejectsWith(service.createSession({ ...chosen, recordingConsent: false, operatorTicket: ticket }), 'operator_locked'); // one use
       assert.equal((await service.getOperatorLockState()).unlocked, false);
+      // The operator's extra time travels with the ticket: the session has it whatever the request says, and a
+      // request cannot claim it without such a ticket; who chose it needs extra time.
+      await d('unlockOperator', { pin: '582046' });
+      const plainTicket = (await service.authorizeCandidate(chosen)).ticket;
+      await rejectsWith(service.createSession({ ...chosen, recordingConsent: false, operatorTicket: plainTicket, extraTime: true, extraTimeBy: 'operator' }), 'operator_locked', /Only the staff/);
+      await d('unlockOperator', { pin: '582046' });
+      const extraTicket = (await service.authorizeCandidate({ ...chosen, extraTime: true })).ticket;
+      const arranged = await service.createSession({ ...chosen, recordingConsent: false, operatorTicket: extraTicket });
+      assert.deepEqual([arranged.extraTime, arranged.extraTimeBy], [true, 'operator']);
+      assert.deepEqual(db.prepare('SELECT extra_time, extra_time_by FROM interview_sessions WHERE id = ?').get(arranged.id), { extra_time: 1, extra_time_by: 'operator' });
+      const orphan = await d('createSession', { ...chosen, recordingConsent: false, extraTimeBy: 'candidate' });
+      assert.equal(orphan.ok ? null : orphan.error.code, 'invalid_request');
       await d('unlockOperator', { pin: '582046' });
       const q = await d('quitApp', undefined);
       assert.deepEqual(q, { ok: true, value: { quitting: true } });

@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { TranscriptEntryView } from '../../../preload/contract';
-import { activeLine, clock, mediaMs, timedLines, transcriptText, transcriptWebVtt, warmUpIds } from '../../../renderer/logic/review';
+import { activeLine, clock, mediaMs, timedLines, transcriptText, transcriptWebVtt } from '../../../renderer/logic/review';
+import { warmUpIds, warmUpStage } from '../../../renderer/logic/warm-up';
 
 const entry = (seq: number, speaker: 'interviewer' | 'candidate', text: string, startMs: number | null, status: 'final' | 'failed' = 'final'): TranscriptEntryView =>
   ({ id: `e${seq}`, itemId: `i${seq}`, seq, speaker, text, startMs, status, saved: true, synced: false });
@@ -97,4 +98,20 @@ test('warm-up lines: the greeting and the answer(s) before the first assessed qu
   assert.deepEqual([...warmUpIds(withWarmUp, true)].sort(), ['e0', 'e1', 'e2']);
   assert.equal(warmUpIds(withWarmUp, false).size, 0);
   assert.deepEqual([...warmUpIds(withWarmUp.slice(1, 2), true)], ['e0'], 'while the warm-up is under way');
+});
+
+test('warm-up stage on the live screen: warm-up until the first assessed line, then the scored start until the next question', () => {
+  const lines = [
+    entry(0, 'interviewer', 'Welcome. A warm-up question: how has your day been?', 0),
+    entry(1, 'candidate', 'Good, thanks,', 6_000),
+    entry(2, 'candidate', 'the bus was on time.', 9_000),
+    entry(3, 'interviewer', 'The assessed questions begin now. Tell me about a project.', 20_000),
+    entry(4, 'candidate', 'I rebuilt the billing service.', 26_000),
+    entry(5, 'interviewer', 'What went wrong?', 40_000),
+  ];
+  const stages = lines.map((_, n) => warmUpStage(lines.slice(0, n + 1).reverse(), true)); // arrival order does not matter
+  assert.deepEqual(stages, ['warm_up', 'warm_up', 'warm_up', 'scored_start', 'scored_start', null]);
+  assert.equal(warmUpStage([], true), 'warm_up', 'before the greeting arrives');
+  assert.equal(warmUpStage([], false), null);
+  assert.equal(warmUpStage(lines.slice(0, 4), false), null, 'no warm-up: nothing to say');
 });
