@@ -630,13 +630,20 @@ export class RealtimeCall {
       else if (outcome === 'cancel_end_session') this.cancelEndSessionCall(run);
       else this.finishResponse(run, 'completed', null);
     };
-    generated.forEach((piece, i) => {
-      this.later(GENERATION_MS_PER_PIECE * (i + 1), () => {
+    // Each timer sends every piece due up to its own, in order: Node makes no promise about the order in which
+    // separate timers fire (timers docs: "no guarantees about the exact timing … nor of their ordering"; on a busy
+    // host a timer list armed earlier for another duration runs first), and the service sends a response's deltas
+    // in order. A timer whose pieces already went out sends nothing.
+    let next = 0;
+    const sendUpTo = (last: number): void => {
+      while (next <= last) {
+        const piece = generated[next++]!;
         run.sent += piece;
         this.send(deltaType, { ...ids, delta: piece });
-        if (i === generated.length - 1) end();
-      }, run.timers);
-    });
+        if (next === generated.length) end();
+      }
+    };
+    generated.forEach((_, i) => this.later(GENERATION_MS_PER_PIECE * (i + 1), () => sendUpTo(i), run.timers));
     if (generated.length === 0) this.later(0, end, run.timers);
   }
 
@@ -796,7 +803,7 @@ export class RealtimeCall {
 }
 
 /** Time the emulated model takes to generate one transcript delta (about two words): far faster than speech. */
-const GENERATION_MS_PER_PIECE = 40;
+export const GENERATION_MS_PER_PIECE = 40;
 
 /** The first `ms` of a clip (whole 20 ms packets). */
 function cutClip(clip: Clip, ms: number): Clip {
