@@ -682,6 +682,16 @@ export class RealtimeCall {
         part.transcript = heardText(part.transcript, audioEndMs, total);
         const run = this.runs.get(itemId);
         if (run) run.record.heard = part.transcript;
+        // Truncation keeps only what was heard in the model's context (openai-node ConversationItemTruncateEvent:
+        // "will delete the server-side text transcript to ensure there is not text in the context that hasn't been
+        // heard by the user"). A line cut before its first word
+        // leaves nothing there: the model does not know it spoke, so its script step is still to come (a greeting
+        // the candidate talked over from its first instant is given again, not skipped).
+        if (part.transcript.trim() === '') {
+          this.unsaid.add(itemId);
+          const at = run ? this.spoken.findLastIndex((x) => x.step === run.record.step && x.text === run.record.text) : -1;
+          if (at >= 0) this.spoken.splice(at, 1);
+        }
       }
     }
     this.send('conversation.item.truncated', { item_id: itemId, content_index: 0, audio_end_ms: audioEndMs });

@@ -210,6 +210,7 @@ export const ar: Catalogue = {
   speaking: {
     both: 'كلاهما يتحدث',
     interviewer: 'المحاور يتحدث',
+    interviewerNamed: '{{name}} (ذكاء اصطناعي) يتحدث',
     candidate: 'المرشح يتحدث',
     listening: 'يستمع',
   },

@@ -194,6 +194,7 @@ export const de: Catalogue = {
   speaking: {
     both: 'Beide sprechen',
     interviewer: 'Interviewer spricht',
+    interviewerNamed: '{{name}} (KI) spricht',
     candidate: 'Kandidat/in spricht',
     listening: 'Hört zu',
   },

@@ -193,6 +193,7 @@ export const en = {
   speaking: {
     both: 'Both speaking',
     interviewer: 'Interviewer speaking',
+    interviewerNamed: '{{name}} (AI) speaking',
     candidate: 'Candidate speaking',
     listening: 'Listening',
   },

@@ -48,9 +48,10 @@ export function interviewerDone(state: SpeakingState): boolean {
   return !state.interviewer && !state.responseActive;
 }
 
-export function speakingLabel(state: SpeakingState): string {
+/** `interviewerName`: the persona's name, said with the fact that it is an AI. */
+export function speakingLabel(state: SpeakingState, interviewerName: string | null = null): string {
   if (state.interviewer && state.candidate) return t('speaking.both');
-  if (state.interviewer) return t('speaking.interviewer');
+  if (state.interviewer) return interviewerName ? t('speaking.interviewerNamed', { name: interviewerName }) : t('speaking.interviewer');
   if (state.candidate) return t('speaking.candidate');
   return t('speaking.listening');
 }

@@ -291,7 +291,7 @@ export function Interview(props: {
                       : callPhaseLabel(phase)}
             </p>
             <p aria-live="polite" aria-label={t('interview.whoSpeaking')} className="speaking">
-              {speakingLabel(speaking)}
+              {speakingLabel(speaking, session.interviewerName)}
             </p>
             <p className="elapsed" aria-label={t('interview.elapsed')}>
               <time>{elapsed}</time>

@@ -5,30 +5,19 @@
 // help-requested, paused and "Still there?" states are each scanned by axe-core (WCAG 2.1 A/AA) on the way.
 import Database from 'better-sqlite3';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { Page } from 'playwright';
 import { expectNoAxeViolations } from '../support/axe';
-import { pressEnd, startInterview, waitForSummary, withKiosk } from './support-interview';
+import { pressEnd, startInterview, waitForSummary, withKiosk, writeSilentWav } from './support-interview';
 
 const dir = mkdtempSync(join(tmpdir(), 'kiosk-controls-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-/** A silent microphone: 2 s of 16-bit mono PCM zeros (Chromium loops the file). */
-function silentWav(): string {
-  const rate = 48_000;
-  const samples = rate * 2;
-  const buf = Buffer.alloc(44 + samples * 2);
-  buf.write('RIFF', 0); buf.writeUInt32LE(36 + samples * 2, 4); buf.write('WAVE', 8);
-  buf.write('fmt ', 12); buf.writeUInt32LE(16, 16); buf.writeUInt16LE(1, 20); buf.writeUInt16LE(1, 22);
-  buf.writeUInt32LE(rate, 24); buf.writeUInt32LE(rate * 2, 28); buf.writeUInt16LE(2, 32); buf.writeUInt16LE(16, 34);
-  buf.write('data', 36); buf.writeUInt32LE(samples * 2, 40);
-  const file = join(dir, 'silence.wav');
-  writeFileSync(file, buf);
-  return file;
-}
+/** A silent microphone (every turn comes from the controls). */
+const silentWav = () => writeSilentWav(join(dir, 'silence.wav'));
 
 const interviewerLines = (page: Page) => page.locator('ol.transcript > li.interviewer .text').allTextContents();
 

@@ -65,11 +65,11 @@ describe('review of an interview pulled from the backend', { timeout: 400_000 },
     await waitForSummary(k2.page, INTERVIEW_LIMIT_MS);
     const c = new pg.Client({ connectionString: stack.pg.url });
     await c.connect();
-    let facts: { id: string; candidate: string; position: string };
+    let facts: { id: string; candidate: string; position: string; offset: number | null };
     let lines: { id: string; start_ms: number }[];
     try {
-      facts = (await until('kiosk 2\'s interview and recording on the backend', async () => (await c.query<{ id: string; candidate: string; position: string }>(
-        `select s.id, c.name as candidate, p.title as position from interview_sessions s join candidates c on c.id = s.candidate_id
+      facts = (await until('kiosk 2\'s interview and recording on the backend', async () => (await c.query<{ id: string; candidate: string; position: string; offset: number | null }>(
+        `select s.id, c.name as candidate, p.title as position, s.recording_start_offset_ms as offset from interview_sessions s join candidates c on c.id = s.candidate_id
           join positions p on p.id = s.position_id join auth.users u on u.id = s.device_id
          where u.email = $1 and s.status = 'completed' and s.recording_path is not null`, [device2.email])).rows[0], (r) => !!r))!;
       lines = (await c.query<{ id: string; start_ms: number }>(`select id, start_ms from transcript_entries where session_id = $1
@@ -78,6 +78,9 @@ describe('review of an interview pulled from the backend', { timeout: 400_000 },
       await c.end();
     }
     assert.ok(lines.length >= 4, `timed lines on the backend (${lines.length})`);
+    // The recorder starts after the interview (once the call is up); kiosk 2 sends that offset with the session.
+    const offset = facts.offset;
+    assert.ok(offset !== null && offset > 0, `the recorder's start offset reached the backend (${offset})`);
 
     // This kiosk: a reviewer of the company signs in; the review list pulls and shows the interview as from the backend.
     const mine = await host({});
@@ -119,7 +122,7 @@ describe('review of an interview pulled from the backend', { timeout: 400_000 },
     const src = await page.locator('audio').getAttribute('src');
     assert.match(src ?? '', /^\/media\/recordings\/[0-9a-f-]{36}\.webm\?t=/, 'served by the app\'s own media route');
 
-    // Clicking a line plays from that line's start (the backend has no recorder offset: time 0 is the interview's).
+    // Clicking a line plays from that line's start: start_ms minus the recorder's offset in the recording.
     const line = lines[Math.floor(lines.length / 2)]!;
     await page.evaluate(() => {
       const audio = document.querySelector('audio')!;
@@ -130,7 +133,8 @@ describe('review of an interview pulled from the backend', { timeout: 400_000 },
     await page.locator(`li[data-entry="${line.id}"] button`).first().click();
     await page.waitForFunction(() => (window as unknown as { __seeks: number[] }).__seeks.length > 0, undefined, { timeout: 15_000 });
     const seekedAt = await page.evaluate(() => (window as unknown as { __seeks: number[] }).__seeks[0]!);
-    assert.ok(Math.abs(seekedAt - line.start_ms / 1000) <= 1, `seeked to ${seekedAt} s for a line at ${line.start_ms} ms`);
+    const want = Math.max(0, line.start_ms - offset) / 1000;
+    assert.ok(Math.abs(seekedAt - want) <= 1, `seeked to ${seekedAt} s for a line at ${line.start_ms} ms (recording offset ${offset} ms)`);
     const played = await page.waitForFunction((from) => {
       const a = document.querySelector('audio')!;
       return !a.paused && a.readyState >= 2 && a.currentTime >= from + 0.5 ? a.currentTime : false;

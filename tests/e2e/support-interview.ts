@@ -4,7 +4,7 @@
 import { useElectronPreload } from '../support/electron-standin';
 import Database from 'better-sqlite3';
 import type { RecordingRow } from '../../main/core/db/store';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright';
 import { launchChromium } from '../support/chromium';
@@ -57,6 +57,20 @@ export async function openKiosk(url: string, beforeGoto?: (page: Page) => void |
     await browser.close();
     throw error;
   }
+}
+
+/** Writes a silent microphone to `file`: 2 s of 16-bit mono PCM zeros (Chromium loops it), for interviews whose
+ * turns come from the candidate's controls (typed answers) instead of speech. Returns the file. */
+export function writeSilentWav(file: string): string {
+  const rate = 48_000;
+  const samples = rate * 2;
+  const buf = Buffer.alloc(44 + samples * 2);
+  buf.write('RIFF', 0); buf.writeUInt32LE(36 + samples * 2, 4); buf.write('WAVE', 8);
+  buf.write('fmt ', 12); buf.writeUInt32LE(16, 16); buf.writeUInt16LE(1, 20); buf.writeUInt16LE(1, 22);
+  buf.writeUInt32LE(rate, 24); buf.writeUInt32LE(rate * 2, 28); buf.writeUInt16LE(2, 32); buf.writeUInt16LE(16, 34);
+  buf.write('data', 36); buf.writeUInt32LE(samples * 2, 40);
+  writeFileSync(file, buf);
+  return file;
 }
 
 /** How the page reaches main: the web host's WebSocket, or Electron's preload and IPC (tests/support/electron-standin.ts). */

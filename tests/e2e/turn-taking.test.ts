@@ -74,7 +74,14 @@ test('kiosk mode: the operator chooses extra time at setup; the warm-up is marke
     await stage.getByText('Warm-up question — not scored').waitFor({ timeout: 30_000 });
     assert.equal(await stage.getAttribute('role'), 'status');
     await page.locator('.transcript .entry.interviewer .warm-up-mark').first().waitFor({ timeout: 30_000 });
+    // Read together: while the warm-up lasts, its question is not counted as question 1.
+    const during = await page.evaluate(() => ({
+      stage: document.querySelector('.warm-up-status')?.getAttribute('data-stage'),
+      progress: document.querySelector('.candidate-controls .progress')?.textContent,
+    }));
+    assert.deepEqual(during, { stage: 'warm_up', progress: 'Before the first question' });
     await expectNoAxeViolations(page, 'interview, warm-up');
+    const progress = page.locator('.candidate-controls .progress');
 
     // The candidate answers; the interviewer's next line starts the scored part.
     await stage.getByText('The scored interview starts now').waitFor({ timeout: 60_000 });
@@ -84,6 +91,7 @@ test('kiosk mode: the operator chooses extra time at setup; the warm-up is marke
     assert.ok(firstScored >= 2, JSON.stringify(rows));
     assert.deepEqual(rows.map((r) => r.marked), rows.map((_, i) => i < firstScored), `warm-up lines marked, scored lines not: ${JSON.stringify(rows)}`);
     await expectNoAxeViolations(page, 'interview, the scored part begins');
+    await progress.getByText(/^Question 1 of about \d+$/).waitFor({ timeout: 10_000 });
 
     const session = host.emulator()!.calls()[0]!.session as { audio: { input: { turn_detection: Record<string, unknown> } }; instructions: string };
     assert.equal(session.audio.input.turn_detection.silence_duration_ms, EXTRA_TIME_SILENCE_MS, "the operator's extra time reached the session config");

@@ -558,3 +558,28 @@ test('control notes: repeat says the last line again and the script stays; wait 
   s.msg({ type: 'response.create' });
   assert.equal(s.playing.at(-1)!.clip.step, 2);
 });
+
+test('a line cut before its first word leaves nothing in the model context: its script step comes again; a line cut later counts as said', (t) => {
+  const s = setup(t);
+  s.msg({ type: 'response.create' });
+  t.mock.timers.tick(clips[0]!.durationMs / 2); // the greeting's text is all generated, its audio still playing
+  assert.equal(s.call.scriptStep, 1);
+  s.setPlayed(0); // the candidate speaks from the greeting's first instant: nothing of it was heard
+  s.speak(400, 0);
+  assert.equal(s.call.responses[0]!.heard, '');
+  assert.equal(s.call.scriptStep, 0, 'the greeting is still to come');
+  s.speak(0, 800); // the turn ends: the server's VAD answers it
+  s.runResponse();
+  assert.equal(s.call.responses.length, 2);
+  assert.equal(s.call.responses[1]!.step, 0);
+  assert.equal(s.call.responses[1]!.text, s.call.responses[0]!.text, 'the greeting again, in full');
+  assert.equal(s.call.scriptStep, 1);
+  // Cut after some words: the model knows it began the line; the script moves on.
+  const later = setup(t);
+  later.msg({ type: 'response.create' });
+  t.mock.timers.tick(clips[0]!.durationMs / 2);
+  later.setPlayed(Math.round(clips[0]!.durationMs / 2));
+  later.speak(400, 0);
+  assert.ok(later.call.responses[0]!.heard);
+  assert.equal(later.call.scriptStep, 1);
+});

@@ -549,4 +549,14 @@ export const MIGRATIONS: readonly Migration[] = [
         CHECK (extra_time_by IS NULL OR extra_time_by IN ('operator', 'candidate'));
     `,
   },
+  {
+    // A pulled interview's recorder start (ms after the interview's start, as the kiosk that made it reported it):
+    // the review page seeks a line's moment in the recording with it, as for this kiosk's own. NULL = not reported.
+    version: 14,
+    name: 'recording start offset of pulled interviews',
+    sql: `
+      ALTER TABLE pulled_sessions ADD COLUMN recording_start_offset_ms INTEGER
+        CHECK (recording_start_offset_ms IS NULL OR recording_start_offset_ms >= 0);
+    `,
+  },
 ];

@@ -29,6 +29,7 @@ export interface PulledSessionRow {
   extra_time: number;
   warm_up: number;
   recording_path: string | null;
+  recording_start_offset_ms: number | null;
   created_at: string;
   updated_at: string;
 }
@@ -94,7 +95,7 @@ const upsert = (table: string, key: string, names: string[]) => {
 export function createPulledCache(db: KioskDatabase, recordingsDir: string) {
   const put = {
     sessions: db.prepare(upsert('pulled_sessions', 'id', ['id', 'tenant_id', 'candidate_id', 'position_id', 'candidate_name', 'position_title', 'status',
-      'recording_consent', 'start_time', 'end_time', 'extra_time', 'warm_up', 'recording_path', 'created_at', 'updated_at'])),
+      'recording_consent', 'start_time', 'end_time', 'extra_time', 'warm_up', 'recording_path', 'recording_start_offset_ms', 'created_at', 'updated_at'])),
     entries: db.prepare(upsert('pulled_entries', 'id', ['id', 'tenant_id', 'session_id', 'seq', 'speaker', 'text', 'start_ms', 'status', 'typed'])),
     evaluations: db.prepare(upsert('pulled_evaluations', 'id', ['id', 'tenant_id', 'session_id', 'rubric_version', 'rubric', 'model', 'outcome',
       'session_reasons', 'competencies', 'created_at'])),

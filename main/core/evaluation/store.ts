@@ -285,8 +285,7 @@ export function pulledDetail(cache: PulledCache, r: PulledSessionRow): Omit<Inte
         ...(e.typed ? { typed: true } : {}),
       })),
       durationMs: Number.isFinite(started) && Number.isFinite(ended) ? ended - started : null,
-      // The backend does not hold when the recorder started: its time 0 is taken as the interview's.
-      recording: r.recording_path ? { bytes: 0, finalized: true, startOffsetMs: null } : null,
+      recording: r.recording_path ? { bytes: 0, finalized: true, startOffsetMs: r.recording_start_offset_ms } : null,
     },
     evaluation,
     job: null,

@@ -1,11 +1,11 @@
 // Transcript ingestion and durability: every Realtime event the renderer reports goes through the reducer, and
 // each changed entry is committed to SQLite (one transaction) before the `transcript` event says it is saved.
 // This is where an entry is made durable.
-import { KioskError, type CallAction, type InterviewProgress, type KioskSlice, type RealtimeEventReport, type TranscriptEntryView } from '../../../preload/contract';
+import { KioskError, warmUpEntryCount, type CallAction, type InterviewProgress, type KioskSlice, type RealtimeEventReport, type TranscriptEntryView } from '../../../preload/contract';
 import type { KioskEventEmitter } from '../api/events';
 import type { KioskStore, SessionRow } from '../db/store';
 import { CONTROL_ITEM_PREFIX, entryIdFor } from '../transcript/ids';
-import { createTranscriptState, finalizeAll, reduceTranscript, withCall, withTypedAnswer, type ReducerEntry, type ResponseOutcome, type TranscriptState } from '../transcript/reducer';
+import { createTranscriptState, finalizeAll, orderedEntries, reduceTranscript, withCall, withTypedAnswer, type ReducerEntry, type ResponseOutcome, type TranscriptState } from '../transcript/reducer';
 import { wireEvent } from '../realtime/client-events';
 import { rolloverAfterMs } from '../recovery/policy';
 import type { Sessions } from './sessions';
@@ -27,6 +27,8 @@ export interface LiveSession {
   failedTurns: number;
   /** The call whose audio clock is anchored (at its session.created), so a re-delivered one does not move it. */
   audioAnchoredCall: string | null;
+  /** The interview opens with an unscored warm-up question (not counted as a question in the progress). */
+  warmUp: boolean;
 }
 
 /** Retrying a turn that produced nothing the candidate heard: backoff, and when to tell the operator / give up. */
@@ -69,11 +71,12 @@ const toView = (e: ReducerEntry, synced = false): TranscriptEntryView => ({
 /**
  * Questions asked so far: the interviewer's lines that were not cut off in their first words (not failed, not
  * empty), except the answers to the candidate's controls (a line right after a control note: the question
- * repeated, "take your time", a check-in). Pure.
+ * repeated, "take your time", a check-in), and, in an interview with a warm-up, the warm-up question (it is not
+ * one of the assessed questions the progress counts; see warmUpEntryCount). Entries in conversation order. Pure.
  */
-export function questionsAsked(entries: Iterable<Pick<ReducerEntry, 'speaker' | 'status' | 'text' | 'previousItemId'>>): number {
+export function questionsAsked(entries: readonly Pick<ReducerEntry, 'speaker' | 'status' | 'text' | 'previousItemId'>[], warmUp = false): number {
   let n = 0;
-  for (const e of entries) {
+  for (const e of warmUp ? entries.slice(warmUpEntryCount(entries)) : entries) {
     if (e.speaker !== 'interviewer' || e.status === 'failed' || e.text.trim() === '') continue;
     if (typeof e.previousItemId === 'string' && e.previousItemId.startsWith(CONTROL_ITEM_PREFIX)) continue;
     n++;
@@ -119,6 +122,7 @@ export function createTranscripts(deps: TranscriptsDeps) {
         call: null,
         failedTurns: 0,
         audioAnchoredCall: null,
+        warmUp: row.warm_up === 1,
       };
       live.set(row.id, s);
     }
@@ -172,7 +176,7 @@ export function createTranscripts(deps: TranscriptsDeps) {
 
   function progressOf(sessionId: string): InterviewProgress {
     const s = live.get(sessionId);
-    return { asked: s ? questionsAsked(s.transcript.entries.values()) : 0, expected: deps.expectedQuestions?.() ?? 0 };
+    return { asked: s ? questionsAsked(s.warmUp ? orderedEntries(s.transcript) : [...s.transcript.entries.values()], s.warmUp) : 0, expected: deps.expectedQuestions?.() ?? 0 };
   }
 
   /** A typed answer: its entry is made final and durable before the item is sent (see withTypedAnswer). */

@@ -147,14 +147,10 @@ export function createSyncFeature(deps: SyncFeatureDeps) {
     log,
   });
 
-  /** Interview states follow the session and its transcript: started → interviewing (question k = the
-   *  interviewer's turns so far), ended → finished. A state someone set on purpose (help requested, paused,
+  /** Interview states follow the session and its transcript: started → interviewing (question k = the questions
+   *  asked so far, as the candidate's progress counts them: main/core/interview/transcript.ts questionsAsked, sent
+   *  with every transcript change), ended → finished. A state someone set on purpose (help requested, paused,
    *  reconnecting) is not overwritten by routine session updates. */
-  // Answers to the candidate's controls (a line right after a `ctl_` note: the question repeated, "take your
-  // time") are no new question (main/core/interview/transcript.ts questionsAsked). GLOB, not LIKE: its `_` is a
-  // plain character, so no escape is needed.
-  const countAsked = db.prepare(`SELECT count(*) FROM transcript_entries WHERE session_id = ? AND speaker = 'interviewer' AND status <> 'failed'
-    AND coalesce(previous_item_id, '') NOT GLOB 'ctl_*'`).pluck();
   const HELD: readonly KioskState[] = ['reconnecting', 'paused', 'help_requested'];
   function followSession(sessionId: string, status: string): void {
     const now = presence.current();
@@ -168,11 +164,11 @@ export function createSyncFeature(deps: SyncFeatureDeps) {
 
   // Every local write emits one of these; the engine sends soon after (its own events are 'sync', not these).
   const unsubscribe = [
-    deps.events.on('transcript', ({ sessionId, entries }) => {
+    deps.events.on('transcript', ({ sessionId, entries, progress }) => {
       engine.wake();
       const now = presence.current();
-      if (now.state !== 'interviewing' || now.sessionId !== sessionId || !entries.some((e) => e.speaker === 'interviewer')) return;
-      const asked = countAsked.get(sessionId) as number;
+      if (!progress || now.state !== 'interviewing' || now.sessionId !== sessionId || !entries.some((e) => e.speaker === 'interviewer')) return;
+      const asked = progress.asked;
       if (asked > 0 && asked !== now.question) presence.set('interviewing', { sessionId, question: asked });
     }),
     deps.events.on('session', (session) => {

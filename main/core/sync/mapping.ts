@@ -23,6 +23,8 @@ export interface LocalSessionRow {
   status_history: string;
   calls: string;
   recording_path: string | null;
+  /** When the recorder started, ms after the interview's start (recordings.start_offset_ms); null = not reported. */
+  recording_start_offset_ms?: number | null;
   created_at: string;
 }
 
@@ -82,6 +84,7 @@ export function sessionToRemote(row: LocalSessionRow, provisional = false): Reco
     // The Realtime call id of the latest call (the kiosk keeps every call locally in `calls`).
     webrtc_session_id: typeof lastCall?.id === 'string' ? lastCall.id : null,
     recording_path: provisional ? null : row.recording_path,
+    recording_start_offset_ms: row.recording_start_offset_ms ?? null,
     created_at: row.created_at,
   };
 }

@@ -62,7 +62,9 @@ export function createOutbox(db: KioskDatabase) {
     unquarantineAll: db.prepare('UPDATE sync_outbox SET quarantined_at = NULL, attempts = 0 WHERE quarantined_at IS NOT NULL'),
     unquarantine: db.prepare('UPDATE sync_outbox SET quarantined_at = NULL, attempts = 0 WHERE id = ? AND quarantined_at IS NOT NULL'),
     session: db.prepare(`SELECT id, tenant_id, candidate_id, position_id, status, recording_consent, consent, extra_time, extra_time_by, warm_up, start_time, end_time,
-        status_history, calls, recording_path, created_at FROM interview_sessions WHERE id = ?`),
+        status_history, calls, recording_path, created_at,
+        (SELECT r.start_offset_ms FROM recordings r WHERE r.session_id = interview_sessions.id) AS recording_start_offset_ms
+      FROM interview_sessions WHERE id = ?`),
     entry: db.prepare(`SELECT e.id, e.session_id, s.tenant_id, e.item_id, e.seq, e.speaker, e.text, e.start_ms, e.status,
         e.confidence, e.typed, e.created_at FROM transcript_entries e JOIN interview_sessions s ON s.id = e.session_id WHERE e.id = ?`),
     sessionRemote: db.prepare('UPDATE interview_sessions SET remote_at = coalesce(remote_at, ?), synced_at = ? WHERE id = ?'),

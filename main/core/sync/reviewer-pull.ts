@@ -25,14 +25,15 @@ const json = (v: unknown, fallback: unknown) => JSON.stringify(v ?? fallback);
 const SOURCES: { [S in PulledSource]: SourceSpec<S> } = {
   sessions: {
     table: 'interview_sessions', key: 'id',
-    columns: 'id, tenant_id, candidate_id, position_id, status, recording_consent, start_time, end_time, extra_time, warm_up, recording_path, created_at, updated_at',
+    columns: 'id, tenant_id, candidate_id, position_id, status, recording_consent, start_time, end_time, extra_time, warm_up, recording_path, recording_start_offset_ms, created_at, updated_at',
     // Names are filled in per page (pullSessions); times as ISO (the list sorts and filters them as text with
     // this kiosk's own).
     map: (r, tenantId) => ({
       id: String(r.id), tenant_id: tenantId, candidate_id: String(r.candidate_id), position_id: String(r.position_id),
       candidate_name: '', position_title: '', status: r.status as PulledRows['sessions']['status'], recording_consent: r.recording_consent ? 1 : 0,
       start_time: iso(r.start_time), end_time: iso(r.end_time), extra_time: r.extra_time ? 1 : 0, warm_up: r.warm_up ? 1 : 0,
-      recording_path: typeof r.recording_path === 'string' ? r.recording_path : null, created_at: iso(r.created_at)!, updated_at: String(r.updated_at),
+      recording_path: typeof r.recording_path === 'string' ? r.recording_path : null,
+      recording_start_offset_ms: typeof r.recording_start_offset_ms === 'number' ? r.recording_start_offset_ms : null, created_at: iso(r.created_at)!, updated_at: String(r.updated_at),
     }),
   },
   entries: {

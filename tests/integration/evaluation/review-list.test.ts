@@ -2,8 +2,11 @@
 // first, stable while new interviews arrive at the top; the total counts every page; filters count what they show;
 // a cursor the list never gave out is refused in words.
 import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import type { InterviewList } from '../../../preload/contract';
+import { createPulledCache } from '../../../main/core/evaluation/pulled';
 import { ANSWERS, startCore, type Core } from './support';
 
 async function list(core: Core, query: Record<string, unknown>): Promise<InterviewList> {
@@ -75,6 +78,59 @@ test('a cursor the list never gave out is refused in words', async () => {
         assert.match(r.error.message, /cursor/);
       }
     }
+  } finally {
+    await core.close();
+  }
+});
+
+test('interviews pulled from the backend page with this kiosk\'s own: merged newest first, each once, filtered alike; a pulled copy of an own interview is shown as the own', async () => {
+  const core = await startCore();
+  try {
+    const { candidates, positions } = core.setup;
+    for (let i = 0; i < 4; i++) {
+      await core.service.createSession({ candidateId: candidates[0]!.id, positionId: positions[0]!.id, recordingConsent: false });
+    }
+    const own = core.db.prepare('SELECT id, tenant_id, created_at FROM interview_sessions').all() as { id: string; tenant_id: string; created_at: string }[];
+    const cache = createPulledCache(core.db, join(core.dir, 'pulled-recordings'));
+    const pulled = (id: string, createdAt: string, status: 'completed' | 'failed') => ({
+      id, tenant_id: own[0]!.tenant_id, candidate_id: 'c-elsewhere', position_id: positions[0]!.id, candidate_name: 'Zeynep Pulled', position_title: 'Backend role',
+      status, recording_consent: 1, start_time: createdAt, end_time: null, extra_time: 0, warm_up: 0, recording_path: null, recording_start_offset_ms: null, created_at: createdAt, updated_at: createdAt,
+    });
+    // Interleaved in time with the own ones, plus a copy of an own interview (pulled back from the backend).
+    const times = own.map((r) => r.created_at).sort();
+    const rows = [
+      pulled(crypto.randomUUID(), new Date(Date.parse(times[0]!) - 1000).toISOString(), 'completed'),
+      pulled(crypto.randomUUID(), new Date(Date.parse(times[1]!) + 0).toISOString(), 'failed'),
+      pulled(crypto.randomUUID(), new Date(Date.parse(times.at(-1)!) + 5000).toISOString(), 'completed'),
+      { ...pulled(own[0]!.id, own[0]!.created_at, 'completed') },
+    ];
+    cache.putPage(own[0]!.tenant_id, 'sessions', rows, null);
+    assert.equal(core.db.prepare('SELECT count(*) FROM sync_outbox WHERE row_id IN (SELECT id FROM pulled_sessions WHERE id NOT IN (SELECT id FROM interview_sessions))').pluck().get(), 0, 'nothing pulled is queued');
+
+    const all = await list(core, { limit: 500 });
+    assert.equal(all.total, 7, 'four own and three pulled (the copy of an own one counts once)');
+    const ids = all.items.map((i) => i.session.id);
+    assert.equal(new Set(ids).size, ids.length, 'each once');
+    assert.equal(all.items.find((i) => i.session.id === own[0]!.id)?.source, 'local');
+    const keyed = all.items.map((i) => i.session.id);
+    // Paging two at a time gives the same rows in the same order.
+    const paged: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: InterviewList = await list(core, { limit: 2, ...(cursor ? { cursor } : {}) });
+      paged.push(...page.items.map((i) => i.session.id));
+      cursor = page.nextCursor;
+    } while (cursor);
+    assert.deepEqual(paged, keyed);
+    const createdAt = new Map([...own.map((o) => [o.id, o.created_at] as const), ...rows.slice(0, 3).map((r) => [r.id, r.created_at] as const)]);
+    const order = keyed.map((id) => createdAt.get(id)!);
+    assert.deepEqual(order, [...order].sort().reverse(), 'newest first across both sources');
+
+    const searched = await list(core, { search: 'zeynep' });
+    assert.deepEqual(searched.items.map((i) => i.source), ['backend', 'backend', 'backend']);
+    const failed = await list(core, { status: 'failed' });
+    assert.deepEqual(failed.items.map((i) => [i.source, i.session.status]), [['backend', 'failed']]);
+    assert.equal(failed.total, 1);
   } finally {
     await core.close();
   }

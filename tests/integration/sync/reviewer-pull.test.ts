@@ -2,7 +2,8 @@
 // another kiosk's interview is kept in SQLite apart from this kiosk's own (never queued for upload), listed and
 // filtered with them, opened offline with its recording (downloaded as the reviewer, storage rule D21, served by
 // the media route with ranges), pulled incrementally by cursor, and removed when the reviewer leaves or another
-// company's reviewer signs in. Storage RLS: only a reviewer of the recording's tenant can download it.
+// company's reviewer signs in. Storage RLS: only a reviewer of the recording's tenant can download it. The
+// recorder's start offset on the backend is set once.
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
@@ -188,6 +189,22 @@ describe('a reviewer\'s pull of the company\'s interviews', () => {
         assert.notEqual(res.status, 200, `${who.email} must not read the recording`);
         assert.match(body, /not found/i, `${who.email}: ${body}`);
       }
+      // The recorder's start offset on a finished session may be set once from null, never changed afterwards.
+      const patch = async (bearer: string, value: number) => {
+        const res = await fetch(`${env.stack.gateway.url}/rest/v1/interview_sessions?id=eq.${other}`, {
+          method: 'PATCH', headers: { apikey: env.stack.gateway.anonKey, Authorization: `Bearer ${bearer}`, 'Content-Type': 'application/json', Prefer: 'return=minimal' },
+          body: JSON.stringify({ recording_start_offset_ms: value }),
+        });
+        return { status: res.status, body: await res.text() };
+      };
+      const asDevice2 = await token(kiosk2);
+      assert.equal((await env.client.query('select recording_start_offset_ms from interview_sessions where id = $1', [other])).rows[0].recording_start_offset_ms, null);
+      assert.equal((await patch(asDevice2, 640)).status, 204, 'set once from null');
+      const changed = await patch(asDevice2, 700);
+      assert.equal(changed.status, 400);
+      assert.match(changed.body, /KI423/);
+      assert.equal((await env.client.query('select recording_start_offset_ms from interview_sessions where id = $1', [other])).rows[0].recording_start_offset_ms, 640);
+
       // Reviewers cannot write recordings either.
       const put = await fetch(`${env.stack.gateway.url}/storage/v1/object/recordings/${DEMO.tenantId}/${crypto.randomUUID()}.webm`, {
         method: 'POST', headers: { apikey: env.stack.gateway.anonKey, Authorization: `Bearer ${asReviewer}`, 'Content-Type': 'audio/webm' }, body: new Uint8Array(10),

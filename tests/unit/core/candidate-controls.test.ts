@@ -36,6 +36,11 @@ describe('candidate controls (pure)', () => {
       line(null), { speaker: 'candidate', status: 'final', text: 'Because.', previousItemId: 'item_a' }, line('item_u'),
       line('ctl_0123456789abcdef'), line('item_x', '', 'final'), line('item_y', 'cut', 'failed'),
     ]), 2);
+    // With a warm-up, its question is not one of the assessed questions the progress counts.
+    const answer = { speaker: 'candidate' as const, status: 'final' as const, text: 'Fine, thanks.', previousItemId: 'item_a' };
+    const warm = [line(null, 'A warm-up: how is your day?'), answer, line('item_u', 'The assessed questions begin now. Why?'), answer, line('item_v')];
+    assert.deepEqual([1, 2, 3, 5].map((n) => questionsAsked(warm.slice(0, n), true)), [0, 0, 1, 2]);
+    assert.equal(questionsAsked(warm, false), 3, 'without the warm-up flag every question counts');
   });
 
   it('limits follow the settings in seconds, with the defaults where unset', () => {

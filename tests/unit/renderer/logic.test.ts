@@ -59,6 +59,9 @@ describe('speaking-state reducer', () => {
   it('labels both speakers at once (barge-in)', () => {
     assert.equal(speakingLabel(run('output_audio_buffer.started', 'input_audio_buffer.speech_started')), 'Both speaking');
     assert.equal(speakingLabel(initialSpeakingState), 'Listening');
+    // The interviewer persona's name is announced, always with the fact that it is an AI.
+    assert.equal(speakingLabel(run('output_audio_buffer.started'), 'Ada'), 'Ada (AI) speaking');
+    assert.equal(speakingLabel(run('output_audio_buffer.started')), 'Interviewer speaking');
   });
 });
 
