@@ -6,7 +6,10 @@ export interface RetryPolicy {
   delayMs: number;
 }
 
-export const UNREACHABLE_RETRY: RetryPolicy = { tries: 8, delayMs: 300 };
+/** About a minute: the web host's supervisor restarts a killed host in seconds, but a busy kiosk has taken 15 s.
+ * Every event report waits for main this long rather than being dropped (the candidate heard those words), and
+ * the reports behind it then go through at once. (In Electron the page dies with main: nothing to wait for.) */
+export const UNREACHABLE_RETRY: RetryPolicy = { tries: 200, delayMs: 300 };
 
 export function isUnreachable(error: unknown): boolean {
   return (error as { code?: unknown } | null)?.code === 'unreachable';

@@ -85,4 +85,18 @@ describe('retrying only what never reached main', () => {
     await assert.rejects(retryUnreachable(async () => { calls++; throw new KioskError('unreachable', 'down'); }, fast), /down/);
     assert.equal(calls, fast.tries);
   });
+  it('by default, a report outlasts a host restart on a busy kiosk (main unreachable for 20 s)', async (t) => {
+    t.mock.timers.enable({ apis: ['setTimeout', 'Date'] });
+    const start = Date.now();
+    let outcome: string | null = null;
+    retryUnreachable(async () => {
+      if (Date.now() - start < 20_000) throw new KioskError('unreachable', 'main is restarting');
+      return 'saved';
+    }).then((v) => (outcome = v), (e: unknown) => (outcome = `failed: ${(e as Error).message}`));
+    for (let ms = 0; ms <= 25_000 && outcome === null; ms += 100) {
+      await new Promise((r) => setImmediate(r));
+      t.mock.timers.tick(100);
+    }
+    assert.equal(outcome, 'saved');
+  });
 });
