@@ -6,6 +6,7 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KioskDatabase } from '../db/database';
+import type { EvaluationRow } from './store';
 
 /** The backend tables a reviewer pulls, each by its own (updated_at, key) cursor. */
 export type PulledSource = 'sessions' | 'entries' | 'evaluations' | 'overrides' | 'dismissals';
@@ -46,18 +47,7 @@ export interface PulledEntryRow {
   typed: number;
 }
 
-export interface PulledEvaluationRow {
-  id: string;
-  tenant_id: string;
-  session_id: string;
-  rubric_version: string;
-  rubric: string;
-  model: string;
-  outcome: 'assessed' | 'insufficient_evidence';
-  session_reasons: string;
-  competencies: string;
-  created_at: string;
-}
+export type PulledEvaluationRow = EvaluationRow & { tenant_id: string };
 
 export interface PulledOverrideRow {
   id: string;

@@ -21,7 +21,8 @@ export interface JobRow {
   updated_at: string;
 }
 
-interface EvaluationRow {
+/** An evaluation as SQLite stores it (the kiosk's own, and pulled ones with their tenant). */
+export interface EvaluationRow {
   id: string;
   session_id: string;
   rubric_version: string;
