@@ -134,22 +134,11 @@ export function Setup(props: {
       </ErrorBox>
       {!data && !error && <p aria-live="polite">{t('setup.loading')}</p>}
       {data && !data.demo && props.onInvitation && <InvitationCode kiosk={kiosk} onRedeemed={props.onInvitation} />}
-      {data && data.candidates.length === 0 && (
-        // Kiosk mode, a walk-up: no list of people; the invitation code, or the staff start it.
-        <>
-          {data.demo && <p>{t('setup.askStaff')}</p>}
-          <div className="actions">
-            {props.onStaffStart && (
-              <button type="button" onClick={props.onStaffStart}>
-                {t('setup.staffStart')}
-              </button>
-            )}
-            <OperatorButtons onSettings={props.onSettings} onOperator={props.onOperator} onRoom={props.onRoom} onReview={props.onReview} />
-          </div>
-        </>
-      )}
+      {/* Kiosk mode, a walk-up: no list of people; the invitation code, or the staff start it (actions below). */}
+      {data && data.candidates.length === 0 && data.demo && <p>{t('setup.askStaff')}</p>}
       {data && data.candidates.length > 0 && (
         <form
+          id="setup-form"
           className="stack"
           onSubmit={(e) => {
             e.preventDefault();
@@ -188,19 +177,23 @@ export function Setup(props: {
             <input type="checkbox" checked={extraTime} onChange={(e) => setExtraTime(e.target.checked)} />
             <span>{t('setup.extraTime')}</span>
           </label>
-          <div className="actions">
-            <button type="submit" className="primary" disabled={!candidate || !position}>
-              {t('setup.continue')}
-            </button>
-            <OperatorButtons onSettings={props.onSettings} onOperator={props.onOperator} onRoom={props.onRoom} onReview={props.onReview} />
-          </div>
         </form>
       )}
-      {!data && (
-        <div className="actions">
-          <OperatorButtons onSettings={props.onSettings} onOperator={props.onOperator} onRoom={props.onRoom} onReview={props.onReview} />
-        </div>
-      )}
+      {/* One actions row in one place in the tree, whether or not the data has loaded: an operator who focused a
+          button while the data loaded keeps the focus (a row that moved would unmount the focused button). */}
+      <div className="actions">
+        {data && data.candidates.length > 0 && (
+          <button type="submit" form="setup-form" className="primary" disabled={!candidate || !position}>
+            {t('setup.continue')}
+          </button>
+        )}
+        {data && data.candidates.length === 0 && props.onStaffStart && (
+          <button type="button" onClick={props.onStaffStart}>
+            {t('setup.staffStart')}
+          </button>
+        )}
+        <OperatorButtons onSettings={props.onSettings} onOperator={props.onOperator} onRoom={props.onRoom} onReview={props.onReview} />
+      </div>
     </section>
   );
 }

@@ -133,3 +133,50 @@ describe('operator screen and invitation code', { timeout: 120_000 }, () => {
     assert.deepEqual(kiosk.pageErrors, []);
   });
 });
+
+describe('setup while its data is still loading', { timeout: 60_000 }, () => {
+  let slowHost: TestWebHost;
+  let slowKiosk: Kiosk;
+  let release: () => void = () => {};
+
+  before(async () => {
+    slowHost = await startTestWebHost({});
+    // Main's reply to getSetupData is held back until the test releases it: the screen shows the operator's
+    // buttons while the data loads, which on a busy kiosk takes seconds.
+    const held = new Promise<void>((resolve) => (release = resolve));
+    slowKiosk = await openKiosk(slowHost.pageUrl, (page) =>
+      page.routeWebSocket(/\/kiosk/, (ws) => {
+        const server = ws.connectToServer();
+        const setupIds = new Set<number>();
+        ws.onMessage((m) => {
+          const request = JSON.parse(String(m)) as { id?: number; method?: string };
+          if (request.method === 'getSetupData' && typeof request.id === 'number') setupIds.add(request.id);
+          server.send(m);
+        });
+        server.onMessage((m) => {
+          const reply = JSON.parse(String(m)) as { id?: number };
+          if (typeof reply.id === 'number' && setupIds.has(reply.id)) void held.then(() => ws.send(m));
+          else ws.send(m);
+        });
+      }),
+    );
+  });
+
+  after(async () => {
+    release();
+    await slowKiosk?.close();
+    await slowHost?.close();
+  });
+
+  it('an operator button focused before the data arrives keeps the focus, and Enter opens it', async () => {
+    const { page } = slowKiosk;
+    await page.getByText('Loading').first().waitFor();
+    await page.getByRole('button', { name: 'Sync and backend' }).focus();
+    release();
+    await page.getByText('Demo data').waitFor();
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Sync and backend');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: /Operator: sync and backend/ }).waitFor();
+    assert.deepEqual(slowKiosk.pageErrors, []);
+  });
+});
