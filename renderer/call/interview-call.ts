@@ -290,7 +290,10 @@ export class InterviewCall {
     this.cb.onSpeaking(this.speaking);
     // Nothing arrives before the answer is applied, so listening from here on misses nothing.
     pc.addEventListener('connectionstatechange', () => this.onLegState(leg));
-    dc.addEventListener('open', () => this.onLegState(leg));
+    dc.addEventListener('open', () => {
+      performance.mark('kiosk:channel-open');
+      this.onLegState(leg);
+    });
     dc.addEventListener('close', () => this.onLegState(leg));
     dc.addEventListener('message', (message) => this.onMessage(message.data, performance.now(), leg.gen));
     pc.addEventListener('track', (ev) => {
