@@ -62,6 +62,9 @@ export function reduceSilence(state: SilenceState, event: SilenceEvent, limits: 
       return state.stage === 'idle' ? same : { state: { ...state, stage: 'idle', since: null }, effect: null };
     case 'interviewer_done':
       if (state.stage === 'checked_in') return { state: { ...state, since: event.at }, effect: null };
+      // The prompt is shown and no line started since (that would have reset it): a second end of the same line
+      // (output_audio_buffer.stopped after .cleared, or a late one on a busy kiosk) must not ask "Still there?" again.
+      if (state.stage === 'prompt') return same;
       if (!state.exchanged) return same;
       return { state: { ...state, stage: 'armed', since: event.at }, effect: null };
     case 'still_here':

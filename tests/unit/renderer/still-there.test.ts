@@ -54,6 +54,13 @@ describe('still there', () => {
     assert.deepEqual(run([{ type: 'tick', at: 45_000 }], pressed.state).effects, ['prompt']);
   });
 
+  it('a second end of the same line while the prompt shows does not ask again (one prompt, then the check-in)', () => {
+    const shown = run([{ type: 'answered' }, { type: 'interviewer_done', at: 0 }, { type: 'tick', at: 20_000 }]);
+    assert.deepEqual(shown.effects, ['prompt']);
+    const late = run([{ type: 'interviewer_done', at: 21_000 }, { type: 'tick', at: 41_000 }], shown.state);
+    assert.deepEqual(late.effects, ['check_in'], 'no second prompt: the check-in follows the first one');
+  });
+
   it('a transcript arriving late does not stop the count (only the first exchange is taken from it)', () => {
     const armed = run([{ type: 'answered' }, { type: 'interviewer_done', at: 0 }]).state;
     assert.deepEqual(run([{ type: 'answered' }, { type: 'tick', at: 20_000 }], armed).effects, ['prompt']);
