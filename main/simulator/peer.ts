@@ -13,36 +13,6 @@ import { rms } from './vad';
 export const ADVERTISED_MAX_MESSAGE_SIZE = 4 * 1024 * 1024;
 const DECODE_RATE = 16000;
 
-/** Least spacing between two SCTP packets the emulator sends (see paceSctpPackets): a 1265-byte packet takes about
- * 1 ms on a 10 Mbit/s link, so a real service's packets never reach a kiosk closer together than this. */
-export const SCTP_PACKET_GAP_MS = 1;
-
-/**
- * Spaces the SCTP packets (data channel) werift sends by at least SCTP_PACKET_GAP_MS, in order. Sent back to back on
- * loopback, Chromium loses the third packet of a burst of full-size fragments (seen every time with the 3–4 KB
- * session.created of an interview: its SACKs report that fragment missing), and werift resends it only after its
- * 1 s RTO.Min (RFC 4960 §15), a second no real network path adds. Audio (SRTP) is not paced here: ./rtp.ts paces it.
- */
-export function paceSctpPackets(sctp: unknown): void {
-  const transport = (sctp as { transport?: { send?: (packet: Buffer) => Promise<void> } } | undefined)?.transport; // werift internals
-  const send = transport?.send?.bind(transport);
-  if (!transport || !send) return;
-  let lastAt = 0;
-  let queue: Promise<void> = Promise.resolve();
-  transport.send = (packet) => {
-    const sent = queue.then(async () => {
-      // A loop: Node's timers run on a millisecond clock and may fire a fraction of a millisecond early.
-      for (let wait = lastAt + SCTP_PACKET_GAP_MS - performance.now(); wait > 0; wait = lastAt + SCTP_PACKET_GAP_MS - performance.now()) {
-        await new Promise((resolve) => setTimeout(resolve, wait));
-      }
-      lastAt = performance.now();
-      await send(packet);
-    });
-    queue = sent.catch(() => undefined); // one failed send must not stop the ones after it
-    return sent;
-  };
-}
-
 /** werift settings for a 127.0.0.1-only peer. `stunUrl` must be this process's loopback responder (./stun.ts):
  * werift always queries a STUN server, and without one it picks a public one. */
 export function loopbackPeerConfig(stunUrl: string): Partial<RTCPeerConnectionConfig> {
@@ -148,7 +118,6 @@ export class EmulatorPeer {
     // send us (ADVERTISED_MAX_MESSAGE_SIZE), so an oversized event arrives whole and is answered with an error.
     const sctp = this.pc.sctpTransport?.sctp as unknown as { advertisedRwnd: number } | undefined; // private in werift's typings
     if (sctp) sctp.advertisedRwnd = 2 * ADVERTISED_MAX_MESSAGE_SIZE;
-    if (sctp) paceSctpPackets(sctp);
     const audio = this.audioTransceiver();
     if (audio) audio.setDirection('sendrecv');
     const answer = await this.pc.createAnswer();
